@@ -1,6 +1,7 @@
 /** Unit tests live next to the code (*.spec.ts); integration and end-to-end tests live in test/ (*.it.ts). */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
 module.exports = {
+  testTimeout: 300000,
   projects: [
     {
       displayName: 'unit',
@@ -16,7 +17,6 @@ module.exports = {
       testMatch: ['**/*.it.ts'],
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 300000,
     },
   ],
 };

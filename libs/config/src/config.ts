@@ -1,0 +1,137 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { z, ZodError, ZodTypeAny } from 'zod';
+
+/** Raised for a wrong or missing setting; the CLI and every service print its one-line message and exit. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Names of settings whose values must never appear in logs or error messages. */
+const SECRET_NAMES = new Set(['DATAVERSE_CLIENT_SECRET', 'FERRY_DASHBOARD_TOKEN']);
+
+export function ferryHome(): string {
+  return process.env.FERRY_HOME ?? path.join(os.homedir(), '.ferry');
+}
+
+/**
+ * Where values come from, strongest first: the process environment, a secrets file (FERRY_SECRETS_FILE),
+ * then the endpoints `npm run infra:up` wrote to <FERRY_HOME>/infra.env. Schema defaults apply last.
+ */
+export function settingSources(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const fromInfra = readEnvFile(path.join(env.FERRY_HOME ?? ferryHome(), 'infra.env'));
+  const fromSecrets = env.FERRY_SECRETS_FILE ? readEnvFile(env.FERRY_SECRETS_FILE, true) : {};
+  return { ...fromInfra, ...fromSecrets, ...env };
+}
+
+export function readEnvFile(file: string, required = false): Record<string, string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    if (required) throw new ConfigError(`FERRY_SECRETS_FILE: cannot read ${file}; create it or unset the variable`);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim().replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return out;
+}
+
+const url = (what: string, protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol) && new URL(v).host !== '';
+    } catch {
+      return false;
+    }
+  }, `must be a ${what} URL`);
+const pgUrl = () => url('postgres://', ['postgres:', 'postgresql:']);
+const httpUrl = () => url('http(s)://', ['http:', 'https:']);
+
+/** Every setting Ferry knows, in one place. A service validates only the pieces it uses. */
+export const settings = {
+  database: {
+    DATABASE_URL: pgUrl().default('postgres://postgres@127.0.0.1:5432/ferry'),
+  },
+  kafka: {
+    KAFKA_BROKERS: z
+      .string()
+      .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+      .default('127.0.0.1:9092'),
+    KAFKA_CLIENT_ID: z.string().default('ferry'),
+    SCHEMA_REGISTRY_URL: httpUrl().default('http://127.0.0.1:8081/apis/ccompat/v7'),
+    FERRY_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
+  },
+  migration: {
+    FERRY_MIGRATION: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes').default('demo'),
+    FERRY_RUN: z.string().min(1).default('run-1'),
+  },
+  extractor: {
+    LEAF360_EXPORT_DIR: z.string().min(1),
+  },
+  dataverse: {
+    DATAVERSE_URL: httpUrl().default('http://127.0.0.1:8181/api/data/v9.2'),
+    DATAVERSE_TOKEN_URL: httpUrl().default('http://127.0.0.1:8181/login/ferry-demo-tenant/oauth2/v2.0/token'),
+    DATAVERSE_CLIENT_ID: z.string().min(1).default('ferry-demo'),
+    DATAVERSE_CLIENT_SECRET: z.string().min(1).default('ferry-demo-secret'),
+    DATAVERSE_SCOPE: z.string().default('http://127.0.0.1:8181/.default'),
+  },
+  resolver: {
+    FERRY_FALLBACK_OWNER_EMAIL: z.string().email('must be an email address'),
+  },
+  loader: {
+    FERRY_LOAD_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+  },
+  logging: {
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  },
+} as const;
+
+type Shape = Record<string, ZodTypeAny>;
+type Merge<T extends readonly Shape[]> = T extends readonly [infer H extends Shape, ...infer R extends Shape[]]
+  ? { [K in keyof H]: z.output<H[K]> } & Merge<R>
+  : unknown;
+
+/**
+ * Validates the given setting groups at start-up. On failure it throws a ConfigError whose message is one
+ * line naming the variable and what is wrong, never echoing a secret's value.
+ */
+export function loadConfig<const T extends readonly Shape[]>(groups: T, env: NodeJS.ProcessEnv = process.env): Merge<T> {
+  const shape: Shape = Object.assign({}, ...groups);
+  const sources = settingSources(env);
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(shape)) {
+    const v = sources[key];
+    input[key] = v === '' ? undefined : v;
+  }
+  try {
+    return z.object(shape).parse(input) as Merge<T>;
+  } catch (e) {
+    if (e instanceof ZodError) {
+      const issue = e.issues[0];
+      const name = String(issue.path[0]);
+      const problem = input[name] === undefined ? 'is not set' : `is invalid: ${issue.message}`;
+      const shown = SECRET_NAMES.has(name) || input[name] === undefined ? '' : ` (got "${input[name]}")`;
+      throw new ConfigError(`configuration: ${name} ${problem}${shown}`);
+    }
+    throw e;
+  }
+}
+
+/** A URL safe to print: the password, if any, is masked. */
+export function redactUrl(value: string): string {
+  try {
+    const u = new URL(value);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return value;
+  }
+}

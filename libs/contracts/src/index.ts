@@ -1,0 +1,4 @@
+export * from './topics';
+export * from './route';
+export * from './events';
+export * from './schemas';

@@ -1,0 +1,137 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from '../../common/src';
+import type { AvroCodec } from './avro.codec';
+
+export interface ConsumedRecord<T> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  value: T;
+  /** broker timestamp (ms) */
+  timestamp: number;
+}
+
+/** A message that could not be decoded: it goes to the DLQ instead of stopping the partition. */
+export interface PoisonMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  raw: Buffer | null;
+  reason: string;
+}
+
+export interface BatchConsumerOptions<T> {
+  kafka: Kafka;
+  codec: AvroCodec;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  /** Work on one chunk of a partition's batch. Its output must be durable when the promise resolves. */
+  handle: (records: ConsumedRecord<T>[]) => Promise<void>;
+  onPoison: (messages: PoisonMessage[]) => Promise<void>;
+  /** Largest chunk handed to `handle` at once; bounds memory whatever the batch size. */
+  maxChunk?: number;
+  partitionsConsumedConcurrently?: number;
+  heartbeatIntervalMs?: number;
+}
+
+/**
+ * eachBatch consumer with manual commits: offsets are committed only after `handle` resolved for a chunk,
+ * i.e. after that chunk's output is durable. A crash re-delivers at most the chunk in flight, and every
+ * step downstream is idempotent. Can be stopped and started again (replay resets offsets in between).
+ */
+export class BatchConsumer<T> {
+  private consumer: Consumer | null = null;
+  private running = false;
+
+  constructor(private readonly opts: BatchConsumerOptions<T>) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const { kafka, groupId, topics, logger } = this.opts;
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: 2 * 1024 * 1024,
+      allowAutoTopicCreation: false,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    this.consumer = consumer;
+    this.running = true;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    logger.info({ groupId, topics: topics.length }, 'consumer started');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.consumer) return;
+    const c = this.consumer;
+    this.consumer = null;
+    this.running = false;
+    await c.disconnect();
+    this.opts.logger.info({ groupId: this.opts.groupId }, 'consumer stopped');
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const maxChunk = this.opts.maxChunk ?? 500;
+    const messages = batch.messages;
+    for (let i = 0; i < messages.length; i += maxChunk) {
+      if (!isRunning() || isStale()) return;
+      const chunk = messages.slice(i, i + maxChunk);
+      const { records, poison } = await this.decode(batch.topic, batch.partition, chunk);
+      await this.withPacemaker(heartbeat, async () => {
+        if (poison.length) await this.opts.onPoison(poison);
+        if (records.length) await this.opts.handle(records);
+      });
+      const last = chunk[chunk.length - 1].offset;
+      resolveOffset(last);
+      await this.consumer?.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ]);
+      await heartbeat();
+    }
+  }
+
+  private async decode(topic: string, partition: number, chunk: KafkaMessage[]) {
+    const records: ConsumedRecord<T>[] = [];
+    const poison: PoisonMessage[] = [];
+    for (const m of chunk) {
+      const key = m.key ? m.key.toString('utf8') : null;
+      if (!m.value) {
+        poison.push({ topic, partition, offset: m.offset, key, raw: null, reason: 'message has no value' });
+        continue;
+      }
+      try {
+        const value = await this.opts.codec.decode<T>(m.value);
+        records.push({ topic, partition, offset: m.offset, key: key ?? '', value, timestamp: Number(m.timestamp) });
+      } catch (e) {
+        poison.push({ topic, partition, offset: m.offset, key, raw: m.value, reason: `not a decodable Avro value: ${(e as Error).message}` });
+      }
+    }
+    return { records, poison };
+  }
+
+  /** Keeps the group membership alive while long work (a slow destination, a 429 wait) runs. */
+  private async withPacemaker(heartbeat: () => Promise<void>, work: () => Promise<void>): Promise<void> {
+    const timer = setInterval(() => {
+      heartbeat().catch(() => undefined);
+    }, this.opts.heartbeatIntervalMs ?? 3000);
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}

@@ -1,0 +1,6 @@
+export * from './kafka.factory';
+export * from './topic-admin';
+export * from './avro.codec';
+export * from './record.producer';
+export * from './batch.consumer';
+export * from './control.channel';

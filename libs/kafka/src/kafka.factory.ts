@@ -1,0 +1,38 @@
+import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import type { Logger } from '../../common/src';
+
+export interface KafkaSettings {
+  brokers: string;
+  clientId: string;
+}
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client whose own logs go through the service logger (at one level quieter: kafkajs is chatty). */
+export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers.split(','),
+    connectionTimeout: 5000,
+    requestTimeout: 30000,
+    retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        const lvl = levels[level] ?? 'info';
+        // A rebalance or a coordinator move is routine; keep it out of warnings.
+        if (lvl === 'error' && /rebalanc|not the coordinator|The group is rebalancing/i.test(message)) {
+          logger.info({ kafka: extra }, message);
+          return;
+        }
+        logger[lvl]({ kafka: extra }, message);
+      },
+  });
+}
