@@ -29,7 +29,7 @@ export const LEAF360_TO_DYNAMICS: Route = {
   objects: [
     { source: 'company', entity: 'account', entitySet: 'accounts', primaryId: 'accountid', parents: [] },
     { source: 'contact', entity: 'contact', entitySet: 'contacts', primaryId: 'contactid', parents: ['company'] },
-    { source: 'deal', entity: 'opportunity', entitySet: 'opportunities', primaryId: 'opportunityid', parents: ['company'] },
+    { source: 'deal', entity: 'opportunity', entitySet: 'opportunities', primaryId: 'opportunityid', parents: ['company', 'contact'] },
   ],
 };
 

@@ -1,0 +1,3 @@
+export * from './converter';
+export * from './columns';
+export * from './leaf360-dynamics';

@@ -1,0 +1,50 @@
+import type { Converter, Converted } from '../converter';
+import { limit, normalizeEmail, required, text } from '../columns';
+import type { Lookup } from '../../../contracts/src';
+
+export interface Leaf360DealIn {
+  deal_id: string;
+  dealname: string;
+  loan_amount: string | null;
+  closedate: number | null;
+  loan_type: string | null;
+  preapproval_date: number | null;
+  pipeline: string | null;
+  dealstage: string | null;
+  company_id: string | null;
+  contact_id: string | null;
+  loan_officer: string | null;
+  created_at: number | null;
+}
+
+export class OpportunityConverter implements Converter<Leaf360DealIn> {
+  readonly sourceObject = 'deal';
+  readonly entity = 'opportunity';
+
+  convert(d: Leaf360DealIn): Converted<Record<string, unknown>> {
+    const e = this.entity;
+    const companyId = text(d.company_id);
+    const contactId = text(d.contact_id);
+    // The opportunity's customer is the deal's company; a deal with only a borrower contact gets the contact.
+    const customer: Lookup[] = companyId
+      ? [{ attribute: 'customerid_account', targetEntity: 'account', targetObject: 'company', sourceKey: companyId, destinationId: null }]
+      : contactId
+        ? [{ attribute: 'customerid_contact', targetEntity: 'contact', targetObject: 'contact', sourceKey: contactId, destinationId: null }]
+        : [];
+    return {
+      record: {
+        crm_sourceid: d.deal_id,
+        name: limit(e, 'name', required(e, 'name', text(d.dealname), 'dealname'), 300),
+        estimatedvalue: d.loan_amount,
+        estimatedclosedate: d.closedate,
+        stepname: limit(e, 'stepname', text(d.dealstage), 200),
+        crm_loantype: limit(e, 'crm_loantype', text(d.loan_type), 100),
+        crm_preapprovaldate: d.preapproval_date,
+        crm_loanofficer: limit(e, 'crm_loanofficer', text(d.loan_officer), 100),
+        crm_sourcecreatedon: d.created_at,
+      },
+      lookups: customer,
+      owner: { email: normalizeEmail(d.loan_officer), systemUserId: null, fallback: false },
+    };
+  }
+}

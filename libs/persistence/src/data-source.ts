@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { ENTITIES } from './entities';
+import { Initial1763800000000 } from './migrations/1763800000000-initial';
+import { FerryError } from '../../common/src';
+import { redactUrl } from '../../config/src';
+
+export const MIGRATIONS = [Initial1763800000000];
+
+export function createDataSource(databaseUrl: string, poolSize = 5): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'ferry_schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+  });
+}
+
+/** Connects, turning the usual mistakes into one line that says what to fix. */
+export async function connectDataSource(databaseUrl: string, poolSize = 5): Promise<DataSource> {
+  const ds = createDataSource(databaseUrl, poolSize);
+  try {
+    await ds.initialize();
+  } catch (e) {
+    const msg = (e as Error).message;
+    const where = redactUrl(databaseUrl);
+    if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|timeout/i.test(msg)) {
+      throw new FerryError('DB_UNREACHABLE', `PostgreSQL at ${where} does not answer (${msg}); start it (npm run infra:up) or fix DATABASE_URL`, 'fatal');
+    }
+    if (/does not exist/i.test(msg)) {
+      throw new FerryError('DB_MISSING', `PostgreSQL at ${where}: ${msg}; create it (npm run infra:up does) or fix DATABASE_URL`, 'fatal');
+    }
+    throw new FerryError('DB_ERROR', `PostgreSQL at ${where}: ${msg}`, 'fatal');
+  }
+  return ds;
+}
+
+/** Services refuse to start on an out-of-date schema rather than migrate behind the operator's back. */
+export async function assertSchemaCurrent(ds: DataSource): Promise<void> {
+  if (await ds.showMigrations()) {
+    throw new FerryError('DB_SCHEMA_OUTDATED', 'the database schema is not up to date: run `npm run db:migrate`', 'fatal');
+  }
+}

@@ -1,0 +1,106 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+/** Every table lives in the `ferry` schema and is scoped by migration id. */
+const schema = 'ferry';
+
+@Entity({ name: 'migration', schema })
+export class MigrationEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @Column({ name: 'source_system', type: 'text' }) sourceSystem!: string;
+  @Column({ type: 'text' }) destination!: string;
+  @Column({ name: 'map_version', type: 'text', nullable: true }) mapVersion!: string | null;
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt!: Date;
+}
+
+@Entity({ name: 'extract_checkpoint', schema })
+export class ExtractCheckpointEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @PrimaryColumn({ type: 'text' }) stream!: string;
+  @Column({ type: 'text' }) fingerprint!: string;
+  @Column({ name: 'next_line', type: 'bigint' }) nextLine!: string;
+  @Column({ type: 'boolean', default: false }) complete!: boolean;
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
+}
+
+@Entity({ name: 'id_map', schema })
+export class IdMapEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @PrimaryColumn({ name: 'object_type', type: 'text' }) objectType!: string;
+  @PrimaryColumn({ name: 'source_key', type: 'text' }) sourceKey!: string;
+  @Column({ type: 'text' }) entity!: string;
+  @Column({ name: 'destination_id', type: 'text', nullable: true }) destinationId!: string | null;
+  /** 'loaded' or 'failed': a failed parent releases its waiting children as rejects */
+  @Column({ type: 'text' }) state!: string;
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
+}
+
+@Entity({ name: 'parked_record', schema })
+export class ParkedRecordEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @PrimaryColumn({ name: 'object_type', type: 'text' }) objectType!: string;
+  @PrimaryColumn({ name: 'source_key', type: 'text' }) sourceKey!: string;
+  @Column({ type: 'text' }) entity!: string;
+  @Column({ type: 'jsonb' }) event!: unknown;
+  @Column({ name: 'parked_at', type: 'timestamptz', default: () => 'now()' }) parkedAt!: Date;
+}
+
+@Entity({ name: 'parked_dependency', schema })
+@Index('parked_dependency_parent', ['migrationId', 'parentObject', 'parentKey'])
+export class ParkedDependencyEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @PrimaryColumn({ name: 'object_type', type: 'text' }) objectType!: string;
+  @PrimaryColumn({ name: 'source_key', type: 'text' }) sourceKey!: string;
+  @PrimaryColumn({ name: 'parent_object', type: 'text' }) parentObject!: string;
+  @PrimaryColumn({ name: 'parent_key', type: 'text' }) parentKey!: string;
+}
+
+@Entity({ name: 'owner_match', schema })
+export class OwnerMatchEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @PrimaryColumn({ name: 'source_email', type: 'text' }) sourceEmail!: string;
+  @Column({ name: 'system_user_id', type: 'text', nullable: true }) systemUserId!: string | null;
+  /** matched | disabled | unmatched */
+  @Column({ type: 'text' }) status!: string;
+  @Column({ name: 'record_count', type: 'bigint', default: 0 }) recordCount!: string;
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
+}
+
+@Entity({ name: 'audit_log', schema })
+@Index('audit_log_record', ['migrationId', 'entity', 'destinationId'])
+export class AuditLogEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
+  @Column({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @Column({ type: 'text' }) run!: string;
+  @Column({ type: 'text' }) entity!: string;
+  @Column({ name: 'alternate_key', type: 'text' }) alternateKey!: string;
+  @Column({ name: 'destination_id', type: 'text' }) destinationId!: string;
+  /** created | updated */
+  @Column({ type: 'text' }) action!: string;
+  @Column({ name: 'before_image', type: 'jsonb', nullable: true }) beforeImage!: unknown;
+  @Column({ name: 'written_at', type: 'timestamptz', default: () => 'now()' }) writtenAt!: Date;
+}
+
+@Entity({ name: 'recon_record', schema })
+export class ReconRecordEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @PrimaryColumn({ name: 'object_type', type: 'text' }) objectType!: string;
+  @PrimaryColumn({ name: 'source_key', type: 'text' }) sourceKey!: string;
+  @Column({ name: 'extracted_at', type: 'timestamptz', nullable: true }) extractedAt!: Date | null;
+  @Column({ name: 'transformed_at', type: 'timestamptz', nullable: true }) transformedAt!: Date | null;
+  @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true }) resolvedAt!: Date | null;
+  @Column({ name: 'loaded_at', type: 'timestamptz', nullable: true }) loadedAt!: Date | null;
+  @Column({ name: 'rejected_at', type: 'timestamptz', nullable: true }) rejectedAt!: Date | null;
+  @Column({ name: 'rejected_phase', type: 'text', nullable: true }) rejectedPhase!: string | null;
+  @Column({ name: 'rejected_reason', type: 'text', nullable: true }) rejectedReason!: string | null;
+}
+
+export const ENTITIES = [
+  MigrationEntity,
+  ExtractCheckpointEntity,
+  IdMapEntity,
+  ParkedRecordEntity,
+  ParkedDependencyEntity,
+  OwnerMatchEntity,
+  AuditLogEntity,
+  ReconRecordEntity,
+];

@@ -1,0 +1,321 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Repositories take the migration id at construction, so no query can forget its scope. They batch:
+ * one statement per call, with arrays unnested server-side, never one round trip per record.
+ */
+abstract class Scoped {
+  constructor(
+    protected readonly db: DataSource | EntityManager,
+    readonly migrationId: string,
+  ) {}
+  protected q<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.db.query(sql, [this.migrationId, ...params]);
+  }
+}
+
+export class MigrationRepository extends Scoped {
+  async ensure(sourceSystem: string, destination: string, mapVersion: string | null): Promise<void> {
+    await this.q(
+      `INSERT INTO ferry.migration (migration_id, source_system, destination, map_version) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (migration_id) DO UPDATE SET map_version = COALESCE(EXCLUDED.map_version, ferry.migration.map_version)`,
+      [sourceSystem, destination, mapVersion],
+    );
+  }
+}
+
+export interface Checkpoint {
+  fingerprint: string;
+  nextLine: number;
+  complete: boolean;
+}
+
+export class CheckpointRepository extends Scoped {
+  async get(stream: string): Promise<Checkpoint | null> {
+    const rows = await this.q<{ fingerprint: string; next_line: string; complete: boolean }>(
+      `SELECT fingerprint, next_line, complete FROM ferry.extract_checkpoint WHERE migration_id = $1 AND stream = $2`,
+      [stream],
+    );
+    return rows[0] ? { fingerprint: rows[0].fingerprint, nextLine: Number(rows[0].next_line), complete: rows[0].complete } : null;
+  }
+
+  async save(stream: string, cp: Checkpoint): Promise<void> {
+    await this.q(
+      `INSERT INTO ferry.extract_checkpoint (migration_id, stream, fingerprint, next_line, complete, updated_at)
+       VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (migration_id, stream) DO UPDATE
+       SET fingerprint = EXCLUDED.fingerprint, next_line = EXCLUDED.next_line, complete = EXCLUDED.complete, updated_at = now()`,
+      [stream, cp.fingerprint, cp.nextLine, cp.complete],
+    );
+  }
+}
+
+export interface IdMapEntry {
+  objectType: string;
+  sourceKey: string;
+  entity: string;
+  destinationId: string | null;
+  state: 'loaded' | 'failed';
+}
+
+export class IdMapRepository extends Scoped {
+  async upsert(entries: IdMapEntry[]): Promise<void> {
+    if (!entries.length) return;
+    // A later success wins over an earlier failure, never the other way round: a replayed failure
+    // must not hide a record that did land.
+    await this.q(
+      `INSERT INTO ferry.id_map (migration_id, object_type, source_key, entity, destination_id, state, updated_at)
+       SELECT $1, o, k, e, d, s, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(o, k, e, d, s)
+       ON CONFLICT (migration_id, object_type, source_key) DO UPDATE
+       SET destination_id = COALESCE(EXCLUDED.destination_id, ferry.id_map.destination_id),
+           state = CASE WHEN ferry.id_map.state = 'loaded' THEN 'loaded' ELSE EXCLUDED.state END,
+           entity = EXCLUDED.entity, updated_at = now()`,
+      [
+        entries.map((e) => e.objectType),
+        entries.map((e) => e.sourceKey),
+        entries.map((e) => e.entity),
+        entries.map((e) => e.destinationId),
+        entries.map((e) => e.state),
+      ],
+    );
+  }
+
+  /** Known parents among the given references, keyed `object|key`. */
+  async find(refs: { objectType: string; sourceKey: string }[]): Promise<Map<string, { destinationId: string | null; state: string }>> {
+    const out = new Map<string, { destinationId: string | null; state: string }>();
+    if (!refs.length) return out;
+    const rows = await this.q<{ object_type: string; source_key: string; destination_id: string | null; state: string }>(
+      `SELECT m.object_type, m.source_key, m.destination_id, m.state
+       FROM ferry.id_map m JOIN unnest($2::text[], $3::text[]) AS r(o, k) ON m.object_type = r.o AND m.source_key = r.k
+       WHERE m.migration_id = $1`,
+      [refs.map((r) => r.objectType), refs.map((r) => r.sourceKey)],
+    );
+    for (const r of rows) out.set(`${r.object_type}|${r.source_key}`, { destinationId: r.destination_id, state: r.state });
+    return out;
+  }
+
+  async count(): Promise<number> {
+    const [r] = await this.q<{ n: string }>(`SELECT count(*) AS n FROM ferry.id_map WHERE migration_id = $1`);
+    return Number(r.n);
+  }
+}
+
+export interface ParkedInput {
+  objectType: string;
+  sourceKey: string;
+  entity: string;
+  event: unknown;
+  waitingFor: { objectType: string; sourceKey: string }[];
+}
+
+export interface ParkedRecord {
+  objectType: string;
+  sourceKey: string;
+  entity: string;
+  event: unknown;
+}
+
+export class ParkingRepository extends Scoped {
+  /** Parks records (a newer version of a parked record replaces the older one and its dependencies). */
+  async park(items: ParkedInput[]): Promise<void> {
+    if (!items.length) return;
+    const run = async (m: EntityManager) => {
+      const repo = new ParkingRepository(m, this.migrationId);
+      await repo.q(
+        `DELETE FROM ferry.parked_dependency d USING unnest($2::text[], $3::text[]) AS t(o, k)
+         WHERE d.migration_id = $1 AND d.object_type = t.o AND d.source_key = t.k`,
+        [items.map((i) => i.objectType), items.map((i) => i.sourceKey)],
+      );
+      await repo.q(
+        `INSERT INTO ferry.parked_record (migration_id, object_type, source_key, entity, event, parked_at)
+         SELECT $1, o, k, e, ev, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS t(o, k, e, ev)
+         ON CONFLICT (migration_id, object_type, source_key) DO UPDATE SET event = EXCLUDED.event, entity = EXCLUDED.entity`,
+        [items.map((i) => i.objectType), items.map((i) => i.sourceKey), items.map((i) => i.entity), items.map((i) => JSON.stringify(i.event))],
+      );
+      const deps = items.flatMap((i) => i.waitingFor.map((w) => [i.objectType, i.sourceKey, w.objectType, w.sourceKey]));
+      await repo.q(
+        `INSERT INTO ferry.parked_dependency (migration_id, object_type, source_key, parent_object, parent_key)
+         SELECT $1, o, k, po, pk FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(o, k, po, pk)
+         ON CONFLICT DO NOTHING`,
+        [deps.map((d) => d[0]), deps.map((d) => d[1]), deps.map((d) => d[2]), deps.map((d) => d[3])],
+      );
+    };
+    await this.db.transaction(run);
+  }
+
+  /**
+   * Claims (deletes and returns) parked records whose every parent is now known in the id map, either
+   * loaded or failed. `among` narrows the search to records waiting on the given parents, or to the given
+   * records themselves. Deleting claims them, so a record is released exactly once however many callers race.
+   */
+  async claimReady(among: { parents?: { objectType: string; sourceKey: string }[]; records?: { objectType: string; sourceKey: string }[] }): Promise<ParkedRecord[]> {
+    const parents = among.parents ?? [];
+    const records = among.records ?? [];
+    if (!parents.length && !records.length) return [];
+    const rows = await this.q<{ object_type: string; source_key: string; entity: string; event: unknown }>(
+      `WITH candidates AS (
+         SELECT DISTINCT d.object_type, d.source_key FROM ferry.parked_dependency d
+           JOIN unnest($2::text[], $3::text[]) AS p(o, k) ON d.parent_object = p.o AND d.parent_key = p.k
+          WHERE d.migration_id = $1
+         UNION
+         SELECT o, k FROM unnest($4::text[], $5::text[]) AS r(o, k)
+       ), ready AS (
+         SELECT c.object_type, c.source_key FROM candidates c
+          WHERE EXISTS (SELECT 1 FROM ferry.parked_record r WHERE r.migration_id = $1 AND r.object_type = c.object_type AND r.source_key = c.source_key)
+            AND NOT EXISTS (
+              SELECT 1 FROM ferry.parked_dependency d
+               LEFT JOIN ferry.id_map m ON m.migration_id = d.migration_id AND m.object_type = d.parent_object AND m.source_key = d.parent_key
+               WHERE d.migration_id = $1 AND d.object_type = c.object_type AND d.source_key = c.source_key AND m.source_key IS NULL)
+       ), gone AS (
+         DELETE FROM ferry.parked_dependency d USING ready WHERE d.migration_id = $1 AND d.object_type = ready.object_type AND d.source_key = ready.source_key
+       )
+       DELETE FROM ferry.parked_record r USING ready
+        WHERE r.migration_id = $1 AND r.object_type = ready.object_type AND r.source_key = ready.source_key
+       RETURNING r.object_type, r.source_key, r.entity, r.event`,
+      [parents.map((p) => p.objectType), parents.map((p) => p.sourceKey), records.map((p) => p.objectType), records.map((p) => p.sourceKey)],
+    );
+    return rows.map((r) => ({ objectType: r.object_type, sourceKey: r.source_key, entity: r.entity, event: r.event }));
+  }
+
+  /** Parked records per object type, and what each waits for (for the reconciler and `ferry status`). */
+  async countByObject(): Promise<Map<string, number>> {
+    const rows = await this.q<{ object_type: string; n: string }>(
+      `SELECT object_type, count(*) AS n FROM ferry.parked_record WHERE migration_id = $1 GROUP BY object_type`,
+    );
+    return new Map(rows.map((r) => [r.object_type, Number(r.n)]));
+  }
+}
+
+export interface OwnerObservation {
+  sourceEmail: string;
+  systemUserId: string | null;
+  status: 'matched' | 'disabled' | 'unmatched';
+  records: number;
+}
+
+export class OwnerRepository extends Scoped {
+  async record(observations: OwnerObservation[]): Promise<void> {
+    if (!observations.length) return;
+    await this.q(
+      `INSERT INTO ferry.owner_match (migration_id, source_email, system_user_id, status, record_count, updated_at)
+       SELECT $1, e, u, s, n, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS t(e, u, s, n)
+       ON CONFLICT (migration_id, source_email) DO UPDATE
+       SET system_user_id = EXCLUDED.system_user_id, status = EXCLUDED.status,
+           record_count = ferry.owner_match.record_count + EXCLUDED.record_count, updated_at = now()`,
+      [
+        observations.map((o) => o.sourceEmail),
+        observations.map((o) => o.systemUserId),
+        observations.map((o) => o.status),
+        observations.map((o) => o.records),
+      ],
+    );
+  }
+
+  async report(): Promise<OwnerObservation[]> {
+    const rows = await this.q<{ source_email: string; system_user_id: string | null; status: OwnerObservation['status']; record_count: string }>(
+      `SELECT source_email, system_user_id, status, record_count FROM ferry.owner_match WHERE migration_id = $1 ORDER BY status, source_email`,
+    );
+    return rows.map((r) => ({ sourceEmail: r.source_email, systemUserId: r.system_user_id, status: r.status, records: Number(r.record_count) }));
+  }
+}
+
+export interface AuditEntry {
+  run: string;
+  entity: string;
+  alternateKey: string;
+  destinationId: string;
+  action: 'created' | 'updated';
+  beforeImage: unknown;
+}
+
+export class AuditRepository extends Scoped {
+  async append(entries: AuditEntry[]): Promise<void> {
+    if (!entries.length) return;
+    await this.q(
+      `INSERT INTO ferry.audit_log (migration_id, run, entity, alternate_key, destination_id, action, before_image)
+       SELECT $1, r, e, k, d, a, b FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) AS t(r, e, k, d, a, b)`,
+      [
+        entries.map((e) => e.run),
+        entries.map((e) => e.entity),
+        entries.map((e) => e.alternateKey),
+        entries.map((e) => e.destinationId),
+        entries.map((e) => e.action),
+        entries.map((e) => (e.beforeImage == null ? null : JSON.stringify(e.beforeImage))),
+      ],
+    );
+  }
+}
+
+export type ReconPhase = 'extracted' | 'transformed' | 'resolved' | 'loaded';
+
+export interface ReconCounts {
+  objectType: string;
+  extracted: number;
+  transformed: number;
+  resolved: number;
+  loaded: number;
+  rejected: number;
+}
+
+export class ReconRepository extends Scoped {
+  /** Marks records as having reached a phase. Distinct by key: a redelivery or replay changes nothing. */
+  async mark(phase: ReconPhase, rows: { objectType: string; sourceKey: string; at: Date }[]): Promise<void> {
+    if (!rows.length) return;
+    const col = `${phase}_at`;
+    await this.q(
+      `INSERT INTO ferry.recon_record (migration_id, object_type, source_key, ${col})
+       SELECT $1, o, k, a FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS t(o, k, a)
+       ON CONFLICT (migration_id, object_type, source_key) DO UPDATE
+       SET ${col} = LEAST(COALESCE(ferry.recon_record.${col}, EXCLUDED.${col}), EXCLUDED.${col})`,
+      [rows.map((r) => r.objectType), rows.map((r) => r.sourceKey), rows.map((r) => r.at)],
+    );
+  }
+
+  /** Marks records rejected. An unreadable row is also counted as extracted: it was read. */
+  async reject(rows: { objectType: string; sourceKey: string; phase: string; reason: string; at: Date }[]): Promise<void> {
+    if (!rows.length) return;
+    await this.q(
+      `INSERT INTO ferry.recon_record (migration_id, object_type, source_key, extracted_at, rejected_at, rejected_phase, rejected_reason)
+       SELECT $1, o, k, CASE WHEN p = 'EXTRACT' THEN a END, a, p, r
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS t(o, k, p, r, a)
+       ON CONFLICT (migration_id, object_type, source_key) DO UPDATE
+       SET rejected_at = COALESCE(ferry.recon_record.rejected_at, EXCLUDED.rejected_at),
+           rejected_phase = COALESCE(ferry.recon_record.rejected_phase, EXCLUDED.rejected_phase),
+           rejected_reason = COALESCE(ferry.recon_record.rejected_reason, EXCLUDED.rejected_reason),
+           extracted_at = COALESCE(ferry.recon_record.extracted_at, EXCLUDED.extracted_at)`,
+      [rows.map((r) => r.objectType), rows.map((r) => r.sourceKey), rows.map((r) => r.phase), rows.map((r) => r.reason), rows.map((r) => r.at)],
+    );
+  }
+
+  /** A record that loaded is not rejected, whatever a phase said of it before (a retried load that succeeded). */
+  async counts(): Promise<ReconCounts[]> {
+    const rows = await this.q<Record<string, string>>(
+      `SELECT object_type,
+              count(extracted_at) AS extracted, count(transformed_at) AS transformed,
+              count(resolved_at) AS resolved, count(loaded_at) AS loaded,
+              count(*) FILTER (WHERE rejected_at IS NOT NULL AND loaded_at IS NULL) AS rejected
+         FROM ferry.recon_record WHERE migration_id = $1 GROUP BY object_type ORDER BY object_type`,
+    );
+    return rows.map((r) => ({
+      objectType: r.object_type,
+      extracted: Number(r.extracted),
+      transformed: Number(r.transformed),
+      resolved: Number(r.resolved),
+      loaded: Number(r.loaded),
+      rejected: Number(r.rejected),
+    }));
+  }
+
+  /** First and last time each phase was reached, per object (the benchmark's phase timings). */
+  async phaseTimes(): Promise<{ objectType: string; phase: ReconPhase; first: Date; last: Date }[]> {
+    const out: { objectType: string; phase: ReconPhase; first: Date; last: Date }[] = [];
+    for (const phase of ['extracted', 'transformed', 'resolved', 'loaded'] as ReconPhase[]) {
+      const rows = await this.q<{ object_type: string; first: Date; last: Date }>(
+        `SELECT object_type, min(${phase}_at) AS first, max(${phase}_at) AS last FROM ferry.recon_record
+          WHERE migration_id = $1 AND ${phase}_at IS NOT NULL GROUP BY object_type`,
+      );
+      for (const r of rows) out.push({ objectType: r.object_type, phase, first: r.first, last: r.last });
+    }
+    return out;
+  }
+}
