@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-require('../dist/apps/cli/src/ferry.js');
+require("../dist/apps/cli/src/ferry.js");

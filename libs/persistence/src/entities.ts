@@ -54,14 +54,16 @@ export class ParkedDependencyEntity {
   @PrimaryColumn({ name: 'parent_key', type: 'text' }) parentKey!: string;
 }
 
-@Entity({ name: 'owner_match', schema })
-export class OwnerMatchEntity {
+@Entity({ name: 'owner_assignment', schema })
+export class OwnerAssignmentEntity {
   @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
-  @PrimaryColumn({ name: 'source_email', type: 'text' }) sourceEmail!: string;
-  @Column({ name: 'system_user_id', type: 'text', nullable: true }) systemUserId!: string | null;
-  /** matched | disabled | unmatched */
+  @PrimaryColumn({ name: 'object_type', type: 'text' }) objectType!: string;
+  @PrimaryColumn({ name: 'source_key', type: 'text' }) sourceKey!: string;
+  /** owner as the source knows it; '' when the record had none */
+  @Column({ name: 'source_email', type: 'text' }) sourceEmail!: string;
+  @Column({ name: 'system_user_id', type: 'text' }) systemUserId!: string;
+  /** matched | disabled | unmatched | missing */
   @Column({ type: 'text' }) status!: string;
-  @Column({ name: 'record_count', type: 'bigint', default: 0 }) recordCount!: string;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
 }
 
@@ -100,7 +102,7 @@ export const ENTITIES = [
   IdMapEntity,
   ParkedRecordEntity,
   ParkedDependencyEntity,
-  OwnerMatchEntity,
+  OwnerAssignmentEntity,
   AuditLogEntity,
   ReconRecordEntity,
 ];

@@ -186,36 +186,42 @@ export class ParkingRepository extends Scoped {
   }
 }
 
-export interface OwnerObservation {
+export type OwnerStatus = 'matched' | 'disabled' | 'unmatched' | 'missing';
+
+export interface OwnerAssignment {
+  objectType: string;
+  sourceKey: string;
   sourceEmail: string;
-  systemUserId: string | null;
-  status: 'matched' | 'disabled' | 'unmatched';
+  systemUserId: string;
+  status: OwnerStatus;
+}
+
+export interface OwnerReportRow {
+  sourceEmail: string;
+  status: OwnerStatus;
+  systemUserId: string;
   records: number;
 }
 
+/** Who owns each record in the destination and why; the owner report counts records, not events. */
 export class OwnerRepository extends Scoped {
-  async record(observations: OwnerObservation[]): Promise<void> {
-    if (!observations.length) return;
+  async assign(rows: OwnerAssignment[]): Promise<void> {
+    if (!rows.length) return;
     await this.q(
-      `INSERT INTO ferry.owner_match (migration_id, source_email, system_user_id, status, record_count, updated_at)
-       SELECT $1, e, u, s, n, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS t(e, u, s, n)
-       ON CONFLICT (migration_id, source_email) DO UPDATE
-       SET system_user_id = EXCLUDED.system_user_id, status = EXCLUDED.status,
-           record_count = ferry.owner_match.record_count + EXCLUDED.record_count, updated_at = now()`,
-      [
-        observations.map((o) => o.sourceEmail),
-        observations.map((o) => o.systemUserId),
-        observations.map((o) => o.status),
-        observations.map((o) => o.records),
-      ],
+      `INSERT INTO ferry.owner_assignment (migration_id, object_type, source_key, source_email, system_user_id, status, updated_at)
+       SELECT $1, o, k, e, u, s, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(o, k, e, u, s)
+       ON CONFLICT (migration_id, object_type, source_key) DO UPDATE
+       SET source_email = EXCLUDED.source_email, system_user_id = EXCLUDED.system_user_id, status = EXCLUDED.status, updated_at = now()`,
+      [rows.map((r) => r.objectType), rows.map((r) => r.sourceKey), rows.map((r) => r.sourceEmail), rows.map((r) => r.systemUserId), rows.map((r) => r.status)],
     );
   }
 
-  async report(): Promise<OwnerObservation[]> {
-    const rows = await this.q<{ source_email: string; system_user_id: string | null; status: OwnerObservation['status']; record_count: string }>(
-      `SELECT source_email, system_user_id, status, record_count FROM ferry.owner_match WHERE migration_id = $1 ORDER BY status, source_email`,
+  async report(): Promise<OwnerReportRow[]> {
+    const rows = await this.q<{ source_email: string; status: OwnerStatus; system_user_id: string; n: string }>(
+      `SELECT source_email, status, system_user_id, count(*) AS n FROM ferry.owner_assignment WHERE migration_id = $1
+        GROUP BY source_email, status, system_user_id ORDER BY status, source_email`,
     );
-    return rows.map((r) => ({ sourceEmail: r.source_email, systemUserId: r.system_user_id, status: r.status, records: Number(r.record_count) }));
+    return rows.map((r) => ({ sourceEmail: r.source_email, status: r.status, systemUserId: r.system_user_id, records: Number(r.n) }));
   }
 }
 

@@ -7,5 +7,5 @@ export * from './leaf360-dynamics.map';
 export { AccountConverter, ContactConverter, OpportunityConverter };
 
 export function leaf360DynamicsConverters(): Converter[] {
-  return [new AccountConverter(), new ContactConverter(), new OpportunityConverter()] as Converter[];
+  return [new AccountConverter(), new ContactConverter(), new OpportunityConverter()] as unknown as Converter[];
 }

@@ -8,7 +8,7 @@ import { OpportunityConverter } from './opportunity.converter';
 
 const recordType = (entity: string) => {
   const t = avro.Type.forSchema(destinationValueSchema('dynamics', entity) as avro.Schema) as avro.types.RecordType;
-  return (t.field('record')!.type as avro.types.UnionType).types[1];
+  return (t.field("record")!.type as unknown as { types: avro.Type[] }).types[1];
 };
 
 const contact = {

@@ -25,10 +25,10 @@ export class Initial1763800000000 implements MigrationInterface {
       parent_object text NOT NULL, parent_key text NOT NULL,
       PRIMARY KEY (migration_id, object_type, source_key, parent_object, parent_key))`);
     await q.query(`CREATE INDEX parked_dependency_parent ON ferry.parked_dependency (migration_id, parent_object, parent_key)`);
-    await q.query(`CREATE TABLE ferry.owner_match (
-      migration_id text NOT NULL, source_email text NOT NULL, system_user_id text, status text NOT NULL,
-      record_count bigint NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (migration_id, source_email))`);
+    await q.query(`CREATE TABLE ferry.owner_assignment (
+      migration_id text NOT NULL, object_type text NOT NULL, source_key text NOT NULL, source_email text NOT NULL,
+      system_user_id text NOT NULL, status text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (migration_id, object_type, source_key))`);
     await q.query(`CREATE TABLE ferry.audit_log (
       id bigserial PRIMARY KEY, migration_id text NOT NULL, run text NOT NULL, entity text NOT NULL,
       alternate_key text NOT NULL, destination_id text NOT NULL, action text NOT NULL, before_image jsonb,
@@ -42,7 +42,7 @@ export class Initial1763800000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['recon_record', 'audit_log', 'owner_match', 'parked_dependency', 'parked_record', 'id_map', 'extract_checkpoint', 'migration']) {
+    for (const t of ['recon_record', 'audit_log', 'owner_assignment', 'parked_dependency', 'parked_record', 'id_map', 'extract_checkpoint', 'migration']) {
       await q.query(`DROP TABLE IF EXISTS ferry.${t}`);
     }
   }

@@ -1,0 +1,139 @@
+import 'reflect-metadata';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createLogger, FerryError } from '../../../libs/common/src';
+import { ConfigError, loadConfig, settings } from '../../../libs/config/src';
+import { allRouteTopics, LEAF360_TO_DYNAMICS, REPLAYABLE_PHASES, ReplayablePhase } from '../../../libs/contracts/src';
+import { createKafka } from '../../../libs/kafka/src';
+import { connectDataSource } from '../../../libs/persistence/src';
+import { groupLag, lagTable, pickMigration, reconciliation, reconciliationTable, replayPhase, topicOffsets, topicsTable } from '../../../libs/ops/src';
+import { migratedDataSource } from './db';
+import { runDemo } from './demo.command';
+
+const print = (s: string) => process.stdout.write(`${s}\n`);
+
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+};
+
+const program = new Command()
+  .name('ferry')
+  .description('Stream a CRM into Dynamics 365 Sales or Salesforce over Kafka')
+  .showHelpAfterError(false)
+  .exitOverride();
+
+program
+  .command('demo')
+  .description('migrate a generated Leaf360 export into the built-in Dataverse sandbox, provisioning local infrastructure if needed')
+  .option('--once', 'exit when every object reconciles (0) or stalls (1) instead of running on')
+  .option('--companies <n>', 'companies in the sample', positiveInt, 500)
+  .option('--contacts <n>', 'contacts in the sample', positiveInt, 2000)
+  .option('--deals <n>', 'deals in the sample', positiveInt, 1000)
+  .option('--seed <n>', 'sample seed (same seed, same export)', positiveInt, 360)
+  .option('--stall-timeout <s>', 'with --once: seconds without progress before giving up', positiveInt, 120)
+  .option('--sandbox-port <port>', 'port of the Dataverse sandbox', positiveInt, 8181)
+  .action(async (o) => {
+    const r = await runDemo({ once: !!o.once, companies: o.companies, contacts: o.contacts, deals: o.deals, seed: o.seed, stallTimeout: o.stallTimeout, sandboxPort: o.sandboxPort });
+    if (!r.reconciled) process.exitCode = 1;
+  });
+
+program
+  .command('status')
+  .description('topics and their end offsets, consumer lag per partition, and per-object counts per phase')
+  .option('--json', 'machine-readable output')
+  .option('--migration <id>', 'migration to report on (default: the latest)')
+  .action(async (o) => {
+    const cfg = loadConfig([settings.database, settings.kafka]);
+    const db = await connectDataSource(cfg.DATABASE_URL);
+    const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'ferry-cli' }, createLogger('cli', 'error'));
+    const admin = kafka.admin();
+    try {
+      const migration = await pickMigration(db, o.migration);
+      await admin.connect();
+      const topics = await topicOffsets(admin, allRouteTopics(LEAF360_TO_DYNAMICS, migration));
+      const lag = await groupLag(admin, LEAF360_TO_DYNAMICS, migration);
+      const objects = await reconciliation(db, LEAF360_TO_DYNAMICS, migration);
+      if (o.json) {
+        print(JSON.stringify({ migration, topics, consumerGroups: lag, objects }, null, 2));
+      } else {
+        print(`migration ${migration}`);
+        print(topicsTable(topics));
+        print(lagTable(lag));
+        print(reconciliationTable(objects));
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+      await db.destroy();
+    }
+  });
+
+program
+  .command('replay')
+  .description('re-run a phase: reset its consumer group (its consumers paused meanwhile) and let it run again')
+  .addOption(new Option('--phase <phase>', 'phase to re-run').choices([...REPLAYABLE_PHASES]).makeOptionMandatory())
+  .option('--from-beginning', 'from the start of its input topics')
+  .option('--from <iso-time>', 'from the first input at or after this time')
+  .option('--migration <id>', 'migration (default: the latest)')
+  .action(async (o) => {
+    if (!!o.fromBeginning === !!o.from) throw new FerryError('USAGE', 'give exactly one of --from-beginning or --from <ISO time>', 'fatal');
+    let at: Date | null = null;
+    if (o.from) {
+      at = new Date(o.from);
+      if (Number.isNaN(at.getTime())) throw new FerryError('USAGE', `--from "${o.from}" is not an ISO 8601 time, e.g. 2026-11-22T10:00:00Z`, 'fatal');
+    }
+    const cfg = loadConfig([settings.database, settings.kafka]);
+    const db = await connectDataSource(cfg.DATABASE_URL);
+    try {
+      const migration = await pickMigration(db, o.migration);
+      const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'ferry-cli' }, createLogger('cli', 'error'));
+      const r = await replayPhase(kafka, LEAF360_TO_DYNAMICS, migration, o.phase as ReplayablePhase, at ? { kind: 'time', at } : { kind: 'beginning' });
+      const moved = r.topics.map((t) => `  ${t.topic}: ${t.partitions.map((p) => `${p.partition}@${p.offset}`).join(' ')}`).join('\n');
+      print(`replaying ${o.phase} for ${migration}: group ${r.group} reset${r.pausedRunningConsumers ? ' (running consumers paused and resumed)' : ' (no consumer was running; it resumes from here when started)'}\n${moved}`);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+const dbCmd = program.command('db').description('database schema');
+dbCmd
+  .command('migrate')
+  .description('apply pending schema migrations')
+  .action(async () => {
+    const { DATABASE_URL } = loadConfig([settings.database]);
+    const db = await migratedDataSource(DATABASE_URL);
+    await db.destroy();
+    print('database schema is up to date');
+  });
+dbCmd
+  .command('revert')
+  .description('undo the last schema migration')
+  .action(async () => {
+    const { DATABASE_URL } = loadConfig([settings.database]);
+    const db = await connectDataSource(DATABASE_URL);
+    try {
+      await db.undoLastMigration({ transaction: 'each' });
+      print('reverted the last schema migration');
+    } finally {
+      await db.destroy();
+    }
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode;
+      return;
+    }
+    if (e instanceof ConfigError || e instanceof FerryError) {
+      process.stderr.write(`ferry: ${e.message}\n`);
+    } else {
+      process.stderr.write(`ferry: ${(e as Error).message ?? String(e)}${process.env.LOG_LEVEL === 'debug' ? `\n${(e as Error).stack}` : ' (LOG_LEVEL=debug shows the stack)'}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+void main();

@@ -1,0 +1,11 @@
+import { loadConfig, settings } from '../../../libs/config/src';
+import { bootstrapService } from '../../../libs/runtime/src';
+import { ExtractorModule } from './extractor.module';
+
+try {
+  loadConfig([settings.extractor]);
+} catch (e) {
+  process.stderr.write(`extractor: ${(e as Error).message}\n`);
+  process.exit(1);
+}
+void bootstrapService('extractor', ExtractorModule);

@@ -1,0 +1,82 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { DestinationEvent, LoadedEvent, LoadResult } from '../../../libs/contracts/src';
+import { consumerGroups, objectBySource, routeTopics, topics } from '../../../libs/contracts/src';
+import type { DataverseClient } from '../../../libs/dataverse/src';
+import type { ConsumedRecord, OutgoingRecord } from '../../../libs/kafka/src';
+import { AuditEntry, AuditRepository } from '../../../libs/persistence/src';
+import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '../../../libs/runtime/src';
+import { dataverseBody } from './dataverse-body';
+
+export const DATAVERSE = Symbol('DATAVERSE');
+export const LOAD_BATCH_SIZE = Symbol('LOAD_BATCH_SIZE');
+
+/**
+ * resolved → destination → loaded. Upserts by alternate key in one $batch per chunk, so a redelivery or a
+ * replay rewrites the same rows; audits every write before the offset is committed; emits one result per record.
+ */
+@Injectable()
+export class LoadHandler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly worker: PhaseWorker<DestinationEvent>;
+  private readonly audit: AuditRepository;
+
+  constructor(
+    @Inject(RUNTIME) private readonly rt: Runtime,
+    @Inject(DATAVERSE) private readonly client: DataverseClient,
+    @Inject(LOAD_BATCH_SIZE) batchSize: number,
+  ) {
+    this.audit = new AuditRepository(rt.db, rt.migration);
+    this.worker = new PhaseWorker(rt, 'load', consumerGroups.load(rt.migration), routeTopics(rt.route, rt.migration).resolved, (b) => this.handle(b), {
+      maxChunk: batchSize,
+      partitionsConsumedConcurrently: 3,
+    });
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.worker.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.worker.stop();
+  }
+
+  async handle(batch: ConsumedRecord<DestinationEvent>[]): Promise<void> {
+    // A partition holds one entity's topic, so the whole chunk goes to one entity set.
+    const events = latestPerKey(batch.map((b) => b.value));
+    const route = objectBySource(this.rt.route, events[0].envelope.objectType);
+    const results = await this.client.upsertMany(
+      route.entitySet,
+      this.rt.route.alternateKey,
+      events.map((e) => ({ key: e.envelope.sourceKey, body: dataverseBody(this.rt.route, e) })),
+      { select: [route.primaryId] },
+    );
+    const byKey = new Map(results.map((r) => [r.key, r]));
+    const out: OutgoingRecord[] = [];
+    const audit: AuditEntry[] = [];
+    const rejects: DeadLetterInput[] = [];
+    for (const e of events) {
+      const env = e.envelope;
+      const r = byKey.get(env.sourceKey);
+      let result: LoadResult;
+      if (r && r.ok) {
+        result = { status: 'SUCCESS', entity: route.entity, alternateKey: env.sourceKey, destinationId: r.id, action: r.created ? 'CREATED' : 'UPDATED', errorCode: null, errorMessage: null, attempts: 1 };
+        audit.push({ run: env.run, entity: route.entity, alternateKey: env.sourceKey, destinationId: r.id, action: r.created ? 'created' : 'updated', beforeImage: null });
+      } else {
+        const code = r && !r.ok ? r.code : 'NO_RESULT';
+        const message = r && !r.ok ? r.message : 'the destination returned no result for this record';
+        result = { status: 'FAILURE', entity: route.entity, alternateKey: env.sourceKey, destinationId: null, action: null, errorCode: code, errorMessage: message, attempts: 1 };
+        rejects.push({ phase: 'LOAD', sourceSystem: env.sourceSystem, objectType: env.objectType, sourceKey: env.sourceKey, file: null, line: null, code, reason: `${route.entity} ${env.sourceKey}: ${message}`, raw: null, traceId: env.traceId });
+      }
+      out.push({ topic: topics.loaded(this.rt.migration, this.rt.route.destination, route.entity), key: env.sourceKey, value: { envelope: env, result } satisfies LoadedEvent });
+    }
+    await this.audit.append(audit);
+    await this.rt.producer.send(out);
+    if (rejects.length) await this.rt.deadLetter(rejects);
+  }
+}
+
+/** Two versions of one record in a chunk: only the last one needs writing, and a $batch must not race itself. */
+function latestPerKey(events: DestinationEvent[]): DestinationEvent[] {
+  const m = new Map<string, DestinationEvent>();
+  for (const e of events) m.set(e.envelope.sourceKey, e);
+  return [...m.values()];
+}

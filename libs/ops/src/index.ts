@@ -1,0 +1,6 @@
+export * from './status';
+export * from './replay';
+export * from './tables';
+
+export * from './stack';
+export * from './migrations';

@@ -1,0 +1,106 @@
+import type { Admin } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { consumerGroups, ConsumerPhase, Route, routeTopics, objectBySource } from '../../contracts/src';
+import { ParkingRepository, ReconRepository } from '../../persistence/src';
+
+export interface TopicOffsets {
+  topic: string;
+  partitions: { partition: number; high: number; low: number }[];
+  total: number;
+}
+
+export interface GroupLag {
+  group: string;
+  phase: ConsumerPhase;
+  state: string;
+  members: number;
+  partitions: { topic: string; partition: number; committed: number | null; end: number; lag: number }[];
+  totalLag: number;
+}
+
+export interface ObjectReconciliation {
+  object: string;
+  entity: string;
+  extracted: number;
+  transformed: number;
+  resolved: number;
+  loaded: number;
+  rejected: number;
+  waiting: number;
+  /** read but neither loaded, rejected nor parked: still moving through the phases */
+  inFlight: number;
+  reconciled: boolean;
+}
+
+export async function topicOffsets(admin: Admin, names: string[]): Promise<TopicOffsets[]> {
+  const existing = new Set(await admin.listTopics());
+  const out: TopicOffsets[] = [];
+  for (const topic of names.filter((n) => existing.has(n))) {
+    const offs = await admin.fetchTopicOffsets(topic);
+    const partitions = offs.map((o) => ({ partition: o.partition, high: Number(o.high), low: Number(o.low) })).sort((a, b) => a.partition - b.partition);
+    out.push({ topic, partitions, total: partitions.reduce((s, p) => s + p.high - p.low, 0) });
+  }
+  return out;
+}
+
+/** Topics each phase's consumer group reads. */
+export function phaseTopics(route: Route, migration: string): Record<ConsumerPhase, string[]> {
+  const t = routeTopics(route, migration);
+  return {
+    transform: t.extracted,
+    resolve: [...t.transformed, ...t.loaded],
+    load: t.resolved,
+    reconcile: [...t.extracted, ...t.transformed, ...t.resolved, ...t.loaded, t.dlq],
+  };
+}
+
+/** Lag per partition = end offset − committed offset (a partition never committed counts from its start). */
+export async function groupLag(admin: Admin, route: Route, migration: string): Promise<GroupLag[]> {
+  const byPhase = phaseTopics(route, migration);
+  const existing = new Set(await admin.listTopics());
+  const out: GroupLag[] = [];
+  for (const phase of Object.keys(byPhase) as ConsumerPhase[]) {
+    const group = consumerGroups[phase](migration);
+    const names = byPhase[phase].filter((t) => existing.has(t));
+    const [desc] = (await admin.describeGroups([group])).groups;
+    const committed = await admin.fetchOffsets({ groupId: group, topics: names });
+    const partitions: GroupLag['partitions'] = [];
+    for (const t of committed) {
+      const ends = await admin.fetchTopicOffsets(t.topic);
+      for (const p of t.partitions) {
+        const end = ends.find((e) => e.partition === p.partition);
+        const high = Number(end?.high ?? 0);
+        const low = Number(end?.low ?? 0);
+        const c = Number(p.offset);
+        const at = c >= 0 ? c : null;
+        partitions.push({ topic: t.topic, partition: p.partition, committed: at, end: high, lag: high - (at ?? low) });
+      }
+    }
+    partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    out.push({ group, phase, state: desc?.state ?? 'Unknown', members: desc?.members.length ?? 0, partitions, totalLag: partitions.reduce((s, p) => s + p.lag, 0) });
+  }
+  return out;
+}
+
+/** Per-object counts per phase; reconciled when every record read is loaded or rejected and none waits. */
+export async function reconciliation(db: DataSource, route: Route, migration: string): Promise<ObjectReconciliation[]> {
+  const counts = await new ReconRepository(db, migration).counts();
+  const waiting = await new ParkingRepository(db, migration).countByObject();
+  return route.objects.map((o) => {
+    const c = counts.find((x) => x.objectType === o.source) ?? { extracted: 0, transformed: 0, resolved: 0, loaded: 0, rejected: 0 };
+    const w = waiting.get(o.source) ?? 0;
+    const inFlight = Math.max(0, c.extracted - c.loaded - c.rejected - w);
+    return {
+      object: o.source,
+      entity: objectBySource(route, o.source).entity,
+      extracted: c.extracted,
+      transformed: c.transformed,
+      resolved: c.resolved,
+      loaded: c.loaded,
+      rejected: c.rejected,
+      waiting: w,
+      inFlight,
+      reconciled: c.extracted === c.loaded + c.rejected && w === 0,
+    };
+  });
+}

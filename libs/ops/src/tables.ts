@@ -1,0 +1,27 @@
+import Table from 'cli-table3';
+import type { GroupLag, ObjectReconciliation, TopicOffsets } from './status';
+
+const plain = { style: { head: [], border: [] } };
+
+export function reconciliationTable(rows: ObjectReconciliation[]): string {
+  const t = new Table({ ...plain, head: ['object', 'extracted', 'transformed', 'resolved', 'loaded', 'rejected', 'waiting', 'in flight', ''] });
+  for (const r of rows) {
+    t.push([`${r.object} → ${r.entity}`, r.extracted, r.transformed, r.resolved, r.loaded, r.rejected, r.waiting, r.inFlight, r.reconciled ? 'ok' : '…']);
+  }
+  return t.toString();
+}
+
+export function topicsTable(rows: TopicOffsets[]): string {
+  const t = new Table({ ...plain, head: ['topic', 'end offsets per partition', 'messages'] });
+  for (const r of rows) t.push([r.topic, r.partitions.map((p) => `${p.partition}:${p.high}`).join(' '), r.total]);
+  return t.toString();
+}
+
+export function lagTable(rows: GroupLag[]): string {
+  const t = new Table({ ...plain, head: ['consumer group', 'state', 'members', 'lag per partition (topic:partition=lag)', 'total lag'] });
+  for (const g of rows) {
+    const parts = g.partitions.filter((p) => p.lag > 0).map((p) => `${p.topic.split('.').slice(-2).join('.')}:${p.partition}=${p.lag}`);
+    t.push([g.group, g.state, g.members, parts.join(' ') || '0 everywhere', g.totalLag]);
+  }
+  return t.toString();
+}

@@ -1,0 +1,76 @@
+import type { ControlCommand } from '../../contracts/src';
+import { topics } from '../../contracts/src';
+import { BatchConsumer, ControlListener, PoisonMessage } from '../../kafka/src';
+import type { ConsumedRecord } from '../../kafka/src';
+import type { Runtime } from './runtime';
+
+/**
+ * One phase's consumer plus the operator's pause/resume commands for it. `ferry replay` pauses the phase
+ * (the consumer leaves its group), resets the group's offsets and resumes it.
+ */
+export class PhaseWorker<T> {
+  private readonly consumer: BatchConsumer<T>;
+  private readonly control: ControlListener;
+
+  constructor(
+    private readonly rt: Runtime,
+    readonly phase: string,
+    groupId: string,
+    topicNames: string[],
+    handle: (records: ConsumedRecord<T>[]) => Promise<void>,
+    options: { maxChunk?: number; partitionsConsumedConcurrently?: number } = {},
+  ) {
+    this.consumer = new BatchConsumer<T>({
+      kafka: rt.kafka,
+      codec: rt.codec,
+      groupId,
+      topics: topicNames,
+      logger: rt.logger,
+      handle,
+      onPoison: (p) => this.poison(p),
+      ...options,
+    });
+    this.control = new ControlListener(rt.kafka, topics.control(rt.migration), rt.service, rt.logger, (c) => this.onCommand(c));
+  }
+
+  async start(): Promise<void> {
+    await this.control.start();
+    await this.consumer.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+    await this.control.stop();
+  }
+
+  private async onCommand(c: ControlCommand): Promise<void> {
+    if (c.phase !== this.phase) return;
+    if (c.type === 'pause') {
+      this.rt.logger.info({ phase: this.phase, requestId: c.requestId }, 'pausing for replay');
+      await this.consumer.stop();
+    } else if (c.type === 'resume') {
+      this.rt.logger.info({ phase: this.phase, requestId: c.requestId }, 'resuming after replay');
+      await this.consumer.start();
+    }
+  }
+
+  private async poison(messages: PoisonMessage[]): Promise<void> {
+    await this.rt.deadLetter(
+      messages.map((m) => ({
+        phase: phaseOf(this.phase),
+        sourceSystem: this.rt.route.sourceSystem,
+        objectType: m.topic.split('.').pop() ?? 'unknown',
+        sourceKey: m.key,
+        file: null,
+        line: null,
+        code: 'UNDECODABLE',
+        reason: `${m.topic} partition ${m.partition} offset ${m.offset}: ${m.reason}`,
+        raw: m.raw ? m.raw.toString('base64') : null,
+      })),
+    );
+  }
+}
+
+function phaseOf(p: string): 'TRANSFORM' | 'RESOLVE' | 'LOAD' | 'EXTRACT' {
+  return p === 'transform' ? 'TRANSFORM' : p === 'resolve' ? 'RESOLVE' : p === 'load' ? 'LOAD' : 'EXTRACT';
+}

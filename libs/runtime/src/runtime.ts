@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { randomUUID } from 'crypto';
+import type { Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { createLogger, FerryError, Logger } from '../../common/src';
+import { loadConfig, settings } from '../../config/src';
+import { allRouteTopics, DeadLetter, LEAF360_TO_DYNAMICS, Route, routeValueSchemas, topics } from '../../contracts/src';
+import { AvroCodec, createKafka, ensureTopics, RecordProducer } from '../../kafka/src';
+import { assertSchemaCurrent, connectDataSource } from '../../persistence/src';
+
+export type DeadLetterInput = Omit<DeadLetter, 'migration' | 'run' | 'at' | 'traceId'> & { traceId?: string };
+
+const baseGroups = [settings.database, settings.kafka, settings.migration, settings.logging] as const;
+export type BaseConfig = ReturnType<typeof loadConfig<typeof baseGroups>>;
+
+/**
+ * What every Ferry service shares: configuration, logger, Kafka client, Avro codec, producer and database.
+ * Plain class so tests and benchmarks can build one without Nest; RuntimeModule wraps it for the services.
+ */
+export class Runtime {
+  private constructor(
+    readonly service: string,
+    readonly config: BaseConfig,
+    readonly route: Route,
+    readonly logger: Logger,
+    readonly kafka: Kafka,
+    readonly codec: AvroCodec,
+    readonly producer: RecordProducer,
+    readonly db: DataSource,
+  ) {}
+
+  static async create(service: string, route: Route = LEAF360_TO_DYNAMICS): Promise<Runtime> {
+    const config = loadConfig(baseGroups);
+    const logger = createLogger(service, config.LOG_LEVEL).child({ migration: config.FERRY_MIGRATION });
+    const db = await connectDataSource(config.DATABASE_URL);
+    try {
+      await assertSchemaCurrent(db);
+      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${service}` }, logger);
+      await withBrokerCheck(config.KAFKA_BROKERS, () =>
+        ensureTopics(kafka, allRouteTopics(route, config.FERRY_MIGRATION), config.FERRY_TOPIC_PARTITIONS),
+      );
+      const codec = new AvroCodec(config.SCHEMA_REGISTRY_URL);
+      await codec.registerAll(routeValueSchemas(route, config.FERRY_MIGRATION));
+      const producer = new RecordProducer(kafka, codec);
+      await producer.connect();
+      return new Runtime(service, config, route, logger, kafka, codec, producer, db);
+    } catch (e) {
+      await db.destroy().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  get migration(): string {
+    return this.config.FERRY_MIGRATION;
+  }
+
+  get run(): string {
+    return this.config.FERRY_RUN;
+  }
+
+  /** Dead letters go to the migration's DLQ, keyed by what identifies the record. */
+  async deadLetter(letters: DeadLetterInput[]): Promise<void> {
+    const now = Date.now();
+    await this.producer.send(
+      letters.map((l) => ({
+        topic: topics.dlq(this.migration),
+        key: `${l.objectType}:${l.sourceKey ?? `${l.file}:${l.line}`}`,
+        value: { migration: this.migration, run: this.run, at: now, ...l, traceId: l.traceId ?? randomUUID() },
+      })),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    await this.db.destroy().catch(() => undefined);
+  }
+}
+
+async function withBrokerCheck<T>(brokers: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/ECONNREFUSED|Connection error|connect|ENOTFOUND|KafkaJSNumberOfRetriesExceeded|timed? ?out/i.test(`${(e as Error).name} ${msg}`)) {
+      throw new FerryError('BROKER_UNREACHABLE', `Kafka at ${brokers} does not answer (${msg}); start it with npm run infra:up or fix KAFKA_BROKERS`, 'fatal');
+    }
+    throw e;
+  }
+}
