@@ -1,0 +1,350 @@
+import axios, { AxiosError, AxiosInstance, AxiosRequestConfig, AxiosResponse, isAxiosError, isCancel } from 'axios';
+import axiosRetry from 'axios-retry';
+import { BatchRequestEntry, ParsedBatchResponse, buildBatchRequest, parseBatchResponse } from './batch.codec';
+import { DataverseError, isRetryableStatus, parseMaybeJson } from './dataverse.error';
+import { KeyValues, UNADDRESSABLE_KEY_CHARS, formatKeySegment, isGuid, recordPath } from './odata-key';
+import { Semaphore } from './semaphore';
+import { ClientCredentialsTokenProvider } from './token.provider';
+
+export interface DataverseLogger {
+  debug(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface DataverseClientOptions {
+  /** Service root, e.g. http://127.0.0.1:8181/api/data/v9.2 */
+  baseUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+  /** Attempts after the first for throttled, 5xx and network failures; default 6. */
+  maxRetries?: number;
+  /** HTTP calls in flight at once from this client; default 4. */
+  maxConcurrency?: number;
+  /** Per attempt; default 120 s. */
+  timeoutMs?: number;
+  /** Backoff when the server gives no Retry-After: base * 2^attempt, capped; defaults 1000 ms and 60 s. */
+  backoffBaseMs?: number;
+  maxBackoffMs?: number;
+  logger?: DataverseLogger;
+}
+
+export interface UpsertItem {
+  key: string;
+  body: Record<string, unknown>;
+}
+
+export type UpsertResult =
+  | { key: string; ok: true; id: string; created: boolean; record?: Record<string, unknown> }
+  | { key: string; ok: false; status: number; code: string; message: string };
+
+export interface UpsertManyOptions {
+  /** Columns to return; the result then carries `record`. Default: the primary id only. */
+  select?: string[];
+  /** Primary id column (e.g. accountid); guessed from the entity set when absent. */
+  primaryIdAttribute?: string;
+  /** Requests per $batch, at most 1000 (the platform's limit); default 1000. */
+  batchSize?: number;
+}
+
+export interface ListOptions {
+  select?: string[];
+  filter?: string;
+  orderBy?: string;
+  /** Sent as Prefer: odata.maxpagesize; the platform allows up to 5000. */
+  pageSize?: number;
+}
+
+export interface ClientMetrics {
+  requests: number;
+  retries: number;
+  throttled: number;
+  tokenRefreshes: number;
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  data: T;
+}
+
+const MAX_BATCH = 1000;
+
+/** Plural entity sets whose singular is not the set name minus a simple suffix. */
+const IRREGULAR_SETS: Record<string, string> = {
+  opportunities: 'opportunity',
+  activityparties: 'activityparty',
+  businessunits: 'businessunit',
+};
+
+/** accounts → accountid, opportunities → opportunityid: the usual Dataverse naming, used when not told. */
+export function guessPrimaryIdAttribute(entitySet: string): string {
+  const set = entitySet.toLowerCase();
+  if (IRREGULAR_SETS[set]) return `${IRREGULAR_SETS[set]}id`;
+  if (set.endsWith('ies')) return `${set.slice(0, -3)}yid`;
+  if (/(ss|x|ch|sh)es$/.test(set)) return `${set.slice(0, -2)}id`;
+  if (set.endsWith('s')) return `${set.slice(0, -1)}id`;
+  return `${set}id`;
+}
+
+function lowerHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers && typeof headers === 'object') {
+    for (const [k, v] of Object.entries(headers as Record<string, unknown>)) {
+      if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+    }
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Dataverse Web API client for Ferry's loader and resolver: bearer tokens, retries that honour the platform's
+ * service-protection answers, a concurrency cap, and batched alternate-key upserts with per-record outcomes.
+ */
+export class DataverseClient {
+  readonly metrics: ClientMetrics = { requests: 0, retries: 0, throttled: 0, tokenRefreshes: 0 };
+  private readonly http: AxiosInstance;
+  private readonly tokens: ClientCredentialsTokenProvider;
+  private readonly gate: Semaphore;
+  private readonly serviceRoot: string;
+  private readonly maxRetries: number;
+  private readonly backoffBaseMs: number;
+  private readonly maxBackoffMs: number;
+  private lastDopHint?: number;
+
+  constructor(private readonly opts: DataverseClientOptions) {
+    this.serviceRoot = opts.baseUrl.replace(/\/+$/, '');
+    this.maxRetries = opts.maxRetries ?? 6;
+    this.backoffBaseMs = opts.backoffBaseMs ?? 1000;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 60_000;
+    this.gate = new Semaphore(opts.maxConcurrency ?? 4);
+    this.tokens = new ClientCredentialsTokenProvider({
+      tokenUrl: opts.tokenUrl,
+      clientId: opts.clientId,
+      clientSecret: opts.clientSecret,
+      scope: opts.scope,
+      timeoutMs: opts.timeoutMs,
+      maxRetries: Math.min(this.maxRetries, 3),
+    });
+    this.http = axios.create({
+      baseURL: `${this.serviceRoot}/`,
+      timeout: opts.timeoutMs ?? 120_000,
+      responseType: 'text',
+      maxBodyLength: Infinity,
+      maxContentLength: Infinity,
+      headers: { Accept: 'application/json', 'OData-MaxVersion': '4.0', 'OData-Version': '4.0' },
+    });
+    this.http.interceptors.request.use(async (config) => {
+      config.headers.set('Authorization', `Bearer ${await this.tokens.getToken()}`);
+      this.metrics.requests++;
+      return config;
+    });
+    axiosRetry(this.http, {
+      retries: this.maxRetries,
+      shouldResetTimeout: true,
+      retryCondition: (e) => !isCancel(e) && isRetryableStatus(e.response?.status ?? 0),
+      retryDelay: (attempt, e) => this.retryDelayMs(attempt, e),
+      onRetry: (attempt, e, config) => {
+        this.metrics.retries++;
+        if (e.response?.status === 429) this.metrics.throttled++;
+        this.opts.logger?.warn(
+          { attempt, status: e.response?.status ?? 0, code: e.code, url: config.url },
+          'dataverse request failed; retrying',
+        );
+      },
+    });
+  }
+
+  /** Parallelism the server last suggested through x-ms-dop-hint, if any. */
+  get dopHint(): number | undefined {
+    return this.lastDopHint;
+  }
+
+  /** Base * 2^attempt capped, unless the server said how long to wait. */
+  retryDelayMs(attempt: number, error?: AxiosError): number {
+    const header = error?.response?.headers?.['retry-after'];
+    const after = Number(header);
+    if (header !== undefined && header !== '' && Number.isFinite(after) && after >= 0) return after * 1000;
+    return Math.min(this.maxBackoffMs, this.backoffBaseMs * 2 ** attempt);
+  }
+
+  /** One Web API call (path relative to the service root, or absolute), with retries and a single re-authentication on 401. */
+  async request<T = unknown>(config: AxiosRequestConfig): Promise<ApiResponse<T>> {
+    return this.gate.run(async () => {
+      const res = await this.sendWithAuth(config);
+      const hint = Number(res.headers['x-ms-dop-hint']);
+      if (Number.isFinite(hint) && hint > 0) this.lastDopHint = hint;
+      return { status: res.status, headers: lowerHeaders(res.headers), data: parseMaybeJson(res.data) as T };
+    });
+  }
+
+  private async sendWithAuth(config: AxiosRequestConfig): Promise<AxiosResponse> {
+    try {
+      return await this.http.request(config);
+    } catch (err) {
+      if (isAxiosError(err) && err.response?.status === 401) {
+        const used = String(err.config?.headers?.Authorization ?? '').replace(/^Bearer /, '');
+        this.tokens.invalidate(used);
+        this.metrics.tokenRefreshes++;
+        try {
+          return await this.http.request(config);
+        } catch (again) {
+          throw DataverseError.fromAxios(again);
+        }
+      }
+      throw DataverseError.fromAxios(err);
+    }
+  }
+
+  /** Sends a $batch and returns its parts in order; a stopped batch (4xx envelope) is returned, not thrown. */
+  async executeBatch(entries: BatchRequestEntry[], opts: { continueOnError?: boolean } = {}): Promise<ParsedBatchResponse[]> {
+    const count = entries.reduce((n, e) => n + ('changeSet' in e ? e.changeSet.length : 1), 0);
+    if (count > MAX_BATCH) throw new DataverseError(400, 'BatchTooLarge', `a batch holds at most ${MAX_BATCH} requests, got ${count}`, { retryable: false });
+    const { contentType, body } = buildBatchRequest(entries);
+    const headers: Record<string, string> = { 'Content-Type': contentType };
+    if (opts.continueOnError) headers.Prefer = 'odata.continue-on-error';
+    try {
+      const res = await this.request<string>({ method: 'POST', url: '$batch', data: body, headers, transformResponse: (d) => d });
+      return parseBatchResponse(res.headers['content-type'], String(res.data ?? ''));
+    } catch (err) {
+      const cause = err instanceof DataverseError ? err.cause : undefined;
+      if (isAxiosError(cause) && cause.response && /^multipart\/mixed/i.test(String(cause.response.headers['content-type']))) {
+        return parseBatchResponse(String(cause.response.headers['content-type']), String(cause.response.data ?? ''));
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Creates or updates records by one alternate-key column, one $batch per chunk (continue-on-error, no change
+   * set), and reports each item: created (201) or updated (200) with the record's GUID, or the platform's error.
+   */
+  async upsertMany(entitySet: string, keyAttribute: string, items: UpsertItem[], opts: UpsertManyOptions = {}): Promise<UpsertResult[]> {
+    const size = Math.min(MAX_BATCH, Math.max(1, opts.batchSize ?? MAX_BATCH));
+    const chunks: UpsertItem[][] = [];
+    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+    const results = await Promise.all(chunks.map((chunk) => this.upsertChunk(entitySet, keyAttribute, chunk, opts)));
+    return results.flat();
+  }
+
+  private async upsertChunk(entitySet: string, keyAttribute: string, items: UpsertItem[], opts: UpsertManyOptions): Promise<UpsertResult[]> {
+    const primaryId = opts.primaryIdAttribute ?? guessPrimaryIdAttribute(entitySet);
+    const select = opts.select?.length ? opts.select : [primaryId];
+    const results: (UpsertResult | undefined)[] = items.map((item) =>
+      UNADDRESSABLE_KEY_CHARS.test(item.key) || item.key === ''
+        ? {
+            key: item.key,
+            ok: false,
+            status: 400,
+            code: 'UnaddressableKey',
+            message: `key value '${item.key}' is empty or holds a character Dataverse cannot address in a URL (/ < > * % & : \\ ? +)`,
+          }
+        : undefined,
+    );
+    let pending = items.map((_, i) => i).filter((i) => results[i] === undefined);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const parts = await this.executeBatch(
+        pending.map((i) => ({
+          method: 'PATCH',
+          url: `${this.serviceRoot}/${entitySet}(${formatKeySegment({ [keyAttribute]: items[i].key })})?$select=${select.join(',')}`,
+          headers: { 'Content-Type': 'application/json', Prefer: 'return=representation' },
+          body: JSON.stringify(items[i].body),
+        })),
+        { continueOnError: true },
+      );
+      const retry: number[] = [];
+      pending.forEach((index, n) => {
+        const part = parts[n];
+        const key = items[index].key;
+        if (!part) {
+          results[index] = { key, ok: false, status: 0, code: 'NoResponse', message: 'the batch response holds no part for this request' };
+          return;
+        }
+        if (part.status >= 200 && part.status < 300) {
+          results[index] = this.upsertSuccess(key, part, primaryId, !!opts.select?.length);
+          return;
+        }
+        const error = DataverseError.fromBody(part.status, parseMaybeJson(part.body), part.headers);
+        if (error.retryable && attempt < this.maxRetries) retry.push(index);
+        results[index] = { key, ok: false, status: part.status, code: error.code, message: error.message };
+      });
+      if (retry.length > 0) await sleep(this.retryDelayMs(attempt + 1));
+      pending = retry;
+    }
+    return results as UpsertResult[];
+  }
+
+  private upsertSuccess(key: string, part: ParsedBatchResponse, primaryId: string, withRecord: boolean): UpsertResult {
+    const body = parseMaybeJson(part.body) as Record<string, unknown> | undefined;
+    let id = typeof body?.[primaryId] === 'string' ? (body[primaryId] as string) : undefined;
+    if (!id && body) {
+      const found = Object.entries(body).find(([k, v]) => !k.startsWith('_') && !k.includes('@') && typeof v === 'string' && isGuid(v));
+      id = found?.[1] as string | undefined;
+    }
+    if (!id) {
+      const m = /\(([0-9a-f-]{36})\)\s*$/i.exec(part.headers['odata-entityid'] ?? '');
+      id = m?.[1];
+    }
+    const result: UpsertResult = { key, ok: true, id: id ?? '', created: part.status === 201 };
+    if (withRecord && body) result.record = body;
+    return result;
+  }
+
+  /** Every record of a set, following @odata.nextLink page by page. */
+  async *listAll(entitySet: string, opts: ListOptions = {}): AsyncGenerator<Record<string, unknown>> {
+    let url: string | undefined = `${entitySet}${queryString({ $select: opts.select?.join(','), $filter: opts.filter, $orderby: opts.orderBy })}`;
+    const headers = { Prefer: `odata.maxpagesize=${opts.pageSize ?? 5000}` };
+    while (url) {
+      const res: ApiResponse<{ value?: Record<string, unknown>[]; '@odata.nextLink'?: string }> = await this.request({ method: 'GET', url, headers });
+      for (const record of res.data?.value ?? []) yield record;
+      url = res.data?.['@odata.nextLink'];
+    }
+  }
+
+  /** One record by GUID or alternate-key values; null when it does not exist. */
+  async get(entitySet: string, idOrKey: string | KeyValues, opts: { select?: string[] } = {}): Promise<Record<string, unknown> | null> {
+    try {
+      const res = await this.request<Record<string, unknown>>({
+        method: 'GET',
+        url: `${recordPath(entitySet, idOrKey)}${queryString({ $select: opts.select?.join(',') })}`,
+      });
+      return res.data;
+    } catch (err) {
+      if (err instanceof DataverseError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** Deletes by GUID or alternate-key values; false when there was nothing to delete. */
+  async delete(entitySet: string, idOrKey: string | KeyValues): Promise<boolean> {
+    try {
+      await this.request({ method: 'DELETE', url: recordPath(entitySet, idOrKey) });
+      return true;
+    } catch (err) {
+      if (err instanceof DataverseError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
+  /** Number of records matching the filter (the real platform caps @odata.count at 5000). */
+  async count(entitySet: string, filter?: string): Promise<number> {
+    const res = await this.request<{ '@odata.count'?: number }>({
+      method: 'GET',
+      url: `${entitySet}${queryString({ $count: 'true', $filter: filter })}`,
+      headers: { Prefer: 'odata.maxpagesize=1' },
+    });
+    const n = res.data?.['@odata.count'];
+    if (typeof n !== 'number') throw new DataverseError(res.status, 'NoCount', `${entitySet}: the response carries no @odata.count`, { retryable: false });
+    return n;
+  }
+}
+
+function queryString(params: Record<string, string | undefined>): string {
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${encodeURIComponent(v as string)}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
