@@ -1,14 +1,13 @@
 import * as path from 'path';
 import { sleep } from '../../../libs/common/src';
 import { ferryHome, loadConfig, settings } from '../../../libs/config/src';
-import { allRouteTopics, LEAF360_TO_DYNAMICS, routeValueSchemas } from '../../../libs/contracts/src';
+import { LEAF360_TO_DYNAMICS } from '../../../libs/contracts/src';
 import { writeLeaf360Sample } from '../../../libs/connectors/leaf360/src';
-import { DEMO_FALLBACK_OWNER_EMAIL } from '../../../libs/demo/src/demo-org';
-import { AvroCodec, createKafka, ensureTopics } from '../../../libs/kafka/src';
-import { MigrationRepository, OwnerRepository } from '../../../libs/persistence/src';
+import { createKafka } from '../../../libs/kafka/src';
+import { OwnerRepository } from '../../../libs/persistence/src';
 import {
-  extractionComplete, groupLag, lastLogLine, ObjectReconciliation, peakRssMb, reconciliation, reconciliationTable,
-  RunningService, SERVICES, startService, stopServices, waitForHttp,
+  assertAlive, ObjectReconciliation, peakRssMb, progress, reconciliation, reconciliationTable,
+  RunningService, startRouteStack, stopServices,
 } from '../../../libs/ops/src';
 import { createLogger } from '../../../libs/common/src';
 import { LEAF360_DYNAMICS_MAP_VERSION } from '../../../libs/mapping/src';
@@ -62,35 +61,19 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     say(`migration ${migration}: writing a Leaf360 sample (${o.companies} companies, ${o.contacts} contacts, ${o.deals} deals) to ${exportDir}`);
     await writeLeaf360Sample({ outDir: exportDir, seed: o.seed, companies: o.companies, contacts: o.contacts, deals: o.deals });
 
-    const sandboxUrl = `http://127.0.0.1:${o.sandboxPort}`;
-    const sandbox = startService('sandbox', { SANDBOX_PORT: String(o.sandboxPort), DATABASE_URL: base.DATABASE_URL }, logDir);
-    services.push(sandbox);
-    await waitForHttp(`${sandboxUrl}/_sandbox/stats`).catch(() => {
-      throw new Error(`the Dataverse sandbox did not start: ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`);
-    });
-    await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST' });
-
-    await new MigrationRepository(db, migration).ensure('leaf360', 'dynamics', LEAF360_DYNAMICS_MAP_VERSION);
-    // Topics and schemas first, so five services starting at once do not race to create them.
-    const kafka = createKafka({ brokers: base.KAFKA_BROKERS, clientId: 'ferry-cli' }, createLogger('cli', 'error'));
-    await ensureTopics(kafka, allRouteTopics(LEAF360_TO_DYNAMICS, migration), base.FERRY_TOPIC_PARTITIONS);
-    await new AvroCodec(base.SCHEMA_REGISTRY_URL).registerAll(routeValueSchemas(LEAF360_TO_DYNAMICS, migration));
-
-    const env = {
-      FERRY_MIGRATION: migration,
-      FERRY_RUN: 'run-1',
-      LEAF360_EXPORT_DIR: exportDir,
-      FERRY_FALLBACK_OWNER_EMAIL: process.env.FERRY_FALLBACK_OWNER_EMAIL ?? DEMO_FALLBACK_OWNER_EMAIL,
-      DATAVERSE_URL: `${sandboxUrl}/api/data/v9.2`,
-      DATAVERSE_TOKEN_URL: `${sandboxUrl}/login/ferry-demo-tenant/oauth2/v2.0/token`,
-      DATABASE_URL: base.DATABASE_URL,
-      KAFKA_BROKERS: base.KAFKA_BROKERS,
-      SCHEMA_REGISTRY_URL: base.SCHEMA_REGISTRY_URL,
-    };
-    for (const name of SERVICES) services.push(startService(name, env, logDir));
+    const stack = await startRouteStack(
+      {
+        route: LEAF360_TO_DYNAMICS, mapVersion: LEAF360_DYNAMICS_MAP_VERSION, migration, exportDir, logDir, sandboxPort: o.sandboxPort,
+        databaseUrl: base.DATABASE_URL, kafkaBrokers: base.KAFKA_BROKERS, registryUrl: base.SCHEMA_REGISTRY_URL,
+        partitions: base.FERRY_TOPIC_PARTITIONS, resetSandbox: true,
+      },
+      db,
+    );
+    services.push(...stack.services);
     o.onRunning?.(services);
     say(`services started (logs in ${logDir}); migrating…`);
 
+    const kafka = createKafka({ brokers: base.KAFKA_BROKERS, clientId: 'ferry-cli' }, createLogger('cli', 'error'));
     const admin = kafka.admin();
     await admin.connect();
     let rows: ObjectReconciliation[] = [];
@@ -101,12 +84,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     try {
       for (;;) {
         for (const s of services) peakRss[s.name] = peakRssMb(s.child.pid) ?? peakRss[s.name] ?? null;
-        const dead = services.find((s) => s.exited);
-        if (dead) throw new Error(`${dead.name} stopped (exit ${dead.exited?.code ?? dead.exited?.signal}): ${lastLogLine(dead)} (log: ${dead.logFile})`);
-        rows = await reconciliation(db, LEAF360_TO_DYNAMICS, migration);
-        const lag = (await groupLag(admin, LEAF360_TO_DYNAMICS, migration)).reduce((s, g) => s + g.totalLag, 0);
-        const extracted = await extractionComplete(db, migration, LEAF360_TO_DYNAMICS.objects.map((x) => `leaf360.${x.source}`));
-        done = extracted && lag === 0 && rows.every((r) => r.reconciled);
+        assertAlive(services);
+        const p = await progress(db, admin, LEAF360_TO_DYNAMICS, migration);
+        rows = p.rows;
+        const lag = p.lag;
+        done = p.settled;
         const sig = JSON.stringify(rows) + lag;
         if (sig !== lastSig) {
           lastSig = sig;

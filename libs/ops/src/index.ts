@@ -4,3 +4,4 @@ export * from './tables';
 
 export * from './stack';
 export * from './migrations';
+export * from './route-stack';

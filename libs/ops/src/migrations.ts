@@ -12,12 +12,3 @@ export async function pickMigration(db: DataSource, named?: string): Promise<str
   if (!rows.length) throw new FerryError('NO_MIGRATION', 'no migration has run yet; start one with `npm start` (the demo)', 'fatal');
   return rows[0].migration_id;
 }
-
-export async function extractionComplete(db: DataSource, migration: string, streams: string[]): Promise<boolean> {
-  const rows: { stream: string }[] = await db.query(
-    `SELECT stream FROM ferry.extract_checkpoint WHERE migration_id = $1 AND complete`,
-    [migration],
-  );
-  const done = new Set(rows.map((r) => r.stream));
-  return streams.every((s) => done.has(s));
-}

@@ -104,3 +104,20 @@ export async function reconciliation(db: DataSource, route: Route, migration: st
     };
   });
 }
+
+export interface Progress {
+  rows: ObjectReconciliation[];
+  lag: number;
+  extractionComplete: boolean;
+  /** every export file read, every consumer caught up, every object reconciled */
+  settled: boolean;
+}
+
+export async function progress(db: DataSource, admin: Admin, route: Route, migration: string): Promise<Progress> {
+  const rows = await reconciliation(db, route, migration);
+  const lag = (await groupLag(admin, route, migration)).reduce((s, g) => s + g.totalLag, 0);
+  const streams = route.objects.map((o) => `${route.sourceSystem}.${o.source}`);
+  const done: { stream: string }[] = await db.query(`SELECT stream FROM ferry.extract_checkpoint WHERE migration_id = $1 AND complete`, [migration]);
+  const extractionComplete = streams.every((s) => done.some((d) => d.stream === s));
+  return { rows, lag, extractionComplete, settled: extractionComplete && lag === 0 && rows.every((r) => r.reconciled) };
+}

@@ -1,0 +1,73 @@
+import type { DataSource } from 'typeorm';
+import { createLogger } from '../../common/src';
+import { allRouteTopics, Route, routeValueSchemas } from '../../contracts/src';
+import { DEMO_FALLBACK_OWNER_EMAIL } from '../../demo/src/demo-org';
+import { AvroCodec, createKafka, ensureTopics } from '../../kafka/src';
+import { MigrationRepository } from '../../persistence/src';
+import { lastLogLine, RunningService, SERVICES, startService, stopServices, waitForHttp } from './stack';
+
+export interface RouteStackOptions {
+  route: Route;
+  mapVersion: string;
+  migration: string;
+  exportDir: string;
+  logDir: string;
+  sandboxPort: number;
+  databaseUrl: string;
+  kafkaBrokers: string;
+  registryUrl: string;
+  partitions: number;
+  /** wipe the sandbox's records first (the demo does; a resumed run does not) */
+  resetSandbox: boolean;
+}
+
+export interface RouteStack {
+  services: RunningService[];
+  sandboxUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Dataverse sandbox and the five services as child processes for one migration: what the demo, the
+ * end-to-end tests and the benchmark all run. Topics and schemas are created first so the services do not race.
+ */
+export async function startRouteStack(o: RouteStackOptions, db: DataSource): Promise<RouteStack> {
+  const services: RunningService[] = [];
+  const sandboxUrl = `http://127.0.0.1:${o.sandboxPort}`;
+  try {
+    const sandbox = startService('sandbox', { SANDBOX_PORT: String(o.sandboxPort), DATABASE_URL: o.databaseUrl }, o.logDir);
+    services.push(sandbox);
+    await waitForHttp(`${sandboxUrl}/_sandbox/stats`).catch(() => {
+      throw new Error(`the Dataverse sandbox did not start: ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`);
+    });
+    if (o.resetSandbox) await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST' });
+
+    await new MigrationRepository(db, o.migration).ensure(o.route.sourceSystem, o.route.destination, o.mapVersion);
+    const kafka = createKafka({ brokers: o.kafkaBrokers, clientId: 'ferry-cli' }, createLogger('cli', 'error'));
+    await ensureTopics(kafka, allRouteTopics(o.route, o.migration), o.partitions);
+    await new AvroCodec(o.registryUrl).registerAll(routeValueSchemas(o.route, o.migration));
+
+    const env = {
+      FERRY_MIGRATION: o.migration,
+      FERRY_RUN: 'run-1',
+      LEAF360_EXPORT_DIR: o.exportDir,
+      FERRY_FALLBACK_OWNER_EMAIL: process.env.FERRY_FALLBACK_OWNER_EMAIL ?? DEMO_FALLBACK_OWNER_EMAIL,
+      DATAVERSE_URL: `${sandboxUrl}/api/data/v9.2`,
+      DATAVERSE_TOKEN_URL: `${sandboxUrl}/login/ferry-demo-tenant/oauth2/v2.0/token`,
+      DATABASE_URL: o.databaseUrl,
+      KAFKA_BROKERS: o.kafkaBrokers,
+      SCHEMA_REGISTRY_URL: o.registryUrl,
+    };
+    for (const name of SERVICES) services.push(startService(name, env, o.logDir));
+  } catch (e) {
+    await stopServices(services);
+    throw e;
+  }
+  return { services, sandboxUrl, stop: () => stopServices(services) };
+}
+
+/** Throws with the dead service's last log line if any child has stopped. */
+export function assertAlive(services: RunningService[]): void {
+  const dead = services.find((s) => s.exited);
+  if (dead) throw new Error(`${dead.name} stopped (exit ${dead.exited?.code ?? dead.exited?.signal}): ${lastLogLine(dead)} (log: ${dead.logFile})`);
+}

@@ -1,0 +1,91 @@
+import type { DestinationEvent, LoadedEvent } from '../libs/contracts/src';
+import { topics } from '../libs/contracts/src';
+import type { ConsumedRecord } from '../libs/kafka/src';
+import { connectDataSource, OwnerRepository, ParkingRepository } from '../libs/persistence/src';
+import { Runtime } from '../libs/runtime/src';
+import { OwnerDirectory } from '../apps/resolver/src/owner.directory';
+import { ResolveHandler } from '../apps/resolver/src/resolve.handler';
+import { readTopic } from './support/topic-reader';
+import { testDatabaseUrl, uniqueMigration, useTestEnv } from './support/it-env';
+
+const envelope = (migration: string, objectType: string, sourceKey: string) => ({
+  migration, run: 'run-test', sourceSystem: 'leaf360', objectType, sourceKey, operation: 'UPSERT' as const,
+  sourceModifiedAt: null, contentHash: 'h', mapVersion: 'leaf360-dynamics@1', traceId: `t-${sourceKey}`,
+});
+
+const consumed = <T>(topic: string, key: string, value: T): ConsumedRecord<T> => ({ topic, partition: 0, offset: '0', key, value, timestamp: Date.now() });
+
+describe('resolver: a contact arriving before its account', () => {
+  const migration = uniqueMigration('resolve');
+  let rt: Runtime;
+  let handler: ResolveHandler;
+
+  beforeAll(async () => {
+    useTestEnv(migration);
+    const db = await connectDataSource(testDatabaseUrl());
+    await db.runMigrations({ transaction: 'each' });
+    await db.destroy();
+    rt = await Runtime.create('resolver-test');
+    const directory = new OwnerDirectory(
+      [
+        { id: 'u-admin', email: 'admin@org.example', disabled: false },
+        { id: 'u-ana', email: 'ana@org.example', disabled: false },
+      ],
+      'admin@org.example',
+    );
+    handler = new ResolveHandler(rt, directory);
+  });
+  afterAll(() => rt?.close());
+
+  it('waits in PostgreSQL, then lands once the loaded topic reports the account', async () => {
+    const contact: DestinationEvent = {
+      envelope: envelope(migration, 'contact', 'CT-1'),
+      record: { crm_sourceid: 'CT-1', firstname: 'Ana', lastname: 'Díaz', emailaddress1: null, telephone1: null, jobtitle: null, crm_loanstatus: null, crm_referralsource: null, crm_sourcecreatedon: null },
+      lookups: [{ attribute: 'parentcustomerid_account', targetEntity: 'account', targetObject: 'company', sourceKey: 'CO-1', destinationId: null }],
+      owner: { email: 'nobody@elsewhere.example', systemUserId: null, fallback: false },
+    };
+    await handler.handle([consumed(topics.transformed(migration, 'dynamics', 'contact'), 'CT-1', contact)]);
+
+    const parking = new ParkingRepository(rt.db, migration);
+    expect(await parking.countByObject()).toEqual(new Map([['contact', 1]]));
+
+    const loaded: LoadedEvent = {
+      envelope: envelope(migration, 'company', 'CO-1'),
+      result: { status: 'SUCCESS', entity: 'account', alternateKey: 'CO-1', destinationId: '11111111-2222-4333-8444-555555555555', action: 'CREATED', errorCode: null, errorMessage: null, attempts: 1 },
+    };
+    await handler.handle([consumed(topics.loaded(migration, 'dynamics', 'account'), 'CO-1', loaded)]);
+
+    expect(await parking.countByObject()).toEqual(new Map());
+    const [resolved] = await readTopic<DestinationEvent>(rt.kafka, rt.codec, topics.resolved(migration, 'dynamics', 'contact'), 1);
+    expect(resolved.key).toBe('CT-1');
+    expect(resolved.value.lookups[0].destinationId).toBe('11111111-2222-4333-8444-555555555555');
+    // The owner matched no user: the fallback owner, and the owner report says so.
+    expect(resolved.value.owner).toEqual({ email: 'nobody@elsewhere.example', systemUserId: 'u-admin', fallback: true });
+    expect(await new OwnerRepository(rt.db, migration).report()).toEqual([
+      { sourceEmail: 'nobody@elsewhere.example', status: 'unmatched', systemUserId: 'u-admin', records: 1 },
+    ]);
+  });
+
+  it('goes straight on when the parent already landed, and rejects a child whose parent failed', async () => {
+    const deal = (key: string, company: string): DestinationEvent => ({
+      envelope: envelope(migration, 'deal', key),
+      record: { crm_sourceid: key, name: key, estimatedvalue: null, estimatedclosedate: null, stepname: null, crm_loantype: null, crm_preapprovaldate: null, crm_loanofficer: null, crm_sourcecreatedon: null },
+      lookups: [{ attribute: 'customerid_account', targetEntity: 'account', targetObject: 'company', sourceKey: company, destinationId: null }],
+      owner: { email: 'ana@org.example', systemUserId: null, fallback: false },
+    });
+    const failed: LoadedEvent = {
+      envelope: envelope(migration, 'company', 'CO-BAD'),
+      result: { status: 'FAILURE', entity: 'account', alternateKey: 'CO-BAD', destinationId: null, action: null, errorCode: '0x80044331', errorMessage: 'too long', attempts: 1 },
+    };
+    await handler.handle([consumed(topics.transformed(migration, 'dynamics', 'opportunity'), 'D-2', deal('D-2', 'CO-BAD'))]);
+    await handler.handle([consumed(topics.loaded(migration, 'dynamics', 'account'), 'CO-BAD', failed)]);
+    await handler.handle([consumed(topics.transformed(migration, 'dynamics', 'opportunity'), 'D-1', deal('D-1', 'CO-1'))]);
+
+    const [ok] = await readTopic<DestinationEvent>(rt.kafka, rt.codec, topics.resolved(migration, 'dynamics', 'opportunity'), 1);
+    expect(ok.key).toBe('D-1');
+    expect(ok.value.owner).toEqual({ email: 'ana@org.example', systemUserId: 'u-ana', fallback: false });
+    const dlq = await readTopic<{ sourceKey: string; code: string; phase: string }>(rt.kafka, rt.codec, topics.dlq(migration), 1);
+    expect(dlq[0].value).toMatchObject({ sourceKey: 'D-2', code: 'PARENT_FAILED', phase: 'RESOLVE' });
+    expect(await new ParkingRepository(rt.db, migration).countByObject()).toEqual(new Map());
+  });
+});
