@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { DestinationEvent, LoadedEvent, LoadResult } from '../../../libs/contracts/src';
 import { consumerGroups, objectBySource, routeTopics, topics } from '../../../libs/contracts/src';
-import type { DataverseClient } from '../../../libs/dataverse/src';
+import type { DataverseClient, UpsertResult } from '../../../libs/dataverse/src';
 import type { ConsumedRecord, OutgoingRecord } from '../../../libs/kafka/src';
 import { AuditEntry, AuditRepository } from '../../../libs/persistence/src';
 import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '../../../libs/runtime/src';
@@ -43,13 +43,19 @@ export class LoadHandler implements OnApplicationBootstrap, OnApplicationShutdow
     // A partition holds one entity's topic, so the whole chunk goes to one entity set.
     const events = latestPerKey(batch.map((b) => b.value));
     const route = objectBySource(this.rt.route, events[0].envelope.objectType);
+    const upserts = events.filter((e) => e.envelope.operation === 'UPSERT' && e.record !== null);
     const results = await this.client.upsertMany(
       route.entitySet,
       this.rt.route.alternateKey,
-      events.map((e) => ({ key: e.envelope.sourceKey, body: dataverseBody(this.rt.route, e) })),
-      { select: [route.primaryId] },
+      upserts.map((e) => ({ key: e.envelope.sourceKey, body: dataverseBody(this.rt.route, e) })),
+      { select: [route.primaryId], primaryIdAttribute: route.primaryId },
     );
-    const byKey = new Map(results.map((r) => [r.key, r]));
+    const byKey = new Map<string, UpsertResult | { key: string; ok: true; deleted: true }>(results.map((r) => [r.key, r]));
+    for (const e of events.filter((x) => !upserts.includes(x))) {
+      // A delete of a record that is not there has nothing left to do: it counts as done.
+      await this.client.delete(route.entitySet, { [this.rt.route.alternateKey]: e.envelope.sourceKey });
+      byKey.set(e.envelope.sourceKey, { key: e.envelope.sourceKey, ok: true, deleted: true });
+    }
     const out: OutgoingRecord[] = [];
     const audit: AuditEntry[] = [];
     const rejects: DeadLetterInput[] = [];
@@ -57,7 +63,9 @@ export class LoadHandler implements OnApplicationBootstrap, OnApplicationShutdow
       const env = e.envelope;
       const r = byKey.get(env.sourceKey);
       let result: LoadResult;
-      if (r && r.ok) {
+      if (r && r.ok && 'deleted' in r) {
+        result = { status: 'SUCCESS', entity: route.entity, alternateKey: env.sourceKey, destinationId: null, action: 'DELETED', errorCode: null, errorMessage: null, attempts: 1 };
+      } else if (r && r.ok) {
         result = { status: 'SUCCESS', entity: route.entity, alternateKey: env.sourceKey, destinationId: r.id, action: r.created ? 'CREATED' : 'UPDATED', errorCode: null, errorMessage: null, attempts: 1 };
         audit.push({ run: env.run, entity: route.entity, alternateKey: env.sourceKey, destinationId: r.id, action: r.created ? 'created' : 'updated', beforeImage: null });
       } else {
