@@ -15,6 +15,8 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** A kafkajs client whose own logs go through the service logger (at one level quieter: kafkajs is chatty). */
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  // The default-partitioner notice is about kafkajs 1.x users; Ferry never used the legacy one.
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers.split(','),

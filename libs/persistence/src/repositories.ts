@@ -9,8 +9,11 @@ abstract class Scoped {
     protected readonly db: DataSource | EntityManager,
     readonly migrationId: string,
   ) {}
-  protected q<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.db.query(sql, [this.migrationId, ...params]);
+  protected async q<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const res: unknown = await this.db.query(sql, [this.migrationId, ...params]);
+    // TypeORM answers UPDATE/DELETE … RETURNING on PostgreSQL with [rows, rowCount]; SELECT rows are objects.
+    if (Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number') return res[0] as T[];
+    return res as T[];
   }
 }
 
