@@ -1,0 +1,19 @@
+import { createSandboxLogger } from './sandbox.logger';
+import { resolveSandboxOptions, sandboxOptionsFromEnv } from './sandbox.options';
+import { startSandbox } from './sandbox.app';
+
+async function main(): Promise<void> {
+  const options = resolveSandboxOptions(sandboxOptionsFromEnv());
+  const logger = createSandboxLogger(options.logLevel);
+  const sandbox = await startSandbox({ ...options, logger });
+  sandbox.app.enableShutdownHooks();
+  logger.info(
+    { url: sandbox.url, apiUrl: sandbox.apiUrl, tokenUrl: sandbox.tokenUrl, schema: options.schema, throttle: options.throttle },
+    'Dataverse sandbox listening',
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`sandbox failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,337 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import type { Logger } from 'pino';
+import { EntityRegistry, EntityTable } from '../metadata/entity-metadata';
+import { SandboxOptions } from '../sandbox.options';
+import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
+import { DataverseHttpError, Errors } from '../web-api/dataverse-http.error';
+
+export interface Queryable {
+  query<R extends QueryResultRow = QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>>;
+}
+
+export interface StoredRecord {
+  id: string;
+  data: Record<string, unknown>;
+  createdon: Date;
+  modifiedon: Date;
+  versionnumber: string;
+}
+
+export interface UpsertedRecord extends StoredRecord {
+  created: boolean;
+}
+
+const RETURNING = 'RETURNING id, data, createdon, modifiedon, versionnumber';
+
+/** Timestamps are kept to whole seconds because the platform returns them without milliseconds. */
+export function wholeSecondsNow(): Date {
+  return new Date(Math.floor(Date.now() / 1000) * 1000);
+}
+
+/**
+ * Every table's rows in one generic table: (entity, id) identifies a record, `alt_key` holds the canonical value of
+ * the table's alternate key and a unique index enforces it, `data` holds the columns. One statement per write.
+ */
+@Injectable()
+export class RecordStore implements OnModuleInit, OnModuleDestroy {
+  readonly pool: Pool;
+  private readonly table: string;
+  private readonly sequence: string;
+  private readonly prefix: string;
+
+  constructor(
+    @Inject(SANDBOX_OPTIONS) private readonly options: SandboxOptions,
+    @Inject(SANDBOX_LOGGER) private readonly logger: Logger,
+    private readonly registry: EntityRegistry,
+  ) {
+    this.pool = new Pool({ connectionString: options.databaseUrl, max: options.poolSize });
+    this.pool.on('error', (err) => this.logger.warn({ err }, 'idle database connection failed'));
+    this.table = `"${options.schema}".records`;
+    this.sequence = `"${options.schema}".version_seq`;
+    this.prefix = `sbx_${options.schema}_`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.ensureSchema();
+    await this.seedUsers(false);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async ensureSchema(): Promise<void> {
+    const s = `"${this.options.schema}"`;
+    // Several sandboxes may start together against one database; the advisory lock serialises their DDL.
+    await this.transaction(async (db) => {
+      await db.query({ text: 'SELECT pg_advisory_xact_lock(hashtext($1))', values: [`ferry-sandbox:${this.options.schema}`] });
+      await db.query({ text: `CREATE SCHEMA IF NOT EXISTS ${s}` });
+      await db.query({ text: `CREATE SEQUENCE IF NOT EXISTS ${this.sequence}` });
+      await db.query({
+        text: `CREATE TABLE IF NOT EXISTS ${this.table} (
+          entity text NOT NULL,
+          id uuid NOT NULL,
+          alt_key text,
+          data jsonb NOT NULL,
+          createdon timestamptz NOT NULL,
+          modifiedon timestamptz NOT NULL,
+          versionnumber bigint NOT NULL,
+          PRIMARY KEY (entity, id))`,
+      });
+      await db.query({ text: `CREATE UNIQUE INDEX IF NOT EXISTS records_alt_key_uq ON ${this.table} (entity, alt_key) WHERE alt_key IS NOT NULL` });
+    });
+    this.logger.debug({ schema: this.options.schema }, 'sandbox tables ready');
+  }
+
+  async transaction<T>(fn: (db: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async run<R extends QueryResultRow>(db: Queryable, name: string, text: string, values: unknown[], entity?: EntityTable): Promise<R[]> {
+    try {
+      const res = await db.query<R>({ name: this.prefix + name, text, values });
+      return res.rows;
+    } catch (err) {
+      const pgErr = err as { code?: string; constraint?: string };
+      if (pgErr.code === '23505' && entity?.key && pgErr.constraint === 'records_alt_key_uq') {
+        const e = Errors.duplicateKey(entity.key.logicalName, entity.key.keyAttributes);
+        throw new DataverseHttpError(e.status, e.code, e.message, {}, true);
+      }
+      throw err;
+    }
+  }
+
+  async insert(
+    db: Queryable,
+    entity: EntityTable,
+    id: string,
+    altKey: string | null,
+    data: Record<string, unknown>,
+    createdOn: string | null,
+    now: Date,
+  ): Promise<StoredRecord | null> {
+    const rows = await this.run<StoredRecord>(
+      db,
+      'insert',
+      `INSERT INTO ${this.table} (entity, id, alt_key, data, createdon, modifiedon, versionnumber)
+       VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, $6), $6, nextval('${this.sequence}'))
+       ON CONFLICT DO NOTHING ${RETURNING}`,
+      [entity.logicalName, id, altKey, data, createdOn, now],
+      entity,
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Creates or merges by alternate key in one statement; concurrent callers serialise on the unique index. */
+  async upsertByKey(
+    db: Queryable,
+    entity: EntityTable,
+    newId: string,
+    altKey: string,
+    insertData: Record<string, unknown>,
+    patch: Record<string, unknown>,
+    createdOn: string | null,
+    now: Date,
+  ): Promise<UpsertedRecord> {
+    const rows = await this.run<UpsertedRecord>(
+      db,
+      'upsert_key',
+      `INSERT INTO ${this.table} AS r (entity, id, alt_key, data, createdon, modifiedon, versionnumber)
+       VALUES ($1, $2, $3, $4, COALESCE($6::timestamptz, $7), $7, nextval('${this.sequence}'))
+       ON CONFLICT (entity, alt_key) WHERE alt_key IS NOT NULL
+       DO UPDATE SET data = r.data || $5::jsonb, modifiedon = EXCLUDED.modifiedon, versionnumber = EXCLUDED.versionnumber
+       ${RETURNING}, (xmax = 0) AS created`,
+      [entity.logicalName, newId, altKey, insertData, patch, createdOn, now],
+      entity,
+    );
+    return rows[0];
+  }
+
+  async upsertById(
+    db: Queryable,
+    entity: EntityTable,
+    id: string,
+    insertKey: string | null,
+    insertData: Record<string, unknown>,
+    patch: Record<string, unknown>,
+    patchSetsKey: boolean,
+    patchKey: string | null,
+    createdOn: string | null,
+    now: Date,
+  ): Promise<UpsertedRecord> {
+    const rows = await this.run<UpsertedRecord>(
+      db,
+      'upsert_id',
+      `INSERT INTO ${this.table} AS r (entity, id, alt_key, data, createdon, modifiedon, versionnumber)
+       VALUES ($1, $2, $3, $4, COALESCE($8::timestamptz, $9), $9, nextval('${this.sequence}'))
+       ON CONFLICT (entity, id)
+       DO UPDATE SET data = r.data || $5::jsonb, alt_key = CASE WHEN $6::boolean THEN $7 ELSE r.alt_key END,
+         modifiedon = EXCLUDED.modifiedon, versionnumber = EXCLUDED.versionnumber
+       ${RETURNING}, (xmax = 0) AS created`,
+      [entity.logicalName, id, insertKey, insertData, patch, patchSetsKey, patchKey, createdOn, now],
+      entity,
+    );
+    return rows[0];
+  }
+
+  async updateById(
+    db: Queryable,
+    entity: EntityTable,
+    id: string,
+    patch: Record<string, unknown>,
+    patchSetsKey: boolean,
+    patchKey: string | null,
+    expectedVersion: string | null,
+    now: Date,
+  ): Promise<StoredRecord | null> {
+    const rows = await this.run<StoredRecord>(
+      db,
+      'update_id',
+      `UPDATE ${this.table} AS r SET data = r.data || $3::jsonb, alt_key = CASE WHEN $4::boolean THEN $5 ELSE r.alt_key END,
+         modifiedon = $7, versionnumber = nextval('${this.sequence}')
+       WHERE entity = $1 AND id = $2 AND ($6::bigint IS NULL OR versionnumber = $6::bigint) ${RETURNING}`,
+      [entity.logicalName, id, patch, patchSetsKey, patchKey, expectedVersion, now],
+      entity,
+    );
+    return rows[0] ?? null;
+  }
+
+  async updateByKey(
+    db: Queryable,
+    entity: EntityTable,
+    altKey: string,
+    patch: Record<string, unknown>,
+    expectedVersion: string | null,
+    now: Date,
+  ): Promise<StoredRecord | null> {
+    const rows = await this.run<StoredRecord>(
+      db,
+      'update_key',
+      `UPDATE ${this.table} AS r SET data = r.data || $3::jsonb, modifiedon = $5, versionnumber = nextval('${this.sequence}')
+       WHERE entity = $1 AND alt_key = $2 AND ($4::bigint IS NULL OR versionnumber = $4::bigint) ${RETURNING}`,
+      [entity.logicalName, altKey, patch, expectedVersion, now],
+      entity,
+    );
+    return rows[0] ?? null;
+  }
+
+  async getById(db: Queryable, entity: EntityTable, id: string): Promise<StoredRecord | null> {
+    const rows = await this.run<StoredRecord>(
+      db,
+      'get_id',
+      `SELECT id, data, createdon, modifiedon, versionnumber FROM ${this.table} WHERE entity = $1 AND id = $2`,
+      [entity.logicalName, id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async getByKey(db: Queryable, entity: EntityTable, altKey: string): Promise<StoredRecord | null> {
+    const rows = await this.run<StoredRecord>(
+      db,
+      'get_key',
+      `SELECT id, data, createdon, modifiedon, versionnumber FROM ${this.table} WHERE entity = $1 AND alt_key = $2`,
+      [entity.logicalName, altKey],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The id of the record holding this key value, other than `exceptId`. */
+  async keyHolder(db: Queryable, entity: EntityTable, altKey: string, exceptId: string | null): Promise<string | null> {
+    const rows = await this.run<{ id: string }>(
+      db,
+      'key_holder',
+      `SELECT id FROM ${this.table} WHERE entity = $1 AND alt_key = $2 AND ($3::uuid IS NULL OR id <> $3::uuid)`,
+      [entity.logicalName, altKey, exceptId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async deleteById(db: Queryable, entity: EntityTable, id: string): Promise<boolean> {
+    const rows = await this.run(db, 'delete_id', `DELETE FROM ${this.table} WHERE entity = $1 AND id = $2 RETURNING id`, [entity.logicalName, id]);
+    return rows.length > 0;
+  }
+
+  async deleteByKey(db: Queryable, entity: EntityTable, altKey: string): Promise<boolean> {
+    const rows = await this.run(db, 'delete_key', `DELETE FROM ${this.table} WHERE entity = $1 AND alt_key = $2 RETURNING id`, [
+      entity.logicalName,
+      altKey,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** Which of these ids and key values exist, in one query; used to pre-resolve the lookups of a whole batch. */
+  async findRefs(db: Queryable, entity: EntityTable, ids: string[], altKeys: string[]): Promise<{ id: string; alt_key: string | null }[]> {
+    return this.run<{ id: string; alt_key: string | null }>(
+      db,
+      'find_refs',
+      `SELECT id, alt_key FROM ${this.table} WHERE entity = $1 AND (id = ANY($2::uuid[]) OR alt_key = ANY($3::text[]))`,
+      [entity.logicalName, ids, altKeys],
+    );
+  }
+
+  /** Runs a query built by the OData translator; `where` uses $2… and the entity name is $1. */
+  async select(
+    db: Queryable,
+    entity: EntityTable,
+    where: string,
+    params: unknown[],
+    orderBy: string,
+    limit: number,
+    offset: number,
+  ): Promise<StoredRecord[]> {
+    const res = await db.query<StoredRecord>({
+      text: `SELECT id, data, createdon, modifiedon, versionnumber FROM ${this.table}
+             WHERE entity = $1${where ? ` AND (${where})` : ''} ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`,
+      values: [entity.logicalName, ...params],
+    });
+    return res.rows;
+  }
+
+  async count(db: Queryable, entity: EntityTable, where: string, params: unknown[]): Promise<number> {
+    const res = await db.query<{ n: string }>({
+      text: `SELECT count(*) AS n FROM ${this.table} WHERE entity = $1${where ? ` AND (${where})` : ''}`,
+      values: [entity.logicalName, ...params],
+    });
+    return Number(res.rows[0].n);
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const res = await this.pool.query<{ entity: string; n: string }>(`SELECT entity, count(*) AS n FROM ${this.table} GROUP BY entity`);
+    const out: Record<string, number> = Object.fromEntries(this.registry.all().map((t) => [t.logicalName, 0]));
+    for (const row of res.rows) out[row.entity] = Number(row.n);
+    return out;
+  }
+
+  /** Wipes every record and puts the seeded users back. */
+  async reset(): Promise<void> {
+    await this.pool.query(`TRUNCATE ${this.table}`);
+    await this.seedUsers(true);
+  }
+
+  private async seedUsers(overwrite: boolean): Promise<void> {
+    const now = wholeSecondsNow();
+    await this.transaction(async (db) => {
+      for (const u of this.options.users) {
+        const data = { fullname: u.fullname, internalemailaddress: u.internalemailaddress, isdisabled: u.isdisabled };
+        await db.query({
+          text: `INSERT INTO ${this.table} (entity, id, alt_key, data, createdon, modifiedon, versionnumber)
+                 VALUES ('systemuser', $1, NULL, $2, $3, $3, nextval('${this.sequence}'))
+                 ON CONFLICT (entity, id) DO ${overwrite ? 'UPDATE SET data = EXCLUDED.data' : 'NOTHING'}`,
+          values: [u.systemuserid, data, now],
+        });
+      }
+    });
+  }
+}

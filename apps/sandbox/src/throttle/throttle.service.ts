@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SandboxOptions, ThrottleOptions } from '../sandbox.options';
+import { SANDBOX_OPTIONS } from '../sandbox.tokens';
+import { DataverseHttpError } from '../web-api/dataverse-http.error';
+
+/** Timestamps (and durations) inside a sliding window, oldest first. */
+class Window {
+  private times: number[] = [];
+  private values: number[] = [];
+  private head = 0;
+  total = 0;
+
+  add(at: number, value = 1): void {
+    this.times.push(at);
+    this.values.push(value);
+    this.total += value;
+  }
+
+  prune(before: number): void {
+    while (this.head < this.times.length && this.times[this.head] <= before) {
+      this.total -= this.values[this.head];
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.values = this.values.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  get size(): number {
+    return this.times.length - this.head;
+  }
+
+  /** When the oldest entries will have left the window enough for the total to be at most `limit`. */
+  freeAt(limit: number, windowMs: number): number {
+    let total = this.total;
+    for (let i = this.head; i < this.times.length; i++) {
+      total -= this.values[i];
+      if (total <= limit) return this.times[i] + windowMs;
+    }
+    return this.times[this.times.length - 1] + windowMs;
+  }
+}
+
+interface UserState {
+  requests: Window;
+  execution: Window;
+  inFlight: number;
+}
+
+export interface Admission {
+  /** Call when the response is done; records execution time and frees the concurrency slot. */
+  release(): void;
+}
+
+/** Service protection per user (the token's client): request count and execution time per window, concurrency. */
+@Injectable()
+export class ThrottleService {
+  private readonly users = new Map<string, UserState>();
+  readonly limits: ThrottleOptions;
+
+  constructor(@Inject(SANDBOX_OPTIONS) options: SandboxOptions) {
+    this.limits = options.throttle;
+  }
+
+  /** Admits a request or throws 429 with Retry-After, the platform's code and message. */
+  admit(user: string, now = Date.now()): Admission {
+    const windowMs = this.limits.windowSeconds * 1000;
+    let state = this.users.get(user);
+    if (!state) this.users.set(user, (state = { requests: new Window(), execution: new Window(), inFlight: 0 }));
+    state.requests.prune(now - windowMs);
+    state.execution.prune(now - windowMs);
+    const { requestLimit, executionTimeLimitMs, concurrencyLimit, windowSeconds } = this.limits;
+
+    if (state.inFlight >= concurrencyLimit) {
+      throw this.tooMany('0x80072326', `Number of concurrent requests exceeded the limit of ${concurrencyLimit}.`, 1);
+    }
+    if (state.requests.size >= requestLimit) {
+      const wait = state.requests.freeAt(requestLimit - 1, windowMs) - now;
+      throw this.tooMany('0x80072322', `Number of requests exceeded the limit of ${requestLimit} over time window of ${windowSeconds} seconds.`, wait / 1000);
+    }
+    if (state.execution.total > executionTimeLimitMs) {
+      const wait = state.execution.freeAt(executionTimeLimitMs, windowMs) - now;
+      throw this.tooMany(
+        '0x80072321',
+        `Combined execution time of incoming requests exceeded limit of ${executionTimeLimitMs.toLocaleString('en-US')} milliseconds over time window of ${windowSeconds} seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.`,
+        wait / 1000,
+      );
+    }
+    state.requests.add(now);
+    state.inFlight++;
+    const started = Date.now();
+    const s = state;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        s.inFlight--;
+        const end = Date.now();
+        s.execution.add(end, end - started);
+      },
+    };
+  }
+
+  reset(): void {
+    this.users.clear();
+  }
+
+  private tooMany(code: string, message: string, waitSeconds: number): DataverseHttpError {
+    const retryAfter = Math.max(1, Math.ceil(waitSeconds));
+    return new DataverseHttpError(429, code, message, { 'Retry-After': String(retryAfter) });
+  }
+}

@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'crypto';
+import { EntityRegistry, EntityTable } from '../metadata/entity-metadata';
+import { SandboxOptions } from '../sandbox.options';
+import { SANDBOX_OPTIONS } from '../sandbox.tokens';
+import { Queryable, RecordStore, StoredRecord, wholeSecondsNow } from '../store/record.store';
+import { RecordAddress, keyOfData } from './alternate-key';
+import { DataverseHttpError, Errors } from './dataverse-http.error';
+import { ContentIdMap, LookupCache, LookupResolver } from './lookup.resolver';
+import { clearedRequired, missingRequired, preparePayload } from './payload';
+
+/** create = POST or If-None-Match: *; update = If-Match; upsert = PATCH without either. */
+export type WriteMode = 'create' | 'update' | 'upsert';
+
+export interface WriteScope {
+  db: Queryable;
+  lookups: LookupCache;
+  contentIds?: ContentIdMap;
+}
+
+export interface WriteOutcome {
+  row: StoredRecord;
+  created: boolean;
+}
+
+/** The platform's create/update/upsert rules over the record store; one statement per write on the usual path. */
+@Injectable()
+export class RecordWriter {
+  constructor(
+    @Inject(SANDBOX_OPTIONS) private readonly options: SandboxOptions,
+    private readonly registry: EntityRegistry,
+    private readonly store: RecordStore,
+    private readonly resolver: LookupResolver,
+  ) {}
+
+  async write(
+    scope: WriteScope,
+    table: EntityTable,
+    address: RecordAddress | null,
+    body: unknown,
+    mode: WriteMode,
+    expectedVersion: string | null = null,
+  ): Promise<WriteOutcome> {
+    if (table.meta.readOnly) throw new DataverseHttpError(405, '0x80060888', `The sandbox serves '${table.setName}' read-only.`);
+    const payload = preparePayload(this.registry, table, body);
+    for (const bind of payload.binds) {
+      const value = await this.resolver.resolve(scope.db, scope.lookups, bind, scope.contentIds);
+      payload.create[bind.nav.attribute.logicalName] = value;
+      payload.update[bind.nav.attribute.logicalName] = value;
+    }
+    const { create, update } = payload;
+    create.ownerid ??= { id: this.options.defaultOwnerId, type: 'systemuser' };
+    if (create.ownerid === null) delete create.ownerid;
+    const cleared = clearedRequired(table, update);
+    if (cleared) throw Errors.requiredMissing(cleared, table.logicalName);
+
+    if (address?.kind === 'key') {
+      // The key in the URL wins on create; key values in the body are ignored on update.
+      for (const k of table.key?.keyAttributes ?? []) {
+        create[k] = address.values[k];
+        delete update[k];
+      }
+    }
+    const missing = missingRequired(table, create);
+    const createdOn = typeof create.overriddencreatedon === 'string' ? create.overriddencreatedon : null;
+    const now = wholeSecondsNow();
+    const remember = (row: StoredRecord, created: boolean): WriteOutcome => {
+      scope.lookups.remember(table, row.id, keyOfData(table, row.data));
+      return { row, created };
+    };
+
+    if (mode === 'create' || address === null) {
+      if (missing) throw Errors.requiredMissing(missing, table.logicalName);
+      const id = address?.kind === 'id' ? address.id : (payload.id ?? randomUUID());
+      const altKey = keyOfData(table, create);
+      const row = await this.store.insert(scope.db, table, id, altKey, create, createdOn, now);
+      if (!row) {
+        if (mode === 'create' && address !== null) throw Errors.duplicateRecord();
+        if (altKey !== null && (await this.store.keyHolder(scope.db, table, altKey, null))) {
+          throw Errors.duplicateKey(table.key!.logicalName, table.key!.keyAttributes);
+        }
+        throw Errors.duplicateRecord();
+      }
+      return remember(row, true);
+    }
+
+    const keyTouched = address.kind === 'id' && (table.key?.keyAttributes ?? []).some((k) => k in update);
+    const patchKey = keyTouched ? await this.checkedPatchKey(scope.db, table, address.id, update) : null;
+
+    if (mode === 'update' || missing) {
+      const row =
+        address.kind === 'id'
+          ? await this.store.updateById(scope.db, table, address.id, update, keyTouched, patchKey, expectedVersion, now)
+          : await this.store.updateByKey(scope.db, table, address.altKey, update, expectedVersion, now);
+      if (row) return remember(row, false);
+      if (mode === 'upsert' && missing) throw Errors.requiredMissing(missing, table.logicalName);
+      if (expectedVersion !== null) {
+        const exists = address.kind === 'id' ? await this.store.getById(scope.db, table, address.id) : await this.store.getByKey(scope.db, table, address.altKey);
+        if (exists) throw Errors.versionMismatch();
+      }
+      throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
+    }
+
+    if (address.kind === 'id') {
+      const insertKey = keyOfData(table, create);
+      if (insertKey !== null && !keyTouched && (await this.store.keyHolder(scope.db, table, insertKey, address.id))) {
+        throw Errors.duplicateKey(table.key!.logicalName, table.key!.keyAttributes);
+      }
+      const row = await this.store.upsertById(scope.db, table, address.id, insertKey, create, update, keyTouched, patchKey, createdOn, now);
+      return remember(row, row.created);
+    }
+    const row = await this.store.upsertByKey(scope.db, table, randomUUID(), address.altKey, create, update, createdOn, now);
+    return remember(row, row.created);
+  }
+
+  /** The key value an update by GUID sets, refused when another record already holds it. */
+  private async checkedPatchKey(db: Queryable, table: EntityTable, id: string, update: Record<string, unknown>): Promise<string | null> {
+    const key = keyOfData(table, update);
+    if (key !== null && (await this.store.keyHolder(db, table, key, id))) {
+      throw Errors.duplicateKey(table.key!.logicalName, table.key!.keyAttributes);
+    }
+    return key;
+  }
+}

@@ -1,0 +1,387 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { formatKeySegment } from '../../../../libs/dataverse/src/odata-key';
+import { EntityRegistry, EntityTable } from '../metadata/entity-metadata';
+import { SandboxOptions } from '../sandbox.options';
+import { SANDBOX_OPTIONS } from '../sandbox.tokens';
+import { Queryable, RecordStore } from '../store/record.store';
+import { RecordAddress, canonicalKey, parseAddress } from './alternate-key';
+import { DataverseHttpError, Errors } from './dataverse-http.error';
+import { ContentIdMap, LookupCache, LookupResolver } from './lookup.resolver';
+import { filterToSql, orderByToSql, parseFilter } from './odata-filter';
+import { contextUrl, parseSelect, recordView } from './record.view';
+import { RecordWriter, WriteMode, WriteScope } from './record.writer';
+import { ServiceTarget, parseServiceUrl } from './service-path';
+import { entityDefinitionsView } from './entity-definitions.view';
+
+/** One Web API request, whether it arrived on its own or inside a $batch. Header names are lower-case. */
+export interface ApiRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** The parsed body, when someone already parsed it. */
+  json?: unknown;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Serialised as JSON. */
+  body?: unknown;
+  /** Sent as text/plain (e.g. /$count). */
+  text?: string;
+  /** The record a POST/PATCH wrote, so a $batch can map its Content-ID. */
+  wrote?: { table: EntityTable; id: string };
+}
+
+export interface ExecContext extends WriteScope {
+  /** Absolute service root, e.g. http://127.0.0.1:8181/api/data/v9.2 */
+  serviceRoot: string;
+  /** Set inside a transaction the caller owns (a $batch): a database error must reach the caller. */
+  inTransaction: boolean;
+}
+
+const BULK_MESSAGES = new Set(['CreateMultiple', 'UpdateMultiple', 'UpsertMultiple']);
+const SUPPORTED_QUERY_OPTIONS = new Set(['$select', '$filter', '$orderby', '$top', '$count', '$skiptoken']);
+
+export function parsePrefer(headers: Record<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (headers.prefer ?? '').split(',')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name) out.set(name.trim().toLowerCase(), rest.join('=').trim().replace(/^"(.*)"$/, '$1'));
+  }
+  return out;
+}
+
+export function errorResponse(err: DataverseHttpError): ApiResponse {
+  return { status: err.status, headers: { 'Content-Type': 'application/json; odata.metadata=minimal', ...err.headers }, body: err.body() };
+}
+
+function parseJson(req: ApiRequest): unknown {
+  if (req.json !== undefined) return req.json;
+  if (req.body.trim() === '') throw Errors.badRequest('An error occurred while validating input parameters: the request body is empty.');
+  try {
+    req.json = JSON.parse(req.body);
+    return req.json;
+  } catch (err) {
+    throw Errors.badRequest(`An error occurred while validating input parameters: Microsoft.OData.ODataException: Invalid JSON. ${(err as Error).message}`);
+  }
+}
+
+function encodeToken(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+function decodeToken(token: string): { after?: string; offset?: number } {
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown; offset?: unknown };
+    if (typeof v.after === 'string') return { after: v.after };
+    if (typeof v.offset === 'number' && Number.isInteger(v.offset) && v.offset >= 0) return { offset: v.offset };
+  } catch {
+    // falls through to the error below
+  }
+  throw Errors.badRequest('The $skiptoken value is not valid.', '0x80060888');
+}
+
+/** Routes Web API requests to reads and writes, answering as the platform does. */
+@Injectable()
+export class WebApiService {
+  constructor(
+    @Inject(SANDBOX_OPTIONS) private readonly options: SandboxOptions,
+    private readonly registry: EntityRegistry,
+    private readonly store: RecordStore,
+    private readonly writer: RecordWriter,
+    private readonly resolver: LookupResolver,
+  ) {}
+
+  newContext(db: Queryable, serviceRoot: string, inTransaction: boolean, contentIds?: ContentIdMap): ExecContext {
+    return { db, serviceRoot, inTransaction, lookups: new LookupCache(), contentIds };
+  }
+
+  /** Answers one request; Dataverse errors become responses, database errors inside a caller's transaction propagate. */
+  async handle(req: ApiRequest, ctx: ExecContext): Promise<ApiResponse> {
+    try {
+      return await this.dispatch(req, ctx);
+    } catch (err) {
+      if (err instanceof DataverseHttpError && !(err.abortsTransaction && ctx.inTransaction)) return errorResponse(err);
+      throw err;
+    }
+  }
+
+  private resolveContentIdUrl(url: string, ctx: ExecContext): string {
+    const m = /^\$([^/?]+)(.*)$/.exec(url.trim());
+    if (!m) return url;
+    const found = ctx.contentIds?.get(m[1]);
+    if (!found) throw Errors.badRequest(`Content-ID Reference: '$${m[1]}' does not exist in the batch context.`);
+    return `${found.table.setName}(${found.id})${m[2]}`;
+  }
+
+  private async dispatch(req: ApiRequest, ctx: ExecContext): Promise<ApiResponse> {
+    const rootPath = new URL(ctx.serviceRoot).pathname;
+    const target = parseServiceUrl(this.resolveContentIdUrl(req.url, ctx), rootPath);
+    const [first, ...rest] = target.segments;
+    if (!first) throw Errors.resourceNotFound('');
+    if (first === '$batch') throw Errors.badRequest('A $batch request cannot be nested in another $batch.');
+    if (first === 'WhoAmI' || first === 'WhoAmI()') return this.whoAmI(req, ctx);
+    if (first === 'EntityDefinitions' || first.startsWith('EntityDefinitions(')) return this.entityDefinitions(req, first, rest, ctx);
+
+    const m = /^([^()]+)(?:\((.*)\))?$/.exec(first);
+    const table = m ? this.registry.bySetName(m[1]) : undefined;
+    if (!m || !table) throw Errors.resourceNotFound(m?.[1] ?? first);
+    const address = m[2] !== undefined ? parseAddress(table, m[2]) : undefined;
+    const method = req.method.toUpperCase();
+
+    if (rest.length === 0) {
+      if (!address) {
+        if (method === 'GET') return this.query(req, table, target, ctx);
+        if (method === 'POST') return this.create(req, table, target, ctx);
+        throw Errors.methodNotAllowed(method);
+      }
+      if (method === 'GET') return this.retrieve(req, table, address, target, ctx);
+      if (method === 'PATCH') return this.patch(req, table, address, target, ctx);
+      if (method === 'DELETE') return this.remove(table, address, ctx);
+      throw Errors.methodNotAllowed(method);
+    }
+    if (rest.length === 1 && !address) {
+      if (rest[0] === '$count' && method === 'GET') return this.countSegment(table, target, ctx);
+      const bulk = /^Microsoft\.Dynamics\.CRM\.(\w+)$/.exec(rest[0]);
+      if (bulk && BULK_MESSAGES.has(bulk[1])) {
+        if (method !== 'POST') throw Errors.methodNotAllowed(method);
+        return this.bulk(req, table, bulk[1], ctx);
+      }
+    }
+    throw Errors.resourceNotFound(rest[rest.length - 1]);
+  }
+
+  private entityIdUrl(ctx: ExecContext, table: EntityTable, address: RecordAddress | { kind: 'id'; id: string }): string {
+    const inner = address.kind === 'id' ? address.id : formatKeySegment(address.values);
+    return `${ctx.serviceRoot}/${table.setName}(${inner})`;
+  }
+
+  private representation(req: ApiRequest, table: EntityTable, target: ServiceTarget, ctx: ExecContext, row: Parameters<typeof recordView>[1]) {
+    const prefer = parsePrefer(req.headers);
+    const select = parseSelect(table, target.query.get('$select'));
+    return {
+      '@odata.context': contextUrl(ctx.serviceRoot, table, select, true),
+      ...recordView(table, row, { select, annotations: prefer.has('odata.include-annotations') }),
+    };
+  }
+
+  private async create(req: ApiRequest, table: EntityTable, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
+    const body = parseJson(req);
+    const { row } = await this.writer.write(ctx, table, null, body, 'create');
+    const wrote = { table, id: row.id };
+    if (parsePrefer(req.headers).get('return') === 'representation') {
+      return {
+        status: 201,
+        headers: { 'Content-Type': 'application/json; odata.metadata=minimal', 'Preference-Applied': 'return=representation' },
+        body: this.representation(req, table, target, ctx, row),
+        wrote,
+      };
+    }
+    return { status: 204, headers: { 'OData-EntityId': this.entityIdUrl(ctx, table, { kind: 'id', id: row.id }) }, wrote };
+  }
+
+  private async patch(req: ApiRequest, table: EntityTable, address: RecordAddress, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
+    const body = parseJson(req);
+    const ifMatch = req.headers['if-match']?.trim();
+    const ifNoneMatch = req.headers['if-none-match']?.trim();
+    let mode: WriteMode = 'upsert';
+    let expectedVersion: string | null = null;
+    if (ifMatch) {
+      mode = 'update';
+      if (ifMatch !== '*') {
+        const v = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch);
+        if (!v) throw Errors.badRequest(`The If-Match value '${ifMatch}' is not valid.`);
+        expectedVersion = v[1];
+      }
+    } else if (ifNoneMatch === '*') {
+      mode = 'create';
+    }
+    const { row, created } = await this.writer.write(ctx, table, address, body, mode, expectedVersion);
+    const wrote = { table, id: row.id };
+    const entityId = this.entityIdUrl(ctx, table, address);
+    if (parsePrefer(req.headers).get('return') === 'representation') {
+      return {
+        status: created ? 201 : 200,
+        headers: { 'Content-Type': 'application/json; odata.metadata=minimal', 'Preference-Applied': 'return=representation' },
+        body: this.representation(req, table, target, ctx, row),
+        wrote,
+      };
+    }
+    return { status: 204, headers: { 'OData-EntityId': entityId }, wrote };
+  }
+
+  private async remove(table: EntityTable, address: RecordAddress, ctx: ExecContext): Promise<ApiResponse> {
+    if (table.meta.readOnly) throw new DataverseHttpError(405, '0x80060888', `The sandbox serves '${table.setName}' read-only.`);
+    const deleted =
+      address.kind === 'id' ? await this.store.deleteById(ctx.db, table, address.id) : await this.store.deleteByKey(ctx.db, table, address.altKey);
+    if (!deleted) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
+    ctx.lookups.clear();
+    return { status: 204, headers: {} };
+  }
+
+  private async retrieve(req: ApiRequest, table: EntityTable, address: RecordAddress, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
+    this.checkQueryOptions(target, new Set(['$select']));
+    const row = address.kind === 'id' ? await this.store.getById(ctx.db, table, address.id) : await this.store.getByKey(ctx.db, table, address.altKey);
+    if (!row) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
+    return { status: 200, headers: { 'Content-Type': 'application/json; odata.metadata=minimal' }, body: this.representation(req, table, target, ctx, row) };
+  }
+
+  private checkQueryOptions(target: ServiceTarget, allowed: Set<string>): void {
+    for (const name of target.query.keys()) {
+      if (!name.startsWith('$')) continue;
+      if (name === '$skip') throw Errors.badRequest('The query parameter $skip is not supported', '0x0');
+      if (!allowed.has(name)) throw Errors.badRequest(`The query parameter ${name} is not supported`, '0x0');
+    }
+  }
+
+  private whereClause(table: EntityTable, target: ServiceTarget): { sql: string; params: unknown[] } {
+    const filter = target.query.get('$filter');
+    if (filter === undefined || filter.trim() === '') return { sql: '', params: [] };
+    return filterToSql(parseFilter(filter), table, 2, (v) => canonicalKey([v]));
+  }
+
+  private async query(req: ApiRequest, table: EntityTable, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
+    this.checkQueryOptions(target, SUPPORTED_QUERY_OPTIONS);
+    const prefer = parsePrefer(req.headers);
+    const select = parseSelect(table, target.query.get('$select'));
+    const where = this.whereClause(table, target);
+    const orderText = target.query.get('$orderby');
+    const orderBy = orderByToSql(orderText, table);
+    const topText = target.query.get('$top');
+    let top: number | undefined;
+    if (topText !== undefined) {
+      top = Number(topText);
+      if (!Number.isInteger(top) || top < 0) throw Errors.badRequest(`Invalid value '${topText}' for $top query option.`, '0x80060888');
+      top = Math.min(top, this.options.maxPageSize);
+    }
+    const requested = Number(prefer.get('odata.maxpagesize'));
+    const pageSize = Number.isInteger(requested) && requested > 0 ? Math.min(requested, this.options.maxPageSize) : this.options.maxPageSize;
+
+    const token = target.query.get('$skiptoken');
+    const cursor = token !== undefined ? decodeToken(token) : {};
+    let sql = where.sql;
+    const params = [...where.params];
+    let offset = 0;
+    if (cursor.after !== undefined) {
+      if (orderText) throw Errors.badRequest('The $skiptoken value is not valid.', '0x80060888');
+      params.push(cursor.after);
+      sql = `${sql ? `(${sql}) AND ` : ''}id > $${params.length + 1}::uuid`;
+    } else if (cursor.offset !== undefined) {
+      offset = cursor.offset;
+    }
+    const limit = top !== undefined ? top : pageSize + 1;
+    const rows = limit === 0 ? [] : await this.store.select(ctx.db, table, sql, params, orderBy, limit, offset);
+    const hasMore = top === undefined && rows.length > pageSize;
+    const page = hasMore ? rows.slice(0, pageSize) : rows;
+
+    const body: Record<string, unknown> = { '@odata.context': contextUrl(ctx.serviceRoot, table, select, false) };
+    if (target.query.get('$count') === 'true') body['@odata.count'] = await this.store.count(ctx.db, table, where.sql, where.params);
+    const annotations = prefer.has('odata.include-annotations');
+    body.value = page.map((row) => recordView(table, row, { select, annotations }));
+    if (hasMore) {
+      const next = orderText ? { offset: offset + page.length } : { after: page[page.length - 1].id };
+      const kept = target.rawQuery.split('&').filter((p) => p && !p.startsWith('$skiptoken=') && !p.startsWith('%24skiptoken='));
+      kept.push(`$skiptoken=${encodeToken(next)}`);
+      body['@odata.nextLink'] = `${ctx.serviceRoot}/${table.setName}?${kept.join('&')}`;
+    }
+    const headers: Record<string, string> = { 'Content-Type': 'application/json; odata.metadata=minimal' };
+    if (prefer.has('odata.maxpagesize')) headers['Preference-Applied'] = `odata.maxpagesize=${pageSize}`;
+    return { status: 200, headers, body };
+  }
+
+  private async countSegment(table: EntityTable, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
+    this.checkQueryOptions(target, new Set(['$filter']));
+    const where = this.whereClause(table, target);
+    const n = await this.store.count(ctx.db, table, where.sql, where.params);
+    return { status: 200, headers: { 'Content-Type': 'text/plain' }, text: String(n) };
+  }
+
+  /** CreateMultiple / UpdateMultiple / UpsertMultiple on a standard table: one transaction, all or nothing. */
+  private async bulk(req: ApiRequest, table: EntityTable, message: string, ctx: ExecContext): Promise<ApiResponse> {
+    const body = parseJson(req) as { Targets?: unknown };
+    const targets = body && typeof body === 'object' ? body.Targets : undefined;
+    if (!Array.isArray(targets) || targets.length === 0) throw Errors.badRequest(`${message} needs a non-empty 'Targets' array.`);
+    targets.forEach((t, i) => {
+      const type = t && typeof t === 'object' ? (t as Record<string, unknown>)['@odata.type'] : undefined;
+      if (typeof type !== 'string' || type.replace(/^#/, '') !== table.odataType) {
+        throw Errors.badRequest(`Targets[${i}]: '@odata.type' is required and must be '${table.odataType}' for ${message} on '${table.setName}'.`);
+      }
+    });
+    const run = async (db: Queryable): Promise<ApiResponse> => {
+      const scope: ExecContext = { ...ctx, db, lookups: new LookupCache(), inTransaction: true };
+      await this.resolver.prefetch(db, scope.lookups, targets);
+      const ids: string[] = [];
+      for (const t of targets as Record<string, unknown>[]) {
+        const { address, mode } = this.bulkTarget(table, t, message);
+        const { row } = await this.writer.write(scope, table, address, t, mode);
+        ids.push(row.id);
+      }
+      if (message === 'CreateMultiple') {
+        return {
+          status: 200,
+          headers: { 'Content-Type': 'application/json; odata.metadata=minimal' },
+          body: { '@odata.context': `${ctx.serviceRoot}/$metadata#Microsoft.Dynamics.CRM.CreateMultipleResponse`, Ids: ids },
+        };
+      }
+      return { status: 204, headers: {} };
+    };
+    if (ctx.inTransaction) {
+      const db = ctx.db;
+      await db.query({ text: 'SAVEPOINT bulk_call' });
+      try {
+        const res = await run(db);
+        await db.query({ text: 'RELEASE SAVEPOINT bulk_call' });
+        return res;
+      } catch (err) {
+        await db.query({ text: 'ROLLBACK TO SAVEPOINT bulk_call' });
+        ctx.lookups.clear();
+        // The savepoint restored the transaction, so the caller may carry on with it.
+        if (err instanceof DataverseHttpError && err.abortsTransaction) throw new DataverseHttpError(err.status, err.code, err.message, err.headers);
+        throw err;
+      }
+    }
+    return this.store.transaction(run);
+  }
+
+  private bulkTarget(table: EntityTable, t: Record<string, unknown>, message: string): { address: RecordAddress | null; mode: WriteMode } {
+    const odataId = t['@odata.id'];
+    let address: RecordAddress | null = null;
+    if (typeof odataId === 'string') {
+      const m = /(?:^|\/)([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/.exec(odataId.trim());
+      if (!m || m[1] !== table.setName) throw Errors.badRequest(`The '@odata.id' value '${odataId}' does not address a record of '${table.setName}'.`);
+      address = parseAddress(table, decodeURIComponent(m[2]));
+    } else if (typeof t[table.primaryId] === 'string') {
+      address = parseAddress(table, t[table.primaryId] as string);
+    } else if (table.key && table.key.keyAttributes.every((k) => typeof t[k] === 'string' || typeof t[k] === 'number')) {
+      address = { kind: 'key', altKey: canonicalKey(table.key.keyAttributes.map((k) => t[k] as string)), values: Object.fromEntries(table.key.keyAttributes.map((k) => [k, t[k] as string])) };
+    }
+    if (message === 'CreateMultiple') return { address: null, mode: 'create' };
+    if (message === 'UpdateMultiple') {
+      if (!address) throw Errors.badRequest(`UpdateMultiple: each target needs '${table.primaryId}' or its alternate key values.`);
+      return { address, mode: 'update' };
+    }
+    return { address, mode: address ? 'upsert' : 'create' };
+  }
+
+  private whoAmI(req: ApiRequest, ctx: ExecContext): ApiResponse {
+    if (req.method.toUpperCase() !== 'GET') throw Errors.methodNotAllowed(req.method);
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'application/json; odata.metadata=minimal' },
+      body: {
+        '@odata.context': `${ctx.serviceRoot}/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
+        BusinessUnitId: '6f1c2a10-0000-4000-8000-0000000000b0',
+        UserId: this.options.defaultOwnerId,
+        OrganizationId: '6f1c2a10-0000-4000-8000-0000000000a0',
+      },
+    };
+  }
+
+  private entityDefinitions(req: ApiRequest, first: string, rest: string[], ctx: ExecContext): ApiResponse {
+    if (req.method.toUpperCase() !== 'GET') throw new DataverseHttpError(405, '0x80060888', 'The sandbox serves table metadata read-only.');
+    const body = entityDefinitionsView(this.registry, first, rest, ctx.serviceRoot);
+    return { status: 200, headers: { 'Content-Type': 'application/json; odata.metadata=minimal' }, body };
+  }
+}
