@@ -43,6 +43,28 @@ describe('ferry demo --once (the CLI, end to end)', () => {
   });
 });
 
+describe('a user mistake gets one line and a non-zero exit', () => {
+  const ferry = (args: string[], env: Record<string, string> = {}) =>
+    run(process.execPath, [path.join(root, 'bin', 'ferry.js'), ...args], { env: { ...process.env, DATABASE_URL: testDatabaseUrl(), ...env } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+
+  it.each([
+    [['status'], { KAFKA_BROKERS: '127.0.0.1:1' }, /^ferry: Kafka at 127\.0\.0\.1:1 does not answer/],
+    [['status'], { KAFKA_BROKERS: 'not a broker list' }, /^ferry: configuration: KAFKA_BROKERS is invalid/],
+    [['replay', '--phase', 'load'], {}, /^ferry: give exactly one of --from-beginning or --from/],
+    [['replay', '--phase', 'load', '--from', 'yesterday'], {}, /^ferry: --from "yesterday" is not an ISO 8601 time/],
+    [['status', '--migration', 'no-such-migration'], {}, /^ferry: no migration named "no-such-migration"/],
+  ])('ferry %j with %j', async (args, env, expected) => {
+    const r = await ferry(args as string[], env as Record<string, string>);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(expected as RegExp);
+  });
+});
+
 describe('replaying the load phase', () => {
   const migration = uniqueMigration('replay');
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-replay-'));

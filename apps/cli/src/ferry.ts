@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLogger, FerryError } from '../../../libs/common/src';
-import { ConfigError, loadConfig, settings } from '../../../libs/config/src';
+import { ConfigError, loadConfig, settings, settingSources } from '../../../libs/config/src';
 import { allRouteTopics, LEAF360_TO_DYNAMICS, REPLAYABLE_PHASES, ReplayablePhase } from '../../../libs/contracts/src';
-import { createKafka } from '../../../libs/kafka/src';
+import { brokerUnreachable, createKafka } from '../../../libs/kafka/src';
 import { connectDataSource } from '../../../libs/persistence/src';
 import { groupLag, lagTable, pickMigration, reconciliation, reconciliationTable, replayPhase, topicOffsets, topicsTable } from '../../../libs/ops/src';
 import { migratedDataSource } from './db';
@@ -46,7 +46,7 @@ program
   .action(async (o) => {
     const cfg = loadConfig([settings.database, settings.kafka]);
     const db = await connectDataSource(cfg.DATABASE_URL);
-    const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'ferry-cli' }, createLogger('cli', 'error'));
+    const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'ferry-cli', retries: 2 }, createLogger('cli', 'silent'));
     const admin = kafka.admin();
     try {
       const migration = await pickMigration(db, o.migration);
@@ -86,7 +86,7 @@ program
     const db = await connectDataSource(cfg.DATABASE_URL);
     try {
       const migration = await pickMigration(db, o.migration);
-      const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'ferry-cli' }, createLogger('cli', 'error'));
+      const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'ferry-cli', retries: 2 }, createLogger('cli', 'silent'));
       const r = await replayPhase(kafka, LEAF360_TO_DYNAMICS, migration, o.phase as ReplayablePhase, at ? { kind: 'time', at } : { kind: 'beginning' });
       const moved = r.topics.map((t) => `  ${t.topic}: ${t.partitions.map((p) => `${p.partition}@${p.offset}`).join(' ')}`).join('\n');
       print(`replaying ${o.phase} for ${migration}: group ${r.group} reset${r.pausedRunningConsumers ? ' (running consumers paused and resumed)' : ' (no consumer was running; it resumes from here when started)'}\n${moved}`);
@@ -127,8 +127,9 @@ async function main(): Promise<void> {
       process.exitCode = e.exitCode;
       return;
     }
-    if (e instanceof ConfigError || e instanceof FerryError) {
-      process.stderr.write(`ferry: ${e.message}\n`);
+    const brokerError = e instanceof FerryError || e instanceof ConfigError ? null : brokerUnreachable(e, process.env.KAFKA_BROKERS ?? settingSources().KAFKA_BROKERS ?? '127.0.0.1:9092');
+    if (e instanceof ConfigError || e instanceof FerryError || brokerError) {
+      process.stderr.write(`ferry: ${(brokerError ?? (e as Error)).message}\n`);
     } else {
       process.stderr.write(`ferry: ${(e as Error).message ?? String(e)}${process.env.LOG_LEVEL === 'debug' ? `\n${(e as Error).stack}` : ' (LOG_LEVEL=debug shows the stack)'}\n`);
     }

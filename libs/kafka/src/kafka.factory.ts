@@ -1,9 +1,19 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
-import type { Logger } from '../../common/src';
+import { FerryError, Logger } from '../../common/src';
 
 export interface KafkaSettings {
   brokers: string;
   clientId: string;
+  /** connection retries before giving up; services ride out a broker restart, the CLI answers fast */
+  retries?: number;
+}
+
+/** Turns kafkajs' "cannot connect" family into one line naming the brokers and what to do; null for other errors. */
+export function brokerUnreachable(e: unknown, brokers: string): FerryError | null {
+  const err = e as Error;
+  const text = `${err?.name ?? ''} ${err?.message ?? ''}`;
+  if (!/ECONNREFUSED|Connection error|ENOTFOUND|EAI_AGAIN|KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError|Connection timeout|ETIMEDOUT/i.test(text)) return null;
+  return new FerryError('BROKER_UNREACHABLE', `Kafka at ${brokers} does not answer (${err.message}); start it with npm run infra:up or fix KAFKA_BROKERS`, 'fatal');
 }
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -22,7 +32,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
     brokers: settings.brokers.split(','),
     connectionTimeout: 5000,
     requestTimeout: 30000,
-    retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10000 },
+    retry: { retries: settings.retries ?? 8, initialRetryTime: 300, maxRetryTime: 10000 },
     logLevel: logLevel.WARN,
     logCreator:
       () =>

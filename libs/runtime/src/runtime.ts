@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { randomUUID } from 'crypto';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { createLogger, FerryError, Logger } from '../../common/src';
+import { createLogger, Logger } from '../../common/src';
 import { loadConfig, settings } from '../../config/src';
 import { allRouteTopics, DeadLetter, LEAF360_TO_DYNAMICS, Route, routeValueSchemas, topics } from '../../contracts/src';
-import { AvroCodec, createKafka, ensureTopics, RecordProducer } from '../../kafka/src';
+import { AvroCodec, brokerUnreachable, createKafka, ensureTopics, RecordProducer } from '../../kafka/src';
 import { assertSchemaCurrent, connectDataSource } from '../../persistence/src';
 
 export type DeadLetterInput = Omit<DeadLetter, 'migration' | 'run' | 'at' | 'traceId'> & { traceId?: string };
@@ -80,10 +80,6 @@ async function withBrokerCheck<T>(brokers: string, work: () => Promise<T>): Prom
   try {
     return await work();
   } catch (e) {
-    const msg = (e as Error).message;
-    if (/ECONNREFUSED|Connection error|connect|ENOTFOUND|KafkaJSNumberOfRetriesExceeded|timed? ?out/i.test(`${(e as Error).name} ${msg}`)) {
-      throw new FerryError('BROKER_UNREACHABLE', `Kafka at ${brokers} does not answer (${msg}); start it with npm run infra:up or fix KAFKA_BROKERS`, 'fatal');
-    }
-    throw e;
+    throw brokerUnreachable(e, brokers) ?? e;
   }
 }

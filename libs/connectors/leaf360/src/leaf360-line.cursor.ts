@@ -7,7 +7,7 @@ const BLOCK = 64 * 1024;
 const MAX_RAW_LINE = 64 * 1024;
 
 export interface PhysicalLine {
-  /** the line without its terminator, cut at MAX_RAW_LINE characters' worth of bytes */
+  /** the line without its terminator, cut at MAX_RAW_LINE bytes */
   text: string;
   /** byte offset where the next line starts */
   next: number;
@@ -21,44 +21,62 @@ export interface PhysicalLine {
  * LF when the file's header ended in CR (CRLF and classic-Mac files).
  */
 export class LineCursor {
-  private readonly block = Buffer.allocUnsafe(BLOCK);
+  private buf = Buffer.allocUnsafe(BLOCK);
+  /** file offset of buf[0] */
+  private bufStart = 0;
+  private bufLen = 0;
+  private eof = false;
 
   constructor(
     private readonly fh: FileHandle,
     public offset: number,
     private readonly crBreaks: boolean,
-  ) {}
+  ) {
+    this.bufStart = offset;
+  }
+
+  /** Makes buf hold the byte at `pos` and the one after it when the file has them; false past the end. */
+  private async load(pos: number): Promise<boolean> {
+    if (pos >= this.bufStart && pos + 1 < this.bufStart + this.bufLen) return true;
+    if (this.eof && pos < this.bufStart + this.bufLen) return true;
+    const { bytesRead } = await this.fh.read(this.buf, 0, BLOCK, pos);
+    this.bufStart = pos;
+    this.bufLen = bytesRead;
+    this.eof = bytesRead < BLOCK;
+    return bytesRead > 0;
+  }
 
   /** Byte offset just past the next break from `from`, or null when the file ends first. */
   private async breakAfter(from: number): Promise<number | null> {
     let pos = from;
     for (;;) {
-      const { bytesRead } = await this.fh.read(this.block, 0, BLOCK, pos);
-      if (bytesRead === 0) return null;
-      const buf = this.block;
+      if (!(await this.load(pos))) return null;
+      const end = this.bufStart + this.bufLen;
+      const buf = this.buf;
       if (!this.crBreaks) {
-        const i = buf.subarray(0, bytesRead).indexOf(LF);
-        if (i !== -1) return pos + i + 1;
-        pos += bytesRead;
+        const i = buf.subarray(0, this.bufLen).indexOf(LF, pos - this.bufStart);
+        if (i !== -1) return this.bufStart + i + 1;
+        if (this.eof) return null;
+        pos = end;
         continue;
       }
-      let deferred = false;
-      for (let i = 0; i < bytesRead; i++) {
+      for (let i = pos - this.bufStart; i < this.bufLen; i++) {
         const b = buf[i];
-        if (b === LF) return pos + i + 1;
-        if (b !== CR) continue;
-        if (i + 1 < bytesRead) {
-          if (buf[i + 1] !== LF) return pos + i + 1;
-        } else if (bytesRead < BLOCK) {
-          return pos + i + 1;
-        } else {
-          // CR at the end of a full block: read again from it to see what follows.
-          pos += i;
-          deferred = true;
-          break;
+        if (b === LF) return this.bufStart + i + 1;
+        if (b === CR && this.crBreaks) {
+          if (i + 1 < this.bufLen) {
+            if (buf[i + 1] !== LF) return this.bufStart + i + 1;
+          } else if (this.eof) {
+            return this.bufStart + i + 1;
+          } else {
+            // CR is the last byte loaded: load again from it to see what follows.
+            pos = this.bufStart + i;
+            break;
+          }
         }
+        pos = this.bufStart + i + 1;
       }
-      if (!deferred) pos += bytesRead;
+      if (pos >= end && this.eof) return null;
     }
   }
 
@@ -80,8 +98,8 @@ export class LineCursor {
     if (next === null && end <= start) return null;
     const length = Math.min(end - start, MAX_RAW_LINE);
     const bytes = Buffer.allocUnsafe(length);
-    await this.fh.read(bytes, 0, length, start);
+    const { bytesRead } = await this.fh.read(bytes, 0, length, start);
     this.offset = end;
-    return { text: bytes.toString('utf8').replace(/\r?\n$|\r$/, ''), next: end, last: next === null };
+    return { text: bytes.subarray(0, bytesRead).toString('utf8').replace(/\r?\n$|\r$/, ''), next: end, last: next === null };
   }
 }
