@@ -1,5 +1,5 @@
 /** Unit tests live next to the code (*.spec.ts); integration and end-to-end tests live in test/ (*.it.ts). */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 module.exports = {
   testTimeout: 300000,
   projects: [
