@@ -159,6 +159,33 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
     return rows[0];
   }
 
+  /**
+   * Many key upserts of one table in one statement. Keys must be distinct (a statement cannot touch a row twice);
+   * `updates` maps each key to the columns an existing record receives. Rows go in key order so concurrent
+   * batches lock in the same order and do not deadlock each other.
+   */
+  async upsertManyByKey(
+    db: Queryable,
+    entity: EntityTable,
+    rows: { id: string; alt_key: string; ins: Record<string, unknown>; created_on: string | null }[],
+    updates: Record<string, Record<string, unknown>>,
+    now: Date,
+  ): Promise<(UpsertedRecord & { alt_key: string })[]> {
+    return this.run<UpsertedRecord & { alt_key: string }>(
+      db,
+      'upsert_many_key',
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(ord int, id uuid, alt_key text, ins jsonb, created_on timestamptz))
+       INSERT INTO ${this.table} AS r (entity, id, alt_key, data, createdon, modifiedon, versionnumber)
+       SELECT $1, id, alt_key, ins, COALESCE(created_on, $4), $4, nextval('${this.sequence}') FROM input ORDER BY alt_key
+       ON CONFLICT (entity, alt_key) WHERE alt_key IS NOT NULL
+       DO UPDATE SET data = r.data || ($3::jsonb -> EXCLUDED.alt_key), modifiedon = EXCLUDED.modifiedon, versionnumber = EXCLUDED.versionnumber
+       ${RETURNING}, r.alt_key, (xmax = 0) AS created`,
+      [entity.logicalName, JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))), JSON.stringify(updates), now],
+      entity,
+    );
+  }
+
   async upsertById(
     db: Queryable,
     entity: EntityTable,

@@ -15,7 +15,11 @@ import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { RecordStore } from '../store/record.store';
 import { DataverseHttpError, Errors } from './dataverse-http.error';
 import { ContentIdMap, LookupResolver } from './lookup.resolver';
-import { ApiRequest, ApiResponse, ExecContext, WebApiService, errorResponse, parsePrefer } from './web-api.service';
+import { RecordWriter } from './record.writer';
+import { ApiRequest, ApiResponse, ExecContext, GroupedPlan, WebApiService, errorResponse, parsePrefer } from './web-api.service';
+
+/** Most key upserts one grouped statement writes. */
+const MAX_GROUP = 1000;
 
 type Unit = { kind: 'single'; req: ApiRequest } | { kind: 'changeset'; reqs: { req: ApiRequest; contentId?: string }[] };
 
@@ -58,6 +62,7 @@ export class BatchService {
     private readonly web: WebApiService,
     private readonly store: RecordStore,
     private readonly resolver: LookupResolver,
+    private readonly writer: RecordWriter,
   ) {}
 
   async execute(headers: Record<string, string>, body: string, serviceRoot: string): Promise<BatchHttpResponse> {
@@ -148,15 +153,7 @@ export class BatchService {
       await client.query('BEGIN');
       const ctx = this.web.newContext(client, serviceRoot, true);
       await this.resolver.prefetch(client, ctx.lookups, bodies);
-      const results: UnitResult[] = [];
-      for (const unit of units) {
-        const r =
-          unit.kind === 'single'
-            ? this.single(await this.web.handle(unit.req, ctx))
-            : await this.changeSet(unit, { ...ctx, contentIds: new Map() }, client, true);
-        results.push(r);
-        if (r.failedStatus !== undefined && !continueOnError) break;
-      }
+      const results = await this.runUnits(units, ctx, client, continueOnError);
       await client.query('COMMIT');
       return results;
     } catch (err) {
@@ -165,6 +162,53 @@ export class BatchService {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Consecutive plain key upserts of one table are held back and written by one statement; anything else (or a key
+   * already held back, or a lookup to a record not yet written) writes the held-back group first, keeping order.
+   */
+  private async runUnits(units: Unit[], ctx: ExecContext, client: PoolClient, continueOnError: boolean): Promise<UnitResult[]> {
+    const results: (UnitResult | undefined)[] = [];
+    let group: { plan: GroupedPlan; index: number }[] = [];
+    const groupKeys = new Set<string>();
+    const flush = async () => {
+      if (group.length === 0) return;
+      const outcomes = await this.writer.writeGrouped(ctx, group.map((g) => g.plan.upsert));
+      group.forEach((g, i) => (results[g.index] = this.single(g.plan.respond(outcomes[i]))));
+      group = [];
+      groupKeys.clear();
+    };
+    for (const unit of units) {
+      let r: UnitResult;
+      if (unit.kind === 'single') {
+        let plan: GroupedPlan | undefined;
+        let refused: ApiResponse | undefined;
+        try {
+          plan = this.web.planGroupedUpsert(unit.req, ctx);
+        } catch (err) {
+          if (!(err instanceof DataverseHttpError) || err.abortsTransaction) throw err;
+          refused = errorResponse(err);
+        }
+        if (plan) {
+          const { table, altKey } = plan.upsert;
+          if (group.length > 0 && (group[0].plan.upsert.table !== table || groupKeys.has(altKey) || group.length >= MAX_GROUP)) await flush();
+          group.push({ plan, index: results.length });
+          groupKeys.add(altKey);
+          results.push(undefined);
+          continue;
+        }
+        await flush();
+        r = this.single(refused ?? (await this.web.handle(unit.req, ctx)));
+      } else {
+        await flush();
+        r = await this.changeSet(unit, { ...ctx, contentIds: new Map() }, client, true);
+      }
+      results.push(r);
+      if (r.failedStatus !== undefined && !continueOnError) break;
+    }
+    await flush();
+    return results as UnitResult[];
   }
 
   private async runPartByPart(units: Unit[], serviceRoot: string, continueOnError: boolean): Promise<UnitResult[]> {

@@ -4,6 +4,7 @@ import { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { Queryable, RecordStore } from '../store/record.store';
 import { DataverseHttpError, Errors } from './dataverse-http.error';
+import { RecordAddress } from './alternate-key';
 import { Bind, BindRef, parseBindValue } from './payload';
 
 /** A resolved lookup as stored in a record's document. */
@@ -51,6 +52,25 @@ export class LookupResolver {
     this.users = new Map(options.users.map((u) => [u.systemuserid.toLowerCase(), { isdisabled: u.isdisabled }]));
   }
 
+  /** Resolves without the database: system users, or records this execution has already seen; undefined otherwise. */
+  resolveKnown(cache: LookupCache, bind: Bind): LookupValue | undefined {
+    const ref = bind.ref;
+    if (ref.kind !== 'record') return undefined;
+    const { table, address } = ref;
+    if (table.logicalName === 'systemuser') return this.user(bind, address);
+    if (address.kind === 'id') return cache.hasId(table, address.id) ? { id: address.id, type: table.logicalName } : undefined;
+    const id = cache.idForKey(table, address.altKey);
+    return id ? { id, type: table.logicalName } : undefined;
+  }
+
+  private user(bind: Bind, address: RecordAddress): LookupValue {
+    if (address.kind !== 'id') throw Errors.invalidKey('systemuser');
+    const user = this.users.get(address.id);
+    if (!user) throw Errors.recordNotFound('systemuser', address.id);
+    if (user.isdisabled && bind.nav.attribute.logicalName === 'ownerid') throw Errors.ownerDisabled();
+    return { id: address.id, type: 'systemuser' };
+  }
+
   async resolve(db: Queryable, cache: LookupCache, bind: Bind, contentIds?: ContentIdMap): Promise<LookupValue> {
     const target = bind.nav.target;
     const ref = bind.ref;
@@ -63,13 +83,7 @@ export class LookupResolver {
       return { id: found.id, type: target };
     }
     const { table, address } = ref;
-    if (table.logicalName === 'systemuser') {
-      if (address.kind !== 'id') throw Errors.invalidKey('systemuser');
-      const user = this.users.get(address.id);
-      if (!user) throw Errors.recordNotFound('systemuser', address.id);
-      if (user.isdisabled && bind.nav.attribute.logicalName === 'ownerid') throw Errors.ownerDisabled();
-      return { id: address.id, type: 'systemuser' };
-    }
+    if (table.logicalName === 'systemuser') return this.user(bind, address);
     if (address.kind === 'id') {
       if (!cache.hasId(table, address.id)) {
         const row = await this.store.getById(db, table, address.id);

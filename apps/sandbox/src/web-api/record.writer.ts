@@ -7,7 +7,7 @@ import { Queryable, RecordStore, StoredRecord, wholeSecondsNow } from '../store/
 import { RecordAddress, keyOfData } from './alternate-key';
 import { DataverseHttpError, Errors } from './dataverse-http.error';
 import { ContentIdMap, LookupCache, LookupResolver } from './lookup.resolver';
-import { clearedRequired, missingRequired, preparePayload } from './payload';
+import { PreparedPayload, clearedRequired, missingRequired, preparePayload } from './payload';
 
 /** create = POST or If-None-Match: *; update = If-Match; upsert = PATCH without either. */
 export type WriteMode = 'create' | 'update' | 'upsert';
@@ -16,6 +16,14 @@ export interface WriteScope {
   db: Queryable;
   lookups: LookupCache;
   contentIds?: ContentIdMap;
+}
+
+export interface GroupedUpsert {
+  table: EntityTable;
+  altKey: string;
+  create: Record<string, unknown>;
+  update: Record<string, unknown>;
+  createdOn: string | null;
 }
 
 export interface WriteOutcome {
@@ -41,28 +49,13 @@ export class RecordWriter {
     mode: WriteMode,
     expectedVersion: string | null = null,
   ): Promise<WriteOutcome> {
-    if (table.meta.readOnly) throw new DataverseHttpError(405, '0x80060888', `The sandbox serves '${table.setName}' read-only.`);
-    const payload = preparePayload(this.registry, table, body);
+    const payload = this.checkedPayload(table, body);
     for (const bind of payload.binds) {
       const value = await this.resolver.resolve(scope.db, scope.lookups, bind, scope.contentIds);
       payload.create[bind.nav.attribute.logicalName] = value;
       payload.update[bind.nav.attribute.logicalName] = value;
     }
-    const { create, update } = payload;
-    create.ownerid ??= { id: this.options.defaultOwnerId, type: 'systemuser' };
-    if (create.ownerid === null) delete create.ownerid;
-    const cleared = clearedRequired(table, update);
-    if (cleared) throw Errors.requiredMissing(cleared, table.logicalName);
-
-    if (address?.kind === 'key') {
-      // The key in the URL wins on create; key values in the body are ignored on update.
-      for (const k of table.key?.keyAttributes ?? []) {
-        create[k] = address.values[k];
-        delete update[k];
-      }
-    }
-    const missing = missingRequired(table, create);
-    const createdOn = typeof create.overriddencreatedon === 'string' ? create.overriddencreatedon : null;
+    const { create, update, missing, createdOn } = this.finish(table, address, payload);
     const now = wholeSecondsNow();
     const remember = (row: StoredRecord, created: boolean): WriteOutcome => {
       scope.lookups.remember(table, row.id, keyOfData(table, row.data));
@@ -111,6 +104,68 @@ export class RecordWriter {
     }
     const row = await this.store.upsertByKey(scope.db, table, randomUUID(), address.altKey, create, update, createdOn, now);
     return remember(row, row.created);
+  }
+
+  /**
+   * Prepares a key upsert for a grouped statement, or returns undefined when it needs the one-by-one path: a lookup
+   * not yet known to this execution, or a create that would lack a SystemRequired column.
+   */
+  prepareGroupedUpsert(scope: WriteScope, table: EntityTable, address: Extract<RecordAddress, { kind: 'key' }>, body: unknown): GroupedUpsert | undefined {
+    const payload = this.checkedPayload(table, body);
+    for (const bind of payload.binds) {
+      const value = this.resolver.resolveKnown(scope.lookups, bind);
+      if (!value) return undefined;
+      payload.create[bind.nav.attribute.logicalName] = value;
+      payload.update[bind.nav.attribute.logicalName] = value;
+    }
+    const { create, update, missing, createdOn } = this.finish(table, address, payload);
+    if (missing) return undefined;
+    return { table, altKey: address.altKey, create, update, createdOn };
+  }
+
+  /** Runs prepared key upserts of one table (distinct keys) as one statement; outcomes in input order. */
+  async writeGrouped(scope: WriteScope, items: GroupedUpsert[]): Promise<WriteOutcome[]> {
+    if (items.length === 0) return [];
+    const table = items[0].table;
+    const updates: Record<string, Record<string, unknown>> = {};
+    for (const item of items) updates[item.altKey] = item.update;
+    const rows = await this.store.upsertManyByKey(
+      scope.db,
+      table,
+      items.map((i) => ({ id: randomUUID(), alt_key: i.altKey, ins: i.create, created_on: i.createdOn })),
+      updates,
+      wholeSecondsNow(),
+    );
+    const byKey = new Map(rows.map((r) => [r.alt_key, r]));
+    return items.map((item) => {
+      const row = byKey.get(item.altKey);
+      if (!row) throw new Error(`grouped upsert returned no row for key '${item.altKey}'`);
+      scope.lookups.remember(table, row.id, row.alt_key);
+      return { row, created: row.created };
+    });
+  }
+
+  private checkedPayload(table: EntityTable, body: unknown): PreparedPayload {
+    if (table.meta.readOnly) throw new DataverseHttpError(405, '0x80060888', `The sandbox serves '${table.setName}' read-only.`);
+    return preparePayload(this.registry, table, body);
+  }
+
+  /** Owner default, key columns from the URL, and the SystemRequired checks, once lookups are resolved. */
+  private finish(table: EntityTable, address: RecordAddress | null, payload: PreparedPayload) {
+    const { create, update } = payload;
+    create.ownerid ??= { id: this.options.defaultOwnerId, type: 'systemuser' };
+    if (create.ownerid === null) delete create.ownerid;
+    const cleared = clearedRequired(table, update);
+    if (cleared) throw Errors.requiredMissing(cleared, table.logicalName);
+    if (address?.kind === 'key') {
+      // The key in the URL wins on create; key values in the body are ignored on update.
+      for (const k of table.key?.keyAttributes ?? []) {
+        create[k] = address.values[k];
+        delete update[k];
+      }
+    }
+    const createdOn = typeof create.overriddencreatedon === 'string' ? create.overriddencreatedon : null;
+    return { create, update, missing: missingRequired(table, create), createdOn };
   }
 
   /** The key value an update by GUID sets, refused when another record already holds it. */

@@ -3,13 +3,13 @@ import { formatKeySegment } from '../../../../libs/dataverse/src/odata-key';
 import { EntityRegistry, EntityTable } from '../metadata/entity-metadata';
 import { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_OPTIONS } from '../sandbox.tokens';
-import { Queryable, RecordStore } from '../store/record.store';
+import { Queryable, RecordStore, StoredRecord } from '../store/record.store';
 import { RecordAddress, canonicalKey, parseAddress } from './alternate-key';
 import { DataverseHttpError, Errors } from './dataverse-http.error';
 import { ContentIdMap, LookupCache, LookupResolver } from './lookup.resolver';
 import { filterToSql, orderByToSql, parseFilter } from './odata-filter';
 import { contextUrl, parseSelect, recordView } from './record.view';
-import { RecordWriter, WriteMode, WriteScope } from './record.writer';
+import { GroupedUpsert, RecordWriter, WriteMode, WriteOutcome, WriteScope } from './record.writer';
 import { ServiceTarget, parseServiceUrl } from './service-path';
 import { entityDefinitionsView } from './entity-definitions.view';
 
@@ -32,6 +32,11 @@ export interface ApiResponse {
   text?: string;
   /** The record a POST/PATCH wrote, so a $batch can map its Content-ID. */
   wrote?: { table: EntityTable; id: string };
+}
+
+export interface GroupedPlan {
+  upsert: GroupedUpsert;
+  respond(outcome: WriteOutcome): ApiResponse;
 }
 
 export interface ExecContext extends WriteScope {
@@ -158,7 +163,7 @@ export class WebApiService {
     return `${ctx.serviceRoot}/${table.setName}(${inner})`;
   }
 
-  private representation(req: ApiRequest, table: EntityTable, target: ServiceTarget, ctx: ExecContext, row: Parameters<typeof recordView>[1]) {
+  private representation(req: ApiRequest, table: EntityTable, target: ServiceTarget, ctx: ExecContext, row: StoredRecord) {
     const prefer = parsePrefer(req.headers);
     const select = parseSelect(table, target.query.get('$select'));
     return {
@@ -169,6 +174,7 @@ export class WebApiService {
 
   private async create(req: ApiRequest, table: EntityTable, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
     const body = parseJson(req);
+    parseSelect(table, target.query.get('$select'));
     const { row } = await this.writer.write(ctx, table, null, body, 'create');
     const wrote = { table, id: row.id };
     if (parsePrefer(req.headers).get('return') === 'representation') {
@@ -182,8 +188,54 @@ export class WebApiService {
     return { status: 204, headers: { 'OData-EntityId': this.entityIdUrl(ctx, table, { kind: 'id', id: row.id }) }, wrote };
   }
 
+  /**
+   * For a $batch: a plain PATCH upsert by alternate key that can join a grouped statement, with how to answer it once
+   * written. Undefined when the request needs the one-by-one path; throws what the one-by-one path would answer.
+   */
+  planGroupedUpsert(req: ApiRequest, ctx: ExecContext): GroupedPlan | undefined {
+    if (req.method.toUpperCase() !== 'PATCH' || req.headers['if-match'] || req.headers['if-none-match']) return undefined;
+    if (/^\s*\$/.test(req.url)) return undefined;
+    const target = parseServiceUrl(req.url, new URL(ctx.serviceRoot).pathname);
+    if (target.segments.length !== 1) return undefined;
+    const m = /^([^()]+)\((.*)\)$/.exec(target.segments[0]);
+    const table = m ? this.registry.bySetName(m[1]) : undefined;
+    if (!m || !table) return undefined;
+    const address = parseAddress(table, m[2]);
+    if (address.kind !== 'key') return undefined;
+    const upsert = this.writer.prepareGroupedUpsert(ctx, table, address, parseJson(req));
+    if (!upsert) return undefined;
+    const representation = parsePrefer(req.headers).get('return') === 'representation';
+    if (representation) parseSelect(table, target.query.get('$select'));
+    return {
+      upsert,
+      respond: ({ row, created }) => this.patchResponse(req, table, address, target, ctx, row, created),
+    };
+  }
+
+  private patchResponse(
+    req: ApiRequest,
+    table: EntityTable,
+    address: RecordAddress,
+    target: ServiceTarget,
+    ctx: ExecContext,
+    row: StoredRecord,
+    created: boolean,
+  ): ApiResponse {
+    const wrote = { table, id: row.id };
+    if (parsePrefer(req.headers).get('return') === 'representation') {
+      return {
+        status: created ? 201 : 200,
+        headers: { 'Content-Type': 'application/json; odata.metadata=minimal', 'Preference-Applied': 'return=representation' },
+        body: this.representation(req, table, target, ctx, row),
+        wrote,
+      };
+    }
+    return { status: 204, headers: { 'OData-EntityId': this.entityIdUrl(ctx, table, address) }, wrote };
+  }
+
   private async patch(req: ApiRequest, table: EntityTable, address: RecordAddress, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
     const body = parseJson(req);
+    parseSelect(table, target.query.get('$select'));
     const ifMatch = req.headers['if-match']?.trim();
     const ifNoneMatch = req.headers['if-none-match']?.trim();
     let mode: WriteMode = 'upsert';
@@ -199,17 +251,7 @@ export class WebApiService {
       mode = 'create';
     }
     const { row, created } = await this.writer.write(ctx, table, address, body, mode, expectedVersion);
-    const wrote = { table, id: row.id };
-    const entityId = this.entityIdUrl(ctx, table, address);
-    if (parsePrefer(req.headers).get('return') === 'representation') {
-      return {
-        status: created ? 201 : 200,
-        headers: { 'Content-Type': 'application/json; odata.metadata=minimal', 'Preference-Applied': 'return=representation' },
-        body: this.representation(req, table, target, ctx, row),
-        wrote,
-      };
-    }
-    return { status: 204, headers: { 'OData-EntityId': entityId }, wrote };
+    return this.patchResponse(req, table, address, target, ctx, row, created);
   }
 
   private async remove(table: EntityTable, address: RecordAddress, ctx: ExecContext): Promise<ApiResponse> {
