@@ -1,0 +1,44 @@
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { createLogger } from '../libs/common/src';
+import { loadConfig, settings } from '../libs/config/src';
+import { allRouteTopics, consumerGroups, LEAF360_TO_DYNAMICS, topics } from '../libs/contracts/src';
+import { createKafka, ensureTopics } from '../libs/kafka/src';
+import { groupLag } from '../libs/ops/src';
+import { uniqueMigration } from './support/it-env';
+
+const cfg = loadConfig([settings.kafka]);
+
+describe('consumer lag', () => {
+  it("agrees with Kafka's own ConsumerGroupCommand, partition by partition", async () => {
+    const migration = uniqueMigration('lag');
+    const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'test' }, createLogger('test', 'warn'));
+    await ensureTopics(kafka, allRouteTopics(LEAF360_TO_DYNAMICS, migration), 3);
+    const topic = topics.extracted(migration, 'leaf360', 'company');
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: 'x', partition: i % 3 })) });
+    await producer.disconnect();
+    const group = consumerGroups.transform(migration);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '3' }, { partition: 1, offset: '7' }, { partition: 2, offset: '10' }] });
+      const ours = (await groupLag(admin, LEAF360_TO_DYNAMICS, migration)).find((g) => g.group === group)!;
+      const oursByPartition = ours.partitions.filter((p) => p.topic === topic).map((p) => [p.partition, p.lag]);
+
+      const tool = path.resolve(__dirname, '..', 'infra', 'kafka-tool.sh');
+      const out = execFileSync('bash', [tool, 'consumer-groups', '--bootstrap-server', cfg.KAFKA_BROKERS, '--describe', '--group', group], { encoding: 'utf8' });
+      const theirs = out
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter((cols) => cols[1] === topic)
+        .map((cols) => [Number(cols[2]), Number(cols[5])])
+        .sort((a, b) => a[0] - b[0]);
+      expect(theirs).toEqual([[0, 7], [1, 3], [2, 0]]);
+      expect(oursByPartition).toEqual(theirs);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
