@@ -1,5 +1,4 @@
-import { createReadStream } from 'fs';
-import { open, type FileHandle } from 'fs/promises';
+import { open } from 'fs/promises';
 import { basename } from 'path';
 import { Parser } from 'csv-parse';
 import { LineCursor } from './leaf360-line.cursor';
@@ -45,6 +44,8 @@ export interface ReadLeaf360Options {
   fromLine?: number;
 }
 
+/** Reads start small after a restart (the next bad row may be close) and grow to the full chunk. */
+const FIRST_CHUNK_BYTES = 16 * 1024;
 const CHUNK_BYTES = 128 * 1024;
 /** A row longer than this is taken for a quote that never closes (it would otherwise swallow the file). */
 const MAX_RECORD_BYTES = 1024 * 1024;
@@ -102,7 +103,7 @@ async function* readExport(file: string, object: Leaf360Object, fromLine: number
   let segmentStart = 0;
   let linesBeforeSegment = 0;
   let sawAnything = false;
-  let fh: FileHandle | null = null;
+  const fh = await open(file, 'r');
 
   try {
     for (;;) {
@@ -114,7 +115,8 @@ async function* readExport(file: string, object: Leaf360Object, fromLine: number
         max_record_size: MAX_RECORD_BYTES,
       });
       parser.on('error', () => undefined);
-      const input = createReadStream(file, { start: segmentStart, highWaterMark: CHUNK_BYTES });
+      let position = segmentStart;
+      let chunkBytes = FIRST_CHUNK_BYTES;
       let consumed = linesBeforeSegment;
       let derail: Derail | null = null;
 
@@ -133,12 +135,15 @@ async function* readExport(file: string, object: Leaf360Object, fromLine: number
 
       try {
         let ended = false;
-        const chunks = input[Symbol.asyncIterator]();
         while (derail === null) {
-          const next = ended ? null : await chunks.next();
-          if (next && !next.done) {
+          // A fresh buffer per chunk: the parser keeps a slice of the previous one for a row cut in two.
+          const chunk = Buffer.allocUnsafe(ended ? 0 : chunkBytes);
+          const { bytesRead } = ended ? { bytesRead: 0 } : await fh.read(chunk, 0, chunkBytes, position);
+          if (bytesRead > 0) {
             sawAnything = true;
-            parser.write(next.value as Buffer);
+            position += bytesRead;
+            parser.write(bytesRead === chunkBytes ? chunk : chunk.subarray(0, bytesRead));
+            chunkBytes = Math.min(CHUNK_BYTES, chunkBytes * 2);
           } else if (!ended) {
             ended = true;
             if (!parser.errored) await new Promise<void>((resolve) => parser.end(() => resolve()));
@@ -204,7 +209,6 @@ async function* readExport(file: string, object: Leaf360Object, fromLine: number
           if (ended && derail === null) break;
         }
       } finally {
-        input.destroy();
         parser.destroy();
       }
 
@@ -223,7 +227,6 @@ async function* readExport(file: string, object: Leaf360Object, fromLine: number
         return;
       }
 
-      fh ??= await open(file, 'r');
       const cursor = new LineCursor(fh, segmentStart, crBreaks);
       let lineNo = derail.from - 1;
       if (!(await cursor.skip(lineNo - linesBeforeSegment))) return;
@@ -262,7 +265,7 @@ async function* readExport(file: string, object: Leaf360Object, fromLine: number
       linesBeforeSegment = lineNo;
     }
   } finally {
-    await fh?.close();
+    await fh.close();
   }
 }
 

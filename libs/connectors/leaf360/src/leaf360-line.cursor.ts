@@ -2,7 +2,7 @@ import type { FileHandle } from 'fs/promises';
 
 const LF = 10;
 const CR = 13;
-const BLOCK = 64 * 1024;
+const BLOCK = 16 * 1024;
 /** The most of one rejected line kept as its raw text; the rest is still skipped. */
 const MAX_RAW_LINE = 64 * 1024;
 
