@@ -20,7 +20,14 @@ export class RecordProducer {
     kafka: Kafka,
     private readonly codec: AvroCodec,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // An idempotent producer keeps retrying retriable errors (a broker restart) rather than give up and
+    // reorder: the consumer behind it holds its offset meanwhile.
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
+    });
   }
 
   connect(): Promise<void> {
