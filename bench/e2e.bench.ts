@@ -4,7 +4,7 @@ import { sampleCounts } from '../libs/connectors/leaf360/src';
 import { loadConfig, settings } from '../libs/config/src';
 import { connectDataSource, ReconRepository } from '../libs/persistence/src';
 import type { RunningService } from '../libs/ops/src';
-import { peakRssMb } from '../libs/ops/src';
+import { cpuSeconds, peakRssMb } from '../libs/ops/src';
 
 /**
  * The whole route at a given scale on this machine: records/s per phase (from the first to the last record
@@ -15,8 +15,12 @@ async function main(): Promise<void> {
   const counts = sampleCounts(o.records);
   let services: RunningService[] = [];
   const peak: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
   const sampler = setInterval(() => {
-    for (const s of services) peak[s.name] = Math.max(peak[s.name] ?? 0, peakRssMb(s.child.pid) ?? 0);
+    for (const s of services) {
+      peak[s.name] = Math.max(peak[s.name] ?? 0, peakRssMb(s.child.pid) ?? 0);
+      cpu[s.name] = cpuSeconds(s.child.pid) ?? cpu[s.name] ?? 0;
+    }
   }, 500);
   const r = await runDemo({
     once: true, quiet: false, seed: 42, stallTimeout: 180, sandboxPort: 18190, ...counts,
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
   const lastLoad = Math.max(...times.filter((t) => t.phase === 'loaded').map((t) => t.last.getTime()));
   process.stdout.write(`  end to end   ${total} records in ${((lastLoad - start) / 1000).toFixed(1)} s = ${Math.round(total / ((lastLoad - start) / 1000))} rec/s (wall clock incl. start-up ${r.seconds.toFixed(1)} s)\n`);
   process.stdout.write(`  peak RSS MB  ${Object.entries(peak).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  process.stdout.write(`  CPU seconds  ${Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} (Kafka, registry and PostgreSQL not included)\n`);
   if (!r.reconciled) process.exitCode = 1;
 }
 

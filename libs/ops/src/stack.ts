@@ -64,3 +64,16 @@ export function peakRssMb(pid: number | undefined): number | null {
 export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
   await pollUntil(async () => (await fetch(url)).ok, { timeoutMs, what: url, intervalMs: 250 });
 }
+
+/** CPU seconds (user + system) a live process has used so far; null once it has exited. */
+export function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
