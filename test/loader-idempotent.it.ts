@@ -64,6 +64,14 @@ describe('loader: the same batch loaded twice', () => {
       [migration],
     );
     expect(audit).toEqual([{ action: 'created', n: '3' }, { action: 'updated', n: '3' }]);
+    // The update's before-image is what the record held before the second write, in the columns it touched.
+    const [img] = await rt.db.query(
+      `SELECT before_image FROM ferry.audit_log WHERE migration_id = $1 AND action = 'updated' AND alternate_key = 'CO-1'`,
+      [migration],
+    );
+    expect(img.before_image).toMatchObject({ crm_sourceid: 'CO-1', name: 'Harbor Homes', crm_propertyaddress: '1 Main St', _ownerid_value: owner });
+    const [created] = await rt.db.query(`SELECT before_image FROM ferry.audit_log WHERE migration_id = $1 AND action = 'created' LIMIT 1`, [migration]);
+    expect(created.before_image).toBeNull();
   });
 
   it('reports a record the destination refuses as a failure with its code, and loads the rest', async () => {

@@ -39,15 +39,35 @@ export class LoadHandler implements OnApplicationBootstrap, OnApplicationShutdow
     return this.worker.stop();
   }
 
+  /**
+   * What the records about to be overwritten hold now, in the columns this write touches: the audit log keeps it
+   * so a rollback can restore records that existed before the migration. One query per chunk.
+   */
+  private async beforeImages(entitySet: string, primaryId: string, items: { key: string; body: Record<string, unknown> }[]): Promise<Map<string, Record<string, unknown>>> {
+    const out = new Map<string, Record<string, unknown>>();
+    if (!items.length) return out;
+    const keyAttr = this.rt.route.alternateKey;
+    const columns = new Set<string>([primaryId, keyAttr]);
+    for (const i of items) for (const c of Object.keys(i.body)) columns.add(readColumn(c));
+    const filter = items.map((i) => `${keyAttr} eq '${i.key.replace(/'/g, "''")}'`).join(' or ');
+    for await (const r of this.client.listAll(entitySet, { select: [...columns], filter, pageSize: 5000 })) {
+      const { '@odata.etag': _etag, ...image } = r;
+      out.set(String(r[keyAttr]), image);
+    }
+    return out;
+  }
+
   async handle(batch: ConsumedRecord<DestinationEvent>[]): Promise<void> {
     // A partition holds one entity's topic, so the whole chunk goes to one entity set.
     const events = latestPerKey(batch.map((b) => b.value));
     const route = objectBySource(this.rt.route, events[0].envelope.objectType);
     const upserts = events.filter((e) => e.envelope.operation === 'UPSERT' && e.record !== null);
+    const bodies = upserts.map((e) => ({ key: e.envelope.sourceKey, body: dataverseBody(this.rt.route, e) }));
+    const before = await this.beforeImages(route.entitySet, route.primaryId, bodies);
     const results = await this.client.upsertMany(
       route.entitySet,
       this.rt.route.alternateKey,
-      upserts.map((e) => ({ key: e.envelope.sourceKey, body: dataverseBody(this.rt.route, e) })),
+      bodies,
       { select: [route.primaryId], primaryIdAttribute: route.primaryId },
     );
     const byKey = new Map<string, UpsertResult | { key: string; ok: true; deleted: true }>(results.map((r) => [r.key, r]));
@@ -67,7 +87,7 @@ export class LoadHandler implements OnApplicationBootstrap, OnApplicationShutdow
         result = { status: 'SUCCESS', entity: route.entity, alternateKey: env.sourceKey, destinationId: null, action: 'DELETED', errorCode: null, errorMessage: null, attempts: 1 };
       } else if (r && r.ok) {
         result = { status: 'SUCCESS', entity: route.entity, alternateKey: env.sourceKey, destinationId: r.id, action: r.created ? 'CREATED' : 'UPDATED', errorCode: null, errorMessage: null, attempts: 1 };
-        audit.push({ run: env.run, entity: route.entity, alternateKey: env.sourceKey, destinationId: r.id, action: r.created ? 'created' : 'updated', beforeImage: null });
+        audit.push({ run: env.run, entity: route.entity, alternateKey: env.sourceKey, destinationId: r.id, action: r.created ? 'created' : 'updated', beforeImage: r.created ? null : (before.get(env.sourceKey) ?? null) });
       } else {
         const code = r && !r.ok ? r.code : 'NO_RESULT';
         const message = r && !r.ok ? r.message : 'the destination returned no result for this record';
@@ -80,6 +100,15 @@ export class LoadHandler implements OnApplicationBootstrap, OnApplicationShutdow
     await this.rt.producer.send(out);
     if (rejects.length) await this.rt.deadLetter(rejects);
   }
+}
+
+/** Lookup columns as the Web API reads them back: `_<attribute>_value`. */
+function readColumn(column: string): string {
+  const bind = /^(.+)@odata\.bind$/.exec(column);
+  if (!bind) return column;
+  // parentcustomerid_account → _parentcustomerid_value; ownerid → _ownerid_value
+  const attr = bind[1].replace(/_(account|contact|systemuser|team)$/, '');
+  return `_${attr}_value`;
 }
 
 /** Two versions of one record in a chunk: only the last one needs writing, and a $batch must not race itself. */
