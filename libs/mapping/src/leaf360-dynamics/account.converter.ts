@@ -1,25 +1,12 @@
 import type { Converter, Converted } from '../converter';
 import { limit, required, text, websiteUrl } from '../columns';
+import type { Leaf360Company } from '../../../connectors/leaf360/src';
 
-export interface Leaf360CompanyIn {
-  company_id: string;
-  name: string;
-  domain: string | null;
-  phone: string | null;
-  industry: string | null;
-  property_address: string | null;
-  city: string | null;
-  state: string | null;
-  zip: string | null;
-  parent_company_id: string | null;
-  created_at: number | null;
-}
-
-export class AccountConverter implements Converter<Leaf360CompanyIn> {
+export class AccountConverter implements Converter<Leaf360Company> {
   readonly sourceObject = 'company';
   readonly entity = 'account';
 
-  convert(c: Leaf360CompanyIn): Converted<Record<string, unknown>> {
+  convert(c: Leaf360Company): Converted<Record<string, unknown>> {
     const e = this.entity;
     return {
       record: {

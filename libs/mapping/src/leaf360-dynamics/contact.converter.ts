@@ -1,26 +1,13 @@
 import type { Converter, Converted } from '../converter';
 import { MappingRejection } from '../converter';
 import { limit, normalizeEmail, text } from '../columns';
+import type { Leaf360Contact } from '../../../connectors/leaf360/src';
 
-export interface Leaf360ContactIn {
-  contact_id: string;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  phone: string | null;
-  job_title: string | null;
-  company_id: string | null;
-  loan_officer: string | null;
-  loan_status: string | null;
-  referral_source: string | null;
-  created_at: number | null;
-}
-
-export class ContactConverter implements Converter<Leaf360ContactIn> {
+export class ContactConverter implements Converter<Leaf360Contact> {
   readonly sourceObject = 'contact';
   readonly entity = 'contact';
 
-  convert(c: Leaf360ContactIn): Converted<Record<string, unknown>> {
+  convert(c: Leaf360Contact): Converted<Record<string, unknown>> {
     const e = this.entity;
     const first = text(c.first_name);
     // Dataverse requires a last name in its forms; a one-word name is kept whole rather than dropped.

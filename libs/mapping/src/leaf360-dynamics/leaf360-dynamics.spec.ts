@@ -14,14 +14,14 @@ const recordType = (entity: string) => {
 const contact = {
   contact_id: 'CT-1', first_name: ' Ana ', last_name: 'Díaz', email: 'ana@example.com', phone: '555-0100',
   job_title: null, company_id: 'CO-9', loan_officer: ' Brian.Okafor@Contoso-Lending.example ',
-  loan_status: 'Processing', referral_source: 'Partner', created_at: 1_600_000_000_000,
+  loan_status: 'Processing', referral_source: 'Partner', created_at: 1_600_000_000_000, updated_at: null, custom: {},
 };
 
 describe('Leaf360 → Dynamics 365 converters', () => {
   it('maps a company to an account with its alternate key and custom columns', () => {
     const out = new AccountConverter().convert({
       company_id: 'CO-9', name: 'Harbor Homes', domain: 'harbor.example', phone: null, industry: 'Real Estate',
-      property_address: '1 Main St', city: 'Austin', state: 'TX', zip: '73301', parent_company_id: null, created_at: 5,
+      property_address: '1 Main St', city: 'Austin', state: 'TX', zip: '73301', parent_company_id: null, created_at: 5, updated_at: null, custom: {},
     });
     expect(out.record).toMatchObject({
       crm_sourceid: 'CO-9', name: 'Harbor Homes', websiteurl: 'https://harbor.example', crm_propertyaddress: '1 Main St',
@@ -56,7 +56,7 @@ describe('Leaf360 → Dynamics 365 converters', () => {
     const deal = {
       deal_id: 'D-1', dealname: 'Refi 12 Oak', loan_amount: '350000.00', closedate: 19000, loan_type: 'FHA',
       preapproval_date: 18900, pipeline: 'Mortgage', dealstage: 'Underwriting', company_id: 'CO-9', contact_id: 'CT-1',
-      loan_officer: 'chen.wei@contoso-lending.example', created_at: null,
+      loan_officer: 'chen.wei@contoso-lending.example', created_at: null, updated_at: null, custom: {},
     };
     const out = new OpportunityConverter().convert(deal);
     expect(out.record).toMatchObject({ name: 'Refi 12 Oak', estimatedvalue: '350000.00', estimatedclosedate: 19000, stepname: 'Underwriting', crm_loantype: 'FHA' });

@@ -1,27 +1,13 @@
 import type { Converter, Converted } from '../converter';
 import { limit, normalizeEmail, required, text } from '../columns';
 import type { Lookup } from '../../../contracts/src';
+import type { Leaf360Deal } from '../../../connectors/leaf360/src';
 
-export interface Leaf360DealIn {
-  deal_id: string;
-  dealname: string;
-  loan_amount: string | null;
-  closedate: number | null;
-  loan_type: string | null;
-  preapproval_date: number | null;
-  pipeline: string | null;
-  dealstage: string | null;
-  company_id: string | null;
-  contact_id: string | null;
-  loan_officer: string | null;
-  created_at: number | null;
-}
-
-export class OpportunityConverter implements Converter<Leaf360DealIn> {
+export class OpportunityConverter implements Converter<Leaf360Deal> {
   readonly sourceObject = 'deal';
   readonly entity = 'opportunity';
 
-  convert(d: Leaf360DealIn): Converted<Record<string, unknown>> {
+  convert(d: Leaf360Deal): Converted<Record<string, unknown>> {
     const e = this.entity;
     const companyId = text(d.company_id);
     const contactId = text(d.contact_id);
