@@ -4,13 +4,10 @@ import * as path from 'path';
 import { contentHash } from '../../../libs/common/src';
 import type { ExtractedEvent } from '../../../libs/contracts/src';
 import { topics } from '../../../libs/contracts/src';
-import { readLeaf360Export } from '../../../libs/connectors/leaf360/src';
+import { LEAF360_FILES, Leaf360Object, readLeaf360Export } from '../../../libs/connectors/leaf360/src';
 import type { OutgoingRecord } from '../../../libs/kafka/src';
 import { CheckpointRepository } from '../../../libs/persistence/src';
 import type { DeadLetterInput, Runtime } from '../../../libs/runtime/src';
-
-/** Leaf360 export files, one per object. */
-export const LEAF360_FILES: Record<string, string> = { company: 'companies.csv', contact: 'contacts.csv', deal: 'deals.csv' };
 
 export interface StreamOutcome {
   object: string;
@@ -43,7 +40,7 @@ export class SnapshotJob {
   }
 
   async stream(object: string): Promise<StreamOutcome> {
-    const fileName = LEAF360_FILES[object];
+    const fileName = LEAF360_FILES[object as Leaf360Object];
     const file = path.join(this.exportDir, fileName);
     const log = this.rt.logger.child({ object, file });
     const outcome: StreamOutcome = { object, file: fileName, emitted: 0, rejected: 0, skipped: false };
@@ -79,7 +76,7 @@ export class SnapshotJob {
       await this.checkpoints.save(stream, { fingerprint, nextLine: lastLine + 1, complete });
     };
 
-    for await (const item of readLeaf360Export(file, object as 'company' | 'contact' | 'deal', { fromLine })) {
+    for await (const item of readLeaf360Export(file, object as Leaf360Object, { fromLine })) {
       lastLine = item.line;
       if (item.kind === 'record') {
         const rec = item.record as unknown as Record<string, unknown>;
