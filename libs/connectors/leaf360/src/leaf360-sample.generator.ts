@@ -31,6 +31,7 @@ export type Leaf360SampleDefect =
 export interface Leaf360MalformedRow {
   /** line the row starts on */
   line: number;
+  /** the row's id, unless its defect is that the id is missing */
   id: string;
   defect: Leaf360SampleDefect;
   /** the reject code the reader must give it */
