@@ -122,6 +122,8 @@ describe('Dataverse sandbox: Web API', () => {
       expect(bad.status).toBe(400);
       expect(bad.data.error.message).toMatch(/Edm\.Date/);
       expect((await sb.call('POST', 'opportunities', { body: { estimatedvalue: '12' } })).status).toBe(400);
+      const state = await sb.call('POST', 'opportunities', { body: { name: 'Loan', statecode: 7 } });
+      expect(state.data.error).toEqual({ code: '0x8004431A', message: 'The picklist value is out of the range.' });
     });
 
     it('answers 412 0x80060892 when a create repeats an alternate key, case-insensitively', async () => {

@@ -1,9 +1,11 @@
+import { settingSources } from '../../../libs/config/src';
 import { createSandboxLogger } from './sandbox.logger';
 import { resolveSandboxOptions, sandboxOptionsFromEnv } from './sandbox.options';
 import { startSandbox } from './sandbox.app';
 
 async function main(): Promise<void> {
-  const options = resolveSandboxOptions(sandboxOptionsFromEnv());
+  // The environment first, then FERRY_SECRETS_FILE and the endpoints `infra up` wrote, like every Ferry service.
+  const options = resolveSandboxOptions(sandboxOptionsFromEnv(settingSources()));
   const logger = createSandboxLogger(options.logLevel);
   const sandbox = await startSandbox({ ...options, logger });
   sandbox.app.enableShutdownHooks();

@@ -73,7 +73,7 @@ const envSchema = z.object({
 });
 
 /** Settings from the environment; every variable is optional. Throws one line naming the bad variable. */
-export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SandboxOptionsInput {
+export function sandboxOptionsFromEnv(env: Record<string, string | undefined> = process.env): SandboxOptionsInput {
   const raw = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, blankToUndefined(env[k])]));
   const parsed = envSchema.safeParse(raw);
   if (!parsed.success) {

@@ -1,8 +1,8 @@
-import { resolveSandboxOptions } from '../sandbox.options';
+import { ThrottleOptions, resolveSandboxOptions } from '../sandbox.options';
 import { DataverseHttpError } from '../web-api/dataverse-http.error';
 import { ThrottleService } from './throttle.service';
 
-const service = (throttle: Parameters<typeof resolveSandboxOptions>[0]['throttle']) => new ThrottleService(resolveSandboxOptions({ throttle }));
+const service = (throttle: Partial<ThrottleOptions>) => new ThrottleService(resolveSandboxOptions({ throttle }));
 
 function refusal(fn: () => unknown): DataverseHttpError {
   try {
