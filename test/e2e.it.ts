@@ -25,7 +25,10 @@ describe('ferry demo --once (the CLI, end to end)', () => {
       process.execPath,
       [path.join(root, 'bin', 'ferry.js'), 'demo', '--once', '--companies', '60', '--contacts', '240', '--deals', '120', '--sandbox-port', '18181', '--stall-timeout', '90'],
       { env: { ...process.env, DATABASE_URL: testDatabaseUrl(), FERRY_HOME: path.join(os.tmpdir(), 'ferry-e2e-home') }, timeout: 240_000 },
-    );
+    ).catch((e: Error & { stdout?: string }) => {
+      // The demo explains a failure on stdout (the table, which service stopped, where its log is): show it.
+      throw new Error(`${e.message}\n${e.stdout ?? ''}`);
+    });
     expect(stdout).toMatch(/company → account/);
     expect(stdout).toMatch(/reconciled in/);
     const okRows = stdout.split('\n').filter((l) => /→/.test(l) && /\bok\b/.test(l));

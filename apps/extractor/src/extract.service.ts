@@ -11,6 +11,7 @@ export class ExtractService implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     const { LEAF360_EXPORT_DIR } = loadConfig([settings.extractor]);
     const job = new SnapshotJob(this.rt, LEAF360_EXPORT_DIR);
+    this.rt.startup?.done();
     // Not awaited: the application is up while the snapshot streams; failures are per object and logged.
     job.run().then(
       (outcomes) => this.rt.logger.info({ outcomes }, 'snapshot finished'),

@@ -63,7 +63,9 @@ export class BatchConsumer<T> {
       allowAutoTopicCreation: false,
     });
     await consumer.connect();
+    logger.debug({ groupId }, 'consumer connected');
     await consumer.subscribe({ topics, fromBeginning: true });
+    logger.debug({ groupId }, 'consumer subscribed');
     this.consumer = consumer;
     this.running = true;
     await consumer.run({

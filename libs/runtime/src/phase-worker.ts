@@ -34,8 +34,10 @@ export class PhaseWorker<T> {
   }
 
   async start(): Promise<void> {
-    await this.control.start();
-    await this.consumer.start();
+    const watch = this.rt.startup;
+    await (watch ? watch.step('control listener', () => this.control.start()) : this.control.start());
+    await (watch ? watch.step(`${this.phase} consumer`, () => this.consumer.start()) : this.consumer.start());
+    watch?.done();
   }
 
   async stop(): Promise<void> {

@@ -32,23 +32,30 @@ export class Runtime {
   static async create(service: string, route: Route = LEAF360_TO_DYNAMICS): Promise<Runtime> {
     const config = loadConfig(baseGroups);
     const logger = createLogger(service, config.LOG_LEVEL).child({ migration: config.FERRY_MIGRATION });
-    const db = await connectDataSource(config.DATABASE_URL);
+    const startup = new StartupWatch(logger, service);
+    const db = await startup.step('database', () => connectDataSource(config.DATABASE_URL));
     try {
-      await assertSchemaCurrent(db);
+      await startup.step('schema check', () => assertSchemaCurrent(db));
       const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${service}` }, logger);
-      await withBrokerCheck(config.KAFKA_BROKERS, () =>
-        ensureTopics(kafka, allRouteTopics(route, config.FERRY_MIGRATION), config.FERRY_TOPIC_PARTITIONS),
+      await startup.step('topics', () =>
+        withBrokerCheck(config.KAFKA_BROKERS, () => ensureTopics(kafka, allRouteTopics(route, config.FERRY_MIGRATION), config.FERRY_TOPIC_PARTITIONS)),
       );
       const codec = new AvroCodec(config.SCHEMA_REGISTRY_URL);
-      await codec.registerAll(routeValueSchemas(route, config.FERRY_MIGRATION));
+      await startup.step('schemas', () => codec.registerAll(routeValueSchemas(route, config.FERRY_MIGRATION)));
       const producer = new RecordProducer(kafka, codec);
-      await producer.connect();
-      return new Runtime(service, config, route, logger, kafka, codec, producer, db);
+      await startup.step('producer', () => producer.connect());
+      const rt = new Runtime(service, config, route, logger, kafka, codec, producer, db);
+      rt.startup = startup;
+      return rt;
     } catch (e) {
+      startup.done();
       await db.destroy().catch(() => undefined);
       throw e;
     }
   }
+
+  /** Start-up progress; the service's handlers mark their own steps and call done() once consuming. */
+  startup: StartupWatch | null = null;
 
   get migration(): string {
     return this.config.FERRY_MIGRATION;
@@ -81,5 +88,39 @@ async function withBrokerCheck<T>(brokers: string, work: () => Promise<T>): Prom
     return await work();
   } catch (e) {
     throw brokerUnreachable(e, brokers) ?? e;
+  }
+}
+
+/**
+ * Logs each start-up step and, when one hangs past the limit, says which and exits, so a supervisor (or the demo)
+ * sees a dead service with a reason instead of a silent one.
+ */
+export class StartupWatch {
+  private current = 'start';
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly service: string,
+    limitMs = Number(process.env.FERRY_STARTUP_TIMEOUT_MS ?? 90_000),
+  ) {
+    this.timer = setTimeout(() => {
+      this.logger.fatal({ step: this.current }, `start-up stuck at "${this.current}" for ${limitMs} ms`);
+      process.stderr.write(`${this.service}: start-up stuck at "${this.current}" for ${limitMs} ms\n`);
+      process.exit(1);
+    }, limitMs);
+    this.timer.unref();
+  }
+
+  async step<T>(name: string, work: () => Promise<T>): Promise<T> {
+    this.current = name;
+    const t0 = Date.now();
+    const out = await work();
+    this.logger.info({ step: name, ms: Date.now() - t0 }, 'start-up step done');
+    return out;
+  }
+
+  done(): void {
+    clearTimeout(this.timer);
   }
 }
