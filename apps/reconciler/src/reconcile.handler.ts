@@ -13,7 +13,7 @@ export class ReconcileHandler implements OnApplicationBootstrap, OnApplicationSh
   private readonly worker: PhaseWorker<Any>;
   private readonly recon: ReconRepository;
 
-  constructor(@Inject(RUNTIME) private readonly rt: Runtime) {
+  constructor(@Inject(RUNTIME) rt: Runtime) {
     const t = routeTopics(rt.route, rt.migration);
     this.recon = new ReconRepository(rt.db, rt.migration);
     this.worker = new PhaseWorker(rt, 'reconcile', consumerGroups.reconcile(rt.migration), [...t.extracted, ...t.transformed, ...t.resolved, ...t.loaded, t.dlq], (b) =>
