@@ -1,13 +1,6 @@
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
-import { FerryError } from '../../../libs/common/src';
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
+import { FerryError, projectRoot } from '../../../libs/common/src';
 
 /**
  * The demo provisions local infrastructure unless the user pointed Ferry at their own (KAFKA_BROKERS set in the
@@ -15,7 +8,7 @@ function repoRoot(): string {
  */
 export function ensureLocalInfra(log: (s: string) => void): void {
   if (process.env.KAFKA_BROKERS) return;
-  const script = path.join(repoRoot(), 'infra', 'infra.sh');
+  const script = path.join(projectRoot(), 'infra', 'infra.sh');
   try {
     execFileSync('bash', [script, 'status'], { stdio: 'ignore' });
     return;

@@ -2,3 +2,4 @@ export * from './logger';
 export * from './errors';
 export * from './hash';
 export * from './wait';
+export * from './paths';

@@ -1,23 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Route } from './route';
+import { projectRoot } from '../../common/src';
 
 /** A raw Avro schema as JSON. */
 export type AvroSchema = { type: string; name?: string; namespace?: string; fields?: unknown[]; [k: string]: unknown };
 
-let schemaDirCache: string | null = null;
-
-/** Finds schemas/ by walking up from this file, so it works from the sources (jest) and from dist/. */
 export function schemaDir(): string {
-  if (schemaDirCache) return schemaDirCache;
-  let dir = __dirname;
-  for (;;) {
-    const candidate = path.join(dir, 'schemas');
-    if (fs.existsSync(path.join(candidate, 'envelope.avsc'))) return (schemaDirCache = candidate);
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`schemas/ not found above ${__dirname}`);
-    dir = up;
-  }
+  return path.join(projectRoot(), 'schemas');
 }
 
 const fileCache = new Map<string, AvroSchema>();

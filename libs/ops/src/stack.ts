@@ -1,16 +1,14 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { pollUntil, sleep } from '../../common/src';
+import { pollUntil, projectRoot, sleep } from '../../common/src';
 
 export const SERVICES = ['extractor', 'transformer', 'resolver', 'loader', 'reconciler'] as const;
 export type ServiceName = (typeof SERVICES)[number] | 'sandbox';
 
 /** Compiled entry point of an app, from dist/ (the CLI runs from dist/ as well). */
 export function appEntry(app: ServiceName): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return path.join(dir, 'dist', 'apps', app, 'src', 'main.js');
+  return path.join(projectRoot(), 'dist', 'apps', app, 'src', 'main.js');
 }
 
 export interface RunningService {
