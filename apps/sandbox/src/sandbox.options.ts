@@ -30,6 +30,8 @@ export interface SandboxOptions {
   maxPageSize: number;
   maxBatchRequests: number;
   users: readonly DemoUser[];
+  /** Required as a bearer token on /_sandbox/* when set; mandatory when the sandbox binds beyond loopback. */
+  adminToken?: string;
   /** Owner given to records created without an ownerid bind. */
   defaultOwnerId: string;
   logLevel: string;
@@ -61,6 +63,7 @@ const envSchema = z.object({
   DATAVERSE_CLIENT_SECRET: z.string().min(1).optional(),
   SANDBOX_TOKEN_LIFETIME_SECONDS: int(1).optional(),
   SANDBOX_TOKEN_SIGNING_KEY: z.string().min(16).optional(),
+  SANDBOX_ADMIN_TOKEN: z.string().min(16).optional(),
   SANDBOX_PUBLIC_URL: z.string().url().optional(),
   SANDBOX_THROTTLE_REQUESTS: int(1).optional(),
   SANDBOX_THROTTLE_WINDOW_SECONDS: int(1).optional(),
@@ -100,6 +103,7 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined> = 
   set('clientSecret', e.SANDBOX_CLIENT_SECRET ?? e.DATAVERSE_CLIENT_SECRET);
   set('tokenLifetimeSeconds', e.SANDBOX_TOKEN_LIFETIME_SECONDS);
   set('tokenSigningKey', e.SANDBOX_TOKEN_SIGNING_KEY);
+  set('adminToken', e.SANDBOX_ADMIN_TOKEN);
   set('publicUrl', e.SANDBOX_PUBLIC_URL);
   set('maxPageSize', e.SANDBOX_MAX_PAGE_SIZE);
   set('maxBatchRequests', e.SANDBOX_MAX_BATCH_REQUESTS);
@@ -112,8 +116,14 @@ export function resolveSandboxOptions(input: SandboxOptionsInput = {}): SandboxO
   const users = input.users ?? DEMO_USERS;
   const schema = input.schema ?? 'sandbox_dataverse';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`sandbox configuration: schema '${schema}' is not a lowercase SQL identifier`);
+  const host = input.host ?? '127.0.0.1';
+  const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host);
+  if (!loopback && !input.adminToken) {
+    throw new Error(`sandbox configuration: SANDBOX_HOST=${host} is reachable beyond this machine; set SANDBOX_ADMIN_TOKEN so /_sandbox/* requires it`);
+  }
   return {
-    host: input.host ?? '127.0.0.1',
+    host,
+    adminToken: input.adminToken,
     port: input.port ?? 8181,
     databaseUrl: input.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/ferry',
     schema,

@@ -1,21 +1,24 @@
-import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { SANDBOX_LOGGER } from '../sandbox.tokens';
+import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
+import type { SandboxOptions } from '../sandbox.options';
 import { RecordStore } from '../store/record.store';
 import { ThrottleService } from '../throttle/throttle.service';
 
-/** Demo and test controls, outside the Web API path and without authentication (the sandbox binds to loopback). */
+/** Demo and test controls, outside the Web API path; open on loopback, behind SANDBOX_ADMIN_TOKEN when that is set. */
 @Controller('_sandbox')
 export class AdminController {
   constructor(
     @Inject(SANDBOX_LOGGER) private readonly logger: Logger,
+    @Inject(SANDBOX_OPTIONS) private readonly options: SandboxOptions,
     private readonly store: RecordStore,
     private readonly throttle: ThrottleService,
   ) {}
 
   @Post('reset')
   @HttpCode(200)
-  async reset(): Promise<{ reset: true; counts: Record<string, number> }> {
+  async reset(@Headers('authorization') auth?: string): Promise<{ reset: true; counts: Record<string, number> }> {
+    this.authorize(auth);
     await this.store.reset();
     this.throttle.reset();
     const counts = await this.store.counts();
@@ -24,12 +27,19 @@ export class AdminController {
   }
 
   @Get('stats')
-  async stats(): Promise<{ counts: Record<string, number> }> {
+  async stats(@Headers('authorization') auth?: string): Promise<{ counts: Record<string, number> }> {
+    this.authorize(auth);
     return { counts: await this.store.counts() };
   }
 
   @Get('health')
   health(): { status: 'ok' } {
     return { status: 'ok' };
+  }
+
+  private authorize(header: string | undefined): void {
+    if (this.options.adminToken && header !== `Bearer ${this.options.adminToken}`) {
+      throw new UnauthorizedException('the sandbox admin endpoints need Authorization: Bearer <SANDBOX_ADMIN_TOKEN>');
+    }
   }
 }
