@@ -1,15 +1,15 @@
 import * as path from 'path';
-import { sleep } from '../../../libs/common/src';
+import type { DataSource } from 'typeorm';
+import { createLogger, sleep } from '../../../libs/common/src';
 import { ferryHome, loadConfig, settings } from '../../../libs/config/src';
 import { LEAF360_TO_DYNAMICS } from '../../../libs/contracts/src';
 import { writeLeaf360Sample } from '../../../libs/connectors/leaf360/src';
 import { createKafka } from '../../../libs/kafka/src';
 import { OwnerRepository } from '../../../libs/persistence/src';
 import {
-  assertAlive, ObjectReconciliation, peakRssMb, progress, reconciliation, reconciliationTable,
+  assertAlive, ObjectReconciliation, progress, reconciliationTable,
   RunningService, startRouteStack, stopServices,
 } from '../../../libs/ops/src';
-import { createLogger } from '../../../libs/common/src';
 import { LEAF360_DYNAMICS_MAP_VERSION } from '../../../libs/mapping/src';
 import { ensureLocalInfra } from './infra';
 import { migratedDataSource } from './db';
@@ -34,7 +34,6 @@ export interface DemoResult {
   reconciled: boolean;
   rows: ObjectReconciliation[];
   seconds: number;
-  peakRss: Record<string, number | null>;
 }
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -56,7 +55,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const db = await migratedDataSource(base.DATABASE_URL);
   const services: RunningService[] = [];
   const started = Date.now();
-  const peakRss: Record<string, number | null> = {};
   try {
     say(`migration ${migration}: writing a Leaf360 sample (${o.companies} companies, ${o.contacts} contacts, ${o.deals} deals) to ${exportDir}`);
     await writeLeaf360Sample({ outDir: exportDir, seed: o.seed, companies: o.companies, contacts: o.contacts, deals: o.deals });
@@ -83,7 +81,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     let printedDone = false;
     try {
       for (;;) {
-        for (const s of services) peakRss[s.name] = peakRssMb(s.child.pid) ?? peakRss[s.name] ?? null;
         assertAlive(services);
         const p = await progress(db, admin, LEAF360_TO_DYNAMICS, migration);
         rows = p.rows;
@@ -115,7 +112,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     } finally {
       await admin.disconnect();
     }
-    return { migration, reconciled: done, rows, seconds: (Date.now() - started) / 1000, peakRss };
+    return { migration, reconciled: done, rows, seconds: (Date.now() - started) / 1000 };
   } finally {
     await stopServices(services);
     await db.destroy();
@@ -127,7 +124,7 @@ function progressLine(rows: ObjectReconciliation[], lag: number): string {
   return `  ${parts.join('  ')}  lag ${lag}`;
 }
 
-async function ownerSummary(db: Parameters<typeof reconciliation>[0], migration: string): Promise<string> {
+async function ownerSummary(db: DataSource, migration: string): Promise<string> {
   const report = await new OwnerRepository(db, migration).report();
   const fallback = report.filter((r) => r.status !== 'matched');
   if (!fallback.length) return 'owners: every record matched a destination user';
