@@ -72,7 +72,7 @@ describe('Avro through the real registry and broker', () => {
 
   it('hands an undecodable message to the poison handler instead of stopping', async () => {
     const dlqTopic = topics.dlq(migration);
-    const raw = kafka.producer();
+    const raw = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await raw.connect();
     await raw.send({ topic: dlqTopic, messages: [{ key: 'junk', value: Buffer.from('not avro at all') }] });
     await raw.disconnect();
@@ -84,7 +84,7 @@ describe('Avro through the real registry and broker', () => {
     });
     await consumer.start();
     try {
-      await pollUntil(() => poison.length === 1, { what: 'the poison message' });
+      await pollUntil(() => poison.length >= 1, { what: 'the poison message' });
       expect(poison[0]).toMatch(/not a decodable Avro value/);
     } finally {
       await consumer.stop();

@@ -83,7 +83,7 @@ describe('an independent client decodes what Ferry writes', () => {
     // The escaping the extraction relies on (Kafka's Bytes.toString: \xNN for all but printable ASCII other than \)
     // must give back every byte value, whatever sits around it.
     const every = Buffer.from([...Array(256).keys(), 0x5c, 0x78, 0x34, 0x31, 0x0a, 0x0d, 0x09, 0x00]);
-    const raw = kafka.producer();
+    const raw = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await raw.connect();
     await raw.send({ topic: topics.dlq(migration), messages: [{ key: 'bytes', value: every }] });
     await raw.disconnect();
