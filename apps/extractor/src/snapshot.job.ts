@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { contentHash } from '../../../libs/common/src';
 import type { ExtractedEvent } from '../../../libs/contracts/src';
-import { topics } from '../../../libs/contracts/src';
+import { extractStream, topics } from '../../../libs/contracts/src';
 import { LEAF360_FILES, Leaf360Object, readLeaf360Export } from '../../../libs/connectors/leaf360/src';
 import type { OutgoingRecord } from '../../../libs/kafka/src';
 import { CheckpointRepository } from '../../../libs/persistence/src';
@@ -52,7 +52,7 @@ export class SnapshotJob {
       log.error(outcome.error);
       return outcome;
     }
-    const stream = `leaf360.${object}`;
+    const stream = extractStream(this.rt.route, object);
     const fingerprint = `${stat.size}:${Math.trunc(stat.mtimeMs)}`;
     const cp = await this.checkpoints.get(stream);
     if (cp?.fingerprint === fingerprint && cp.complete) {

@@ -61,3 +61,8 @@ export function allRouteTopics(route: Route, migration: string): string[] {
   const t = routeTopics(route, migration);
   return [...t.extracted, ...t.transformed, ...t.resolved, ...t.loaded, t.dlq, t.control];
 }
+
+/** Name of an extractor checkpoint stream: one per source object. */
+export function extractStream(route: Route, object: string): string {
+  return `${route.sourceSystem}.${object}`;
+}

@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { consumerGroups, ConsumerPhase, Route, routeTopics, objectBySource } from '../../contracts/src';
-import { ParkingRepository, ReconRepository } from '../../persistence/src';
+import { consumerGroups, ConsumerPhase, extractStream, Route, routeTopics, objectBySource } from '../../contracts/src';
+import { CheckpointRepository, ParkingRepository, ReconRepository } from '../../persistence/src';
 
 export interface TopicOffsets {
   topic: string;
@@ -58,6 +58,13 @@ export function phaseTopics(route: Route, migration: string): Record<ConsumerPha
 export async function groupLag(admin: Admin, route: Route, migration: string): Promise<GroupLag[]> {
   const byPhase = phaseTopics(route, migration);
   const existing = new Set(await admin.listTopics());
+  // Several groups read the same topics: ask for each topic's end offsets once per call, not once per group.
+  const endsByTopic = new Map<string, Awaited<ReturnType<Admin['fetchTopicOffsets']>>>();
+  const endsOf = async (topic: string) => {
+    let ends = endsByTopic.get(topic);
+    if (!ends) endsByTopic.set(topic, (ends = await admin.fetchTopicOffsets(topic)));
+    return ends;
+  };
   const out: GroupLag[] = [];
   for (const phase of Object.keys(byPhase) as ConsumerPhase[]) {
     const group = consumerGroups[phase](migration);
@@ -66,7 +73,7 @@ export async function groupLag(admin: Admin, route: Route, migration: string): P
     const committed = await admin.fetchOffsets({ groupId: group, topics: names });
     const partitions: GroupLag['partitions'] = [];
     for (const t of committed) {
-      const ends = await admin.fetchTopicOffsets(t.topic);
+      const ends = await endsOf(t.topic);
       for (const p of t.partitions) {
         const end = ends.find((e) => e.partition === p.partition);
         const high = Number(end?.high ?? 0);
@@ -116,8 +123,7 @@ export interface Progress {
 export async function progress(db: DataSource, admin: Admin, route: Route, migration: string): Promise<Progress> {
   const rows = await reconciliation(db, route, migration);
   const lag = (await groupLag(admin, route, migration)).reduce((s, g) => s + g.totalLag, 0);
-  const streams = route.objects.map((o) => `${route.sourceSystem}.${o.source}`);
-  const done: { stream: string }[] = await db.query(`SELECT stream FROM ferry.extract_checkpoint WHERE migration_id = $1 AND complete`, [migration]);
-  const extractionComplete = streams.every((s) => done.some((d) => d.stream === s));
+  const done = await new CheckpointRepository(db, migration).completeStreams();
+  const extractionComplete = route.objects.every((o) => done.has(extractStream(route, o.source)));
   return { rows, lag, extractionComplete, settled: extractionComplete && lag === 0 && rows.every((r) => r.reconciled) };
 }

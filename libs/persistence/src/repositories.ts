@@ -42,6 +42,12 @@ export class CheckpointRepository extends Scoped {
     return rows[0] ? { fingerprint: rows[0].fingerprint, nextLine: Number(rows[0].next_line), complete: rows[0].complete } : null;
   }
 
+  /** Streams whose export has been read to the end. */
+  async completeStreams(): Promise<Set<string>> {
+    const rows = await this.q<{ stream: string }>(`SELECT stream FROM ferry.extract_checkpoint WHERE migration_id = $1 AND complete`);
+    return new Set(rows.map((r) => r.stream));
+  }
+
   async save(stream: string, cp: Checkpoint): Promise<void> {
     await this.q(
       `INSERT INTO ferry.extract_checkpoint (migration_id, stream, fingerprint, next_line, complete, updated_at)
