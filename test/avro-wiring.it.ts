@@ -39,8 +39,10 @@ describe('Avro through the real registry and broker', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { compatibilityLevel: string };
     expect(body.compatibilityLevel.toUpperCase()).toBe('BACKWARD');
-    const subjects = (await (await fetch(`${cfg.SCHEMA_REGISTRY_URL}/subjects`)).json()) as string[];
-    expect(subjects).toContain(`${topic}-value`);
+    // The subject list is paged by the registry, and a shared broker holds many migrations' subjects: ask for this one.
+    const versions = await fetch(`${cfg.SCHEMA_REGISTRY_URL}/subjects/${encodeURIComponent(`${topic}-value`)}/versions`);
+    expect(versions.status).toBe(200);
+    expect(((await versions.json()) as number[]).length).toBeGreaterThanOrEqual(1);
   });
 
   it('round-trips an event through the broker in Confluent wire format, committing after the handler', async () => {
