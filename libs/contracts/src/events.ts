@@ -91,4 +91,6 @@ export interface DeadLetter {
 /** Operator commands carried on the control topic (JSON, not Avro: they are not records). */
 export type ControlCommand =
   | { type: 'pause'; phase: string; requestId: string }
-  | { type: 'resume'; phase: string; requestId: string };
+  | { type: 'resume'; phase: string; requestId: string }
+  /** freeze extraction: one final delta pass per stream, then no more reads */
+  | { type: 'cutover'; phase: 'extract'; requestId: string };

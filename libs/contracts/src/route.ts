@@ -63,6 +63,10 @@ export function allRouteTopics(route: Route, migration: string): string[] {
 }
 
 /** Name of an extractor checkpoint stream: one per source object. */
+export function sourceStream(sourceSystem: string, object: string): string {
+  return `${sourceSystem}.${object}`;
+}
+
 export function extractStream(route: Route, object: string): string {
-  return `${route.sourceSystem}.${object}`;
+  return sourceStream(route.sourceSystem, object);
 }

@@ -1,4 +1,5 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import * as avro from 'avsc';
 import type { AvroSchema } from '../../contracts/src';
 import { FerryError } from '../../common/src';
 
@@ -9,6 +10,8 @@ import { FerryError } from '../../common/src';
 export class AvroCodec {
   private readonly registry: SchemaRegistry;
   private readonly ids = new Map<string, number>();
+  /** per topic: the registered schema as an avsc type and the 5-byte wire header, so encoding needs no await */
+  private readonly writers = new Map<string, { type: avro.Type; header: Buffer }>();
 
   constructor(readonly registryUrl: string) {
     this.registry = new SchemaRegistry({ host: registryUrl, retry: { retries: 5, initialRetryTimeInSecs: 0.2 } });
@@ -24,6 +27,10 @@ export class AvroCodec {
         { subject: `${topic}-value` },
       );
       this.ids.set(topic, id);
+      const header = Buffer.alloc(5);
+      header.writeUInt8(0, 0);
+      header.writeInt32BE(id, 1);
+      this.writers.set(topic, { type: avro.Type.forSchema(schema as avro.Schema), header });
       return id;
     } catch (e) {
       throw registryError(this.registryUrl, e, `registering the value schema of ${topic}`);
@@ -41,7 +48,21 @@ export class AvroCodec {
   }
 
   async encode(topic: string, value: unknown): Promise<Buffer> {
-    return this.registry.encode(this.schemaId(topic), value);
+    return this.encodeSync(topic, value);
+  }
+
+  /** Confluent wire format with the topic's registered schema; an invalid value names the offending field. */
+  encodeSync(topic: string, value: unknown): Buffer {
+    const w = this.writers.get(topic);
+    if (!w) throw new FerryError('SCHEMA_NOT_REGISTERED', `no value schema registered for ${topic}`, 'fatal');
+    try {
+      const body = w.type.toBuffer(value);
+      return Buffer.concat([w.header, body], w.header.length + body.length);
+    } catch (e) {
+      const bad: string[] = [];
+      w.type.isValid(value, { errorHook: (path, v) => bad.push(`${path.join('.')}=${JSON.stringify(v)?.slice(0, 80)}`) });
+      throw new FerryError('AVRO_INVALID', `value does not fit the schema of ${topic}: ${bad.join(', ') || (e as Error).message}`, 'dead-letter');
+    }
   }
 
   async decode<T>(buffer: Buffer): Promise<T> {

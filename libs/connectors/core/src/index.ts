@@ -1,0 +1,11 @@
+export * from './source.connector';
+export * from './export-rows.reader';
+export * from './export-stream.reader';
+export * from './record.coercer';
+export * from './record-schema';
+export * from './export-values.parser';
+export { MAX_ROW_BYTES } from './csv-row.framer';
+export { DELIMITERS, SNIFF_BYTES, type TextEncoding } from './csv-dialect.sniffer';
+export { at as exportPosition } from './export-position';
+export { csvDialect, type CsvDialect } from './csv-rows.reader';
+export * from './sample.draws';
