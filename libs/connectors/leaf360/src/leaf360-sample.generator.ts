@@ -1,13 +1,682 @@
-import { createWriteStream } from 'fs';
+import { closeSync, createWriteStream, ftruncateSync, mkdirSync, openSync, writeFileSync, type WriteStream } from 'fs';
 import { mkdir } from 'fs/promises';
 import { once } from 'events';
 import { join } from 'path';
 import { finished } from 'stream/promises';
+import { API_ONLY_DIR, type RejectCode } from '../../core/src';
 import { DEMO_LOAN_OFFICERS } from '../../../demo/src/demo-org';
-import type { Leaf360RejectCode } from './leaf360-export.reader';
-import { LEAF360_FILES, LEAF360_OBJECTS, type Leaf360Object } from './leaf360.records';
+import { LEAF360_FILES, LEAF360_OBJECTS, LEAF360_STREAMS, type Leaf360CsvStream, type Leaf360Object, type Leaf360Report, type Leaf360Stream } from './leaf360.records';
+import { LEAF360_EXPORT_FILES } from './leaf360.catalog';
 import { hashSeed, SampleRandom } from './leaf360-sample.random';
+import { REPORTS, WORKFLOWS, type JsonValue } from './leaf360-sample.definitions';
+import {
+  DAY,
+  FIRST_CREATED,
+  LAST_CREATED,
+  OFFICER_WEIGHTS,
+  Stream,
+  companyId,
+  companyParent,
+  contactCompany,
+  contactDuplicate,
+  contactId,
+  contactOwner,
+  contactPerson,
+  contactStatus,
+  dealFacts,
+  dealId,
+  deletedCompanyIds,
+  deletedContactIds,
+  isMalformedRow,
+  parentChain,
+  parentCycle,
+  rowsFor,
+  stageTimes,
+  type SamplePlan,
+} from './leaf360-sample.plan';
+import {
+  DEFECTS,
+  DEFECT_CODES,
+  LEAF360_SAMPLE_HEADERS,
+  defectColumn,
+  anyId,
+  attachmentRow,
+  companyRow,
+  contactRow,
+  csvField,
+  customColumns,
+  dealRow,
+  duplicateSpelling,
+  engagementRow,
+  historyRow,
+  malformedText,
+  pipelineRow,
+  pipelineStageRow,
+  randomCreated,
+  referralRow,
+  userRow,
+  type Leaf360SampleDefect,
+} from './leaf360-sample.rows';
 import * as V from './leaf360-sample.vocabulary';
+
+export { LEAF360_SAMPLE_HEADERS, type Leaf360SampleDefect } from './leaf360-sample.rows';
+
+/** Dataverse's default limit for one annotation's file (128 MB); bigger attachments need manual handling. */
+export const DATAVERSE_FILE_LIMIT_BYTES = 128 * 1024 * 1024;
+
+/** Caps the example lists in the manifest's notes, so a million-record manifest stays small. */
+const NOTE_EXAMPLES = 1000;
+
+export interface Leaf360MalformedRow {
+  /** line the row starts on (for workflows.json: the item's 1-based index in its array) */
+  line: number;
+  /** the row's id, unless its defect is that the id is missing */
+  id: string;
+  defect: Leaf360SampleDefect | 'bad-shape';
+  /** the reject code the reader must give it */
+  code: RejectCode;
+}
+
+/** The deliberate mess, by kind: what discovery and the tests look for. */
+export interface Leaf360SampleNotes {
+  users: { inactive: string[]; neverUsers: string[]; spelledDifferently: string[] };
+  duplicates: { count: number; examples: Array<{ id: string; duplicateOf: string; matchedOn: 'email' | 'phone' }> };
+  malformedEmails: { count: number; examples: Array<{ id: string; email: string }> };
+  malformedPhones: { count: number; examples: Array<{ id: string; phone: string }> };
+  missingEmails: number;
+  deletedCompanies: string[];
+  deletedContacts: string[];
+  orphans: Array<{ stream: Leaf360Stream; id: string; field: string; missing: string }>;
+  parentCycle: string[];
+  parentChain: string[];
+  attachments: {
+    limitBytes: number;
+    oversized: Array<{ id: string; path: string; size_bytes: number }>;
+    missingFiles: Array<{ id: string; path: string }>;
+  };
+  customColumns: Partial<Record<Leaf360CsvStream, string[]>>;
+  apiOnly: Leaf360Stream[];
+}
+
+export interface Leaf360ExportResult {
+  seed: number;
+  /** absolute path of every file written, by stream */
+  files: Partial<Record<Leaf360Stream, string>>;
+  /** good rows per stream */
+  good: Partial<Record<Leaf360Stream, number>>;
+  /** rows (items) written per stream, good and malformed */
+  rows: Partial<Record<Leaf360Stream, number>>;
+  malformed: Partial<Record<Leaf360Stream, Leaf360MalformedRow[]>>;
+  /** physical lines per CSV file, header included */
+  lines: Partial<Record<Leaf360Stream, number>>;
+  /** loan officer emails the good contacts and deals use, in DEMO_LOAN_OFFICERS order */
+  owners: string[];
+  notes: Leaf360SampleNotes;
+}
+
+interface Context {
+  plan: SamplePlan;
+  outDir: string;
+  owners: Set<string>;
+  notes: Leaf360SampleNotes;
+  madeDirs: Set<string>;
+}
+
+const pad = (n: number, width = 7) => String(n).padStart(width, '0');
+
+const ID_PREFIX: Record<Leaf360Stream, string> = {
+  user: 'us',
+  company: 'co',
+  contact: 'ct',
+  deal: 'dl',
+  pipeline: 'pl',
+  pipeline_stage: 'ps',
+  deal_stage_history: 'dh',
+  engagement: 'en',
+  attachment: 'at',
+  referral: 'rf',
+  workflow: 'wf',
+  report: 'rp',
+};
+const rowId = (stream: Leaf360Stream, i: number) => `${ID_PREFIX[stream]}_${pad(i + 1)}`;
+const malformedId = (stream: Leaf360Stream, m: number) => `${ID_PREFIX[stream]}_m${pad(m + 1, 6)}`;
+const refId = (i: number | string | null, format: (n: number) => string) => (i === null ? null : typeof i === 'string' ? i : format(i));
+
+function example<T>(list: T[], item: T): void {
+  if (list.length < NOTE_EXAMPLES) list.push(item);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Good rows, one generator per CSV stream, in file order.
+
+function* userRows(ctx: Context): Iterator<string[]> {
+  for (let i = 0; i < ctx.plan.good.user; i++) {
+    const fields = userRow(SampleRandom.forRow(ctx.plan.seed, Stream.user, i), V.USERS[i % V.USERS.length]);
+    fields[0] = `us_${pad(i + 1, 3)}`;
+    yield fields;
+  }
+}
+
+function* companyRows(ctx: Context): Iterator<string[]> {
+  const { plan } = ctx;
+  for (let p = 0; p < plan.good.company; p++) {
+    const parent = companyParent(plan, p);
+    const fields = companyRow(SampleRandom.forRow(plan.seed, Stream.company, p), parent === null ? null : companyId(parent));
+    fields[0] = companyId(p);
+    yield fields;
+  }
+}
+
+function* contactRows(ctx: Context): Iterator<string[]> {
+  const { plan, notes } = ctx;
+  for (let j = 0; j < plan.good.contact; j++) {
+    const rng = SampleRandom.forRow(plan.seed, Stream.contact, j);
+    const dup = contactDuplicate(plan, j);
+    const person = dup ? duplicateSpelling(rng, contactPerson(plan, dup.of), dup.on) : contactPerson(plan, j);
+    const id = contactId(j);
+    if (dup) {
+      notes.duplicates.count++;
+      example(notes.duplicates.examples, { id, duplicateOf: contactId(dup.of), matchedOn: dup.on });
+    }
+    if (person.emailProblem === 'malformed' && !dup) {
+      notes.malformedEmails.count++;
+      example(notes.malformedEmails.examples, { id, email: person.email });
+    }
+    if (!person.email) notes.missingEmails++;
+    if (person.phoneProblem === 'malformed' && !dup) {
+      notes.malformedPhones.count++;
+      example(notes.malformedPhones.examples, { id, phone: person.phone });
+    }
+    const row = contactRow(plan, rng, j, person);
+    if (row.owner) ctx.owners.add(row.owner);
+    row.fields[0] = id;
+    yield row.fields;
+  }
+}
+
+function* dealRows(ctx: Context): Iterator<string[]> {
+  const { plan, notes } = ctx;
+  for (let k = 0; k < plan.good.deal; k++) {
+    const f = dealFacts(plan, k);
+    const times = stageTimes(plan, k, f);
+    const company = refId(f.company, companyId);
+    if (typeof f.company === 'string') notes.orphans.push({ stream: 'deal', id: dealId(k), field: 'company_id', missing: f.company });
+    if (f.owner) ctx.owners.add(f.owner);
+    const fields = dealRow(SampleRandom.forRow(plan.seed, Stream.deal, k), {
+      contact: refId(f.contact, contactId),
+      company,
+      owner: f.owner,
+      stage: V.PIPELINE_STAGES[f.stage],
+      created: f.created,
+      lastStageChange: times[times.length - 1],
+    });
+    fields[0] = dealId(k);
+    yield fields;
+  }
+}
+
+function* pipelineRows(ctx: Context): Iterator<string[]> {
+  for (let i = 0; i < ctx.plan.good.pipeline; i++) yield pipelineRow(SampleRandom.forRow(ctx.plan.seed, Stream.pipeline, i), i);
+}
+
+function* pipelineStageRows(ctx: Context): Iterator<string[]> {
+  let n = 0;
+  for (let p = 0; p < V.PIPELINES.length; p++) {
+    for (let s = 0; s < V.PIPELINES[p].stages.length; s++) {
+      if (n >= ctx.plan.good.pipeline_stage) return;
+      yield pipelineStageRow(SampleRandom.forRow(ctx.plan.seed, Stream.pipeline, 100 + n++), p, s);
+    }
+  }
+}
+
+function* historyRows(ctx: Context): Iterator<string[]> {
+  const { plan } = ctx;
+  let n = 0;
+  for (let k = 0; k < plan.good.deal; k++) {
+    const f = dealFacts(plan, k);
+    const times = stageTimes(plan, k, f);
+    for (let s = 0; s <= f.stage; s++) {
+      const rng = SampleRandom.forRow(plan.seed, Stream.history, 10_000_000 + n);
+      const by = s === 0 || !rng.chance(0.3) ? f.owner : rng.pick(V.PROCESSOR_EMAILS);
+      const fields = historyRow(rng, dealId(k), V.PIPELINE_STAGES[s], times[s], s < f.stage ? times[s + 1] : null, by);
+      fields[0] = rowId('deal_stage_history', n++);
+      yield fields;
+    }
+  }
+}
+
+function* engagementRows(ctx: Context): Iterator<string[]> {
+  const { plan, notes } = ctx;
+  const deletedContacts = deletedContactIds(plan);
+  for (let e = 0; e < plan.good.engagement; e++) {
+    const rng = SampleRandom.forRow(plan.seed, Stream.engagement, e);
+    const id = rowId('engagement', e);
+    let contact: number | null = null;
+    let company: number | string | null = null;
+    let deal: number | null = null;
+    let owner: string | null;
+    if (plan.good.deal > 0 && rng.chance(0.4)) {
+      deal = rng.int(plan.good.deal);
+      const f = dealFacts(plan, deal);
+      contact = f.contact;
+      company = rng.chance(0.5) ? f.company : null;
+      owner = f.owner;
+    } else if (plan.good.contact > 0 && !rng.chance(0.05)) {
+      contact = rng.int(plan.good.contact);
+      company = rng.chance(0.5) ? contactCompany(plan, contact) : null;
+      owner = contactOwner(plan, contact);
+    } else {
+      company = plan.good.company > 0 ? rng.int(plan.good.company) : null;
+      owner = rng.weighted(OFFICER_WEIGHTS);
+    }
+    if (rng.chance(0.1)) owner = rng.pick(V.PROCESSOR_EMAILS);
+    else if (rng.chance(0.02)) owner = null;
+    let contactRef = refId(contact, contactId);
+    if (deletedContacts.length && rng.chance(0.002)) {
+      contactRef = rng.pick(deletedContacts);
+      notes.orphans.push({ stream: 'engagement', id, field: 'contact_id', missing: contactRef });
+    }
+    const companyRef = refId(company, companyId);
+    if (typeof company === 'string') notes.orphans.push({ stream: 'engagement', id, field: 'company_id', missing: company });
+    const first = contact === null ? '' : contactPerson(plan, contact).first;
+    const fields = engagementRow(rng, { contact: contactRef, company: companyRef, deal: refId(deal, dealId), owner, first });
+    fields[0] = id;
+    yield fields;
+  }
+}
+
+/** A few bytes that look like the start of a file of that type, padded to `size`. */
+function fileBytes(ext: string, id: string, size: number): Buffer {
+  const head: Record<string, string> = {
+    pdf: '%PDF-1.4\n',
+    png: '\x89PNG\r\n\x1a\n',
+    jpg: '\xff\xd8\xff\xe0',
+    docx: 'PK\x03\x04',
+    xlsx: 'PK\x03\x04',
+  };
+  const start = Buffer.from(`${head[ext] ?? ''}Leaf360 sample attachment ${id}\n`, 'latin1');
+  const out = Buffer.alloc(size, `${id} `);
+  start.copy(out, 0, 0, Math.min(start.length, size));
+  return out;
+}
+
+function* attachmentRows(ctx: Context): Iterator<string[]> {
+  const { plan, notes, outDir } = ctx;
+  const parents: Array<['contact_id' | 'company_id' | 'deal_id', 'contact' | 'company' | 'deal', number]> = [
+    ['contact_id', 'contact', 50],
+    ['company_id', 'company', 20],
+    ['deal_id', 'deal', 30],
+  ];
+  for (let a = 0; a < plan.good.attachment; a++) {
+    const rng = SampleRandom.forRow(plan.seed, Stream.attachment, a);
+    const id = rowId('attachment', a);
+    const choices = parents.filter(([, s]) => plan.good[s] > 0).map(([field, s, w]) => [[field, s], w] as const);
+    const [field, stream] = rng.weighted(choices);
+    const parentIndex = rng.int(plan.good[stream]);
+    const parentId = stream === 'contact' ? contactId(parentIndex) : stream === 'company' ? companyId(parentIndex) : dealId(parentIndex);
+    const owner = stream === 'contact' ? contactOwner(plan, parentIndex) : stream === 'deal' ? dealFacts(plan, parentIndex).owner : rng.weighted(OFFICER_WEIGHTS);
+    const [documentType, stem, ext] = rng.pick(V.DOCUMENT_TYPES);
+    const fileName = `${stem}.${ext}`;
+    const bucket = `files/${pad(Math.floor(a / 1000), 4)}`;
+    const path = `${bucket}/${id}_${fileName}`;
+    const oversized = (a === 1 && plan.good.attachment >= 10) || rng.chance(0.004);
+    const missing = !oversized && ((a === 2 && plan.good.attachment >= 10) || rng.chance(0.008));
+    const size = oversized ? DATAVERSE_FILE_LIMIT_BYTES + rng.between(1, 800) * 1024 * 1024 + rng.int(1024 * 1024) : rng.between(256, 8192);
+    const mime = rng.chance(0.05) ? rng.pick(['', 'application/octet-stream', (V.MIME_TYPES[ext] ?? '').toUpperCase()]) : V.MIME_TYPES[ext] ?? '';
+    if (oversized) example(notes.attachments.oversized, { id, path, size_bytes: size });
+    if (missing) example(notes.attachments.missingFiles, { id, path });
+    if (!missing) {
+      const dir = join(outDir, bucket);
+      if (!ctx.madeDirs.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        ctx.madeDirs.add(dir);
+      }
+      if (oversized) {
+        // Sparse: the declared size on disk without the disk space.
+        const fd = openSync(join(outDir, path), 'w');
+        try {
+          ftruncateSync(fd, size);
+        } finally {
+          closeSync(fd);
+        }
+      } else {
+        writeFileSync(join(outDir, path), fileBytes(ext, id, size));
+      }
+    }
+    const fields = attachmentRow(rng, { id, parent: { field, id: parentId }, owner, size, fileName, mime, path, documentType });
+    fields[0] = id;
+    yield fields;
+  }
+}
+
+function* referralRows(ctx: Context): Iterator<string[]> {
+  const { plan } = ctx;
+  for (let r = 0; r < plan.good.referral; r++) {
+    const rng = SampleRandom.forRow(plan.seed, Stream.referral, r);
+    let partnerContact: number | null = null;
+    if (plan.good.contact > 0 && rng.chance(0.65)) {
+      for (let tries = 0; tries < 12 && partnerContact === null; tries++) {
+        const j = rng.int(plan.good.contact);
+        if (contactStatus(plan, j) === 'Referral Partner') partnerContact = j;
+      }
+    }
+    const partnerCompany = partnerContact === null && plan.good.company > 0 ? rng.int(plan.good.company) : null;
+    let contact: number | null = null;
+    let deal: number | null = null;
+    if (plan.good.deal > 0 && rng.chance(0.5)) {
+      deal = rng.int(plan.good.deal);
+      if (rng.chance(0.4)) contact = dealFacts(plan, deal).contact;
+    } else if (plan.good.contact > 0) {
+      contact = rng.int(plan.good.contact);
+      if (contact === partnerContact) contact = (contact + 1) % plan.good.contact;
+    }
+    const fields = referralRow(rng, {
+      partnerContact: refId(partnerContact, contactId),
+      partnerCompany: refId(partnerCompany, companyId),
+      contact: refId(contact, contactId),
+      deal: refId(deal, dealId),
+    });
+    fields[0] = rowId('referral', r);
+    yield fields;
+  }
+}
+
+const GOOD_ROWS: Record<Leaf360CsvStream, (ctx: Context) => Iterator<string[]>> = {
+  user: userRows,
+  company: companyRows,
+  contact: contactRows,
+  deal: dealRows,
+  pipeline: pipelineRows,
+  pipeline_stage: pipelineStageRows,
+  deal_stage_history: historyRows,
+  engagement: engagementRows,
+  attachment: attachmentRows,
+  referral: referralRows,
+};
+
+/** A malformed row's content before it is broken: realistic, pointing anywhere, referenced by nothing. */
+function randomRow(ctx: Context, stream: Leaf360CsvStream, rng: SampleRandom): string[] {
+  const { plan } = ctx;
+  switch (stream) {
+    case 'user':
+      return userRow(rng, rng.pick(V.USERS));
+    case 'company':
+      return companyRow(rng, null);
+    case 'contact':
+      return contactRow(plan, rng, null, contactPerson(plan, null, rng)).fields;
+    case 'deal':
+      return dealRow(rng, {
+        contact: anyId(plan, rng, 'contact'),
+        company: anyId(plan, rng, 'company'),
+        owner: rng.weighted(OFFICER_WEIGHTS),
+        stage: rng.pick(V.PIPELINE_STAGES),
+        created: randomCreated(rng),
+        lastStageChange: 0,
+      });
+    case 'pipeline':
+      return pipelineRow(rng, rng.int(V.PIPELINES.length));
+    case 'pipeline_stage':
+      return pipelineStageRow(rng, 0, rng.int(V.PIPELINES[0].stages.length));
+    case 'deal_stage_history':
+      return historyRow(rng, anyId(plan, rng, 'deal') ?? 'dl_0000001', rng.pick(V.PIPELINE_STAGES), randomCreated(rng), null, rng.weighted(OFFICER_WEIGHTS));
+    case 'engagement':
+      return engagementRow(rng, { contact: anyId(plan, rng, 'contact'), company: null, deal: null, owner: rng.weighted(OFFICER_WEIGHTS), first: '' });
+    case 'attachment':
+      return attachmentRow(rng, {
+        id: '',
+        parent: { field: 'contact_id', id: anyId(plan, rng, 'contact') ?? 'ct_0000001' },
+        owner: null,
+        size: rng.between(256, 8192),
+        fileName: 'scan.pdf',
+        mime: 'application/pdf',
+        path: 'files/never-uploaded/scan.pdf',
+        documentType: 'ID',
+      });
+    case 'referral':
+      return referralRow(rng, { partnerContact: anyId(plan, rng, 'contact'), partnerCompany: null, contact: anyId(plan, rng, 'contact'), deal: null });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing.
+
+class Buffered {
+  private buffer = '';
+
+  constructor(private readonly out: WriteStream) {}
+
+  async write(text: string): Promise<void> {
+    this.buffer += text;
+    if (this.buffer.length >= 64 * 1024) {
+      const ok = this.out.write(this.buffer);
+      this.buffer = '';
+      if (!ok) await once(this.out, 'drain');
+    }
+  }
+
+  async end(): Promise<void> {
+    this.out.end(this.buffer);
+    await finished(this.out);
+  }
+}
+
+async function withFile<T>(path: string, write: (out: Buffered) => Promise<T>): Promise<T> {
+  const stream = createWriteStream(path);
+  try {
+    const out = new Buffered(stream);
+    const result = await write(out);
+    await out.end();
+    return result;
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
+}
+
+interface FileResult {
+  rows: number;
+  lines: number;
+  malformed: Leaf360MalformedRow[];
+}
+
+/**
+ * One CSV file: the header, then `rows` rows, every malformedEvery-th of them malformed (a row nothing
+ * references, broken in one way), streamed with backpressure so memory stays flat at any size.
+ */
+async function writeCsv(ctx: Context, stream: Leaf360CsvStream, path: string, rows: number): Promise<FileResult> {
+  const malformed: Leaf360MalformedRow[] = [];
+  const good = GOOD_ROWS[stream](ctx);
+  const defects = DEFECTS[stream];
+  let line = 2;
+  await withFile(path, async (out) => {
+    await out.write(`${LEAF360_SAMPLE_HEADERS[stream].join(',')}\n`);
+    for (let r = 0; r < rows; r++) {
+      let text: string;
+      if (isMalformedRow(ctx.plan, r, rows)) {
+        const m = malformed.length;
+        const rng = SampleRandom.forRow(ctx.plan.seed, Stream.malformed, m * 16 + Object.keys(GOOD_ROWS).indexOf(stream));
+        const defect = defects[m % defects.length];
+        const fields = randomRow(ctx, stream, rng);
+        const id = malformedId(stream, m);
+        fields[0] = id;
+        const idSpoiled = defect === 'missing-value' && defectColumn(stream, 'missing-value') === 0;
+        malformed.push({ line, id: idSpoiled ? '' : id, defect, code: DEFECT_CODES[defect] });
+        text = malformedText(stream, defect, fields, rng);
+      } else {
+        const next = good.next();
+        if (next.done) throw new Error(`sample: ${stream} ran out of good rows at row ${r + 1} of ${rows}`);
+        text = next.value.map(csvField).join(',');
+      }
+      await out.write(`${text}\n`);
+      line++;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) line++;
+    }
+    if (!good.next().done) throw new Error(`sample: ${stream} has more good rows than the plan's ${rows - malformed.length}`);
+  });
+  return { rows, lines: line - 1, malformed };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Map and list values as the export writes them: mostly strings, some numbers and booleans, nested objects as they are. */
+function workflowItem(i: number, rng: SampleRandom): Record<string, JsonValue> {
+  const w = WORKFLOWS[i % WORKFLOWS.length];
+  const created = FIRST_CREATED + rng.int(LAST_CREATED - FIRST_CREATED);
+  const updated = created + rng.int(300) * DAY;
+  return {
+    workflow_id: `wf_${pad(i + 1, 3)}`,
+    name: w.name,
+    kind: w.kind,
+    object: w.object,
+    active: w.active,
+    trigger: w.trigger,
+    conditions: w.conditions,
+    actions: w.actions,
+    created_by: rng.pick(['leaf360.admin@contoso-lending.example', 'dana.kowalski@contoso-lending.example', 'frank.lee@oldbroker.example']),
+    created_at: iso(created),
+    updated_at: rng.chance(0.3) ? updated : iso(updated),
+    folder: rng.pick(['Marketing', 'Operations', 'Compliance', '']),
+  };
+}
+
+const WORKFLOW_DEFECTS: ReadonlyArray<{ defect: Leaf360MalformedRow['defect']; code: RejectCode; spoil: (item: Record<string, JsonValue>) => void }> = [
+  { defect: 'bad-boolean', code: 'BAD_BOOLEAN', spoil: (item) => (item.active = 'sometimes') },
+  { defect: 'missing-value', code: 'MISSING_VALUE', spoil: (item) => (item.name = '  ') },
+  { defect: 'bad-timestamp', code: 'BAD_TIMESTAMP', spoil: (item) => (item.updated_at = 'last week') },
+  { defect: 'bad-shape', code: 'BAD_RECORD', spoil: (item) => (item.conditions = 'loan_status = Lead') },
+];
+
+/** workflows.json: `{ "exported_at": …, "workflows": [ one item per line ] }`. */
+async function writeWorkflows(ctx: Context, path: string, rows: number): Promise<FileResult> {
+  const { plan } = ctx;
+  const malformed: Leaf360MalformedRow[] = [];
+  let good = 0;
+  await withFile(path, async (out) => {
+    await out.write(`{"exported_at":"${iso(LAST_CREATED + 90 * DAY)}","workflows":[\n`);
+    for (let r = 0; r < rows; r++) {
+      let item: Record<string, JsonValue>;
+      if (isMalformedRow(plan, r, rows)) {
+        const m = malformed.length;
+        const rng = SampleRandom.forRow(plan.seed, Stream.workflow, 1000 + m);
+        item = workflowItem(rng.int(WORKFLOWS.length), rng);
+        const id = malformedId('workflow', m);
+        item.workflow_id = id;
+        const d = WORKFLOW_DEFECTS[m % WORKFLOW_DEFECTS.length];
+        d.spoil(item);
+        malformed.push({ line: r + 1, id, defect: d.defect, code: d.code });
+      } else {
+        item = workflowItem(good, SampleRandom.forRow(plan.seed, Stream.workflow, good));
+        good++;
+      }
+      await out.write(`${JSON.stringify(item)}${r < rows - 1 ? ',' : ''}\n`);
+    }
+    await out.write(']}\n');
+  });
+  return { rows, lines: rows + 2, malformed };
+}
+
+/** Reports are API-only: records in the schema's shape, one per line, for the source sandbox to serve. */
+async function writeReports(ctx: Context, path: string): Promise<FileResult> {
+  const { plan } = ctx;
+  const n = plan.good.report;
+  await withFile(path, async (out) => {
+    for (let i = 0; i < n; i++) {
+      const t = REPORTS[i % REPORTS.length];
+      const rng = SampleRandom.forRow(plan.seed, Stream.report, i);
+      const created = FIRST_CREATED + rng.int(LAST_CREATED - FIRST_CREATED);
+      const record: Leaf360Report = {
+        report_id: `rp_${pad(i + 1, 3)}`,
+        name: t.name,
+        kind: t.kind,
+        object: t.object,
+        owner_email: t.owner,
+        columns: t.columns,
+        filters: t.filters,
+        group_by: t.group_by,
+        chart_type: t.chart_type,
+        report_ids: t.reports.filter((x) => x < n).map((x) => `rp_${pad(x + 1, 3)}`),
+        schedule: t.schedule,
+        created_at: created,
+        updated_at: rng.chance(0.2) ? null : created + rng.int(400) * DAY,
+        custom: rng.chance(0.5) ? {} : { folder: rng.pick(['Sales', 'Ops', 'Branch']) },
+      };
+      await out.write(`${JSON.stringify(record)}\n`);
+    }
+  });
+  return { rows: n, lines: n, malformed: [] };
+}
+
+export interface WriteLeaf360ExportOptions {
+  outDir: string;
+  plan: SamplePlan;
+  /** the streams to write, even with no rows (a header-only file); default: every stream the plan has rows for */
+  streams?: readonly Leaf360Stream[];
+}
+
+/**
+ * Writes a Leaf360 export drop: one CSV per object (workflows.json for the automations, files/ for the
+ * attachments' bytes, api-only/report.ndjson for what only the API serves), byte-identical for the same
+ * plan, plus everything a reader must find in it.
+ */
+export async function writeLeaf360Export(opts: WriteLeaf360ExportOptions): Promise<Leaf360ExportResult> {
+  const { plan, outDir } = opts;
+  const streams = opts.streams ?? LEAF360_STREAMS.filter((s) => plan.good[s] > 0);
+  await mkdir(outDir, { recursive: true });
+  const cycle = parentCycle(plan);
+  const ctx: Context = {
+    plan,
+    outDir,
+    owners: new Set(),
+    madeDirs: new Set(),
+    notes: {
+      users: {
+        inactive: V.USERS.filter((u) => !u.active).map((u) => u.email),
+        neverUsers: DEMO_LOAN_OFFICERS.filter((o) => !V.USERS.some((u) => u.email.toLowerCase() === o.toLowerCase())),
+        spelledDifferently: DEMO_LOAN_OFFICERS.filter((o) => V.USERS.some((u) => u.email !== o && u.email.toLowerCase() === o.toLowerCase())),
+      },
+      duplicates: { count: 0, examples: [] },
+      malformedEmails: { count: 0, examples: [] },
+      malformedPhones: { count: 0, examples: [] },
+      missingEmails: 0,
+      deletedCompanies: streams.includes('company') ? deletedCompanyIds(plan) : [],
+      deletedContacts: streams.includes('contact') ? deletedContactIds(plan) : [],
+      orphans: [],
+      parentCycle: streams.includes('company') && cycle ? cycle.map(companyId) : [],
+      parentChain: streams.includes('company') ? parentChain(plan).map(companyId) : [],
+      attachments: { limitBytes: DATAVERSE_FILE_LIMIT_BYTES, oversized: [], missingFiles: [] },
+      customColumns: {},
+      apiOnly: streams.includes('report') ? ['report'] : [],
+    },
+  };
+  const result: Leaf360ExportResult = { seed: plan.seed, files: {}, good: {}, rows: {}, malformed: {}, lines: {}, owners: [], notes: ctx.notes };
+  for (const stream of streams) {
+    let file: FileResult;
+    let path: string;
+    if (stream === 'report') {
+      await mkdir(join(outDir, API_ONLY_DIR), { recursive: true });
+      path = join(outDir, API_ONLY_DIR, `${stream}.ndjson`);
+      file = await writeReports(ctx, path);
+    } else if (stream === 'workflow') {
+      path = join(outDir, LEAF360_EXPORT_FILES.workflow);
+      file = await writeWorkflows(ctx, path, rowsFor(plan, plan.good.workflow));
+    } else {
+      path = join(outDir, LEAF360_EXPORT_FILES[stream]);
+      file = await writeCsv(ctx, stream, path, rowsFor(plan, plan.good[stream]));
+      const custom = customColumns(stream);
+      if (custom.length) ctx.notes.customColumns[stream] = custom;
+    }
+    result.files[stream] = path;
+    result.good[stream] = plan.good[stream];
+    result.rows[stream] = file.rows;
+    result.malformed[stream] = file.malformed;
+    result.lines[stream] = file.lines;
+  }
+  result.owners = DEMO_LOAN_OFFICERS.filter((o) => ctx.owners.has(o));
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The demo's sample: companies, contacts and deals only, every reference resolvable.
 
 export interface Leaf360SampleOptions {
   outDir: string;
@@ -20,24 +689,6 @@ export interface Leaf360SampleOptions {
   malformedEvery?: number;
 }
 
-export type Leaf360SampleDefect =
-  | 'unclosed-quote'
-  | 'stray-quote'
-  | 'missing-value'
-  | 'bad-date'
-  | 'field-count'
-  | 'bad-decimal';
-
-export interface Leaf360MalformedRow {
-  /** line the row starts on */
-  line: number;
-  /** the row's id, unless its defect is that the id is missing */
-  id: string;
-  defect: Leaf360SampleDefect;
-  /** the reject code the reader must give it */
-  code: Leaf360RejectCode;
-}
-
 export interface Leaf360SampleManifest {
   seed: number | string;
   files: Record<Leaf360Object, string>;
@@ -48,6 +699,7 @@ export interface Leaf360SampleManifest {
   lines: Record<Leaf360Object, number>;
   /** loan officer emails the good rows use, in DEMO_LOAN_OFFICERS order */
   owners: string[];
+  notes: Leaf360SampleNotes;
 }
 
 export interface Leaf360SampleCounts {
@@ -66,461 +718,10 @@ export function sampleCounts(total: number = LEAF360_SAMPLE_DEFAULT_TOTAL): Leaf
   return { companies, contacts: total - companies - deals, deals };
 }
 
-export const LEAF360_SAMPLE_HEADERS: Readonly<Record<Leaf360Object, readonly string[]>> = {
-  company: [
-    'company_id', 'name', 'domain', 'phone', 'industry', 'nmls_id', 'property_address', 'city', 'state', 'zip',
-    'parent_company_id', 'created_at', 'updated_at',
-  ],
-  contact: [
-    'contact_id', 'first_name', 'last_name', 'email', 'phone', 'job_title', 'company_id', 'loan_officer',
-    'loan_status', 'referral_source', 'notes', 'created_at', 'updated_at',
-  ],
-  deal: [
-    'deal_id', 'dealname', 'loan_amount', 'closedate', 'loan_type', 'preapproval_date', 'pipeline', 'dealstage',
-    'company_id', 'contact_id', 'loan_officer', 'referral_source', 'created_at', 'updated_at',
-  ],
-};
-
-const DEFECTS: Readonly<Record<Leaf360Object, readonly Leaf360SampleDefect[]>> = {
-  company: ['unclosed-quote', 'missing-value', 'bad-date', 'field-count', 'stray-quote'],
-  contact: ['missing-value', 'unclosed-quote', 'field-count', 'bad-date', 'stray-quote'],
-  deal: ['bad-decimal', 'field-count', 'unclosed-quote', 'bad-date', 'missing-value', 'stray-quote'],
-};
-
-const DEFECT_CODES: Readonly<Record<Leaf360SampleDefect, Leaf360RejectCode>> = {
-  'unclosed-quote': 'CSV_BAD_QUOTE',
-  'stray-quote': 'CSV_BAD_QUOTE',
-  'missing-value': 'MISSING_VALUE',
-  'bad-date': 'BAD_DATE',
-  'field-count': 'CSV_FIELD_COUNT',
-  'bad-decimal': 'BAD_DECIMAL',
-};
-
-/** Independent random streams; a row draws from (seed, stream, index). */
-const Stream = {
-  company: 1,
-  contact: 2,
-  deal: 3,
-  companyParent: 4,
-  contactCompany: 5,
-  contactOwner: 6,
-  malformedCompany: 7,
-  malformedContact: 8,
-  malformedDeal: 9,
-} as const;
-const ROW_STREAMS: Record<Leaf360Object, number> = { company: Stream.company, contact: Stream.contact, deal: Stream.deal };
-const MALFORMED_STREAMS: Record<Leaf360Object, number> = {
-  company: Stream.malformedCompany,
-  contact: Stream.malformedContact,
-  deal: Stream.malformedDeal,
-};
-
-interface Shape {
-  seed: number;
-  companies: number;
-  contacts: number;
-  deals: number;
-}
-
-interface Row {
-  fields: string[];
-  owner?: string | null;
-}
-
-const DAY = 86_400_000;
-const FIRST_CREATED = Date.UTC(2019, 0, 1);
-const LAST_CREATED = Date.UTC(2025, 5, 30);
-const OFFICER_WEIGHTS: readonly (readonly [string, number])[] = DEMO_LOAN_OFFICERS.map((email, i) => [email, i < 5 ? 6 : 2] as const);
-
-const pad = (n: number, width = 7) => String(n).padStart(width, '0');
-const companyId = (p: number) => `co_${pad(p + 1)}`;
-const contactId = (j: number) => `ct_${pad(j + 1)}`;
-const dealId = (k: number) => `dl_${pad(k + 1)}`;
-const malformedId = (object: Leaf360Object, m: number) => `${object === 'company' ? 'co' : object === 'contact' ? 'ct' : 'dl'}_m${pad(m + 1, 6)}`;
-
-function csvField(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-const UNDECOMPOSED: Record<string, string> = { ø: 'o', ł: 'l', ß: 'ss', æ: 'ae', đ: 'd', œ: 'oe' };
-const asciiSlug = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[øłßæđœ]/g, (c) => UNDECOMPOSED[c])
-    .replace(/[^a-z0-9]+/g, '');
-
 /**
- * Index into a parent file for the child at `index` of `count`: early children get late parents, so they
- * stream before the parent they need.
- */
-function mirrored(rng: SampleRandom, index: number, count: number, parents: number): number {
-  const p = parents - 1 - Math.floor((index * parents) / Math.max(1, count)) + rng.between(-3, 3);
-  return Math.min(parents - 1, Math.max(0, p));
-}
-
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-function formatTimestamp(rng: SampleRandom, ms: number): string {
-  const iso = new Date(ms).toISOString();
-  switch (rng.weighted<number>([[0, 40], [1, 15], [2, 15], [3, 10], [4, 15], [5, 5]])) {
-    case 0:
-      return iso;
-    case 1:
-      return `${iso.slice(0, 19)}Z`;
-    case 2:
-      return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
-    case 3: {
-      const offset = rng.pick([-300, -360, -420, -480, 330, 60]);
-      const local = new Date(ms + offset * 60_000).toISOString().slice(0, 19);
-      const a = Math.abs(offset);
-      return `${local}${offset < 0 ? '-' : '+'}${two(Math.floor(a / 60))}:${two(a % 60)}`;
-    }
-    case 4:
-      return String(ms);
-    default: {
-      const d = new Date(ms);
-      return `${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}/${d.getUTCFullYear()}`;
-    }
-  }
-}
-
-function formatDate(rng: SampleRandom, days: number): string {
-  const d = new Date(days * DAY);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + 1;
-  const day = d.getUTCDate();
-  switch (rng.weighted<number>([[0, 45], [1, 30], [2, 10], [3, 15]])) {
-    case 0:
-      return `${y}-${two(m)}-${two(day)}`;
-    case 1:
-      return `${two(m)}/${two(day)}/${y}`;
-    case 2:
-      return `${m}/${day}/${y}`;
-    default:
-      return `${y}-${two(m)}-${two(day)}T00:00:00Z`;
-  }
-}
-
-function formatMoney(rng: SampleRandom, cents: number): string {
-  const whole = Math.floor(cents / 100);
-  const frac = two(cents % 100);
-  const grouped = String(whole).replace(/\B(?=(\d{3})+$)/g, ',');
-  switch (rng.weighted<number>([[0, 30], [1, 20], [2, 25], [3, 20], [4, 5]])) {
-    case 0:
-      return cents % 100 === 0 ? String(whole) : `${whole}.${frac}`;
-    case 1:
-      return `${whole}.${frac}`;
-    case 2:
-      return `${grouped}.${frac}`;
-    case 3:
-      return `$${grouped}.${frac}`;
-    default:
-      return `$${whole}`;
-  }
-}
-
-function timestamps(rng: SampleRandom): [string, string] {
-  const created = FIRST_CREATED + rng.int(LAST_CREATED - FIRST_CREATED);
-  const updated = Math.min(LAST_CREATED + 90 * DAY, created + rng.int(400 * DAY));
-  return [formatTimestamp(rng, created), rng.chance(0.05) ? '' : formatTimestamp(rng, updated)];
-}
-
-function phone(rng: SampleRandom, area: string): string {
-  const mid = rng.between(200, 989);
-  const last = rng.digits(4);
-  switch (rng.int(4)) {
-    case 0:
-      return `(${area}) ${mid}-${last}`;
-    case 1:
-      return `+1 ${area}-${mid}-${last}`;
-    case 2:
-      return `${area}.${mid}.${last}`;
-    default:
-      return `${area}${mid}${last}`;
-  }
-}
-
-function companyName(rng: SampleRandom): string {
-  switch (rng.weighted<number>([[0, 55], [1, 15], [2, 10], [3, 10], [4, 5], [5, 5]])) {
-    case 0:
-      return `${rng.pick(V.PLACE_WORDS)} ${rng.pick(V.COMPANY_KINDS)}`;
-    case 1:
-      return `${rng.pick(V.LAST_NAMES)} & ${rng.pick(V.LAST_NAMES)} ${rng.pick(V.COMPANY_KINDS)}`;
-    case 2:
-      return `${rng.pick(V.LAST_NAMES)}, ${rng.pick(V.LAST_NAMES)} & Associates`;
-    case 3:
-      return `${rng.pick(V.PLACE_WORDS)} ${rng.pick(V.COMPANY_KINDS)}, LLC`;
-    case 4:
-      return `The "${rng.pick(['Key', 'Front Door', 'Porch', 'Hearth'])}" ${rng.pick(V.COMPANY_KINDS)}`;
-    default:
-      return `${rng.pick(['Société', 'Crédito', 'Hogar', 'Über'])} ${rng.pick(V.PLACE_WORDS)} ${rng.pick(V.COMPANY_KINDS)}`;
-  }
-}
-
-function streetAddress(rng: SampleRandom): string {
-  const base = `${rng.between(10, 19999)} ${rng.pick(V.STREET_NAMES)} ${rng.pick(V.STREET_TYPES)}`;
-  const unit = rng.int(10);
-  if (unit === 0) return `${base}, Suite ${rng.between(100, 950)}`;
-  if (unit === 1) return `${base} Apt ${rng.between(1, 30)}${rng.pick(['A', 'B', 'C', 'D'])}`;
-  return base;
-}
-
-function companyParent(shape: Shape, p: number): number | null {
-  const rng = SampleRandom.forRow(shape.seed, Stream.companyParent, p);
-  if (p >= shape.companies - 1 || !rng.chance(0.15)) return null;
-  return p + 1 + rng.int(shape.companies - 1 - p);
-}
-
-function contactCompany(shape: Shape, j: number): number | null {
-  const rng = SampleRandom.forRow(shape.seed, Stream.contactCompany, j);
-  if (shape.companies === 0 || rng.chance(0.05)) return null;
-  return rng.chance(0.6) ? mirrored(rng, j, shape.contacts, shape.companies) : rng.int(shape.companies);
-}
-
-function contactOwner(shape: Shape, j: number): string | null {
-  const rng = SampleRandom.forRow(shape.seed, Stream.contactOwner, j);
-  return rng.chance(0.03) ? null : rng.weighted(OFFICER_WEIGHTS);
-}
-
-function companyRow(shape: Shape, rng: SampleRandom, p: number | null): Row {
-  const name = companyName(rng);
-  const [city, state, zip3, area] = rng.pick(V.CITIES);
-  const zip = `${zip3}${rng.digits(2)}${rng.chance(0.05) ? `-${rng.digits(4)}` : ''}`;
-  const parent = p === null ? null : companyParent(shape, p);
-  const [created, updated] = timestamps(rng);
-  return {
-    fields: [
-      '',
-      name,
-      rng.chance(0.2) ? '' : `${asciiSlug(name.split(/[ ,&]+/).slice(0, 2).join(' ')) || 'company'}.example`,
-      rng.chance(0.1) ? '' : phone(rng, area),
-      rng.chance(0.1) ? '' : rng.pick(V.INDUSTRIES),
-      rng.chance(0.4) ? '' : rng.digits(rng.between(6, 7)).replace(/^0/, '1'),
-      rng.chance(0.1) ? '' : streetAddress(rng),
-      city,
-      state,
-      zip,
-      parent === null ? '' : companyId(parent),
-      created,
-      updated,
-    ],
-  };
-}
-
-function personName(rng: SampleRandom): [string, string, string] {
-  const kind = rng.weighted<number>([[0, 78], [1, 12], [2, 4], [3, 6]]);
-  let first: string;
-  let last: string;
-  if (kind === 1) [first, last] = rng.pick(V.NON_LATIN_NAMES);
-  else {
-    first = kind === 2 ? rng.pick(V.EMOJI_FIRST_NAMES) : kind === 3 ? rng.pick(V.NICKNAMED_FIRST_NAMES) : rng.pick(V.FIRST_NAMES);
-    last = rng.pick(V.LAST_NAMES);
-  }
-  const handle = kind === 1 ? '' : `${asciiSlug(first.split(' ')[0])}.${asciiSlug(last)}`;
-  return [first, last, handle];
-}
-
-function contactRow(shape: Shape, rng: SampleRandom, j: number | null): Row {
-  const [first, last, handle] = personName(rng);
-  const company = j === null ? (shape.companies ? rng.int(shape.companies) : null) : contactCompany(shape, j);
-  const owner = j === null ? rng.weighted(OFFICER_WEIGHTS) : contactOwner(shape, j);
-  const status = rng.weighted(V.LOAN_STATUSES);
-  const referral = status === 'Referral Partner' ? 'Partner' : rng.weighted(V.REFERRAL_SOURCES);
-  let email = '';
-  if (!rng.chance(0.08)) {
-    const local = handle && handle !== '.' ? handle : `client.${rng.digits(6)}`;
-    email = `${local}@${rng.pick(V.PERSONAL_MAIL_DOMAINS)}`;
-    if (rng.chance(0.1)) email = email[0].toUpperCase() + email.slice(1);
-  }
-  const noteKind = rng.int(100);
-  const notes = noteKind < 65 ? '' : noteKind < 97 || j === null ? rng.pick(V.NOTES) : rng.pick(V.MULTILINE_NOTES);
-  const [created, updated] = timestamps(rng);
-  return {
-    owner,
-    fields: [
-      '',
-      rng.chance(0.02) ? '' : first,
-      rng.chance(0.01) ? '' : last,
-      email,
-      rng.chance(0.1) ? '' : phone(rng, rng.pick(V.CITIES)[3]),
-      rng.chance(0.1) ? '' : status === 'Referral Partner' ? rng.pick(['Realtor', 'Listing Agent', "Buyer's Agent", 'Financial Advisor']) : rng.pick(V.JOB_TITLES),
-      company === null ? '' : companyId(company),
-      owner ?? '',
-      status,
-      referral,
-      notes,
-      created,
-      updated,
-    ],
-  };
-}
-
-function dealRow(shape: Shape, rng: SampleRandom, k: number | null): Row {
-  let contact: number | null = null;
-  if (shape.contacts > 0 && !rng.chance(0.05)) {
-    contact = k !== null && rng.chance(0.5) ? mirrored(rng, k, shape.deals, shape.contacts) : rng.int(shape.contacts);
-  }
-  let company = contact === null ? null : contactCompany(shape, contact);
-  if (company === null || rng.chance(0.15)) {
-    company =
-      shape.companies === 0 || rng.chance(0.08)
-        ? null
-        : k !== null && rng.chance(0.6)
-          ? mirrored(rng, k, shape.deals, shape.companies)
-          : rng.int(shape.companies);
-  }
-  const owner = contact !== null && rng.chance(0.8) ? contactOwner(shape, contact) : rng.weighted(OFFICER_WEIGHTS);
-  const purpose = rng.pick(V.LOAN_PURPOSES);
-  const who = rng.chance(0.12) ? rng.pick(V.NON_LATIN_NAMES)[1] : rng.pick(V.LAST_NAMES);
-  const dealname = rng.pick([
-    `${who} - ${purpose}`,
-    `${who} – ${streetAddress(rng)} ${purpose}`,
-    `${streetAddress(rng)} (${purpose})`,
-  ]);
-  const amountCents = rng.weighted<number>([[0, 70], [1, 20], [2, 10]]);
-  const raw = rng.between(60_000, 1_600_000);
-  const cents = amountCents === 0 ? Math.round(raw / 1000) * 100_000 : amountCents === 1 ? Math.round(raw / 50) * 5000 : raw * 100 + rng.int(100);
-  const preapproval = Math.floor(FIRST_CREATED / DAY) + rng.int(Math.floor((LAST_CREATED - FIRST_CREATED) / DAY));
-  const close = preapproval + rng.between(20, 120);
-  const [created, updated] = timestamps(rng);
-  return {
-    owner,
-    fields: [
-      '',
-      dealname,
-      rng.chance(0.05) ? '' : formatMoney(rng, cents),
-      rng.chance(0.15) ? '' : formatDate(rng, close),
-      rng.weighted(V.LOAN_TYPES),
-      rng.chance(0.2) ? '' : formatDate(rng, preapproval),
-      'Mortgage',
-      rng.pick(V.PIPELINE_STAGES),
-      company === null ? '' : companyId(company),
-      contact === null ? '' : contactId(contact),
-      owner ?? '',
-      rng.weighted(V.REFERRAL_SOURCES),
-      created,
-      updated,
-    ],
-  };
-}
-
-const ROW_BUILDERS: Record<Leaf360Object, (shape: Shape, rng: SampleRandom, index: number | null) => Row> = {
-  company: companyRow,
-  contact: contactRow,
-  deal: dealRow,
-};
-
-const ROW_IDS: Record<Leaf360Object, (index: number) => string> = { company: companyId, contact: contactId, deal: dealId };
-
-/** Column each defect spoils, by object: the required text, a date, and a free-text column for quotes. */
-const DEFECT_COLUMNS: Record<Leaf360Object, { required: number; date: number; text: number }> = {
-  company: { required: 1, date: 11, text: 1 },
-  contact: { required: 0, date: 12, text: 2 },
-  deal: { required: 1, date: 3, text: 1 },
-};
-
-const BAD_DATES = ['31/31/2024', '2024-02-30', '13/01/2024', 'yesterday', '2024-13-01', '1700000000', 'N/A', '2023-06-31T10:00:00Z'];
-const BAD_AMOUNTS = ['35O,000', '$1,23,456', '350000.505', 'TBD', '350.000,00', '12k'];
-
-/** A malformed row's text, broken in exactly one way and never spanning lines. */
-function malformedText(object: Leaf360Object, defect: Leaf360SampleDefect, row: Row, rng: SampleRandom): string {
-  const cols = DEFECT_COLUMNS[object];
-  const fields = row.fields.map((f) => f.replace(/[\r\n]+/g, ' '));
-  const encoded = fields.map(csvField);
-  const plainText = fields[cols.text].replace(/[",]/g, '') || 'Broken';
-  switch (defect) {
-    case 'unclosed-quote':
-      encoded[cols.text] = `"${plainText}`;
-      break;
-    case 'stray-quote': {
-      // Never right before a delimiter: a quote there could close an earlier unclosed quote cleanly.
-      const text = plainText.length > 1 ? plainText : 'Broken';
-      const at = text.indexOf(' ') > 0 ? text.indexOf(' ') + 1 : Math.ceil(text.length / 2);
-      encoded[cols.text] = `${text.slice(0, at)}"${text.slice(at)}`;
-      break;
-    }
-    case 'missing-value':
-      encoded[cols.required] = rng.pick(['', ' ', '   ']);
-      break;
-    case 'bad-date':
-      encoded[cols.date] = rng.pick(BAD_DATES);
-      break;
-    case 'bad-decimal':
-      encoded[2] = csvField(rng.pick(BAD_AMOUNTS));
-      break;
-    case 'field-count':
-      if (rng.chance(0.5)) encoded.pop();
-      else encoded.push(rng.pick(['extra', '', 'N/A']));
-      break;
-  }
-  return encoded.join(',');
-}
-
-interface FileResult {
-  lines: number;
-  malformed: Leaf360MalformedRow[];
-}
-
-async function writeFile(
-  path: string,
-  object: Leaf360Object,
-  shape: Shape,
-  good: number,
-  malformedEvery: number,
-  owners: Set<string>,
-): Promise<FileResult> {
-  const out = createWriteStream(path);
-  const malformed: Leaf360MalformedRow[] = [];
-  const build = ROW_BUILDERS[object];
-  const defects = DEFECTS[object];
-  let buffer = `${LEAF360_SAMPLE_HEADERS[object].join(',')}\n`;
-  let line = 2;
-  let sinceBad = 0;
-  const emit = async (text: string) => {
-    buffer += `${text}\n`;
-    line++;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) line++;
-    if (buffer.length >= 64 * 1024) {
-      const ok = out.write(buffer);
-      buffer = '';
-      if (!ok) await once(out, 'drain');
-    }
-  };
-  try {
-    for (let i = 0; i < good; i++) {
-      const row = build(shape, SampleRandom.forRow(shape.seed, ROW_STREAMS[object], i), i);
-      row.fields[0] = ROW_IDS[object](i);
-      if (row.owner) owners.add(row.owner);
-      await emit(row.fields.map(csvField).join(','));
-      if (malformedEvery > 0 && ++sinceBad === malformedEvery - 1) {
-        sinceBad = 0;
-        const m = malformed.length;
-        const rng = SampleRandom.forRow(shape.seed, MALFORMED_STREAMS[object], m);
-        const defect = defects[m % defects.length];
-        const bad = build(shape, rng, null);
-        const id = malformedId(object, m);
-        bad.fields[0] = id;
-        malformed.push({ line, id, defect, code: DEFECT_CODES[defect] });
-        await emit(malformedText(object, defect, bad, rng));
-      }
-    }
-    out.end(buffer);
-    await finished(out);
-  } catch (err) {
-    out.destroy();
-    throw err;
-  }
-  return { lines: line - 1, malformed };
-}
-
-/**
- * Writes companies.csv, contacts.csv and deals.csv into `outDir`: realistic rows streamed with backpressure
- * (memory stays flat at any size), byte-identical for the same seed and counts, plus the manifest of what a
- * reader must find in them.
+ * Writes companies.csv, contacts.csv and deals.csv for the demo route: the same mess as a full export
+ * (duplicates, bad emails and phones, mixed formats, custom columns, malformed rows) except references that
+ * can never resolve, since the route waits for every parent. Use Leaf360Connector.generate for every object.
  */
 export async function writeLeaf360Sample(opts: Leaf360SampleOptions): Promise<Leaf360SampleManifest> {
   const defaults = sampleCounts();
@@ -534,24 +735,17 @@ export async function writeLeaf360Sample(opts: Leaf360SampleOptions): Promise<Le
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`writeLeaf360Sample: ${what} must be a whole number >= 0, got ${n}`);
   }
   if (malformedEvery === 1) throw new RangeError('writeLeaf360Sample: malformedEvery must be 0 (none) or at least 2');
-  const shape: Shape = { seed: hashSeed(opts.seed), companies: counts.company, contacts: counts.contact, deals: counts.deal };
-  await mkdir(opts.outDir, { recursive: true });
-  const owners = new Set<string>();
+  const good = Object.fromEntries(LEAF360_STREAMS.map((s) => [s, 0])) as Record<Leaf360Stream, number>;
+  Object.assign(good, counts);
+  const plan: SamplePlan = { seed: hashSeed(opts.seed), good, malformedEvery, minOneBad: false, brokenReferences: false };
+  const out = await writeLeaf360Export({ outDir: opts.outDir, plan, streams: LEAF360_OBJECTS });
   const files = {} as Record<Leaf360Object, string>;
   const malformed = {} as Record<Leaf360Object, Leaf360MalformedRow[]>;
   const lines = {} as Record<Leaf360Object, number>;
-  for (const object of LEAF360_OBJECTS) {
-    files[object] = join(opts.outDir, LEAF360_FILES[object]);
-    const result = await writeFile(files[object], object, shape, counts[object], malformedEvery, owners);
-    malformed[object] = result.malformed;
-    lines[object] = result.lines;
+  for (const o of LEAF360_OBJECTS) {
+    files[o] = out.files[o] ?? join(opts.outDir, LEAF360_FILES[o]);
+    malformed[o] = out.malformed[o] ?? [];
+    lines[o] = out.lines[o] ?? 1;
   }
-  return {
-    seed: opts.seed,
-    files,
-    counts,
-    malformed,
-    lines,
-    owners: DEMO_LOAN_OFFICERS.filter((o) => owners.has(o)),
-  };
+  return { seed: opts.seed, files, counts, malformed, lines, owners: out.owners, notes: out.notes };
 }

@@ -1,3 +1,5 @@
+import { SampleDraws } from '../../core/src/sample.draws';
+
 /**
  * Seeded randomness for the sample. Every row draws from its own generator seeded by (seed, stream, index), so
  * a row's content depends on nothing written before it: the sample can be produced in one pass without
@@ -20,10 +22,11 @@ export function hashSeed(seed: number | string): number {
   return fmix32(h);
 }
 
-export class SampleRandom {
+export class SampleRandom extends SampleDraws {
   private state: number;
 
   constructor(seed: number) {
+    super();
     this.state = seed >>> 0;
   }
 
@@ -38,40 +41,5 @@ export class SampleRandom {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** integer in [0, n) */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-
-  between(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-
-  /** picks by weight from [item, weight] pairs */
-  weighted<T>(items: readonly (readonly [T, number])[]): T {
-    let total = 0;
-    for (const [, w] of items) total += w;
-    let r = this.next() * total;
-    for (const [item, w] of items) {
-      r -= w;
-      if (r < 0) return item;
-    }
-    return items[items.length - 1][0];
-  }
-
-  digits(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += String(this.int(10));
-    return s;
   }
 }
