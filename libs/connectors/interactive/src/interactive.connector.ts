@@ -1,0 +1,197 @@
+import { createReadStream } from 'fs';
+import { readFile, stat } from 'fs/promises';
+import { join } from 'path';
+import {
+  createCoercer,
+  customText,
+  loadRecordSchema,
+  readExportStream,
+  type AutomationDefinition,
+  type CheckResult,
+  type ReadOptions,
+  type RejectCode,
+  type SampleManifest,
+  type SampleOptions,
+  type SourceConnector,
+  type SourceMessage,
+  type StreamDefinition,
+} from '../../core/src';
+import { INTERACTIVE_API } from './interactive.api';
+import { workflowAutomation } from './interactive.automations';
+import { INTERACTIVE_STREAMS, interactiveStream } from './interactive.catalog';
+import { fromInteractiveApiItem, toInteractiveApiItem } from './interactive-api.items';
+import { associationRow, flattenItem, ITEM_SHAPED_STREAMS, type Prepared } from './interactive-export.rows';
+import { generateInteractiveSample } from './interactive-sample.generator';
+
+/**
+ * A row the connector's own shaping refused: it carries placeholders for the required fields so it types,
+ * and this label so readExport turns it into the reject it is.
+ */
+const PROBLEM_LABEL = 'ferry.interactive.problem';
+
+/** The largest document checkExport parses whole (the small objects' files are a few KB). */
+const CHECK_DOCUMENT_BYTES = 64 * 1024 * 1024;
+
+function shaperFor(stream: string): ((values: Record<string, unknown>) => Prepared) | undefined {
+  if (ITEM_SHAPED_STREAMS.has(stream)) return (values) => flattenItem(values, true);
+  if (stream === 'association') return associationRow;
+  return undefined;
+}
+
+/** Required fields of a stream's schema, each with a value that types, for rows the shaping refused. */
+function placeholders(stream: string): Record<string, string> {
+  const fields = loadRecordSchema('interactive', stream).fields as Array<{ name: string; type: unknown; default?: unknown }>;
+  const out: Record<string, string> = {};
+  for (const f of fields) {
+    if (Array.isArray(f.type) || 'default' in f) continue;
+    if (f.type !== 'string') throw new Error(`schemas/interactive/${stream}.avsc: required field ${f.name} is not a string; refused rows cannot stand in for it`);
+    out[f.name] = '-';
+  }
+  return out;
+}
+
+async function firstLine(path: string): Promise<{ text: string; line: number } | null> {
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 64 * 1024 });
+  let buffered = '';
+  let line = 1;
+  try {
+    for await (const chunk of stream) {
+      buffered += chunk as string;
+      for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
+        const text = buffered.slice(0, nl).replace(/^\uFEFF/, '').trim();
+        if (text) return { text, line };
+        buffered = buffered.slice(nl + 1);
+        line++;
+      }
+      if (buffered.length > 16 * 1024 * 1024) return { text: buffered.slice(0, 200), line };
+    }
+  } finally {
+    stream.destroy();
+  }
+  const text = buffered.replace(/^\uFEFF/, '').trim();
+  return text ? { text, line } : null;
+}
+
+export class InteractiveConnector implements SourceConnector {
+  readonly system = 'interactive' as const;
+  readonly displayName = 'Interactive';
+  readonly api = INTERACTIVE_API;
+
+  streams(): StreamDefinition[] {
+    return INTERACTIVE_STREAMS.map((s) => structuredClone(s));
+  }
+
+  async checkExport(dir: string): Promise<CheckResult> {
+    const problems: string[] = [];
+    for (const def of INTERACTIVE_STREAMS) {
+      if (!def.export) continue;
+      const { file } = def.export;
+      const path = join(dir, file);
+      const info = await stat(path).catch(() => null);
+      if (!info || !info.isFile()) {
+        problems.push(`${file}: missing from ${dir}, so the ${def.name} stream cannot be read`);
+        continue;
+      }
+      const problem = def.export.format === 'ndjson' ? await this.checkNdjson(def, path) : await this.checkDocument(def, path, info.size);
+      if (problem) problems.push(problem);
+      if (def.name === 'attachment' && info.size > 0) {
+        const files = await stat(join(dir, 'files')).catch(() => null);
+        if (!files?.isDirectory()) problems.push(`files/: missing from ${dir}, but ${file} lists attachments whose bytes belong there`);
+      }
+    }
+    return { ok: problems.length === 0, problems };
+  }
+
+  /** The first line of an NDJSON file must be an item the stream can type. */
+  private async checkNdjson(def: StreamDefinition, path: string): Promise<string | null> {
+    const file = def.export!.file;
+    const first = await firstLine(path);
+    if (!first) return null;
+    let value: unknown;
+    try {
+      value = JSON.parse(first.text);
+    } catch {
+      const shown = first.text.length > 60 ? `${first.text.slice(0, 57)}...` : first.text;
+      return `${file} line ${first.line}: not JSON (${shown}); the export writes one JSON object per line`;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return `${file} line ${first.line}: a JSON ${Array.isArray(value) ? 'array' : typeof value}, not an object`;
+    const item = value as Record<string, unknown>;
+    if (ITEM_SHAPED_STREAMS.has(def.name) && (typeof item.properties !== 'object' || item.properties === null)) {
+      return `${file} line ${first.line}: has no "properties" object; ${def.name} lines are API items ({ id, properties, createdAt, updatedAt })`;
+    }
+    return this.checkLabels(def, item, `${file} line ${first.line}`);
+  }
+
+  /** A `{"results": [...]}` document must hold an array whose first item carries every required field. */
+  private async checkDocument(def: StreamDefinition, path: string, size: number): Promise<string | null> {
+    const { file, arrayPath } = def.export!;
+    if (size > CHECK_DOCUMENT_BYTES) return null;
+    let doc: unknown;
+    try {
+      doc = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
+    } catch (err) {
+      return `${file}: not a JSON document (${(err as Error).message})`;
+    }
+    const items = arrayPath ? (doc as Record<string, unknown> | null)?.[arrayPath] : doc;
+    if (!Array.isArray(items)) return `${file}: ${arrayPath ? `has no "${arrayPath}" array` : 'is not a JSON array'}`;
+    const first = items.find((x) => x !== null && typeof x === 'object' && !Array.isArray(x)) as Record<string, unknown> | undefined;
+    return first ? this.checkLabels(def, first, `${file} item ${items.indexOf(first) + 1}`) : null;
+  }
+
+  private checkLabels(def: StreamDefinition, item: Record<string, unknown>, where: string): string | null {
+    const shape = shaperFor(def.name);
+    let labels = Object.keys(item);
+    if (shape) {
+      const prepared = shape(item);
+      if ('problem' in prepared) return `${where}: ${prepared.problem.reason}`;
+      labels = Object.keys(prepared.row);
+    }
+    const missing = createCoercer(loadRecordSchema(this.system, def.name), def.export).missingFields(labels);
+    return missing.length ? `${where}: no value for required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${labels.join(', ')})` : null;
+  }
+
+  readExport(dir: string, stream: string, options?: ReadOptions): AsyncIterable<SourceMessage> {
+    const def = interactiveStream(stream);
+    const shape = shaperFor(stream);
+    if (!shape) return readExportStream({ system: this.system, dir, stream: def, options });
+    const stand = placeholders(stream);
+    const prepare = (values: Record<string, unknown>): Record<string, unknown> => {
+      const prepared = shape(values);
+      if ('row' in prepared) return prepared.row;
+      const raw: Record<string, string> = {};
+      for (const [k, v] of Object.entries(values)) raw[k] = customText(v);
+      return { ...stand, [PROBLEM_LABEL]: JSON.stringify({ ...prepared.problem, raw: JSON.stringify(raw) }) };
+    };
+    return refusedAsRejects(def, readExportStream({ system: this.system, dir, stream: def, options, prepare }));
+  }
+
+  fromApiItem(stream: string, item: Record<string, unknown>): { record: Record<string, unknown> } | { code: RejectCode; reason: string } {
+    return fromInteractiveApiItem(stream, item);
+  }
+
+  toApiItem(stream: string, record: Record<string, unknown>): Record<string, unknown> {
+    return { ...toInteractiveApiItem(stream, record) };
+  }
+
+  generate(options: SampleOptions): Promise<SampleManifest> {
+    return generateInteractiveSample(options);
+  }
+
+  automations(stream: string, record: Record<string, unknown>): AutomationDefinition[] {
+    return stream === 'workflow' ? [workflowAutomation(record)] : [];
+  }
+}
+
+async function* refusedAsRejects(def: StreamDefinition, messages: AsyncIterable<SourceMessage>): AsyncGenerator<SourceMessage> {
+  for await (const m of messages) {
+    const custom = m.type === 'record' ? (m.record.custom as Record<string, string> | undefined) : undefined;
+    const problem = custom?.[PROBLEM_LABEL];
+    if (m.type !== 'record' || problem === undefined) {
+      yield m;
+      continue;
+    }
+    const p = JSON.parse(problem) as { code: RejectCode; reason: string; raw: string };
+    const where = m.origin.line !== undefined ? `${def.export!.file} line ${m.origin.line}` : def.export!.file;
+    yield { type: 'reject', stream: def.name, origin: m.origin, code: p.code, reason: `${where}: ${p.reason}`, raw: p.raw };
+  }
+}

@@ -1,0 +1,225 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import * as avro from 'avsc';
+import { parse } from 'csv-parse/sync';
+import * as ExcelJS from 'exceljs';
+import { ExportFileMissingError, type RecordMessage, type RejectMessage, type SourceMessage } from '../../core/src';
+import { PlanportsConnector, planportsLayout } from './planports.connector';
+import { PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS } from './planports.catalog';
+import { planportsFields, planportsSchema } from './planports.schema';
+
+const FIXTURES = join(__dirname, '..', 'fixtures');
+const connector = new PlanportsConnector();
+const exported = connector.streams().filter((s) => s.export);
+
+async function readAll(dir: string, stream: string): Promise<SourceMessage[]> {
+  const out: SourceMessage[] = [];
+  for await (const m of connector.readExport(dir, stream)) out.push(m);
+  return out;
+}
+
+const recordsOf = (messages: SourceMessage[]) => messages.filter((m): m is RecordMessage => m.type === 'record').map((m) => m.record);
+const rejectsOf = (messages: SourceMessage[]) => messages.filter((m): m is RejectMessage => m.type === 'reject');
+
+let scratch: string;
+beforeAll(() => (scratch = mkdtempSync(join(tmpdir(), 'planports-connector-'))));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A copy of a fixture folder that a test may break. */
+function copyOf(fixture: string, name: string): string {
+  const dir = join(scratch, name);
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(join(FIXTURES, fixture))) copyFileSync(join(FIXTURES, fixture, f), join(dir, f));
+  return dir;
+}
+
+describe('the clean fixture (a CSV drop, every exported object)', () => {
+  const expected = JSON.parse(readFileSync(join(FIXTURES, 'clean.expected.json'), 'utf8')) as Record<string, Record<string, unknown>[]>;
+  const dir = join(FIXTURES, 'clean');
+
+  it('covers every exported object', () => {
+    expect(Object.keys(expected).sort()).toEqual(exported.map((s) => s.name).sort());
+    expect(planportsLayout(dir)).toBe('csv');
+  });
+
+  it.each(exported.map((s) => s.name))('%s reads as exactly the expected records, with no rejects', async (stream) => {
+    const messages = await readAll(dir, stream);
+    expect(rejectsOf(messages)).toEqual([]);
+    expect(recordsOf(messages)).toEqual(expected[stream]);
+    const last = messages[messages.length - 1];
+    expect(last).toMatchObject({ type: 'state', stream, state: { complete: true } });
+  });
+
+  it('gives records that validate against their Avro schema', async () => {
+    for (const s of exported) {
+      const type = avro.Type.forSchema(planportsSchema(s.name) as avro.Schema);
+      for (const record of recordsOf(await readAll(dir, s.name))) {
+        const problems: string[] = [];
+        type.isValid(record, { errorHook: (path) => problems.push(path.join('.')) });
+        expect({ stream: s.name, problems }).toEqual({ stream: s.name, problems: [] });
+      }
+    }
+  });
+
+  it('passes checkExport', async () => {
+    await expect(connector.checkExport(dir)).resolves.toEqual({ ok: true, problems: [] });
+  });
+
+  it('round-trips every record through the API shape', async () => {
+    for (const s of exported) {
+      for (const record of expected[s.name]) {
+        expect(connector.fromApiItem(s.name, connector.toApiItem(s.name, record))).toEqual({ record });
+      }
+    }
+  });
+});
+
+describe('the clean fixture as an Excel workbook', () => {
+  const expected = JSON.parse(readFileSync(join(FIXTURES, 'clean.expected.json'), 'utf8')) as Record<string, Record<string, unknown>[]>;
+  let dir: string;
+
+  /** The CSV drop as planports-export.xlsx: plain counts become number cells and UTC times real date cells. */
+  beforeAll(async () => {
+    dir = join(scratch, 'workbook');
+    mkdirSync(dir, { recursive: true });
+    const wb = new ExcelJS.Workbook();
+    for (const s of exported) {
+      const sheet = PLANPORTS_SHEETS[s.name];
+      const rows = parse(readFileSync(join(FIXTURES, 'clean', sheet.csv)), { bom: true }) as string[][];
+      const kinds = new Map(planportsFields(s.name).map((f) => [f.name, f.kind]));
+      const fieldAt = rows[0].map((label) => sheet.headers.find(([l]) => l === label)?.[1]);
+      const ws = wb.addWorksheet(sheet.sheet);
+      ws.addRow(rows[0]);
+      for (const cells of rows.slice(1)) {
+        const row = ws.addRow(
+          cells.map((text, i) => {
+            const kind = kinds.get(fieldAt[i] ?? '');
+            if ((kind === 'int' || kind === 'long') && /^\d+$/.test(text)) return Number(text);
+            if (kind === 'timestamp' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(text)) return new Date(text);
+            return text;
+          }),
+        );
+        row.eachCell((cell) => {
+          if (cell.value instanceof Date) cell.numFmt = 'dd.mm.yyyy hh:mm:ss';
+        });
+      }
+    }
+    await wb.xlsx.writeFile(join(dir, PLANPORTS_EXPORT_FILE));
+  });
+
+  it('reads as the same records, sheet by sheet', async () => {
+    expect(planportsLayout(dir)).toBe('xlsx');
+    await expect(connector.checkExport(dir)).resolves.toEqual({ ok: true, problems: [] });
+    for (const s of exported) {
+      const messages = await readAll(dir, s.name);
+      expect({ stream: s.name, rejects: rejectsOf(messages) }).toEqual({ stream: s.name, rejects: [] });
+      expect({ stream: s.name, records: recordsOf(messages) }).toEqual({ stream: s.name, records: expected[s.name] });
+    }
+  });
+
+  it('names a missing worksheet in checkExport', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(dir, PLANPORTS_EXPORT_FILE));
+    wb.removeWorksheet(wb.getWorksheet(PLANPORTS_SHEETS.order.sheet)!.id);
+    const broken = join(scratch, 'no-orders-sheet');
+    mkdirSync(broken, { recursive: true });
+    await wb.xlsx.writeFile(join(broken, PLANPORTS_EXPORT_FILE));
+    const result = await connector.checkExport(broken);
+    expect(result.problems).toEqual([expect.stringMatching(/planports-export\.xlsx: the workbook has no sheet named "Orders"/)]);
+  });
+});
+
+describe('the malformed fixture', () => {
+  const expected = JSON.parse(readFileSync(join(FIXTURES, 'malformed.expected.json'), 'utf8')) as {
+    quarantine: Array<{ stream: string; line: number; code: string }>;
+    records: Record<string, number>;
+  };
+  const dir = join(FIXTURES, 'malformed');
+
+  it('quarantines exactly the broken rows, each with its line and code, and reads every other row', async () => {
+    const got: typeof expected.quarantine = [];
+    for (const stream of Object.keys(expected.records)) {
+      const messages = await readAll(dir, stream);
+      got.push(...rejectsOf(messages).map((r) => ({ stream, line: r.origin.line!, code: r.code })));
+      expect({ stream, records: recordsOf(messages).length }).toEqual({ stream, records: expected.records[stream] });
+    }
+    expect(got).toEqual(expected.quarantine);
+  });
+
+  it('names the file, the line, the column and the value in every reason', async () => {
+    const messages = await readAll(dir, 'deal');
+    const reasons = rejectsOf(messages).map((r) => r.reason);
+    expect(reasons[0]).toMatch(/^deals\.csv line 2: column "Amount" \(field amount\) has "₺1\.50\.0,00"/);
+    for (const r of reasons) expect(r).toMatch(/^deals\.csv line \d+: /);
+  });
+
+  it('makes checkExport list each broken or missing file on its own line', async () => {
+    const result = await connector.checkExport(dir);
+    expect(result.ok).toBe(false);
+    const about = (file: string) => result.problems.filter((p) => p.includes(file));
+    expect(about('users.csv')).toEqual([expect.stringMatching(/users\.csv: the header has no "User ID" column \(field user_id/)]);
+    expect(about('notes.csv')).toEqual([expect.stringMatching(/notes\.csv line 1: the header names column "note" twice/)]);
+    expect(about('contacts.csv')).toEqual([]);
+    expect(about('pipelines.csv')).toEqual([expect.stringMatching(/pipelines\.csv does not exist \(the pipeline stream\)/)]);
+    for (const p of result.problems) expect(p).not.toContain('\n');
+  });
+});
+
+describe('checkExport', () => {
+  it('reports a folder with no export at all in one line', async () => {
+    const empty = join(scratch, 'empty');
+    mkdirSync(empty, { recursive: true });
+    const result = await connector.checkExport(empty);
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([expect.stringContaining(PLANPORTS_EXPORT_FILE)]);
+  });
+
+  it('names a reference column the header lost', async () => {
+    const dir = copyOf('clean', 'no-owner');
+    const file = join(dir, PLANPORTS_SHEETS.deal.csv);
+    const lines = readFileSync(file, 'utf8').split('\r\n');
+    // Rename the "Owner ID" header so it lands in custom instead of owner_id.
+    lines[0] = lines[0].replace('Owner ID', 'Sorumlu');
+    writeFileSync(file, lines.join('\r\n'));
+    const result = await connector.checkExport(dir);
+    expect(result.problems).toEqual([expect.stringMatching(/^deals\.csv: the header has no "Owner ID" column \(field owner_id, needed to link deal records\)$/)]);
+  });
+});
+
+describe('readExport', () => {
+  it('refuses an API-only stream, naming it', async () => {
+    await expect(readAll(join(FIXTURES, 'clean'), 'workflow_automation')).rejects.toThrow(/workflow_automation.*no place in an export/);
+  });
+
+  it('refuses an unknown stream', () => {
+    expect(() => connector.readExport(join(FIXTURES, 'clean'), 'company')).toThrow(/Planports has no stream "company"/);
+  });
+
+  it('reports a missing file under the name of the file it looked for', async () => {
+    const dir = copyOf('clean', 'no-quotes');
+    rmSync(join(dir, PLANPORTS_SHEETS.quote.csv));
+    await expect(readAll(dir, 'quote')).rejects.toBeInstanceOf(ExportFileMissingError);
+    await expect(readAll(dir, 'quote')).rejects.toThrow(/quotes\.csv does not exist/);
+  });
+
+  it('resumes after the last state it was given', async () => {
+    const dir = join(FIXTURES, 'clean');
+    const all = recordsOf(await readAll(dir, 'contact'));
+    const first: SourceMessage[] = [];
+    for await (const m of connector.readExport(dir, 'contact', { stateEvery: 2 })) first.push(m);
+    const state = first.find((m) => m.type === 'state');
+    if (state?.type !== 'state') throw new Error('expected a state message after two rows');
+    const rest: SourceMessage[] = [];
+    for await (const m of connector.readExport(dir, 'contact', { state: state.state })) rest.push(m);
+    expect(recordsOf(rest)).toEqual(all.slice(2));
+  });
+});
+
+describe('streams()', () => {
+  it('hands out copies the caller may change', () => {
+    const a = connector.streams();
+    a[0].references.push({ field: 'x', object: 'y' });
+    expect(connector.streams()[0].references).toEqual([]);
+  });
+});
