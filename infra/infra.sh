@@ -403,15 +403,17 @@ resolve_postgres() {
 
 # "Answers" means a real Kafka metadata round trip, not only an open port: kcat when installed (milliseconds),
 # else Kafka's own TopicCommand (a JVM start, a few seconds).
+# An ApiVersions v0 request over bash's /dev/tcp: a broker answers with our correlation id and error code 0.
+# Needs no Kafka jars or kcat, so it also works for a FERRY_HOME that has not fetched Kafka.
 kafka_answers() {
   port_open "$BIND_HOST" "$KAFKA_PORT" || return 1
-  if command -v kcat >/dev/null; then
-    kcat -L -b "$KAFKA_BOOTSTRAP" -m 5 >/dev/null 2>&1
-  else
-    [[ -f $KAFKA_HOME/.complete ]] || return 1
-    timeout 30 "$(kafka_java)" "${KAFKA_TOOL_JVM_OPTS[@]}" -cp "$KAFKA_HOME/lib/*" org.apache.kafka.tools.TopicCommand \
-      --bootstrap-server "$KAFKA_BOOTSTRAP" --list >/dev/null 2>&1
-  fi
+  local reply
+  reply=$(timeout 10 bash -c '
+    exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "\x00\x00\x00\x0e\x00\x12\x00\x00\x00\x00\x00\x07\x00\x04ferr" >&3
+    head -c 10 <&3 | od -An -tx1 | tr -d " \n"' _ "$BIND_HOST" "$KAFKA_PORT" 2>/dev/null) || return 1
+  # length (4 bytes), correlation id 7, error code 0
+  [[ ${reply:8:8} == 00000007 && ${reply:16:4} == 0000 ]]
 }
 
 write_kafka_config() {

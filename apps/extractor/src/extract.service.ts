@@ -1,21 +1,45 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { loadConfig, settings } from '../../../libs/config/src';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { loadConfig, settings, sourceSettings } from '../../../libs/config/src';
+import { sourceConnector } from '../../../libs/connectors/registry/src';
 import { Runtime, RUNTIME } from '../../../libs/runtime/src';
-import { SnapshotJob } from './snapshot.job';
+import { Extraction } from './extraction';
 
-/** Runs the snapshot of the configured export folder at start-up, then stays up (delta comes later). */
+/**
+ * Starts extraction of the configured source at start-up: snapshot, then delta until cutover. The service stays
+ * up after cutover so `ferry status` and the operator see it; failures are per stream and logged.
+ */
 @Injectable()
-export class ExtractService implements OnApplicationBootstrap {
+export class ExtractService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private extraction: Extraction | null = null;
+
   constructor(@Inject(RUNTIME) private readonly rt: Runtime) {}
 
-  onApplicationBootstrap(): void {
-    const { LEAF360_EXPORT_DIR } = loadConfig([settings.extractor]);
-    const job = new SnapshotJob(this.rt, LEAF360_EXPORT_DIR);
-    this.rt.startup?.done();
-    // Not awaited: the application is up while the snapshot streams; failures are per object and logged.
-    job.run().then(
-      (outcomes) => this.rt.logger.info({ outcomes }, 'snapshot finished'),
-      (e: Error) => this.rt.logger.error({ err: e }, 'snapshot failed'),
+  async onApplicationBootstrap(): Promise<void> {
+    const cfg = loadConfig([settings.extractor]);
+    const source = sourceSettings();
+    const connector = sourceConnector(source.system);
+    const routed = this.rt.route.sourceSystem === source.system ? this.rt.route.objects.map((o) => o.source) : 'all';
+    const streams = cfg.FERRY_STREAMS ? (cfg.FERRY_STREAMS === 'all' ? 'all' : cfg.FERRY_STREAMS.split(',').map((s) => s.trim()).filter(Boolean)) : routed;
+    this.extraction = new Extraction(this.rt, connector, {
+      source,
+      streams,
+      batchSize: cfg.FERRY_EXTRACT_BATCH,
+      pollIntervalMs: cfg.FERRY_POLL_INTERVAL_MS,
+      exportWatchMs: cfg.FERRY_EXPORT_WATCH_MS,
+      overlapMs: cfg.FERRY_POLL_OVERLAP_MS,
+    });
+    const watch = this.rt.startup;
+    await (watch ? watch.step('extracted topics', () => this.extraction!.prepare()) : this.extraction.prepare());
+    watch?.done();
+    this.rt.logger.info({ source: source.system, mode: source.mode, streams: this.extraction.streams.map((s) => s.name) }, 'extracting');
+    // Not awaited: the application is up while extraction streams.
+    this.extraction.run().then(
+      () => this.rt.logger.info('extraction finished'),
+      (e: Error) => this.rt.logger.error({ err: e }, 'extraction failed'),
     );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.extraction?.stop();
   }
 }

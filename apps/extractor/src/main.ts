@@ -1,9 +1,9 @@
-import { loadConfig, settings } from '../../../libs/config/src';
+import { sourceSettings } from '../../../libs/config/src';
 import { bootstrapService } from '../../../libs/runtime/src';
 import { ExtractorModule } from './extractor.module';
 
 try {
-  loadConfig([settings.extractor]);
+  sourceSettings();
 } catch (e) {
   process.stderr.write(`extractor: ${(e as Error).message}\n`);
   process.exit(1);

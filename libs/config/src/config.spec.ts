@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, redactUrl, settings } from './config';
+import { ConfigError, loadConfig, redactUrl, settings, sourceSettings } from './config';
 
 const base = { FERRY_HOME: '/nonexistent-ferry-home' };
 
@@ -11,8 +11,19 @@ describe('loadConfig', () => {
   });
 
   it('names a missing required variable in one line', () => {
-    expect(() => loadConfig([settings.extractor], { ...base })).toThrow(
-      new ConfigError('configuration: LEAF360_EXPORT_DIR is not set'),
+    expect(() => sourceSettings({ ...base })).toThrow(
+      new ConfigError('configuration: FERRY_EXPORT_DIR is not set (the folder holding the source export; or set FERRY_SOURCE_MODE=api)'),
+    );
+    expect(() => sourceSettings({ ...base, FERRY_SOURCE_MODE: 'api', FERRY_SOURCE_API_URL: 'http://127.0.0.1:1/api' })).toThrow(
+      /^configuration: FERRY_SOURCE_API_KEY is not set/,
+    );
+    expect(() => sourceSettings({ ...base, FERRY_SOURCE: 'hubspot' })).toThrow(/^configuration: FERRY_SOURCE is invalid/);
+  });
+
+  it('reads the export folder under either name, and an API source with its key', () => {
+    expect(sourceSettings({ ...base, LEAF360_EXPORT_DIR: '/x' })).toEqual({ system: 'leaf360', mode: 'export', exportDir: '/x' });
+    expect(sourceSettings({ ...base, FERRY_SOURCE: 'profi', FERRY_SOURCE_MODE: 'api', FERRY_SOURCE_API_URL: 'http://h:1/a', FERRY_SOURCE_API_KEY: 'k' })).toEqual(
+      { system: 'profi', mode: 'api', apiUrl: 'http://h:1/a', apiKey: 'k' },
     );
   });
 

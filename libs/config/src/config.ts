@@ -9,7 +9,7 @@ export class ConfigError extends Error {
 }
 
 /** Names of settings whose values must never appear in logs or error messages. */
-const SECRET_NAMES = new Set(['DATAVERSE_CLIENT_SECRET', 'FERRY_DASHBOARD_TOKEN']);
+const SECRET_NAMES = new Set(['DATAVERSE_CLIENT_SECRET', 'FERRY_DASHBOARD_TOKEN', 'FERRY_SOURCE_API_KEY']);
 
 export function ferryHome(): string {
   return process.env.FERRY_HOME ?? path.join(os.homedir(), '.ferry');
@@ -74,7 +74,20 @@ export const settings = {
     FERRY_RUN: z.string().min(1).default('run-1'),
   },
   extractor: {
-    LEAF360_EXPORT_DIR: z.string().min(1),
+    FERRY_SOURCE: z.enum(['planports', 'profi', 'interactive', 'leaf360']).default('leaf360'),
+    /** export: read the files of FERRY_EXPORT_DIR and diff each new drop; api: poll the source's REST API */
+    FERRY_SOURCE_MODE: z.enum(['export', 'api']).default('export'),
+    FERRY_EXPORT_DIR: z.string().min(1).optional(),
+    /** the walking skeleton's name for FERRY_EXPORT_DIR, still honoured */
+    LEAF360_EXPORT_DIR: z.string().min(1).optional(),
+    FERRY_SOURCE_API_URL: httpUrl().optional(),
+    FERRY_SOURCE_API_KEY: z.string().min(1).optional(),
+    /** comma-separated streams to extract, or `all`; default: the objects the route maps */
+    FERRY_STREAMS: z.string().optional(),
+    FERRY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
+    FERRY_EXPORT_WATCH_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
+    FERRY_POLL_OVERLAP_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+    FERRY_EXTRACT_BATCH: z.coerce.number().int().min(1).max(50_000).default(2000),
   },
   dataverse: {
     DATAVERSE_URL: httpUrl().default('http://127.0.0.1:8181/api/data/v9.2'),
@@ -123,6 +136,23 @@ export function loadConfig<const T extends readonly Shape[]>(groups: T, env: Nod
     }
     throw e;
   }
+}
+
+export type SourceSettings =
+  | { system: 'planports' | 'profi' | 'interactive' | 'leaf360'; mode: 'export'; exportDir: string }
+  | { system: 'planports' | 'profi' | 'interactive' | 'leaf360'; mode: 'api'; apiUrl: string; apiKey: string };
+
+/** Which source the extractor reads, with the settings that mode needs; one line naming what is missing. */
+export function sourceSettings(env: NodeJS.ProcessEnv = process.env): SourceSettings {
+  const c = loadConfig([settings.extractor], env);
+  if (c.FERRY_SOURCE_MODE === 'export') {
+    const dir = c.FERRY_EXPORT_DIR ?? c.LEAF360_EXPORT_DIR;
+    if (!dir) throw new ConfigError('configuration: FERRY_EXPORT_DIR is not set (the folder holding the source export; or set FERRY_SOURCE_MODE=api)');
+    return { system: c.FERRY_SOURCE, mode: 'export', exportDir: dir };
+  }
+  if (!c.FERRY_SOURCE_API_URL) throw new ConfigError('configuration: FERRY_SOURCE_API_URL is not set (the source API base URL, needed with FERRY_SOURCE_MODE=api)');
+  if (!c.FERRY_SOURCE_API_KEY) throw new ConfigError('configuration: FERRY_SOURCE_API_KEY is not set (the source API key or token; put it in the environment or FERRY_SECRETS_FILE)');
+  return { system: c.FERRY_SOURCE, mode: 'api', apiUrl: c.FERRY_SOURCE_API_URL, apiKey: c.FERRY_SOURCE_API_KEY };
 }
 
 /** A URL safe to print: the password, if any, is masked. */

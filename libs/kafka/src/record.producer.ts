@@ -1,6 +1,7 @@
 import type { Kafka, Producer, ProducerBatch } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
 import type { AvroCodec } from './avro.codec';
+import { FerryError } from '../../common/src';
 
 export interface OutgoingRecord {
   topic: string;
@@ -38,20 +39,34 @@ export class RecordProducer {
     return this.producer.disconnect();
   }
 
-  async send(records: OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  /**
+   * Sends every record that encodes. By default a value that does not fit its schema throws before anything is
+   * sent; with `skipInvalid` such records are left out and returned with the reason, for the caller to dead-letter.
+   */
+  async send(records: OutgoingRecord[], options: { skipInvalid?: boolean } = {}): Promise<Array<{ record: OutgoingRecord; reason: string }>> {
+    const invalid: Array<{ record: OutgoingRecord; reason: string }> = [];
+    if (records.length === 0) return invalid;
     const byTopic = new Map<string, { key: string; value: Buffer; headers?: Record<string, string> }[]>();
-    const encoded = await Promise.all(records.map((r) => this.codec.encode(r.topic, r.value)));
-    records.forEach((r, i) => {
+    for (const r of records) {
+      let value: Buffer;
+      try {
+        value = this.codec.encodeSync(r.topic, r.value);
+      } catch (e) {
+        if (!options.skipInvalid || !(e instanceof FerryError) || e.code !== 'AVRO_INVALID') throw e;
+        invalid.push({ record: r, reason: e.message });
+        continue;
+      }
       let list = byTopic.get(r.topic);
       if (!list) byTopic.set(r.topic, (list = []));
-      list.push({ key: r.key, value: encoded[i], headers: r.headers });
-    });
+      list.push({ key: r.key, value, headers: r.headers });
+    }
+    if (byTopic.size === 0) return invalid;
     const batch: ProducerBatch = {
       acks: -1,
       compression: CompressionTypes.None,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     };
     await this.producer.sendBatch(batch);
+    return invalid;
   }
 }

@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { consumerGroups, ConsumerPhase, extractStream, Route, routeTopics, objectBySource } from '../../contracts/src';
-import { CheckpointRepository, ParkingRepository, ReconRepository } from '../../persistence/src';
+import { CheckpointRepository, CutoverRepository, ParkingRepository, ReconRepository, SourceRecordRepository } from '../../persistence/src';
 
 export interface TopicOffsets {
   topic: string;
@@ -126,4 +126,37 @@ export async function progress(db: DataSource, admin: Admin, route: Route, migra
   const done = await new CheckpointRepository(db, migration).completeStreams();
   const extractionComplete = route.objects.every((o) => done.has(extractStream(route, o.source)));
   return { rows, lag, extractionComplete, settled: extractionComplete && lag === 0 && rows.every((r) => r.reconciled) };
+}
+
+export interface ExtractionStatus {
+  cutover: { requestedAt: Date | null; completedAt: Date | null };
+  streams: Array<{
+    stream: string;
+    snapshotComplete: boolean;
+    /** export: file version being read and the next line; api: modified-since watermark */
+    position: string;
+    live: number;
+    deleted: number;
+    updatedAt: Date;
+  }>;
+}
+
+/** Per source stream: snapshot done or not, where reading stands, records known live and deleted; and cutover. */
+export async function extractionStatus(db: DataSource, migration: string): Promise<ExtractionStatus> {
+  const cps = await new CheckpointRepository(db, migration).all();
+  const counts = new Map((await new SourceRecordRepository(db, migration).counts()).map((c) => [c.stream, c]));
+  const cut = await new CutoverRepository(db, migration).get();
+  return {
+    cutover: { requestedAt: cut?.requestedAt ?? null, completedAt: cut?.completedAt ?? null },
+    streams: cps.map((c) => {
+      const s = c.state as { fingerprint?: string; position?: number; watermark?: number };
+      const position =
+        typeof s.watermark === 'number'
+          ? `modified since ${new Date(s.watermark).toISOString()}`
+          : s.fingerprint
+            ? `version ${s.fingerprint}, next ${s.position ?? 1}`
+            : '';
+      return { stream: c.stream, snapshotComplete: c.complete, position, live: counts.get(c.stream)?.live ?? 0, deleted: counts.get(c.stream)?.deleted ?? 0, updatedAt: c.updatedAt };
+    }),
+  };
 }

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { GroupLag, ObjectReconciliation, TopicOffsets } from './status';
+import type { ExtractionStatus, GroupLag, ObjectReconciliation, TopicOffsets } from './status';
 
 const plain = { style: { head: [], border: [] } };
 
@@ -24,4 +24,15 @@ export function lagTable(rows: GroupLag[]): string {
     t.push([g.group, g.state, g.members, parts.join(' ') || '0 everywhere', g.totalLag]);
   }
   return t.toString();
+}
+
+export function extractionTable(x: ExtractionStatus): string {
+  const t = new Table({ ...plain, head: ['source stream', 'snapshot', 'reading at', 'live', 'deleted', 'last checkpoint'] });
+  for (const s of x.streams) t.push([s.stream, s.snapshotComplete ? 'complete' : 'reading', s.position, s.live, s.deleted, s.updatedAt.toISOString()]);
+  const cut = x.cutover.completedAt
+    ? `cutover: extraction frozen at ${x.cutover.completedAt.toISOString()}`
+    : x.cutover.requestedAt
+      ? `cutover: requested at ${x.cutover.requestedAt.toISOString()}, final pass not finished`
+      : 'cutover: not requested (delta runs until `ferry cutover`)';
+  return `${t.toString()}\n${cut}`;
 }

@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { Initial1763800000000 } from './migrations/1763800000000-initial';
+import { SourceDelta1763900000000 } from './migrations/1763900000000-source-delta';
 import { FerryError } from '../../common/src';
 import { redactUrl } from '../../config/src';
 
-export const MIGRATIONS = [Initial1763800000000];
+export const MIGRATIONS = [Initial1763800000000, SourceDelta1763900000000];
 
 export function createDataSource(databaseUrl: string, poolSize = 5): DataSource {
   return new DataSource({

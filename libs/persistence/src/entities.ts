@@ -10,6 +10,8 @@ export class MigrationEntity {
   @Column({ type: 'text' }) destination!: string;
   @Column({ name: 'map_version', type: 'text', nullable: true }) mapVersion!: string | null;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt!: Date;
+  @Column({ name: 'cutover_requested_at', type: 'timestamptz', nullable: true }) cutoverRequestedAt!: Date | null;
+  @Column({ name: 'cutover_completed_at', type: 'timestamptz', nullable: true }) cutoverCompletedAt!: Date | null;
 }
 
 @Entity({ name: 'extract_checkpoint', schema })
@@ -19,6 +21,21 @@ export class ExtractCheckpointEntity {
   @Column({ type: 'text' }) fingerprint!: string;
   @Column({ name: 'next_line', type: 'bigint' }) nextLine!: string;
   @Column({ type: 'boolean', default: false }) complete!: boolean;
+  /** the connector's own resume state (StreamState) */
+  @Column({ type: 'jsonb', nullable: true }) state!: Record<string, unknown> | null;
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
+}
+
+/** The last content hash seen per source record: a new export drop emits only what changed or disappeared. */
+@Entity({ name: 'source_record', schema })
+export class SourceRecordEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @PrimaryColumn({ type: 'text' }) stream!: string;
+  @PrimaryColumn({ name: 'source_key', type: 'text' }) sourceKey!: string;
+  @Column({ name: 'content_hash', type: 'text' }) contentHash!: string;
+  /** the export version (file fingerprint) or API pass that last carried the record */
+  @Column({ type: 'text' }) version!: string;
+  @Column({ type: 'boolean', default: false }) deleted!: boolean;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
 }
 
@@ -99,6 +116,7 @@ export class ReconRecordEntity {
 export const ENTITIES = [
   MigrationEntity,
   ExtractCheckpointEntity,
+  SourceRecordEntity,
   IdMapEntity,
   ParkedRecordEntity,
   ParkedDependencyEntity,

@@ -27,35 +27,146 @@ export class MigrationRepository extends Scoped {
   }
 }
 
-export interface Checkpoint {
-  fingerprint: string;
-  nextLine: number;
+/** A stream's resume state as its connector wrote it (opaque here), plus the two facts status reads. */
+export interface StreamCheckpoint {
+  state: Record<string, unknown>;
   complete: boolean;
 }
 
 export class CheckpointRepository extends Scoped {
-  async get(stream: string): Promise<Checkpoint | null> {
-    const rows = await this.q<{ fingerprint: string; next_line: string; complete: boolean }>(
-      `SELECT fingerprint, next_line, complete FROM ferry.extract_checkpoint WHERE migration_id = $1 AND stream = $2`,
+  async get(stream: string): Promise<StreamCheckpoint | null> {
+    const rows = await this.q<{ state: Record<string, unknown> | null; complete: boolean }>(
+      `SELECT state, complete FROM ferry.extract_checkpoint WHERE migration_id = $1 AND stream = $2`,
       [stream],
     );
-    return rows[0] ? { fingerprint: rows[0].fingerprint, nextLine: Number(rows[0].next_line), complete: rows[0].complete } : null;
+    return rows[0] ? { state: rows[0].state ?? {}, complete: rows[0].complete } : null;
   }
 
-  /** Streams whose export has been read to the end. */
+  /** Streams whose first full read (snapshot) has finished. */
   async completeStreams(): Promise<Set<string>> {
     const rows = await this.q<{ stream: string }>(`SELECT stream FROM ferry.extract_checkpoint WHERE migration_id = $1 AND complete`);
     return new Set(rows.map((r) => r.stream));
   }
 
-  async save(stream: string, cp: Checkpoint): Promise<void> {
+  /** `complete` only ever turns on: a later export drop being read does not make the snapshot incomplete again. */
+  async save(stream: string, cp: StreamCheckpoint): Promise<void> {
+    const fingerprint = typeof cp.state.fingerprint === 'string' ? cp.state.fingerprint : '';
+    const position = typeof cp.state.position === 'number' ? cp.state.position : 0;
     await this.q(
-      `INSERT INTO ferry.extract_checkpoint (migration_id, stream, fingerprint, next_line, complete, updated_at)
-       VALUES ($1, $2, $3, $4, $5, now())
+      `INSERT INTO ferry.extract_checkpoint (migration_id, stream, fingerprint, next_line, complete, state, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, now())
        ON CONFLICT (migration_id, stream) DO UPDATE
-       SET fingerprint = EXCLUDED.fingerprint, next_line = EXCLUDED.next_line, complete = EXCLUDED.complete, updated_at = now()`,
-      [stream, cp.fingerprint, cp.nextLine, cp.complete],
+       SET fingerprint = EXCLUDED.fingerprint, next_line = EXCLUDED.next_line,
+           complete = ferry.extract_checkpoint.complete OR EXCLUDED.complete, state = EXCLUDED.state, updated_at = now()`,
+      [stream, fingerprint, position, cp.complete, JSON.stringify(cp.state)],
     );
+  }
+
+  async all(): Promise<Array<{ stream: string; state: Record<string, unknown>; complete: boolean; updatedAt: Date }>> {
+    const rows = await this.q<{ stream: string; state: Record<string, unknown> | null; complete: boolean; updated_at: Date }>(
+      `SELECT stream, state, complete, updated_at FROM ferry.extract_checkpoint WHERE migration_id = $1 ORDER BY stream`,
+    );
+    return rows.map((r) => ({ stream: r.stream, state: r.state ?? {}, complete: r.complete, updatedAt: r.updated_at }));
+  }
+}
+
+/**
+ * Content hashes of every source record, per stream. Reading a new export drop asks which of a batch changed
+ * (before producing), then records the batch as seen in that version (after producing), so a crash between
+ * the two re-emits rather than loses; keys the new version did not carry are the deletes.
+ */
+export class SourceRecordRepository extends Scoped {
+  /** Keys of the batch whose hash differs from the stored one, or that are new or were deleted before. */
+  async changed(stream: string, items: Array<{ key: string; hash: string }>): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    const rows = await this.q<{ k: string }>(
+      `SELECT i.k FROM unnest($3::text[], $4::text[]) AS i(k, h)
+       LEFT JOIN ferry.source_record s ON s.migration_id = $1 AND s.stream = $2 AND s.source_key = i.k
+       WHERE s.source_key IS NULL OR s.content_hash <> i.h OR s.deleted`,
+      [stream, items.map((i) => i.key), items.map((i) => i.hash)],
+    );
+    return new Set(rows.map((r) => r.k));
+  }
+
+  async anyFor(stream: string): Promise<boolean> {
+    const rows = await this.q(`SELECT 1 FROM ferry.source_record WHERE migration_id = $1 AND stream = $2 LIMIT 1`, [stream]);
+    return rows.length > 0;
+  }
+
+  /** Marks the batch as carried by `version` (last write wins for a key repeated in the batch). */
+  async seen(stream: string, version: string, items: Array<{ key: string; hash: string }>): Promise<void> {
+    if (items.length === 0) return;
+    const last = new Map<string, string>();
+    for (const i of items) last.set(i.key, i.hash);
+    await this.q(
+      `INSERT INTO ferry.source_record (migration_id, stream, source_key, content_hash, version, deleted, updated_at)
+       SELECT $1, $2, k, h, $3, false, now() FROM unnest($4::text[], $5::text[]) AS t(k, h)
+       ON CONFLICT (migration_id, stream, source_key) DO UPDATE
+       SET content_hash = EXCLUDED.content_hash, version = EXCLUDED.version, deleted = false, updated_at = now()`,
+      [stream, version, [...last.keys()], [...last.values()]],
+    );
+  }
+
+  /** Up to `limit` live keys the given version did not carry: deleted in the source since the previous drop. */
+  async missingFrom(stream: string, version: string, limit: number): Promise<string[]> {
+    const rows = await this.q<{ source_key: string }>(
+      `SELECT source_key FROM ferry.source_record
+       WHERE migration_id = $1 AND stream = $2 AND version <> $3 AND NOT deleted ORDER BY source_key LIMIT $4`,
+      [stream, version, limit],
+    );
+    return rows.map((r) => r.source_key);
+  }
+
+  async countMissing(stream: string, version: string): Promise<number> {
+    const rows = await this.q<{ n: string }>(
+      `SELECT count(*) AS n FROM ferry.source_record WHERE migration_id = $1 AND stream = $2 AND version <> $3 AND NOT deleted`,
+      [stream, version],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async markDeleted(stream: string, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.q(
+      `UPDATE ferry.source_record SET deleted = true, updated_at = now()
+       WHERE migration_id = $1 AND stream = $2 AND source_key = ANY($3::text[])`,
+      [stream, keys],
+    );
+  }
+
+  async counts(): Promise<Array<{ stream: string; live: number; deleted: number }>> {
+    const rows = await this.q<{ stream: string; live: string; deleted: string }>(
+      `SELECT stream, count(*) FILTER (WHERE NOT deleted) AS live, count(*) FILTER (WHERE deleted) AS deleted
+       FROM ferry.source_record WHERE migration_id = $1 GROUP BY stream ORDER BY stream`,
+    );
+    return rows.map((r) => ({ stream: r.stream, live: Number(r.live), deleted: Number(r.deleted) }));
+  }
+}
+
+export interface CutoverState {
+  requestedAt: Date | null;
+  completedAt: Date | null;
+}
+
+/** Cutover freezes extraction: requested by the operator, completed by the extractor after its final delta pass. */
+export class CutoverRepository extends Scoped {
+  async get(): Promise<CutoverState | null> {
+    const rows = await this.q<{ cutover_requested_at: Date | null; cutover_completed_at: Date | null }>(
+      `SELECT cutover_requested_at, cutover_completed_at FROM ferry.migration WHERE migration_id = $1`,
+    );
+    return rows[0] ? { requestedAt: rows[0].cutover_requested_at, completedAt: rows[0].cutover_completed_at } : null;
+  }
+
+  /** Returns false when the migration does not exist. Asking twice keeps the first request time. */
+  async request(): Promise<boolean> {
+    const rows = await this.q(
+      `UPDATE ferry.migration SET cutover_requested_at = COALESCE(cutover_requested_at, now()) WHERE migration_id = $1 RETURNING migration_id`,
+    );
+    return rows.length > 0;
+  }
+
+  async complete(): Promise<void> {
+    await this.q(`UPDATE ferry.migration SET cutover_completed_at = COALESCE(cutover_completed_at, now()) WHERE migration_id = $1`);
   }
 }
 

@@ -18,7 +18,7 @@ export class RuntimeModule {
     return {
       module: RuntimeModule,
       global: true,
-      providers: [{ provide: RUNTIME, useFactory: () => Runtime.create(service) }, RuntimeCloser],
+      providers: [{ provide: RUNTIME, useFactory: () => Runtime.create(service, undefined, { watchStartup: true }) }, RuntimeCloser],
       exports: [RUNTIME],
     };
   }

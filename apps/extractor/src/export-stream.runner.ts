@@ -1,0 +1,159 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { RejectMessage, SourceConnector, StreamDefinition, StreamState } from '../../../libs/connectors/core/src';
+import { CheckpointRepository, SourceRecordRepository } from '../../../libs/persistence/src';
+import type { Runtime } from '../../../libs/runtime/src';
+import { ExtractedEmitter, type PendingRecord } from './extracted.emitter';
+
+export interface StreamOutcome {
+  stream: string;
+  /** the file read, or the API resource */
+  source: string;
+  emitted: number;
+  deleted: number;
+  unchanged: number;
+  rejected: number;
+  /**
+   * keys this version no longer carries that were NOT deleted, because rows of the version were quarantined:
+   * a row that failed to read must not delete its record downstream. The next clean version deletes them.
+   */
+  deletesWithheld?: number;
+  /** nothing to read: the file has not changed since its last complete read */
+  skipped: boolean;
+  error?: string;
+}
+
+const SWEEP_BATCH = 1000;
+
+type ExportState = StreamState & { swept?: boolean; rejectedInVersion?: number };
+
+/**
+ * Reads one object of an export drop and emits only what changed since the previous drop: each record's
+ * content hash is compared with the stored one, and once the file is read to its end, keys it no longer
+ * carries become delete events. The first drop is all creates. Checkpoints follow the connector's state
+ * messages, so a restart resumes mid-file; an unchanged, fully read file is not read again.
+ */
+export class ExportStreamRunner {
+  private readonly checkpoints: CheckpointRepository;
+  private readonly hashes: SourceRecordRepository;
+  private readonly emitter: ExtractedEmitter;
+  private missingReported = false;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly connector: SourceConnector,
+    private readonly stream: StreamDefinition,
+    private readonly dir: string,
+    private readonly batchSize: number,
+    private readonly checkpointName: string,
+  ) {
+    this.checkpoints = new CheckpointRepository(rt.db, rt.migration);
+    this.hashes = new SourceRecordRepository(rt.db, rt.migration);
+    this.emitter = new ExtractedEmitter(rt, connector.system, stream);
+  }
+
+  get file(): string {
+    return this.stream.export?.file ?? '';
+  }
+
+  /** Reads the current version of the file if it is new or unfinished. */
+  async pass(): Promise<StreamOutcome> {
+    const name = this.stream.name;
+    const log = this.rt.logger.child({ stream: name, file: this.file });
+    const outcome: StreamOutcome = { stream: name, source: this.file, emitted: 0, deleted: 0, unchanged: 0, rejected: 0, skipped: false };
+    const full = path.join(this.dir, this.file);
+    let stat: fs.Stats;
+    try {
+      stat = await fs.promises.stat(full);
+    } catch {
+      outcome.error = `${this.connector.system} ${name}: ${full} does not exist; put the export's ${this.file} there or point FERRY_EXPORT_DIR at the export folder`;
+      if (!this.missingReported) log.error(outcome.error);
+      this.missingReported = true;
+      return outcome;
+    }
+    this.missingReported = false;
+    const fingerprint = `${stat.size}:${Math.trunc(stat.mtimeMs)}`;
+    const cp = await this.checkpoints.get(this.checkpointName);
+    const prev = (cp?.state ?? {}) as ExportState;
+    if (prev.fingerprint === fingerprint && prev.complete && prev.swept !== false) {
+      outcome.skipped = true;
+      return outcome;
+    }
+    const resume = prev.fingerprint === fingerprint ? prev : undefined;
+    const rejectedBefore = resume?.rejectedInVersion ?? 0;
+    // Before any record of this stream is stored, every record is new: no need to ask which changed.
+    let firstVersion = !(await this.hashes.anyFor(this.checkpointName));
+    let records: PendingRecord[] = [];
+    let rejects: RejectMessage[] = [];
+    let lastState: StreamState = resume ?? { fingerprint };
+
+    const flush = async (state: StreamState | null) => {
+      const changed = firstVersion ? null : await this.hashes.changed(this.checkpointName, records);
+      const emit = changed ? records.filter((r) => changed.has(r.key)) : records;
+      const invalid = await this.emitter.send(emit, rejects);
+      await this.hashes.seen(this.checkpointName, fingerprint, records);
+      if (records.length) firstVersion = false;
+      outcome.emitted += emit.length - invalid;
+      outcome.unchanged += records.length - emit.length;
+      outcome.rejected += rejects.length + invalid;
+      records = [];
+      rejects = [];
+      if (state) {
+        const complete = !!state.complete;
+        // The end of the file is saved as not yet swept: a restart then repeats the (idempotent) delete sweep.
+        lastState = state;
+        const saved: ExportState = { ...state, fingerprint, complete, swept: false, rejectedInVersion: rejectedBefore + outcome.rejected };
+        await this.checkpoints.save(this.checkpointName, { state: saved as Record<string, unknown>, complete: false });
+      }
+    };
+
+    try {
+      for await (const msg of this.connector.readExport(this.dir, name, { state: resume, stateEvery: this.batchSize })) {
+        if (msg.type === 'record') {
+          const p = this.emitter.pending(msg.record, msg.origin);
+          if (p) records.push(p);
+          else rejects.push({ type: 'reject', stream: name, origin: msg.origin, code: 'MISSING_VALUE', reason: `${this.file} line ${msg.origin.line ?? '?'}: the row has no ${this.stream.key}; fill it in the export`, raw: null });
+        } else if (msg.type === 'reject') {
+          rejects.push(msg);
+        } else {
+          await flush(msg.state);
+        }
+        if (records.length + rejects.length >= this.batchSize * 2) await flush(null);
+      }
+    } catch (e) {
+      await flush(null).catch(() => undefined);
+      outcome.error = `${this.connector.system} ${name}: ${(e as Error).message}`;
+      log.error(outcome.error);
+      return outcome;
+    }
+    await flush(null);
+    const rejectedInVersion = rejectedBefore + outcome.rejected;
+    if (rejectedInVersion === 0) {
+      outcome.deleted = await this.sweep(fingerprint);
+    } else {
+      outcome.deletesWithheld = await this.hashes.countMissing(this.checkpointName, fingerprint);
+      if (outcome.deletesWithheld > 0) {
+        log.warn(
+          { withheld: outcome.deletesWithheld, rejected: rejectedInVersion },
+          `${this.file}: ${outcome.deletesWithheld} records are gone from this version, but ${rejectedInVersion} rows of it were quarantined, so no delete is sent; fix the rows (see the DLQ) and drop the export again`,
+        );
+      }
+    }
+    const done: ExportState = { ...lastState, fingerprint, complete: true, swept: true, rejectedInVersion };
+    await this.checkpoints.save(this.checkpointName, { state: done as Record<string, unknown>, complete: true });
+    log.info({ emitted: outcome.emitted, unchanged: outcome.unchanged, deleted: outcome.deleted, withheld: outcome.deletesWithheld ?? 0, rejected: outcome.rejected, fromPosition: resume?.position ?? 1 }, 'export file read');
+    return outcome;
+  }
+
+  /** Keys the stored records have but this version of the file did not carry: deleted in the source. */
+  private async sweep(fingerprint: string): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const keys = await this.hashes.missingFrom(this.checkpointName, fingerprint, SWEEP_BATCH);
+      if (keys.length === 0) return total;
+      await this.emitter.send(keys.map((k) => this.emitter.deletion(k, { file: this.file })), []);
+      await this.hashes.markDeleted(this.checkpointName, keys);
+      total += keys.length;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { FerryError } from '../../../libs/common/src';
+import type { SourceSettings } from '../../../libs/config/src';
+import { extractedValueSchema, sourceStream, topics } from '../../../libs/contracts/src';
+import type { ControlCommand } from '../../../libs/contracts/src';
+import type { SourceConnector, StreamDefinition } from '../../../libs/connectors/core/src';
+import { ControlListener, ensureTopics } from '../../../libs/kafka/src';
+import { CutoverRepository } from '../../../libs/persistence/src';
+import type { Runtime } from '../../../libs/runtime/src';
+import { ApiStreamRunner } from './api-stream.runner';
+import { ExportStreamRunner, type StreamOutcome } from './export-stream.runner';
+
+export interface ExtractionOptions {
+  source: SourceSettings;
+  /** stream names, or every stream the source has */
+  streams: string[] | 'all';
+  batchSize: number;
+  /** between API poll passes */
+  pollIntervalMs: number;
+  /** between checks of the export folder for a new drop */
+  exportWatchMs: number;
+  overlapMs: number;
+}
+
+type Runner = ExportStreamRunner | ApiStreamRunner;
+
+
+/**
+ * The extractor's work for one migration: a snapshot of every selected stream, then delta (API polling, or
+ * new export drops diffed against stored hashes) until the operator's cutover, after which each stream makes
+ * one final pass and extraction stays frozen, also across restarts.
+ */
+export class Extraction {
+  readonly streams: StreamDefinition[];
+  private readonly runners: Runner[];
+  private freeze = false;
+  private stopped = false;
+  private wake: Array<() => void> = [];
+  private control: ControlListener | null = null;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly connector: SourceConnector,
+    private readonly options: ExtractionOptions,
+  ) {
+    this.streams = selectStreams(connector, options);
+    const src = options.source;
+    this.runners = this.streams.map((s) =>
+      src.mode === 'export'
+        ? new ExportStreamRunner(rt, connector, s, src.exportDir, options.batchSize, sourceStream(connector.system, s.name))
+        : new ApiStreamRunner(rt, connector, s, { baseUrl: src.apiUrl, credential: src.apiKey, overlapMs: options.overlapMs }, sourceStream(connector.system, s.name)),
+    );
+  }
+
+  topicNames(): string[] {
+    return this.streams.map((s) => topics.extracted(this.rt.migration, this.connector.system, s.name));
+  }
+
+  /** Topics and value schemas of every selected stream. */
+  async prepare(): Promise<void> {
+    await ensureTopics(this.rt.kafka, this.topicNames(), this.rt.config.FERRY_TOPIC_PARTITIONS);
+    await this.rt.codec.registerAll(new Map(this.streams.map((s) => [topics.extracted(this.rt.migration, this.connector.system, s.name), extractedValueSchema(this.connector.system, s.name)])));
+  }
+
+  /** One pass over every stream at once (children may well arrive before their parents: the resolver absorbs it). */
+  async passAll(): Promise<StreamOutcome[]> {
+    return Promise.all(this.runners.map((r) => r.pass()));
+  }
+
+  /** Snapshot then delta, until cutover (or stop()). Resolves once the final pass after cutover is done. */
+  async run(): Promise<void> {
+    const cutover = new CutoverRepository(this.rt.db, this.rt.migration);
+    const state = await cutover.get();
+    if (state?.completedAt) {
+      this.rt.logger.info({ at: state.completedAt }, 'extraction was frozen at cutover: nothing more to read');
+      return;
+    }
+    if (state?.requestedAt) this.freeze = true;
+    await this.listenForCutover();
+    const interval = this.options.source.mode === 'api' ? this.options.pollIntervalMs : this.options.exportWatchMs;
+    await Promise.all(
+      this.runners.map(async (r) => {
+        for (;;) {
+          const finalPass = this.freeze;
+          await r.pass();
+          if (finalPass || this.stopped) return;
+          await this.pause(interval);
+        }
+      }),
+    );
+    if (this.freeze && !this.stopped) {
+      await cutover.complete();
+      this.rt.logger.info('cutover: final delta pass done; extraction frozen');
+    }
+    await this.control?.stop().catch(() => undefined);
+  }
+
+  /** Ends the next pass of every stream with a final one (what the control message does). */
+  requestCutover(): void {
+    this.freeze = true;
+    this.wakeAll();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeAll();
+    await this.control?.stop().catch(() => undefined);
+  }
+
+  private async listenForCutover(): Promise<void> {
+    this.control = new ControlListener(this.rt.kafka, topics.control(this.rt.migration), this.rt.service, this.rt.logger, async (c: ControlCommand) => {
+      if (c.type !== 'cutover') return;
+      this.rt.logger.info({ requestId: c.requestId }, 'cutover requested: one final delta pass per stream, then extraction stops');
+      this.requestCutover();
+    });
+    await this.control.start();
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.freeze || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      const t = setTimeout(() => {
+        this.wake = this.wake.filter((w) => w !== done);
+        resolve();
+      }, ms);
+      this.wake.push(done);
+    });
+  }
+
+  private wakeAll(): void {
+    const w = this.wake;
+    this.wake = [];
+    for (const f of w) f();
+  }
+}
+
+function selectStreams(connector: SourceConnector, o: ExtractionOptions): StreamDefinition[] {
+  const all = connector.streams().filter((s) => (o.source.mode === 'export' ? !!s.export : !!s.api));
+  if (o.streams === 'all') return all;
+  const known = new Map(connector.streams().map((s) => [s.name, s]));
+  return o.streams.map((name) => {
+    const s = known.get(name);
+    if (!s) throw new FerryError('USAGE', `${connector.system} has no stream "${name}": choose from ${[...known.keys()].join(', ')}`, 'fatal');
+    if (o.source.mode === 'export' && !s.export) throw new FerryError('USAGE', `${connector.system} ${name} is not in the export (its API carries it): use FERRY_SOURCE_MODE=api`, 'fatal');
+    if (o.source.mode === 'api' && !s.api) throw new FerryError('USAGE', `${connector.system} ${name} is not in the API: use FERRY_SOURCE_MODE=export`, 'fatal');
+    return s;
+  });
+}
+
