@@ -8,6 +8,7 @@ import { TokenService } from './auth/token.service';
 import { EntityRegistry } from './metadata/entity-metadata';
 import { SandboxOptions } from './sandbox.options';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from './sandbox.tokens';
+import { SourceSandboxModule } from './source/source-sandbox.module';
 import { RecordStore } from './store/record.store';
 import { ThrottleGuard } from './throttle/throttle.guard';
 import { ThrottleService } from './throttle/throttle.service';
@@ -23,6 +24,7 @@ export class SandboxModule {
   static forRoot(options: SandboxOptions, logger: Logger): DynamicModule {
     return {
       module: SandboxModule,
+      imports: [SourceSandboxModule.register(options, logger)],
       controllers: [TokenController, WebApiController, AdminController],
       providers: [
         { provide: SANDBOX_OPTIONS, useValue: options },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEMO_USERS, DemoUser } from '../../../libs/demo/src/demo-org';
+import { resolveSourceOptions, SourceSandboxOptions, sourceOptionsFromEnv } from './source/source-sandbox.options';
 
 export interface ThrottleOptions {
   /** Requests per user per window before 429 (0x80072322). */
@@ -35,9 +36,14 @@ export interface SandboxOptions {
   /** Owner given to records created without an ownerid bind. */
   defaultOwnerId: string;
   logLevel: string;
+  /** the source CRMs' APIs under /sources/<system>/api */
+  source: SourceSandboxOptions;
 }
 
-export type SandboxOptionsInput = Partial<Omit<SandboxOptions, 'throttle'>> & { throttle?: Partial<ThrottleOptions> };
+export type SandboxOptionsInput = Partial<Omit<SandboxOptions, 'throttle' | 'source'>> & {
+  throttle?: Partial<ThrottleOptions>;
+  source?: Partial<SourceSandboxOptions>;
+};
 
 const DEFAULT_THROTTLE: ThrottleOptions = {
   requestLimit: 6000,
@@ -90,7 +96,7 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined> = 
   if (e.SANDBOX_THROTTLE_EXECUTION_MS !== undefined) throttle.executionTimeLimitMs = e.SANDBOX_THROTTLE_EXECUTION_MS;
   if (e.SANDBOX_THROTTLE_CONCURRENCY !== undefined) throttle.concurrencyLimit = e.SANDBOX_THROTTLE_CONCURRENCY;
   if (e.SANDBOX_DOP_HINT !== undefined) throttle.dopHint = e.SANDBOX_DOP_HINT;
-  const out: SandboxOptionsInput = { throttle };
+  const out: SandboxOptionsInput = { throttle, source: sourceOptionsFromEnv(env) };
   const set = <K extends keyof SandboxOptionsInput>(k: K, v: SandboxOptionsInput[K] | undefined) => {
     if (v !== undefined) out[k] = v;
   };
@@ -139,5 +145,6 @@ export function resolveSandboxOptions(input: SandboxOptionsInput = {}): SandboxO
     users,
     defaultOwnerId: input.defaultOwnerId ?? users.find((u) => !u.isdisabled)?.systemuserid ?? '00000000-0000-0000-0000-000000000000',
     logLevel: input.logLevel ?? 'info',
+    source: resolveSourceOptions(input.source),
   };
 }
