@@ -5,9 +5,13 @@ import { ConfigError, loadConfig, settings, settingSources } from '../../../libs
 import { allRouteTopics, LEAF360_TO_DYNAMICS, REPLAYABLE_PHASES, ReplayablePhase } from '../../../libs/contracts/src';
 import { brokerUnreachable, createKafka } from '../../../libs/kafka/src';
 import { connectDataSource } from '../../../libs/persistence/src';
-import { groupLag, lagTable, pickMigration, reconciliation, reconciliationTable, replayPhase, topicOffsets, topicsTable } from '../../../libs/ops/src';
+import { extractionStatus, extractionTable, groupLag, lagTable, pickMigration, reconciliation, reconciliationTable, replayPhase, topicOffsets, topicsTable } from '../../../libs/ops/src';
 import { migratedDataSource } from './db';
 import { runDemo } from './demo.command';
+import { runSample } from './sample.command';
+import { runCutover } from './cutover.command';
+import { discoverCommand } from './discover.command';
+import { SOURCE_SYSTEMS } from '../../../libs/connectors/core/src';
 
 const print = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -51,13 +55,18 @@ program
     try {
       const migration = await pickMigration(db, o.migration);
       await admin.connect();
-      const topics = await topicOffsets(admin, allRouteTopics(LEAF360_TO_DYNAMICS, migration));
+      // The route's topics, plus any other stream the extractor was asked to read (FERRY_STREAMS, another source).
+      const prefix = `ferry.${migration}.extracted.`;
+      const extra = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+      const topics = await topicOffsets(admin, [...new Set([...allRouteTopics(LEAF360_TO_DYNAMICS, migration), ...extra])]);
       const lag = await groupLag(admin, LEAF360_TO_DYNAMICS, migration);
       const objects = await reconciliation(db, LEAF360_TO_DYNAMICS, migration);
+      const extraction = await extractionStatus(db, migration);
       if (o.json) {
-        print(JSON.stringify({ migration, topics, consumerGroups: lag, objects }, null, 2));
+        print(JSON.stringify({ migration, extraction, topics, consumerGroups: lag, objects }, null, 2));
       } else {
         print(`migration ${migration}`);
+        print(extractionTable(extraction));
         print(topicsTable(topics));
         print(lagTable(lag));
         print(reconciliationTable(objects));
@@ -94,6 +103,39 @@ program
       await db.destroy();
     }
   });
+
+program
+  .command('sample')
+  .description('write a deterministic, realistically messy export of every object of a source CRM')
+  .addOption(new Option('--source <system>', 'source CRM').choices([...SOURCE_SYSTEMS]).makeOptionMandatory())
+  .requiredOption('--records <n>', 'records in total, spread over every object', positiveInt)
+  .requiredOption('--out <dir>', 'folder to write the export into')
+  .option('--seed <n>', 'same seed, same bytes', positiveInt, 1)
+  .addOption(new Option('--format <format>', 'export format where the source offers several').choices(['csv', 'xlsx', 'json', 'ndjson']))
+  .action(async (o) => {
+    const r = await runSample({ source: o.source, records: o.records, out: o.out, seed: o.seed, format: o.format });
+    const total = Object.values(r.manifest.counts).reduce((a, b) => a + b, 0);
+    print(r.table);
+    print(`${o.source} sample: ${total.toLocaleString('en-US')} rows (${r.manifest.malformed.length} deliberately malformed) in ${r.seconds.toFixed(1)} s → ${o.out} (manifest: ferry-sample.json)`);
+  });
+
+program
+  .command('cutover')
+  .description('freeze extraction: each stream makes one final delta pass, then nothing more is read')
+  .option('--migration <id>', 'migration (default: the latest)')
+  .option('--timeout <s>', 'seconds to wait for the extractor to finish the final pass', positiveInt, 120)
+  .action(async (o) => {
+    const r = await runCutover({ migration: o.migration, timeoutSeconds: o.timeout });
+    for (const s of r.streams) {
+      print(`  ${s.stream}: ${s.complete ? 'snapshot complete' : 'snapshot incomplete'}${s.watermark !== null ? `, watermark ${new Date(s.watermark).toISOString()}` : ''}, last checkpoint ${s.updatedAt.toISOString()}`);
+    }
+    if (!r.completed) {
+      throw new FerryError('CUTOVER_PENDING', `cutover of ${r.migration} requested, but no extractor finished the final pass within ${o.timeout} s; extraction is frozen and a (re)started extractor finishes it`, 'fatal');
+    }
+    print(`cutover of ${r.migration}: final delta pass done at ${r.completedAt?.toISOString()}; extraction is frozen`);
+  });
+
+discoverCommand(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd
