@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     .option('--batch <n>', 'records per produced batch and checkpoint', (v) => Number(v), 2000)
     .option('--format <f>', 'export format for sources that offer several (planports: csv or xlsx)')
     .option('--skip-read-only', 'skip the read-and-type-only pass')
+    .option('--no-producer-thread', 'keep kafkajs on the main thread (as before the producer thread)')
     .parse(process.argv)
     .opts();
   const connector = sourceConnector(o.source);
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
 
   const migration = `bench-extract-${Date.now().toString(36)}`;
   Object.assign(process.env, { FERRY_MIGRATION: migration, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  const rt = await Runtime.create('extract-bench');
+  const rt = await Runtime.create('extract-bench', undefined, { producerThread: o.producerThread });
   try {
     await new MigrationRepository(rt.db, migration).ensure(o.source, 'dynamics', null);
     const ex = new Extraction(rt, connector, {
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     const emitted = outcomes.reduce((s, x) => s + x.emitted, 0);
     const rejected = outcomes.reduce((s, x) => s + x.rejected, 0);
     for (const x of outcomes.filter((x) => x.error)) out(`  ${x.stream}: ${x.error}`);
-    out(`bench:extract ${o.source} ${(bytes / 1e6).toFixed(0)} MB export, ${streams.length} streams, batch ${o.batch}`);
+    out(`bench:extract ${o.source} ${(bytes / 1e6).toFixed(0)} MB export, ${streams.length} streams, batch ${o.batch}, producer ${rt.producer.threaded ? 'in its own thread' : 'on the main thread'}`);
     out(`  export → Kafka: ${(emitted + rejected).toLocaleString('en-US')} rows (${emitted.toLocaleString('en-US')} records, ${rejected} quarantined) in ${secs.toFixed(1)} s = ${Math.round((emitted + rejected) / secs).toLocaleString('en-US')} records/s`);
     out(`  peak RSS ${mb(peak)} MB (VmHWM ${vmHwmMb() ?? '?'} MB); CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in this process over ${secs.toFixed(1)} s on ${os.cpus().length} cores`);
     const admin = rt.kafka.admin();

@@ -50,8 +50,8 @@ export class ApiStreamRunner {
       const invalid = await this.emitter.send(emit, rejects);
       // A tombstone is stored under its own hash, so the listing's next tombstone for the key is unchanged.
       if (changed) await this.hashes.seen(this.checkpointName, 'api', emit);
-      outcome.emitted += emit.filter((r) => r.record).length - invalid;
-      outcome.deleted += emit.filter((r) => !r.record).length;
+      outcome.emitted += emit.filter((r) => r.body).length - invalid;
+      outcome.deleted += emit.filter((r) => !r.body).length;
       outcome.unchanged += records.length - emit.length;
       outcome.rejected += rejects.length + invalid;
       records = [];
@@ -77,7 +77,8 @@ export class ApiStreamRunner {
             if (key !== undefined && key !== null) records.push(this.emitter.deletion(String(key), msg.origin, cursorOf(this.stream, msg.record)));
           } else {
             const p = this.emitter.pending(msg.record, msg.origin);
-            if (p) records.push(p);
+            if ('type' in p) rejects.push(p);
+            else records.push(p);
           }
         } else if (msg.type === 'reject') {
           rejects.push(msg);

@@ -82,22 +82,23 @@ export class ExportStreamRunner {
     const resume = prev.fingerprint === fingerprint ? prev : undefined;
     const rejectedBefore = resume?.rejectedInVersion ?? 0;
     // Before any record of this stream is stored, every record is new: no need to ask which changed.
-    let firstVersion = !(await this.hashes.anyFor(this.checkpointName));
+    // A key repeated within the file is then emitted once per row, which downstream applies idempotently.
+    const firstVersion = !(await this.hashes.anyFor(this.checkpointName));
     let records: PendingRecord[] = [];
     let rejects: RejectMessage[] = [];
     let lastState: StreamState = resume ?? { fingerprint };
 
-    const flush = async (state: StreamState | null) => {
-      const changed = firstVersion ? null : await this.hashes.changed(this.checkpointName, records);
-      const emit = changed ? records.filter((r) => changed.has(r.key)) : records;
-      const invalid = await this.emitter.send(emit, rejects);
-      await this.hashes.seen(this.checkpointName, fingerprint, records);
-      if (records.length) firstVersion = false;
+    // One batch is written (diffed, sent, marked seen, checkpointed) while the next is read: at most two
+    // batches are held. Writes run strictly in order, so a key repeated later in the file is diffed against
+    // the hash its earlier row stored, and a checkpoint is never saved ahead of an unsent batch.
+    const write = async (batch: PendingRecord[], rejected: RejectMessage[], state: StreamState | null) => {
+      const changed = firstVersion ? null : await this.hashes.changed(this.checkpointName, batch);
+      const emit = changed ? batch.filter((r) => changed.has(r.key)) : batch;
+      const invalid = await this.emitter.send(emit, rejected);
+      await this.hashes.seen(this.checkpointName, fingerprint, batch);
       outcome.emitted += emit.length - invalid;
-      outcome.unchanged += records.length - emit.length;
-      outcome.rejected += rejects.length + invalid;
-      records = [];
-      rejects = [];
+      outcome.unchanged += batch.length - emit.length;
+      outcome.rejected += rejected.length + invalid;
       if (state) {
         const complete = !!state.complete;
         // The end of the file is saved as not yet swept: a restart then repeats the (idempotent) delete sweep.
@@ -106,13 +107,25 @@ export class ExportStreamRunner {
         await this.checkpoints.save(this.checkpointName, { state: saved as Record<string, unknown>, complete: false });
       }
     };
+    let inflight: Promise<void> = Promise.resolve();
+    const flush = async (state: StreamState | null) => {
+      if (records.length === 0 && rejects.length === 0 && !state) return;
+      const batch = records;
+      const rejected = rejects;
+      records = [];
+      rejects = [];
+      await inflight;
+      inflight = write(batch, rejected, state);
+      // a failed write is reported by the next flush or the final drain; this only keeps it from being unhandled
+      inflight.catch(() => undefined);
+    };
 
     try {
       for await (const msg of this.connector.readExport(this.dir, name, { state: resume, stateEvery: this.batchSize })) {
         if (msg.type === 'record') {
           const p = this.emitter.pending(msg.record, msg.origin);
-          if (p) records.push(p);
-          else rejects.push({ type: 'reject', stream: name, origin: msg.origin, code: 'MISSING_VALUE', reason: `${this.file} line ${msg.origin.line ?? '?'}: the row has no ${this.stream.key}; fill it in the export`, raw: null });
+          if ('type' in p) rejects.push(p);
+          else records.push(p);
         } else if (msg.type === 'reject') {
           rejects.push(msg);
         } else {
@@ -120,13 +133,16 @@ export class ExportStreamRunner {
         }
         if (records.length + rejects.length >= this.batchSize * 2) await flush(null);
       }
+      await flush(null);
+      await inflight;
     } catch (e) {
-      await flush(null).catch(() => undefined);
+      // what was read before the failure is still written, so the checkpoint reflects it
+      await inflight.catch(() => undefined);
+      await write(records, rejects, null).catch(() => undefined);
       outcome.error = `${this.connector.system} ${name}: ${(e as Error).message}`;
       log.error(outcome.error);
       return outcome;
     }
-    await flush(null);
     const rejectedInVersion = rejectedBefore + outcome.rejected;
     if (rejectedInVersion === 0) {
       outcome.deleted = await this.sweep(fingerprint);

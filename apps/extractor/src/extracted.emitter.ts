@@ -1,26 +1,44 @@
-import { randomUUID } from 'crypto';
-import { contentHash } from '../../../libs/common/src';
-import type { ExtractedEvent } from '../../../libs/contracts/src';
+import { hash, randomUUID } from 'crypto';
+import type * as avro from 'avsc';
+import { contentHash, FerryError } from '../../../libs/common/src';
+import type { Envelope } from '../../../libs/contracts/src';
 import { topics } from '../../../libs/contracts/src';
 import type { RejectMessage, SourceOrigin, StreamDefinition } from '../../../libs/connectors/core/src';
-import type { OutgoingRecord } from '../../../libs/kafka/src';
+import { AvroFrameWriter, type OutgoingRecord } from '../../../libs/kafka/src';
 import type { DeadLetterInput, Runtime } from '../../../libs/runtime/src';
 
-/** A record read from the source, keyed and hashed, waiting to be emitted. */
+/** A record read from the source, keyed, encoded and hashed, waiting to be emitted. */
 export interface PendingRecord {
   key: string;
+  /** sha256 (hex) of `body`: equal records hash equally, whatever the key order they were read in */
   hash: string;
-  record: Record<string, unknown> | null;
+  /** the event's `record` field as Avro bytes (union branch and record); null for a delete */
+  body: Buffer | null;
   origin: SourceOrigin;
   modifiedAt: number | null;
+}
+
+interface EventWriter {
+  header: Buffer;
+  envelope: avro.Type;
+  origin: avro.Type;
+  record: avro.Type;
+  /** top-level map fields (unknown columns kept as custom fields): written with sorted keys so the bytes are canonical */
+  maps: string[];
 }
 
 /**
  * Builds `extracted` events and dead letters for one stream and sends them; send() resolves once they are
  * durable in Kafka, which is when a caller may persist the checkpoint behind them.
+ *
+ * The source record is Avro-encoded once, when it is read: those bytes are hashed for change detection and
+ * framed, unchanged, into the event. Record fields have the schema's fixed order and map keys are sorted,
+ * so the bytes (and the hash) depend on the record's content alone.
  */
 export class ExtractedEmitter {
   readonly topic: string;
+  private writer: EventWriter | null = null;
+  private readonly frames = new AvroFrameWriter();
 
   constructor(
     private readonly rt: Runtime,
@@ -30,50 +48,79 @@ export class ExtractedEmitter {
     this.topic = topics.extracted(rt.migration, system, stream.name);
   }
 
-  /** Keys and hashes a record; null when it carries no key (quarantined by the caller). */
-  pending(record: Record<string, unknown>, origin: SourceOrigin): PendingRecord | null {
+  /** Keys, encodes and hashes a record; a record without a key, or one that does not fit its schema, is a reject. */
+  pending(record: Record<string, unknown>, origin: SourceOrigin): PendingRecord | RejectMessage {
     const raw = record[this.stream.key];
-    if (raw === null || raw === undefined || raw === '') return null;
+    const where = origin.file ? `${origin.file} line ${origin.line ?? '?'}` : (origin.resource ?? this.stream.name);
+    if (raw === null || raw === undefined || raw === '') {
+      return { type: 'reject', stream: this.stream.name, origin, code: 'MISSING_VALUE', reason: `${where}: the record has no ${this.stream.key}; fill it in the source`, raw: rawText(record) };
+    }
+    const w = this.writer ?? this.resolveWriter();
+    for (const m of w.maps) {
+      const v = record[m];
+      if (v && typeof v === 'object' && !Array.isArray(v)) record[m] = sortedKeys(v as Record<string, unknown>);
+    }
+    let body: Buffer;
+    try {
+      body = this.frames.frame([{ type: w.record, value: record, what: `the ${this.system} ${this.stream.name} schema` }]);
+    } catch (e) {
+      return { type: 'reject', stream: this.stream.name, origin, code: 'BAD_RECORD', reason: `${where}: record ${String(raw)} ${(e as Error).message}`, raw: rawText(record) };
+    }
     const cursor = this.stream.cursor ? record[this.stream.cursor] : null;
     const created = record.created_at;
     const modifiedAt = typeof cursor === 'number' ? cursor : typeof created === 'number' ? created : null;
-    return { key: String(raw), hash: contentHash(record), record, origin, modifiedAt };
+    return { key: String(raw), hash: hash('sha256', body, 'hex'), body, origin, modifiedAt };
   }
 
   deletion(key: string, origin: SourceOrigin, modifiedAt: number | null = null): PendingRecord {
-    return { key, hash: contentHash({ deleted: key }), record: null, origin, modifiedAt };
+    return { key, hash: contentHash({ deleted: key }), body: null, origin, modifiedAt };
   }
 
-  /** Returns how many records did not fit the schema and went to the DLQ instead. */
+  /** Sends the records; rejects go to the DLQ. Returns how many records could not be framed (dead-lettered too). */
   async send(records: PendingRecord[], rejects: RejectMessage[]): Promise<number> {
-    const out: OutgoingRecord[] = records.map((p) => {
-      const event: ExtractedEvent = {
-        envelope: {
+    const letters = rejects.map((r) => this.letter(r));
+    const out: OutgoingRecord[] = [];
+    if (records.length) {
+      const w = this.writer ?? this.resolveWriter();
+      for (const p of records) {
+        const envelope: Envelope = {
           migration: this.rt.migration,
           run: this.rt.run,
           sourceSystem: this.system,
           objectType: this.stream.name,
           sourceKey: p.key,
-          operation: p.record ? 'UPSERT' : 'DELETE',
+          operation: p.body ? 'UPSERT' : 'DELETE',
           sourceModifiedAt: p.modifiedAt,
           contentHash: p.hash,
           mapVersion: null,
           traceId: randomUUID(),
-        },
-        origin: { file: p.origin.file ?? null, line: p.origin.line ?? null, resource: p.origin.resource ?? null },
-        record: p.record,
-      };
-      return { topic: this.topic, key: p.key, value: event };
-    });
-    const invalid = await this.rt.producer.send(out, { skipInvalid: true });
-    const letters = rejects.map((r) => this.letter(r));
-    for (const { record, reason } of invalid) {
-      const e = record.value as ExtractedEvent;
-      const where = e.origin?.file ? `${e.origin.file} line ${e.origin.line ?? '?'}` : (e.origin?.resource ?? this.stream.name);
-      letters.push({ ...this.letter({ type: 'reject', stream: this.stream.name, origin: { file: e.origin?.file ?? undefined, line: e.origin?.line ?? undefined, resource: e.origin?.resource ?? undefined }, code: 'BAD_RECORD', reason: `${where}: record ${record.key} ${reason}`, raw: JSON.stringify(e.record).slice(0, 4096) }), sourceKey: record.key });
+        };
+        try {
+          const origin = { file: p.origin.file ?? null, line: p.origin.line ?? null, resource: p.origin.resource ?? null };
+          const wire = this.frames.frame([w.header, { type: w.envelope, value: envelope, what: 'the envelope schema' }, { type: w.origin, value: origin, what: 'the origin schema' }, p.body ?? NULL_BRANCH]);
+          out.push({ topic: this.topic, key: p.key, value: null, wire });
+        } catch (e) {
+          letters.push({ ...this.letter({ type: 'reject', stream: this.stream.name, origin: p.origin, code: 'BAD_RECORD', reason: `record ${p.key}: ${(e as Error).message}`, raw: null }), sourceKey: p.key });
+        }
+      }
     }
+    if (out.length) await this.rt.producer.send(out);
     if (letters.length) await this.rt.deadLetter(letters);
-    return invalid.length;
+    return records.length - out.length;
+  }
+
+  /** The registered event schema split into its three fields, checked to be the envelope–origin–record shape. */
+  private resolveWriter(): EventWriter {
+    const { type, header } = this.rt.codec.writer(this.topic);
+    const fields = (type as avro.types.RecordType).fields ?? [];
+    if (fields.map((f) => f.name).join(',') !== 'envelope,origin,record') {
+      throw new FerryError('SCHEMA_MISMATCH', `${this.topic}: the registered schema is not an extracted-event schema (fields ${fields.map((f) => f.name).join(', ')})`, 'fatal');
+    }
+    const record = fields[2].type;
+    const branch = (record as avro.types.UnwrappedUnionType).types?.find((t) => t.typeName === 'record') as avro.types.RecordType | undefined;
+    const maps = (branch?.fields ?? []).filter((f) => isMap(f.type)).map((f) => f.name);
+    this.writer = { header, envelope: fields[0].type, origin: fields[1].type, record, maps };
+    return this.writer;
   }
 
   letter(r: RejectMessage): DeadLetterInput {
@@ -88,5 +135,32 @@ export class ExtractedEmitter {
       reason: r.reason,
       raw: r.raw,
     };
+  }
+}
+
+/** Avro for the null branch of the event's `record` union: a delete. */
+const NULL_BRANCH = Buffer.from([0]);
+
+function isMap(t: avro.Type): boolean {
+  if (t.typeName === 'map') return true;
+  const branches = (t as avro.types.UnwrappedUnionType).types;
+  return Array.isArray(branches) && branches.some((b) => b.typeName === 'map');
+}
+
+function sortedKeys(o: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(o);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] < keys[i];
+  if (sorted) return o;
+  const out: Record<string, unknown> = {};
+  for (const k of keys.sort()) out[k] = o[k];
+  return out;
+}
+
+function rawText(record: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(record).slice(0, 4096);
+  } catch {
+    return String(record);
   }
 }

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { loadConfig, settings } from '../../../libs/config/src';
 import { RuntimeModule } from '../../../libs/runtime/src';
 import { ExtractService } from './extract.service';
 
-@Module({ imports: [RuntimeModule.forService('extractor')], providers: [ExtractService] })
+const producerThread = () => loadConfig([settings.extractor]).FERRY_PRODUCER_THREAD === 'true';
+
+@Module({ imports: [RuntimeModule.forService('extractor', { producerThread })], providers: [ExtractService] })
 export class ExtractorModule {}

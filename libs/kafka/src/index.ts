@@ -4,3 +4,4 @@ export * from './avro.codec';
 export * from './record.producer';
 export * from './batch.consumer';
 export * from './control.channel';
+export * from './producer.thread';

@@ -1,12 +1,21 @@
-import type { Kafka, Producer, ProducerBatch } from 'kafkajs';
+import type { Kafka, ProducerBatch } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
 import type { AvroCodec } from './avro.codec';
-import { FerryError } from '../../common/src';
+import { FerryError, type Logger } from '../../common/src';
+import type { KafkaSettings } from './kafka.factory';
+import { ProducerThread, type BatchSender } from './producer.thread';
+
+export interface RecordProducerOptions {
+  /** run kafkajs in a producer thread of its own (see ProducerThread), connecting with these settings */
+  thread?: { settings: KafkaSettings; logger: Logger };
+}
 
 export interface OutgoingRecord {
   topic: string;
   key: string;
   value: unknown;
+  /** the value already in Confluent wire format (header and Avro body); `value` is then not encoded again */
+  wire?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -15,20 +24,27 @@ export interface OutgoingRecord {
  * and an offset may be committed behind them.
  */
 export class RecordProducer {
-  private readonly producer: Producer;
+  private readonly producer: BatchSender;
 
   constructor(
     kafka: Kafka,
     private readonly codec: AvroCodec,
+    options: RecordProducerOptions = {},
   ) {
     // An idempotent producer keeps retrying retriable errors (a broker restart) rather than give up and
     // reorder: the consumer behind it holds its offset meanwhile.
-    this.producer = kafka.producer({
+    const config = {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
-    });
+    };
+    this.producer = options.thread ? new ProducerThread(options.thread.settings, config, options.thread.logger) : kafka.producer(config);
+  }
+
+  /** whether kafkajs runs in a producer thread of its own */
+  get threaded(): boolean {
+    return this.producer instanceof ProducerThread;
   }
 
   connect(): Promise<void> {
@@ -50,7 +66,7 @@ export class RecordProducer {
     for (const r of records) {
       let value: Buffer;
       try {
-        value = this.codec.encodeSync(r.topic, r.value);
+        value = r.wire ?? this.codec.encodeSync(r.topic, r.value);
       } catch (e) {
         if (!options.skipInvalid || !(e instanceof FerryError) || e.code !== 'AVRO_INVALID') throw e;
         invalid.push({ record: r, reason: e.message });

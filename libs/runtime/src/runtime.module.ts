@@ -14,11 +14,11 @@ class RuntimeCloser implements OnApplicationShutdown {
 /** Thin Nest wiring around Runtime: one global provider, closed when the application shuts down. */
 @Module({})
 export class RuntimeModule {
-  static forService(service: string): DynamicModule {
+  static forService(service: string, options: { producerThread?: () => boolean } = {}): DynamicModule {
     return {
       module: RuntimeModule,
       global: true,
-      providers: [{ provide: RUNTIME, useFactory: () => Runtime.create(service, undefined, { watchStartup: true }) }, RuntimeCloser],
+      providers: [{ provide: RUNTIME, useFactory: () => Runtime.create(service, undefined, { watchStartup: true, producerThread: options.producerThread?.() ?? false }) }, RuntimeCloser],
       exports: [RUNTIME],
     };
   }

@@ -30,23 +30,26 @@ export class Runtime {
   ) {}
 
   /**
+   * With `producerThread`, kafkajs runs in a thread of its own (the extractor, whose reading and encoding would
+   * otherwise share one core with building produce requests).
    * With `watchStartup`, the start-up watchdog stays armed for the service's own steps (its handlers call
    * `startup.done()` once consuming); tests and benchmarks that build a Runtime directly leave it off.
    */
-  static async create(service: string, route: Route = LEAF360_TO_DYNAMICS, options: { watchStartup?: boolean } = {}): Promise<Runtime> {
+  static async create(service: string, route: Route = LEAF360_TO_DYNAMICS, options: { watchStartup?: boolean; producerThread?: boolean } = {}): Promise<Runtime> {
     const config = loadConfig(baseGroups);
     const logger = createLogger(service, config.LOG_LEVEL).child({ migration: config.FERRY_MIGRATION });
     const startup = new StartupWatch(logger, service);
     const db = await startup.step('database', () => connectDataSource(config.DATABASE_URL));
     try {
       await startup.step('schema check', () => assertSchemaCurrent(db));
-      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${service}` }, logger);
+      const kafkaSettings = { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${service}` };
+      const kafka = createKafka(kafkaSettings, logger);
       await startup.step('topics', () =>
         withBrokerCheck(config.KAFKA_BROKERS, () => ensureTopics(kafka, allRouteTopics(route, config.FERRY_MIGRATION), config.FERRY_TOPIC_PARTITIONS)),
       );
       const codec = new AvroCodec(config.SCHEMA_REGISTRY_URL);
       await startup.step('schemas', () => codec.registerAll(routeValueSchemas(route, config.FERRY_MIGRATION)));
-      const producer = new RecordProducer(kafka, codec);
+      const producer = new RecordProducer(kafka, codec, options.producerThread ? { thread: { settings: kafkaSettings, logger } } : {});
       await startup.step('producer', () => producer.connect());
       const rt = new Runtime(service, config, route, logger, kafka, codec, producer, db);
       if (options.watchStartup) rt.startup = startup;
