@@ -23,6 +23,8 @@ interface EventWriter {
   envelope: avro.Type;
   origin: avro.Type;
   record: avro.Type;
+  /** how an invalid record's error names its schema */
+  recordWhat: string;
   /** top-level map fields (unknown columns kept as custom fields): written with sorted keys so the bytes are canonical */
   maps: string[];
 }
@@ -51,9 +53,9 @@ export class ExtractedEmitter {
   /** Keys, encodes and hashes a record; a record without a key, or one that does not fit its schema, is a reject. */
   pending(record: Record<string, unknown>, origin: SourceOrigin): PendingRecord | RejectMessage {
     const raw = record[this.stream.key];
-    const where = origin.file ? `${origin.file} line ${origin.line ?? '?'}` : (origin.resource ?? this.stream.name);
+    const where = () => (origin.file ? `${origin.file} line ${origin.line ?? '?'}` : (origin.resource ?? this.stream.name));
     if (raw === null || raw === undefined || raw === '') {
-      return { type: 'reject', stream: this.stream.name, origin, code: 'MISSING_VALUE', reason: `${where}: the record has no ${this.stream.key}; fill it in the source`, raw: rawText(record) };
+      return { type: 'reject', stream: this.stream.name, origin, code: 'MISSING_VALUE', reason: `${where()}: the record has no ${this.stream.key}; fill it in the source`, raw: rawText(record) };
     }
     const w = this.writer ?? this.resolveWriter();
     for (const m of w.maps) {
@@ -62,9 +64,9 @@ export class ExtractedEmitter {
     }
     let body: Buffer;
     try {
-      body = this.frames.frame([{ type: w.record, value: record, what: `the ${this.system} ${this.stream.name} schema` }]);
+      body = this.frames.frame([{ type: w.record, value: record, what: w.recordWhat }]);
     } catch (e) {
-      return { type: 'reject', stream: this.stream.name, origin, code: 'BAD_RECORD', reason: `${where}: record ${String(raw)} ${(e as Error).message}`, raw: rawText(record) };
+      return { type: 'reject', stream: this.stream.name, origin, code: 'BAD_RECORD', reason: `${where()}: record ${String(raw)} ${(e as Error).message}`, raw: rawText(record) };
     }
     const cursor = this.stream.cursor ? record[this.stream.cursor] : null;
     const created = record.created_at;
@@ -119,7 +121,7 @@ export class ExtractedEmitter {
     const record = fields[2].type;
     const branch = (record as avro.types.UnwrappedUnionType).types?.find((t) => t.typeName === 'record') as avro.types.RecordType | undefined;
     const maps = (branch?.fields ?? []).filter((f) => isMap(f.type)).map((f) => f.name);
-    this.writer = { header, envelope: fields[0].type, origin: fields[1].type, record, maps };
+    this.writer = { header, envelope: fields[0].type, origin: fields[1].type, record, recordWhat: `the ${this.system} ${this.stream.name} schema`, maps };
     return this.writer;
   }
 

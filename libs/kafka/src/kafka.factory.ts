@@ -1,4 +1,4 @@
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel, LogEntry } from 'kafkajs';
 import { FerryError, Logger } from '../../common/src';
 
 export interface KafkaSettings {
@@ -23,28 +23,38 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** A kafkajs client whose own logs go through the service logger (at one level quieter: kafkajs is chatty). */
-export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
-  // The default-partitioner notice is about kafkajs 1.x users; Ferry never used the legacy one.
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  return new Kafka({
+/** The kafkajs client settings, as plain data: the producer thread builds its own client from the same. */
+export function kafkaClientConfig(settings: KafkaSettings): KafkaConfig {
+  return {
     clientId: settings.clientId,
     brokers: settings.brokers.split(','),
     connectionTimeout: 5000,
     requestTimeout: 30000,
     retry: { retries: settings.retries ?? 8, initialRetryTime: 300, maxRetryTime: 10000 },
     logLevel: logLevel.WARN,
+  };
+}
+
+/** One kafkajs log entry through the service logger; a rebalance or a coordinator move is routine, so not an error. */
+export function logKafkaEntry(logger: Logger, level: number, log: { message: string; [k: string]: unknown }, extraFields: Record<string, unknown> = {}): void {
+  const { message, ...extra } = log;
+  const lvl = levels[level] ?? 'info';
+  if (lvl === 'error' && /rebalanc|not the coordinator|The group is rebalancing/i.test(message)) {
+    logger.info({ kafka: extra, ...extraFields }, message);
+    return;
+  }
+  logger[lvl]({ kafka: extra, ...extraFields }, message);
+}
+
+/** A kafkajs client whose own logs go through the service logger (at one level quieter: kafkajs is chatty). */
+export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  // The default-partitioner notice is about kafkajs 1.x users; Ferry never used the legacy one.
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  return new Kafka({
+    ...kafkaClientConfig(settings),
     logCreator:
       () =>
-      ({ level, log }: LogEntry) => {
-        const { message, ...extra } = log;
-        const lvl = levels[level] ?? 'info';
-        // A rebalance or a coordinator move is routine; keep it out of warnings.
-        if (lvl === 'error' && /rebalanc|not the coordinator|The group is rebalancing/i.test(message)) {
-          logger.info({ kafka: extra }, message);
-          return;
-        }
-        logger[lvl]({ kafka: extra }, message);
-      },
+      ({ level, log }: LogEntry) =>
+        logKafkaEntry(logger, level, log),
   });
 }

@@ -1,7 +1,7 @@
 import { Worker } from 'worker_threads';
 import type { ProducerBatch } from 'kafkajs';
 import { FerryError, type Logger } from '../../common/src';
-import type { KafkaSettings } from './kafka.factory';
+import { kafkaClientConfig, logKafkaEntry, type KafkaSettings } from './kafka.factory';
 
 /** What a RecordProducer hands its encoded batches to: kafkajs in this thread, or a producer thread. */
 export interface BatchSender {
@@ -14,20 +14,10 @@ export interface BatchSender {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-const { Kafka, logLevel } = require(workerData.kafkajs);
-const s = workerData.settings;
-const names = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug' };
+const { Kafka } = require(workerData.kafkajs);
 const kafka = new Kafka({
-  clientId: s.clientId,
-  brokers: s.brokers.split(','),
-  connectionTimeout: 5000,
-  requestTimeout: 30000,
-  retry: { retries: s.retries ?? 8, initialRetryTime: 300, maxRetryTime: 10000 },
-  logLevel: logLevel.WARN,
-  logCreator: () => ({ level, log }) => {
-    const { message, ...extra } = log;
-    parentPort.postMessage({ log: { level: names[level] || 'info', message, extra: JSON.parse(JSON.stringify(extra)) } });
-  },
+  ...workerData.client,
+  logCreator: () => ({ level, log }) => parentPort.postMessage({ log: { level, entry: JSON.parse(JSON.stringify(log)) } }),
 });
 const producer = kafka.producer(workerData.producer);
 const fail = (e) => ({ name: e && e.name, message: String((e && e.message) || e), type: e && e.type, retriable: !!(e && e.retriable) });
@@ -70,13 +60,13 @@ export class ProducerThread implements BatchSender {
       eval: true,
       // batches pass through and are dropped once acked: a small heap, collected often, keeps the thread lean
       resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 },
-      workerData: { kafkajs: require.resolve('kafkajs'), settings: this.settings, producer: this.producerConfig },
+      workerData: { kafkajs: require.resolve('kafkajs'), client: kafkaClientConfig(this.settings), producer: this.producerConfig },
     });
     // held only while a call is outstanding, so an idle producer thread never keeps the process alive
     w.unref();
-    w.on('message', (m: { id?: number; error?: { name?: string; message: string; type?: string; retriable: boolean }; log?: { level: 'error' | 'warn' | 'info' | 'debug'; message: string; extra: unknown } }) => {
+    w.on('message', (m: { id?: number; error?: { name?: string; message: string; type?: string; retriable: boolean }; log?: { level: number; entry: { message: string } } }) => {
       if (m.log) {
-        this.logger[m.log.level]({ kafka: m.log.extra, thread: 'producer' }, m.log.message);
+        logKafkaEntry(this.logger, m.log.level, m.log.entry, { thread: 'producer' });
         return;
       }
       const p = m.id === undefined ? undefined : this.waiting.get(m.id);
