@@ -95,7 +95,7 @@ export class ExportStreamRunner {
       const changed = firstVersion ? null : await this.hashes.changed(this.checkpointName, batch);
       const emit = changed ? batch.filter((r) => changed.has(r.key)) : batch;
       const invalid = await this.emitter.send(emit, rejected);
-      await this.hashes.seen(this.checkpointName, fingerprint, batch);
+      await this.hashes.seen(this.checkpointName, fingerprint, batch, { fresh: firstVersion });
       outcome.emitted += emit.length - invalid;
       outcome.unchanged += batch.length - emit.length;
       outcome.rejected += rejected.length + invalid;
@@ -164,9 +164,11 @@ export class ExportStreamRunner {
   /** Keys the stored records have but this version of the file did not carry: deleted in the source. */
   private async sweep(fingerprint: string): Promise<number> {
     let total = 0;
+    let after: string | null = null;
     for (;;) {
-      const keys = await this.hashes.missingFrom(this.checkpointName, fingerprint, SWEEP_BATCH);
+      const keys = await this.hashes.missingFrom(this.checkpointName, fingerprint, SWEEP_BATCH, after);
       if (keys.length === 0) return total;
+      after = keys[keys.length - 1];
       await this.emitter.send(keys.map((k) => this.emitter.deletion(k, { file: this.file })), []);
       await this.hashes.markDeleted(this.checkpointName, keys);
       total += keys.length;
