@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     .option('--seed <n>', 'sample seed', (v) => Number(v), 7)
     .option('--batch <n>', 'records per produced batch and checkpoint', (v) => Number(v), 2000)
     .option('--format <f>', 'export format for sources that offer several (planports: csv or xlsx)')
+    .option('--concurrency <n>', 'stream passes at once (FERRY_EXTRACT_CONCURRENCY)', (v) => Number(v), Number(process.env.FERRY_EXTRACT_CONCURRENCY ?? 3))
     .option('--skip-read-only', 'skip the read-and-type-only pass')
     .option('--no-producer-thread', 'keep kafkajs on the main thread (as before the producer thread)')
     .parse(process.argv)
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
       pollIntervalMs: 1000,
       exportWatchMs: 1000,
       overlapMs: 0,
+      concurrency: o.concurrency,
     });
     await ex.prepare();
     peak = process.memoryUsage().rss;
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
     const emitted = outcomes.reduce((s, x) => s + x.emitted, 0);
     const rejected = outcomes.reduce((s, x) => s + x.rejected, 0);
     for (const x of outcomes.filter((x) => x.error)) out(`  ${x.stream}: ${x.error}`);
-    out(`bench:extract ${o.source} ${(bytes / 1e6).toFixed(0)} MB export, ${streams.length} streams, batch ${o.batch}, producer ${rt.producer.threaded ? 'in its own thread' : 'on the main thread'}`);
+    out(`bench:extract ${o.source} ${(bytes / 1e6).toFixed(0)} MB export, ${streams.length} streams (${o.concurrency} at a time), batch ${o.batch}, producer ${rt.producer.threaded ? 'in its own thread' : 'on the main thread'}`);
     out(`  export → Kafka: ${(emitted + rejected).toLocaleString('en-US')} rows (${emitted.toLocaleString('en-US')} records, ${rejected} quarantined) in ${secs.toFixed(1)} s = ${Math.round((emitted + rejected) / secs).toLocaleString('en-US')} records/s`);
     out(`  peak RSS ${mb(peak)} MB (VmHWM ${vmHwmMb() ?? '?'} MB); CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in this process over ${secs.toFixed(1)} s on ${os.cpus().length} cores`);
     const admin = rt.kafka.admin();

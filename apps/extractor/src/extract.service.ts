@@ -27,6 +27,7 @@ export class ExtractService implements OnApplicationBootstrap, OnApplicationShut
       pollIntervalMs: cfg.FERRY_POLL_INTERVAL_MS,
       exportWatchMs: cfg.FERRY_EXPORT_WATCH_MS,
       overlapMs: cfg.FERRY_POLL_OVERLAP_MS,
+      concurrency: cfg.FERRY_EXTRACT_CONCURRENCY,
     });
     const watch = this.rt.startup;
     await (watch ? watch.step('extracted topics', () => this.extraction!.prepare()) : this.extraction.prepare());

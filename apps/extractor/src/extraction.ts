@@ -19,6 +19,11 @@ export interface ExtractionOptions {
   /** between checks of the export folder for a new drop */
   exportWatchMs: number;
   overlapMs: number;
+  /**
+   * passes that may run at once (FERRY_EXTRACT_CONCURRENCY). Each pass holds up to two batches in memory and
+   * reading is CPU-bound, so running every stream at once only adds memory; the rest wait for a slot.
+   */
+  concurrency?: number;
 }
 
 type Runner = ExportStreamRunner | ApiStreamRunner;
@@ -36,6 +41,7 @@ export class Extraction {
   private stopped = false;
   private wake: Array<() => void> = [];
   private control: ControlListener | null = null;
+  private readonly slots: PassSlots;
 
   constructor(
     private readonly rt: Runtime,
@@ -43,6 +49,7 @@ export class Extraction {
     private readonly options: ExtractionOptions,
   ) {
     this.streams = selectStreams(connector, options);
+    this.slots = new PassSlots(options.concurrency ?? DEFAULT_CONCURRENCY);
     const src = options.source;
     this.runners = this.streams.map((s) =>
       src.mode === 'export'
@@ -63,7 +70,7 @@ export class Extraction {
 
   /** One pass over every stream at once (children may well arrive before their parents: the resolver absorbs it). */
   async passAll(): Promise<StreamOutcome[]> {
-    return Promise.all(this.runners.map((r) => r.pass()));
+    return Promise.all(this.runners.map((r) => this.slots.run(() => r.pass())));
   }
 
   /** Snapshot then delta, until cutover (or stop()). Resolves once the final pass after cutover is done. */
@@ -81,7 +88,7 @@ export class Extraction {
       this.runners.map(async (r) => {
         for (;;) {
           const finalPass = this.freeze;
-          await r.pass();
+          await this.slots.run(() => r.pass());
           if (finalPass || this.stopped) return;
           await this.pause(interval);
         }
@@ -134,6 +141,29 @@ export class Extraction {
     const w = this.wake;
     this.wake = [];
     for (const f of w) f();
+  }
+}
+
+const DEFAULT_CONCURRENCY = 3;
+
+/** At most `size` passes at a time; the others wait, first come first served. */
+export class PassSlots {
+  private busy = 0;
+  private readonly queue: Array<() => void> = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.busy >= this.size) await new Promise<void>((resolve) => this.queue.push(resolve));
+    else this.busy++;
+    try {
+      return await task();
+    } finally {
+      // the slot passes straight to the next waiter, so `busy` only falls when nobody waits
+      const next = this.queue.shift();
+      if (next) next();
+      else this.busy--;
+    }
   }
 }
 

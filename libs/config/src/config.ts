@@ -88,6 +88,8 @@ export const settings = {
     FERRY_EXPORT_WATCH_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
     FERRY_POLL_OVERLAP_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
     FERRY_EXTRACT_BATCH: z.coerce.number().int().min(1).max(50_000).default(2000),
+    /** stream passes (file reads, API polls) the extractor runs at once; the others wait for a slot */
+    FERRY_EXTRACT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
     /** run the extractor's Kafka producer in a thread of its own (on by default; `false` keeps it on the main thread) */
     FERRY_PRODUCER_THREAD: z.enum(['true', 'false']).default('true'),
   },
