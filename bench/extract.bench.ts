@@ -2,10 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Command } from 'commander';
+import { ExtractedEmitter } from '../apps/extractor/src/extracted.emitter';
 import { Extraction } from '../apps/extractor/src/extraction';
 import { ferryHome } from '../libs/config/src';
 import { SOURCE_SYSTEMS } from '../libs/connectors/core/src';
 import { sourceConnector } from '../libs/connectors/registry/src';
+import type { OutgoingRecord } from '../libs/kafka/src';
 import { MigrationRepository } from '../libs/persistence/src';
 import { Runtime } from '../libs/runtime/src';
 
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
     .option('--batch <n>', 'records per produced batch and checkpoint', (v) => Number(v), 2000)
     .option('--format <f>', 'export format for sources that offer several (planports: csv or xlsx)')
     .option('--concurrency <n>', 'stream passes at once (FERRY_EXTRACT_CONCURRENCY)', (v) => Number(v), Number(process.env.FERRY_EXTRACT_CONCURRENCY ?? 3))
-    .option('--skip-read-only', 'skip the read-and-type-only pass')
+    .option('--skip-read-only', 'only the export → Kafka pass: skip the passes that show where the time goes')
     .option('--no-producer-thread', 'keep kafkajs on the main thread (as before the producer thread)')
     .parse(process.argv)
     .opts();
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
       concurrency: o.concurrency,
     });
     await ex.prepare();
+    const scratch = o.skipReadOnly ? [] : [await diagnostics(rt, connector, dir, o.batch, ex.topicNames()[0])];
     peak = process.memoryUsage().rss;
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
     out(`  peak RSS ${mb(peak)} MB (VmHWM ${vmHwmMb() ?? '?'} MB); CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in this process over ${secs.toFixed(1)} s on ${os.cpus().length} cores`);
     const admin = rt.kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: ex.topicNames() }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [...ex.topicNames(), ...scratch] }).catch(() => undefined);
     await admin.disconnect();
   } finally {
     clearInterval(sampler);
@@ -92,6 +95,64 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Where the time goes, one part at a time on an otherwise idle machine: (1) reading, typing, Avro-encoding,
+ * hashing and framing the events on this thread, without Kafka or PostgreSQL; (2) the producer alone sending
+ * the same number of ready-made events of the same average size (the kafkajs and broker share).
+ */
+async function diagnostics(rt: Runtime, connector: ReturnType<typeof sourceConnector>, dir: string, batch: number, scratchOf: string): Promise<string> {
+  const streams = connector.streams().filter((s) => s.export);
+  let n = 0;
+  let bytes = 0;
+  let cpu0 = process.cpuUsage();
+  let t0 = process.hrtime.bigint();
+  for (const s of streams) {
+    const emitter = new ExtractedEmitter(rt, connector.system, s);
+    let pending: Parameters<ExtractedEmitter['events']>[0] = [];
+    const drain = () => {
+      for (const e of emitter.events(pending, []).out) bytes += e.wire!.length;
+      pending = [];
+    };
+    for await (const m of connector.readExport(dir, s.name, { stateEvery: batch })) {
+      if (m.type !== 'record') continue;
+      const p = emitter.pending(m.record, m.origin);
+      n++;
+      if (!('type' in p)) pending.push(p);
+      if (pending.length >= batch) drain();
+    }
+    drain();
+  }
+  let secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  let cpu = process.cpuUsage(cpu0);
+  out(`read, type, encode, hash and frame (no Kafka, no PostgreSQL): ${n.toLocaleString('en-US')} records in ${secs.toFixed(1)} s = ${Math.round(n / secs).toLocaleString('en-US')} records/s, ${us(cpu, n)} µs CPU each`);
+
+  // the producer alone: the same number of events of the average size, to a scratch topic deleted after
+  const size = Math.max(1, Math.round(bytes / Math.max(1, n)));
+  const topic = `${scratchOf}.bench-scratch`;
+  const admin = rt.kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: rt.config.FERRY_TOPIC_PARTITIONS, replicationFactor: 1 }] });
+    const value = Buffer.alloc(size, 7);
+    cpu0 = process.cpuUsage();
+    t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i += batch) {
+      const records: OutgoingRecord[] = [];
+      for (let j = i; j < Math.min(n, i + batch); j++) records.push({ topic, key: `K${j}`, value: null, wire: value });
+      await rt.producer.send(records);
+    }
+    secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    cpu = process.cpuUsage(cpu0);
+    out(`producer alone (${rt.producer.threaded ? 'its own thread' : 'main thread'}, acks=all, idempotent): ${n.toLocaleString('en-US')} events of ${size} bytes in ${secs.toFixed(1)} s = ${Math.round(n / secs).toLocaleString('en-US')} events/s, ${us(cpu, n)} µs CPU each in this process (the broker's not counted)`);
+  } finally {
+    await admin.disconnect();
+  }
+  // deleted with the run's other topics at the end: kafkajs keeps asking for the metadata of every topic its
+  // producer has sent to, and a topic gone under it makes each later send retry
+  return topic;
+}
+
+const us = (c: NodeJS.CpuUsage, n: number) => ((c.user + c.system) / Math.max(1, n)).toFixed(1);
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const mb = (b: number) => Math.round(b / 1048576);
 

@@ -80,6 +80,14 @@ export class ExtractedEmitter {
 
   /** Sends the records; rejects go to the DLQ. Returns how many records could not be framed (dead-lettered too). */
   async send(records: PendingRecord[], rejects: RejectMessage[]): Promise<number> {
+    const { out, letters } = this.events(records, rejects);
+    if (out.length) await this.rt.producer.send(out);
+    if (letters.length) await this.rt.deadLetter(letters);
+    return records.length - out.length;
+  }
+
+  /** The `extracted` events of the records, in wire format, and the dead letters of the rejects and of records that do not frame. */
+  events(records: PendingRecord[], rejects: RejectMessage[]): { out: OutgoingRecord[]; letters: DeadLetterInput[] } {
     const letters = rejects.map((r) => this.letter(r));
     const out: OutgoingRecord[] = [];
     if (records.length) {
@@ -106,9 +114,7 @@ export class ExtractedEmitter {
         }
       }
     }
-    if (out.length) await this.rt.producer.send(out);
-    if (letters.length) await this.rt.deadLetter(letters);
-    return records.length - out.length;
+    return { out, letters };
   }
 
   /** The registered event schema split into its three fields, checked to be the envelope–origin–record shape. */
