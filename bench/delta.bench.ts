@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     await admin.connect();
     await admin.deleteTopics({ topics: ex.topicNames() }).catch(() => undefined);
     await admin.disconnect();
+    await new MigrationRepository(rt.db, migration).purge();
   } finally {
     await consumer.disconnect().catch(() => undefined);
     await rt.close();

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { connectDataSource, SourceRecordRepository } from '../libs/persistence/src';
+import { CheckpointRepository, connectDataSource, MigrationRepository, SourceRecordRepository } from '../libs/persistence/src';
 import { testDatabaseUrl, uniqueMigration } from './support/it-env';
 
 /** The per-record hash store behind export delta, on real PostgreSQL. */
@@ -50,6 +50,20 @@ describe('source record hashes', () => {
     await repo.markDeleted('s2', gone);
     expect(await repo.missingFrom('s2', 'v2', 100)).toEqual([]);
     expect(await repo.counts()).toEqual(expect.arrayContaining([{ stream: 's2', live: kept.length, deleted: gone.length }]));
+  });
+
+  it('purge forgets every row of the migration and nothing of another', async () => {
+    const other = new SourceRecordRepository(db, uniqueMigration('hashes-other'));
+    await other.seen('s1', 'v1', [{ key: 'x', hash: 'h' }], { fresh: true });
+    const gone = new SourceRecordRepository(db, uniqueMigration('hashes-gone'));
+    await new MigrationRepository(db, gone.migrationId).ensure('leaf360', 'dynamics', null);
+    await gone.seen('s1', 'v1', [{ key: 'x', hash: 'h' }], { fresh: true });
+    await new CheckpointRepository(db, gone.migrationId).save('s1', { state: { position: 3 }, complete: false });
+    await new MigrationRepository(db, gone.migrationId).purge();
+    expect(await gone.counts()).toEqual([]);
+    expect(await new CheckpointRepository(db, gone.migrationId).get('s1')).toBeNull();
+    expect((await db.query(`SELECT 1 FROM ferry.migration WHERE migration_id = $1`, [gone.migrationId])).length).toBe(0);
+    expect(await other.counts()).toEqual([{ stream: 's1', live: 1, deleted: 0 }]);
   });
 
   it('the primary key is the hash table\'s only index (each index costs every extracted record an insert)', async () => {

@@ -53,6 +53,21 @@ describe('ExtractedEmitter', () => {
     expect(del.envelope).toMatchObject({ sourceKey: 'C-9', operation: 'DELETE' });
   });
 
+  it('writes the same bytes when the stream-constant envelope fields do not lead the schema', async () => {
+    // a schema whose envelope puts a per-event field first: nothing can be pre-encoded, and the bytes still match
+    const schema = extractedValueSchema('leaf360', 'contact') as { fields: Array<{ name: string; type: { fields: Array<{ name: string }> } }> };
+    const env = schema.fields[0].type;
+    const reordered = { ...schema, fields: [{ ...schema.fields[0], type: { ...env, fields: [...env.fields.slice(4, 5), ...env.fields.slice(0, 4), ...env.fields.slice(5)] } }, ...schema.fields.slice(1)] };
+    const other = avro.Type.forSchema(reordered as avro.Schema);
+    const sent: OutgoingRecord[] = [];
+    const rt = { migration: 'm1', run: 'r1', codec: { writer: () => ({ type: other, header }) }, producer: { send: async (out: OutgoingRecord[]) => (sent.push(...out), []) }, deadLetter: async () => undefined } as unknown as Runtime;
+    const emitter = new ExtractedEmitter(rt, 'leaf360', stream);
+    await emitter.send([pending(emitter, contact())], []);
+    const event = other.fromBuffer(sent[0].wire!.subarray(5)) as ExtractedEvent;
+    expect(event.envelope).toMatchObject({ sourceKey: 'C-1', migration: 'm1', run: 'r1', sourceSystem: 'leaf360', objectType: 'contact' });
+    expect(sent[0].wire!.subarray(5)).toEqual(other.toBuffer(event));
+  });
+
   it('hashes content, not the order fields or custom keys were read in', () => {
     const { emitter } = setup();
     const a = pending(emitter, contact());

@@ -1,5 +1,5 @@
 import { hash, randomUUID } from 'crypto';
-import type * as avro from 'avsc';
+import * as avro from 'avsc';
 import { contentHash, FerryError } from '../../../libs/common/src';
 import type { Envelope } from '../../../libs/contracts/src';
 import { topics } from '../../../libs/contracts/src';
@@ -19,7 +19,9 @@ export interface PendingRecord {
 }
 
 interface EventWriter {
+  /** the wire header followed by the envelope's leading fields that are the same for every event of the stream */
   header: Buffer;
+  /** the envelope's remaining fields, written per event */
   envelope: avro.Type;
   origin: avro.Type;
   record: avro.Type;
@@ -93,6 +95,7 @@ export class ExtractedEmitter {
     if (records.length) {
       const w = this.writer ?? this.resolveWriter();
       for (const p of records) {
+        // the whole envelope, though the type writes only the fields after the constant prefix
         const envelope: Envelope = {
           migration: this.rt.migration,
           run: this.rt.run,
@@ -125,10 +128,15 @@ export class ExtractedEmitter {
       throw new FerryError('SCHEMA_MISMATCH', `${this.topic}: the registered schema is not an extracted-event schema (fields ${fields.map((f) => f.name).join(', ')})`, 'fatal');
     }
     const record = fields[2].type;
+    const { prefix, rest } = splitEnvelope(fields[0].type as avro.types.RecordType, this.constants());
     const branch = (record as avro.types.UnwrappedUnionType).types?.find((t) => t.typeName === 'record') as avro.types.RecordType | undefined;
     const maps = (branch?.fields ?? []).filter((f) => isMap(f.type)).map((f) => f.name);
-    this.writer = { header, envelope: fields[0].type, origin: fields[1].type, record, recordWhat: `the ${this.system} ${this.stream.name} schema`, maps };
+    this.writer = { header: Buffer.concat([header, prefix]), envelope: rest, origin: fields[1].type, record, recordWhat: `the ${this.system} ${this.stream.name} schema`, maps };
     return this.writer;
+  }
+
+  private constants(): StreamConstants {
+    return { migration: this.rt.migration, run: this.rt.run, sourceSystem: this.system, objectType: this.stream.name };
   }
 
   letter(r: RejectMessage): DeadLetterInput {
@@ -144,6 +152,23 @@ export class ExtractedEmitter {
       raw: r.raw,
     };
   }
+}
+
+/** Envelope fields every event of one stream carries alike. */
+type StreamConstants = Pick<Envelope, 'migration' | 'run' | 'sourceSystem' | 'objectType'>;
+
+/**
+ * An Avro record is its fields' encodings back to back, so the envelope's leading fields that are constant for
+ * the stream are encoded once, here, and each event writes only the fields after them (through a record type
+ * of just those fields, of the same types). Byte for byte, the result is the whole envelope encoded at once.
+ */
+function splitEnvelope(envelope: avro.types.RecordType, constants: StreamConstants): { prefix: Buffer; rest: avro.Type } {
+  const values = constants as Record<string, unknown>;
+  let n = 0;
+  while (n < envelope.fields.length && envelope.fields[n].name in values) n++;
+  const prefix = Buffer.concat(envelope.fields.slice(0, n).map((f) => f.type.toBuffer(values[f.name])));
+  const rest = avro.Type.forSchema({ type: 'record', name: 'EnvelopeAfterStreamFields', namespace: 'ferry.internal', fields: envelope.fields.slice(n).map((f) => ({ name: f.name, type: f.type as unknown as avro.Schema })) });
+  return { prefix, rest };
 }
 
 /** Avro for the null branch of the event's `record` union: a delete. */

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /**
  * Repositories take the migration id at construction, so no query can forget its scope. They batch:
@@ -28,7 +28,22 @@ export class MigrationRepository extends Scoped {
       [sourceSystem, destination, mapVersion],
     );
   }
+
+  /**
+   * Forgets the migration: every row of it in every Ferry table, its audit trail included, so only for throwaway
+   * migrations (benchmarks). The destination is not touched.
+   */
+  async purge(): Promise<void> {
+    const run = async (m: DataSource | EntityManager) => {
+      for (const table of MIGRATION_TABLES) await m.query(`DELETE FROM ferry.${table} WHERE migration_id = $1`, [this.migrationId]);
+    };
+    if (this.db instanceof DataSource) await this.db.transaction(run);
+    else await run(this.db);
+  }
 }
+
+/** Tables holding per-migration rows, children before ferry.migration itself. */
+const MIGRATION_TABLES = ['source_record', 'extract_checkpoint', 'id_map', 'parked_dependency', 'parked_record', 'owner_assignment', 'audit_log', 'recon_record', 'migration'];
 
 /** A stream's resume state as its connector wrote it (opaque here), plus the two facts status reads. */
 export interface StreamCheckpoint {
