@@ -165,7 +165,7 @@ type StreamConstants = Pick<Envelope, 'migration' | 'run' | 'sourceSystem' | 'ob
 function splitEnvelope(envelope: avro.types.RecordType, constants: StreamConstants): { prefix: Buffer; rest: avro.Type } {
   const values = constants as Record<string, unknown>;
   let n = 0;
-  while (n < envelope.fields.length && envelope.fields[n].name in values) n++;
+  while (n < envelope.fields.length && Object.hasOwn(values, envelope.fields[n].name)) n++;
   const prefix = Buffer.concat(envelope.fields.slice(0, n).map((f) => f.type.toBuffer(values[f.name])));
   const rest = avro.Type.forSchema({ type: 'record', name: 'EnvelopeAfterStreamFields', namespace: 'ferry.internal', fields: envelope.fields.slice(n).map((f) => ({ name: f.name, type: f.type as unknown as avro.Schema })) });
   return { prefix, rest };
