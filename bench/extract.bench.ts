@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Command } from 'commander';
-import { ExtractedEmitter } from '../apps/extractor/src/extracted.emitter';
+import { ExtractedEmitter, type PendingRecord } from '../apps/extractor/src/extracted.emitter';
 import { Extraction } from '../apps/extractor/src/extraction';
 import { ferryHome } from '../libs/config/src';
 import { SOURCE_SYSTEMS } from '../libs/connectors/core/src';
@@ -110,7 +110,7 @@ async function diagnostics(rt: Runtime, connector: ReturnType<typeof sourceConne
   let t0 = process.hrtime.bigint();
   for (const s of streams) {
     const emitter = new ExtractedEmitter(rt, connector.system, s);
-    let pending: Parameters<ExtractedEmitter['events']>[0] = [];
+    let pending: PendingRecord[] = [];
     const drain = () => {
       for (const e of emitter.events(pending, []).out) bytes += e.wire!.length;
       pending = [];

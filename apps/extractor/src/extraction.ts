@@ -1,4 +1,4 @@
-import { FerryError } from '../../../libs/common/src';
+import { FerryError, Semaphore } from '../../../libs/common/src';
 import type { SourceSettings } from '../../../libs/config/src';
 import { extractedValueSchema, sourceStream, topics } from '../../../libs/contracts/src';
 import type { ControlCommand } from '../../../libs/contracts/src';
@@ -41,7 +41,7 @@ export class Extraction {
   private stopped = false;
   private wake: Array<() => void> = [];
   private control: ControlListener | null = null;
-  private readonly slots: PassSlots;
+  private readonly slots: Semaphore;
 
   constructor(
     private readonly rt: Runtime,
@@ -49,7 +49,7 @@ export class Extraction {
     private readonly options: ExtractionOptions,
   ) {
     this.streams = selectStreams(connector, options);
-    this.slots = new PassSlots(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.slots = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
     const src = options.source;
     this.runners = this.streams.map((s) =>
       src.mode === 'export'
@@ -145,27 +145,6 @@ export class Extraction {
 }
 
 const DEFAULT_CONCURRENCY = 3;
-
-/** At most `size` passes at a time; the others wait, first come first served. */
-export class PassSlots {
-  private busy = 0;
-  private readonly queue: Array<() => void> = [];
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.busy >= this.size) await new Promise<void>((resolve) => this.queue.push(resolve));
-    else this.busy++;
-    try {
-      return await task();
-    } finally {
-      // the slot passes straight to the next waiter, so `busy` only falls when nobody waits
-      const next = this.queue.shift();
-      if (next) next();
-      else this.busy--;
-    }
-  }
-}
 
 function selectStreams(connector: SourceConnector, o: ExtractionOptions): StreamDefinition[] {
   const all = connector.streams().filter((s) => (o.source.mode === 'export' ? !!s.export : !!s.api));

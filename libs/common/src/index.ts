@@ -3,3 +3,4 @@ export * from './errors';
 export * from './hash';
 export * from './wait';
 export * from './paths';
+export * from './semaphore';

@@ -2,5 +2,4 @@ export * from './batch.codec';
 export * from './dataverse.client';
 export * from './dataverse.error';
 export * from './odata-key';
-export * from './semaphore';
 export * from './token.provider';

@@ -1,10 +1,10 @@
-import { PassSlots } from './extraction';
+import { Semaphore } from './semaphore';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe('PassSlots', () => {
-  it('runs at most `size` passes at once, starts waiters first come first served, and finishes every pass', async () => {
-    const slots = new PassSlots(2);
+describe('Semaphore', () => {
+  it('runs at most `limit` tasks at once, starts waiters first come first served, and finishes every pass', async () => {
+    const slots = new Semaphore(2);
     let running = 0;
     let most = 0;
     const started: number[] = [];
@@ -31,8 +31,8 @@ describe('PassSlots', () => {
     expect(most).toBe(2);
   });
 
-  it('a failing pass gives its slot back', async () => {
-    const slots = new PassSlots(1);
+  it('a failing task gives its slot back', async () => {
+    const slots = new Semaphore(1);
     await expect(slots.run(async () => Promise.reject(new Error('file gone')))).rejects.toThrow('file gone');
     await expect(slots.run(async () => 'next')).resolves.toBe('next');
     // and with a waiter queued behind the failure
