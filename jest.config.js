@@ -1,5 +1,13 @@
 /** Unit tests live next to the code (*.spec.ts); integration and end-to-end tests live in test/ (*.it.ts). */
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.json');
+
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+/**
+ * `@ferry/<lib>` → libs/<lib>/src (its index.ts), plus the explicit test-support aliases, taken from tsconfig.json
+ * `paths` in the same order (explicit entries first, then the wildcard) so Jest and tsc always agree.
+ */
+const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
 module.exports = {
   testTimeout: 300000,
   projects: [
@@ -9,6 +17,7 @@ module.exports = {
       roots: ['<rootDir>/apps', '<rootDir>/libs'],
       testMatch: ['**/*.spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      moduleNameMapper,
     },
     {
       displayName: 'integration',
@@ -16,6 +25,7 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.it.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      moduleNameMapper,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
   ],

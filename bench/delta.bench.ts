@@ -4,13 +4,13 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { Extraction } from '../apps/extractor/src/extraction';
 import { startSourceSandbox } from '../apps/sandbox/src/source/testing/source-sandbox.harness';
-import { pollUntil } from '../libs/common/src';
-import { loadConfig, settings } from '../libs/config/src';
-import type { ExtractedEvent } from '../libs/contracts/src';
-import { SOURCE_SYSTEMS } from '../libs/connectors/core/src';
-import { sourceConnector } from '../libs/connectors/registry/src';
-import { CheckpointRepository, MigrationRepository } from '../libs/persistence/src';
-import { Runtime } from '../libs/runtime/src';
+import { pollUntil } from '@ferry/common';
+import { loadConfig, settings } from '@ferry/config';
+import type { ExtractedEvent } from '@ferry/contracts';
+import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
+import { sourceConnector } from '@ferry/connectors/registry';
+import { CheckpointRepository, MigrationRepository } from '@ferry/persistence';
+import { Runtime } from '@ferry/runtime';
 
 /**
  * Change → `extracted` latency: the source sandbox's mutation mode creates, updates and deletes records at a set

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { runDemo } from '../apps/cli/src/demo.command';
-import { sampleCounts } from '../libs/connectors/leaf360/src';
-import { loadConfig, settings } from '../libs/config/src';
-import { connectDataSource, ReconRepository } from '../libs/persistence/src';
-import type { RunningService } from '../libs/ops/src';
-import { cpuSeconds, peakRssMb } from '../libs/ops/src';
+import { sampleCounts } from '@ferry/connectors/leaf360';
+import { loadConfig, settings } from '@ferry/config';
+import { connectDataSource, ReconRepository } from '@ferry/persistence';
+import type { RunningService } from '@ferry/ops';
+import { cpuSeconds, peakRssMb } from '@ferry/ops';
 
 /**
  * The whole route at a given scale on this machine: records/s per phase (from the first to the last record

@@ -4,12 +4,12 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { ExtractedEmitter, type PendingRecord } from '../apps/extractor/src/extracted.emitter';
 import { Extraction } from '../apps/extractor/src/extraction';
-import { ferryHome } from '../libs/config/src';
-import { SOURCE_SYSTEMS } from '../libs/connectors/core/src';
-import { sourceConnector } from '../libs/connectors/registry/src';
-import type { OutgoingRecord } from '../libs/kafka/src';
-import { MigrationRepository } from '../libs/persistence/src';
-import { Runtime } from '../libs/runtime/src';
+import { ferryHome } from '@ferry/config';
+import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
+import { sourceConnector } from '@ferry/connectors/registry';
+import type { OutgoingRecord } from '@ferry/kafka';
+import { MigrationRepository } from '@ferry/persistence';
+import { Runtime } from '@ferry/runtime';
 
 /**
  * Export → Kafka on this machine: a generated export of N records read, typed, hashed, diffed against the stored

@@ -1,8 +1,8 @@
-import { createLogger } from '../libs/common/src';
-import { loadConfig, settings } from '../libs/config/src';
-import { DeadLetter, extractedValueSchema, ExtractedEvent, topics } from '../libs/contracts/src';
-import { AvroCodec, BatchConsumer, ConsumedRecord, createKafka, ensureTopics, RecordProducer } from '../libs/kafka/src';
-import { pollUntil } from '../libs/common/src';
+import { createLogger } from '@ferry/common';
+import { loadConfig, settings } from '@ferry/config';
+import { DeadLetter, extractedValueSchema, ExtractedEvent, topics } from '@ferry/contracts';
+import { AvroCodec, BatchConsumer, ConsumedRecord, createKafka, ensureTopics, RecordProducer } from '@ferry/kafka';
+import { pollUntil } from '@ferry/common';
 import { uniqueMigration } from './support/it-env';
 
 const cfg = loadConfig([settings.kafka]);

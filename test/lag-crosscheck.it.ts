@@ -1,10 +1,10 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { createLogger } from '../libs/common/src';
-import { loadConfig, settings } from '../libs/config/src';
-import { allRouteTopics, consumerGroups, LEAF360_TO_DYNAMICS, topics } from '../libs/contracts/src';
-import { createKafka, ensureTopics } from '../libs/kafka/src';
-import { groupLag } from '../libs/ops/src';
+import { createLogger } from '@ferry/common';
+import { loadConfig, settings } from '@ferry/config';
+import { allRouteTopics, consumerGroups, LEAF360_TO_DYNAMICS, topics } from '@ferry/contracts';
+import { createKafka, ensureTopics } from '@ferry/kafka';
+import { groupLag } from '@ferry/ops';
 import { uniqueMigration } from './support/it-env';
 
 const cfg = loadConfig([settings.kafka]);

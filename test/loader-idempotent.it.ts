@@ -1,12 +1,12 @@
 import { startSandbox, RunningSandbox } from '../apps/sandbox/src/sandbox.app';
 import { LoadHandler } from '../apps/loader/src/load.handler';
-import type { DestinationEvent, LoadedEvent } from '../libs/contracts/src';
-import { topics } from '../libs/contracts/src';
-import { DataverseClient } from '../libs/dataverse/src';
-import { DEMO_USERS } from '../libs/demo/src/demo-org';
-import type { ConsumedRecord } from '../libs/kafka/src';
-import { connectDataSource } from '../libs/persistence/src';
-import { Runtime } from '../libs/runtime/src';
+import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
+import { topics } from '@ferry/contracts';
+import { DataverseClient } from '@ferry/dataverse';
+import { DEMO_USERS } from '@ferry/demo';
+import type { ConsumedRecord } from '@ferry/kafka';
+import { connectDataSource } from '@ferry/persistence';
+import { Runtime } from '@ferry/runtime';
 import { readTopic } from './support/topic-reader';
 import { testDatabaseUrl, uniqueMigration, useTestEnv } from './support/it-env';
 

@@ -1,7 +1,7 @@
-import { createLogger } from '../libs/common/src';
-import { loadConfig, settings } from '../libs/config/src';
-import { extractedValueSchema, ExtractedEvent, topics } from '../libs/contracts/src';
-import { AvroCodec, createKafka, ensureTopics, RecordProducer } from '../libs/kafka/src';
+import { createLogger } from '@ferry/common';
+import { loadConfig, settings } from '@ferry/config';
+import { extractedValueSchema, ExtractedEvent, topics } from '@ferry/contracts';
+import { AvroCodec, createKafka, ensureTopics, RecordProducer } from '@ferry/kafka';
 import { readTopic } from './support/topic-reader';
 import { uniqueMigration } from './support/it-env';
 

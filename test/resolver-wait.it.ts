@@ -1,8 +1,8 @@
-import type { DestinationEvent, LoadedEvent } from '../libs/contracts/src';
-import { topics } from '../libs/contracts/src';
-import type { ConsumedRecord } from '../libs/kafka/src';
-import { connectDataSource, OwnerRepository, ParkingRepository } from '../libs/persistence/src';
-import { Runtime } from '../libs/runtime/src';
+import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
+import { topics } from '@ferry/contracts';
+import type { ConsumedRecord } from '@ferry/kafka';
+import { connectDataSource, OwnerRepository, ParkingRepository } from '@ferry/persistence';
+import { Runtime } from '@ferry/runtime';
 import { OwnerDirectory } from '../apps/resolver/src/owner.directory';
 import { ResolveHandler } from '../apps/resolver/src/resolve.handler';
 import { readTopic } from './support/topic-reader';

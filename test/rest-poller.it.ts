@@ -3,13 +3,13 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
 import { startSourceSandbox, SourceSandboxHarness } from '../apps/sandbox/src/source/testing/source-sandbox.harness';
-import { API_ONLY_DIR, type RecordMessage, type SourceConnector, type SourceMessage, type StreamState } from '../libs/connectors/core/src';
-import { DEFAULT_OVERLAP_MS, pollStream, PollStreamOptions, RetryNotice, SourceApiError } from '../libs/connectors/rest/src';
-import { testApiConnector, testCompany, testContact, TEST_BASE_TIME } from '../libs/connectors/rest/testing/test-api.connector';
-import { InteractiveConnector } from '../libs/connectors/interactive/src';
-import { Leaf360Connector } from '../libs/connectors/leaf360/src';
-import { PlanportsConnector } from '../libs/connectors/planports/src';
-import { ProfiConnector } from '../libs/connectors/profi/src';
+import { API_ONLY_DIR, type RecordMessage, type SourceConnector, type SourceMessage, type StreamState } from '@ferry/connectors/core';
+import { DEFAULT_OVERLAP_MS, pollStream, PollStreamOptions, RetryNotice, SourceApiError } from '@ferry/connectors/rest';
+import { testApiConnector, testCompany, testContact, TEST_BASE_TIME } from '@ferry/connectors/rest/testing';
+import { InteractiveConnector } from '@ferry/connectors/interactive';
+import { Leaf360Connector } from '@ferry/connectors/leaf360';
+import { PlanportsConnector } from '@ferry/connectors/planports';
+import { ProfiConnector } from '@ferry/connectors/profi';
 import { testDatabaseUrl } from './support/it-env';
 
 /**

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { CheckpointRepository, connectDataSource, MigrationRepository, SourceRecordRepository } from '../libs/persistence/src';
+import { CheckpointRepository, connectDataSource, MigrationRepository, SourceRecordRepository } from '@ferry/persistence';
 import { testDatabaseUrl, uniqueMigration } from './support/it-env';
 
 /** The per-record hash store behind export delta, on real PostgreSQL. */

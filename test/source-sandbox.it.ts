@@ -2,9 +2,9 @@ import { promises as fs } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { startSourceSandbox, SourceSandboxHarness } from '../apps/sandbox/src/source/testing/source-sandbox.harness';
-import { API_ONLY_DIR } from '../libs/connectors/core/src';
-import { pollUntil } from '../libs/common/src';
-import { testApiConnector, testCompany, testContact, TEST_BASE_TIME } from '../libs/connectors/rest/testing/test-api.connector';
+import { API_ONLY_DIR } from '@ferry/connectors/core';
+import { pollUntil } from '@ferry/common';
+import { testApiConnector, testCompany, testContact, TEST_BASE_TIME } from '@ferry/connectors/rest/testing';
 import { testDatabaseUrl } from './support/it-env';
 
 /**

@@ -1,5 +1,5 @@
 import { startSandbox } from '../../apps/sandbox/src/sandbox.app';
-import { DataverseError } from '../../libs/dataverse/src/dataverse.error';
+import { DataverseError } from '@ferry/dataverse';
 import { startTestSandbox, TestSandbox } from './support/sandbox-harness';
 
 describe('DataverseClient against the sandbox', () => {

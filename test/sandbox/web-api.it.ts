@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { startSandbox } from '../../apps/sandbox/src/sandbox.app';
-import { DEMO_USERS } from '../../libs/demo/src/demo-org';
+import { DEMO_USERS } from '@ferry/demo';
 import { startTestSandbox, TestSandbox } from './support/sandbox-harness';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { settingSources } from '../../libs/config/src';
+import { settingSources } from '@ferry/config';
 
 /**
  * Integration tests use their own database (ferry_test) and a fresh migration id each, so they never see

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
-import type { AvroCodec } from '../../libs/kafka/src';
-import { pollUntil } from '../../libs/common/src';
+import type { AvroCodec } from '@ferry/kafka';
+import { pollUntil } from '@ferry/common';
 
 /** Reads a topic from the beginning with a throwaway group until `count` messages arrived. */
 export async function readTopic<T>(kafka: Kafka, codec: AvroCodec, topic: string, count: number, timeoutMs = 30_000): Promise<{ key: string; value: T }[]> {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'crypto';
-import { createLogger, FerryError, sleep } from '../../../libs/common/src';
-import { loadConfig, settings } from '../../../libs/config/src';
-import { topics } from '../../../libs/contracts/src';
-import { createKafka, ensureTopics, sendControl } from '../../../libs/kafka/src';
-import { CheckpointRepository, connectDataSource, CutoverRepository } from '../../../libs/persistence/src';
-import { pickMigration } from '../../../libs/ops/src';
+import { createLogger, FerryError, sleep } from '@ferry/common';
+import { loadConfig, settings } from '@ferry/config';
+import { topics } from '@ferry/contracts';
+import { createKafka, ensureTopics, sendControl } from '@ferry/kafka';
+import { CheckpointRepository, connectDataSource, CutoverRepository } from '@ferry/persistence';
+import { pickMigration } from '@ferry/ops';
 
 export interface CutoverResult {
   migration: string;

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { connectDataSource } from '../../../libs/persistence/src';
+import { connectDataSource } from '@ferry/persistence';
 
 /** Connects and applies pending migrations (the CLI owns schema changes; services only check). */
 export async function migratedDataSource(url: string): Promise<DataSource> {

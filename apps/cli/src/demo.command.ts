@@ -1,16 +1,16 @@
 import * as path from 'path';
 import type { DataSource } from 'typeorm';
-import { createLogger, sleep } from '../../../libs/common/src';
-import { ferryHome, loadConfig, settings } from '../../../libs/config/src';
-import { LEAF360_TO_DYNAMICS } from '../../../libs/contracts/src';
-import { writeLeaf360Sample } from '../../../libs/connectors/leaf360/src';
-import { createKafka } from '../../../libs/kafka/src';
-import { OwnerRepository } from '../../../libs/persistence/src';
+import { createLogger, sleep } from '@ferry/common';
+import { ferryHome, loadConfig, settings } from '@ferry/config';
+import { LEAF360_TO_DYNAMICS } from '@ferry/contracts';
+import { writeLeaf360Sample } from '@ferry/connectors/leaf360';
+import { createKafka } from '@ferry/kafka';
+import { OwnerRepository } from '@ferry/persistence';
 import {
   assertAlive, ObjectReconciliation, progress, reconciliationTable,
   RunningService, startRouteStack, stopServices,
-} from '../../../libs/ops/src';
-import { LEAF360_DYNAMICS_MAP_VERSION } from '../../../libs/mapping/src';
+} from '@ferry/ops';
+import { LEAF360_DYNAMICS_MAP_VERSION } from '@ferry/mapping';
 import { ensureLocalInfra } from './infra';
 import { migratedDataSource } from './db';
 

@@ -2,9 +2,9 @@ import { Command } from 'commander';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { FerryError } from '../../../libs/common/src';
-import { AcmeFixtureConnector, ACME_EXPORT, acmeSchema } from '../../../libs/discovery/fixtures/acme-fixture.connector';
-import { discoveryInventorySchema } from '../../../libs/discovery/src';
+import { FerryError } from '@ferry/common';
+import { AcmeFixtureConnector, ACME_EXPORT, acmeSchema } from '@ferry/discovery/fixtures';
+import { discoveryInventorySchema } from '@ferry/discovery';
 import { discoverCommand, type DiscoverCommandDeps } from './discover.command';
 
 let out: string;

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { FerryError } from '../../../libs/common/src';
-import { settingSources } from '../../../libs/config/src';
-import { SOURCE_SYSTEMS, type SourceConnector } from '../../../libs/connectors/core/src';
-import { sourceConnector } from '../../../libs/connectors/registry/src';
-import { discoverSource, discoveryReport, type DiscoverTuning } from '../../../libs/discovery/src';
+import { FerryError } from '@ferry/common';
+import { settingSources } from '@ferry/config';
+import { SOURCE_SYSTEMS, type SourceConnector } from '@ferry/connectors/core';
+import { sourceConnector } from '@ferry/connectors/registry';
+import { discoverSource, discoveryReport, type DiscoverTuning } from '@ferry/discovery';
 
 export interface DiscoverCommandDeps {
   /** default: the source registry */

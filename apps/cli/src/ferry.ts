@@ -1,17 +1,17 @@
 import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createLogger, FerryError } from '../../../libs/common/src';
-import { ConfigError, loadConfig, settings, settingSources } from '../../../libs/config/src';
-import { allRouteTopics, LEAF360_TO_DYNAMICS, REPLAYABLE_PHASES, ReplayablePhase } from '../../../libs/contracts/src';
-import { brokerUnreachable, createKafka } from '../../../libs/kafka/src';
-import { connectDataSource } from '../../../libs/persistence/src';
-import { extractionStatus, extractionTable, groupLag, lagTable, pickMigration, reconciliation, reconciliationTable, replayPhase, topicOffsets, topicsTable } from '../../../libs/ops/src';
+import { createLogger, FerryError } from '@ferry/common';
+import { ConfigError, loadConfig, settings, settingSources } from '@ferry/config';
+import { allRouteTopics, LEAF360_TO_DYNAMICS, REPLAYABLE_PHASES, ReplayablePhase } from '@ferry/contracts';
+import { brokerUnreachable, createKafka } from '@ferry/kafka';
+import { connectDataSource } from '@ferry/persistence';
+import { extractionStatus, extractionTable, groupLag, lagTable, pickMigration, reconciliation, reconciliationTable, replayPhase, topicOffsets, topicsTable } from '@ferry/ops';
 import { migratedDataSource } from './db';
 import { runDemo } from './demo.command';
 import { runSample } from './sample.command';
 import { runCutover } from './cutover.command';
 import { discoverCommand } from './discover.command';
-import { SOURCE_SYSTEMS } from '../../../libs/connectors/core/src';
+import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
 
 const print = (s: string) => process.stdout.write(`${s}\n`);
 

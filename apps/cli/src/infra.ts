@@ -1,6 +1,6 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { FerryError, projectRoot } from '../../../libs/common/src';
+import { FerryError, projectRoot } from '@ferry/common';
 
 /**
  * The demo provisions local infrastructure unless the user pointed Ferry at their own (KAFKA_BROKERS set in the

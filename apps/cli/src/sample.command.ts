@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Table from 'cli-table3';
-import { FerryError } from '../../../libs/common/src';
-import type { ExportFormat, SampleManifest } from '../../../libs/connectors/core/src';
-import { sourceConnector } from '../../../libs/connectors/registry/src';
+import { FerryError } from '@ferry/common';
+import type { ExportFormat, SampleManifest } from '@ferry/connectors/core';
+import { sourceConnector } from '@ferry/connectors/registry';
 
 export interface SampleCommandOptions {
   source: string;

@@ -1,7 +1,7 @@
-import type { RejectMessage, SourceConnector, StreamDefinition, StreamState } from '../../../libs/connectors/core/src';
-import { pollStream } from '../../../libs/connectors/rest/src';
-import { CheckpointRepository, SourceRecordRepository } from '../../../libs/persistence/src';
-import type { Runtime } from '../../../libs/runtime/src';
+import type { RejectMessage, SourceConnector, StreamDefinition, StreamState } from '@ferry/connectors/core';
+import { pollStream } from '@ferry/connectors/rest';
+import { CheckpointRepository, SourceRecordRepository } from '@ferry/persistence';
+import type { Runtime } from '@ferry/runtime';
 import { ExtractedEmitter, type PendingRecord } from './extracted.emitter';
 import type { StreamOutcome } from './export-stream.runner';
 

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { RejectMessage, SourceConnector, StreamDefinition, StreamState } from '../../../libs/connectors/core/src';
-import { CheckpointRepository, SourceRecordRepository } from '../../../libs/persistence/src';
-import type { Runtime } from '../../../libs/runtime/src';
+import type { RejectMessage, SourceConnector, StreamDefinition, StreamState } from '@ferry/connectors/core';
+import { CheckpointRepository, SourceRecordRepository } from '@ferry/persistence';
+import type { Runtime } from '@ferry/runtime';
 import { ExtractedEmitter, type PendingRecord } from './extracted.emitter';
 
 export interface StreamOutcome {

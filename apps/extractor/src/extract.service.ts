@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { loadConfig, settings, sourceSettings } from '../../../libs/config/src';
-import { sourceConnector } from '../../../libs/connectors/registry/src';
-import { Runtime, RUNTIME } from '../../../libs/runtime/src';
+import { loadConfig, settings, sourceSettings } from '@ferry/config';
+import { sourceConnector } from '@ferry/connectors/registry';
+import { Runtime, RUNTIME } from '@ferry/runtime';
 import { Extraction } from './extraction';
 
 /**

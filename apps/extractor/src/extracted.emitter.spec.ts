@@ -1,9 +1,9 @@
 import * as avro from 'avsc';
-import { extractedValueSchema } from '../../../libs/contracts/src';
-import type { ExtractedEvent } from '../../../libs/contracts/src';
-import { sourceConnector } from '../../../libs/connectors/registry/src';
-import type { OutgoingRecord } from '../../../libs/kafka/src';
-import type { DeadLetterInput, Runtime } from '../../../libs/runtime/src';
+import { extractedValueSchema } from '@ferry/contracts';
+import type { ExtractedEvent } from '@ferry/contracts';
+import { sourceConnector } from '@ferry/connectors/registry';
+import type { OutgoingRecord } from '@ferry/kafka';
+import type { DeadLetterInput, Runtime } from '@ferry/runtime';
 import { ExtractedEmitter, type PendingRecord } from './extracted.emitter';
 
 const type = avro.Type.forSchema(extractedValueSchema('leaf360', 'contact') as avro.Schema);

@@ -1,11 +1,11 @@
 import { hash, randomUUID } from 'crypto';
 import * as avro from 'avsc';
-import { contentHash, FerryError } from '../../../libs/common/src';
-import type { Envelope } from '../../../libs/contracts/src';
-import { topics } from '../../../libs/contracts/src';
-import type { RejectMessage, SourceOrigin, StreamDefinition } from '../../../libs/connectors/core/src';
-import { AvroFrameWriter, type OutgoingRecord } from '../../../libs/kafka/src';
-import type { DeadLetterInput, Runtime } from '../../../libs/runtime/src';
+import { contentHash, FerryError } from '@ferry/common';
+import type { Envelope } from '@ferry/contracts';
+import { topics } from '@ferry/contracts';
+import type { RejectMessage, SourceOrigin, StreamDefinition } from '@ferry/connectors/core';
+import { AvroFrameWriter, type OutgoingRecord } from '@ferry/kafka';
+import type { DeadLetterInput, Runtime } from '@ferry/runtime';
 
 /** A record read from the source, keyed, encoded and hashed, waiting to be emitted. */
 export interface PendingRecord {

@@ -1,11 +1,11 @@
-import { FerryError, Semaphore } from '../../../libs/common/src';
-import type { SourceSettings } from '../../../libs/config/src';
-import { extractedValueSchema, sourceStream, topics } from '../../../libs/contracts/src';
-import type { ControlCommand } from '../../../libs/contracts/src';
-import type { SourceConnector, StreamDefinition } from '../../../libs/connectors/core/src';
-import { ControlListener, ensureTopics } from '../../../libs/kafka/src';
-import { CutoverRepository } from '../../../libs/persistence/src';
-import type { Runtime } from '../../../libs/runtime/src';
+import { FerryError, Semaphore } from '@ferry/common';
+import type { SourceSettings } from '@ferry/config';
+import { extractedValueSchema, sourceStream, topics } from '@ferry/contracts';
+import type { ControlCommand } from '@ferry/contracts';
+import type { SourceConnector, StreamDefinition } from '@ferry/connectors/core';
+import { ControlListener, ensureTopics } from '@ferry/kafka';
+import { CutoverRepository } from '@ferry/persistence';
+import type { Runtime } from '@ferry/runtime';
 import { ApiStreamRunner } from './api-stream.runner';
 import { ExportStreamRunner, type StreamOutcome } from './export-stream.runner';
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { loadConfig, settings } from '../../../libs/config/src';
-import { RuntimeModule } from '../../../libs/runtime/src';
+import { loadConfig, settings } from '@ferry/config';
+import { RuntimeModule } from '@ferry/runtime';
 import { ExtractService } from './extract.service';
 
 const producerThread = () => loadConfig([settings.extractor]).FERRY_PRODUCER_THREAD === 'true';

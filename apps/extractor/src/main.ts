@@ -1,5 +1,5 @@
-import { sourceSettings } from '../../../libs/config/src';
-import { bootstrapService } from '../../../libs/runtime/src';
+import { sourceSettings } from '@ferry/config';
+import { bootstrapService } from '@ferry/runtime';
 import { ExtractorModule } from './extractor.module';
 
 try {

@@ -1,5 +1,5 @@
-import type { DestinationEvent, ObjectRoute, Route } from '../../../libs/contracts/src';
-import { objectByEntity } from '../../../libs/contracts/src';
+import type { DestinationEvent, ObjectRoute, Route } from '@ferry/contracts';
+import { objectByEntity } from '@ferry/contracts';
 
 /** Avro `date` (days since epoch) → Dataverse date-only text. */
 const dateOnly = (days: number) => new Date(days * 86_400_000).toISOString().slice(0, 10);

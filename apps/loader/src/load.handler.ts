@@ -1,10 +1,10 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { DestinationEvent, LoadedEvent, LoadResult } from '../../../libs/contracts/src';
-import { consumerGroups, objectBySource, routeTopics, topics } from '../../../libs/contracts/src';
-import type { DataverseClient, UpsertResult } from '../../../libs/dataverse/src';
-import type { ConsumedRecord, OutgoingRecord } from '../../../libs/kafka/src';
-import { AuditEntry, AuditRepository } from '../../../libs/persistence/src';
-import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '../../../libs/runtime/src';
+import type { DestinationEvent, LoadedEvent, LoadResult } from '@ferry/contracts';
+import { consumerGroups, objectBySource, routeTopics, topics } from '@ferry/contracts';
+import type { DataverseClient, UpsertResult } from '@ferry/dataverse';
+import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
+import { AuditEntry, AuditRepository } from '@ferry/persistence';
+import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
 import { dataverseBody } from './dataverse-body';
 
 export const DATAVERSE = Symbol('DATAVERSE');

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { loadConfig, settings } from '../../../libs/config/src';
-import { DataverseClient } from '../../../libs/dataverse/src';
-import { RuntimeModule } from '../../../libs/runtime/src';
+import { loadConfig, settings } from '@ferry/config';
+import { DataverseClient } from '@ferry/dataverse';
+import { RuntimeModule } from '@ferry/runtime';
 import { DATAVERSE, LOAD_BATCH_SIZE, LoadHandler } from './load.handler';
 
 const cfg = () => loadConfig([settings.dataverse, settings.loader]);

@@ -1,4 +1,4 @@
-import { bootstrapService } from '../../../libs/runtime/src';
+import { bootstrapService } from '@ferry/runtime';
 import { LoaderModule } from './loader.module';
 
 void bootstrapService('loader', LoaderModule);

@@ -1,4 +1,4 @@
-import { bootstrapService } from '../../../libs/runtime/src';
+import { bootstrapService } from '@ferry/runtime';
 import { ReconcilerModule } from './reconciler.module';
 
 void bootstrapService('reconciler', ReconcilerModule);

@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { DeadLetter, Envelope, LoadedEvent } from '../../../libs/contracts/src';
-import { consumerGroups, parseRecordTopic, routeTopics } from '../../../libs/contracts/src';
-import type { ConsumedRecord } from '../../../libs/kafka/src';
-import { ReconPhase, ReconRepository } from '../../../libs/persistence/src';
-import { PhaseWorker, Runtime, RUNTIME } from '../../../libs/runtime/src';
+import type { DeadLetter, Envelope, LoadedEvent } from '@ferry/contracts';
+import { consumerGroups, parseRecordTopic, routeTopics } from '@ferry/contracts';
+import type { ConsumedRecord } from '@ferry/kafka';
+import { ReconPhase, ReconRepository } from '@ferry/persistence';
+import { PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
 
 type Any = { envelope?: Envelope; result?: LoadedEvent['result'] } & Partial<DeadLetter>;
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RuntimeModule } from '../../../libs/runtime/src';
+import { RuntimeModule } from '@ferry/runtime';
 import { ReconcileHandler } from './reconcile.handler';
 
 @Module({ imports: [RuntimeModule.forService('reconciler')], providers: [ReconcileHandler] })

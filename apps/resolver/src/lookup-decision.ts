@@ -1,4 +1,4 @@
-import type { DestinationEvent, Lookup } from '../../../libs/contracts/src';
+import type { DestinationEvent, Lookup } from '@ferry/contracts';
 
 export interface ParentState {
   destinationId: string | null;

@@ -1,4 +1,4 @@
-import { bootstrapService } from '../../../libs/runtime/src';
+import { bootstrapService } from '@ferry/runtime';
 import { ResolverModule } from './resolver.module';
 
 void bootstrapService('resolver', ResolverModule);

@@ -1,5 +1,5 @@
-import type { OwnerRef } from '../../../libs/contracts/src';
-import type { OwnerStatus } from '../../../libs/persistence/src';
+import type { OwnerRef } from '@ferry/contracts';
+import type { OwnerStatus } from '@ferry/persistence';
 
 export interface DestinationUser {
   id: string;

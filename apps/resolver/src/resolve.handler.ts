@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { DestinationEvent, LoadedEvent } from '../../../libs/contracts/src';
-import { consumerGroups, objectBySource, parseRecordTopic, routeTopics, topics } from '../../../libs/contracts/src';
-import type { ConsumedRecord, OutgoingRecord } from '../../../libs/kafka/src';
-import { IdMapRepository, OwnerAssignment, OwnerRepository, ParkingRepository } from '../../../libs/persistence/src';
-import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '../../../libs/runtime/src';
+import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
+import { consumerGroups, objectBySource, parseRecordTopic, routeTopics, topics } from '@ferry/contracts';
+import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
+import { IdMapRepository, OwnerAssignment, OwnerRepository, ParkingRepository } from '@ferry/persistence';
+import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
 import { decide } from './lookup-decision';
 import { OwnerDirectory } from './owner.directory';
 

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { loadConfig, settings } from '../../../libs/config/src';
-import { FerryError } from '../../../libs/common/src';
-import { DataverseClient } from '../../../libs/dataverse/src';
-import { RuntimeModule } from '../../../libs/runtime/src';
+import { loadConfig, settings } from '@ferry/config';
+import { FerryError } from '@ferry/common';
+import { DataverseClient } from '@ferry/dataverse';
+import { RuntimeModule } from '@ferry/runtime';
 import { OwnerDirectory } from './owner.directory';
 import { ResolveHandler } from './resolve.handler';
 

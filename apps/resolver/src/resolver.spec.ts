@@ -1,4 +1,4 @@
-import type { DestinationEvent } from '../../../libs/contracts/src';
+import type { DestinationEvent } from '@ferry/contracts';
 import { decide, parentKey } from './lookup-decision';
 import { OwnerDirectory } from './owner.directory';
 

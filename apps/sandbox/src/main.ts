@@ -1,5 +1,5 @@
 import { parseArgs } from 'util';
-import { settingSources } from '../../../libs/config/src';
+import { settingSources } from '@ferry/config';
 import { createSandboxLogger } from './sandbox.logger';
 import { resolveSandboxOptions, sandboxOptionsFromEnv, SandboxOptionsInput } from './sandbox.options';
 import { startSandbox } from './sandbox.app';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEMO_USERS, DemoUser } from '../../../libs/demo/src/demo-org';
+import { DEMO_USERS, DemoUser } from '@ferry/demo';
 import { resolveSourceOptions, SourceSandboxOptions, sourceOptionsFromEnv } from './source/source-sandbox.options';
 
 export interface ThrottleOptions {

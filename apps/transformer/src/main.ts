@@ -1,4 +1,4 @@
-import { bootstrapService } from '../../../libs/runtime/src';
+import { bootstrapService } from '@ferry/runtime';
 import { TransformerModule } from './transformer.module';
 
 void bootstrapService('transformer', TransformerModule);

@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { DestinationEvent, ExtractedEvent } from '../../../libs/contracts/src';
-import { consumerGroups, objectBySource, routeTopics, topics } from '../../../libs/contracts/src';
-import type { ConsumedRecord, OutgoingRecord } from '../../../libs/kafka/src';
-import { ConverterRegistry, LEAF360_DYNAMICS_MAP_VERSION, MappingRejection } from '../../../libs/mapping/src';
-import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '../../../libs/runtime/src';
+import type { DestinationEvent, ExtractedEvent } from '@ferry/contracts';
+import { consumerGroups, objectBySource, routeTopics, topics } from '@ferry/contracts';
+import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
+import { ConverterRegistry, LEAF360_DYNAMICS_MAP_VERSION, MappingRejection } from '@ferry/mapping';
+import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
 
 /** extracted → transformed: applies the confirmed map, one converter per destination entity; rejects to the DLQ. */
 @Injectable()

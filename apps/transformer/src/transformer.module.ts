@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ConverterRegistry, leaf360DynamicsConverters } from '../../../libs/mapping/src';
-import { RuntimeModule } from '../../../libs/runtime/src';
+import { ConverterRegistry, leaf360DynamicsConverters } from '@ferry/mapping';
+import { RuntimeModule } from '@ferry/runtime';
 import { TransformHandler } from './transform.handler';
 
 @Module({

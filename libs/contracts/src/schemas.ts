@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Route } from './route';
-import { projectRoot } from '../../common/src';
+import { projectRoot } from '@ferry/common';
 
 /** A raw Avro schema as JSON. */
 export type AvroSchema = { type: string; name?: string; namespace?: string; fields?: unknown[]; [k: string]: unknown };

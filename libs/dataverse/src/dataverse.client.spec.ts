@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { DataverseClient, guessPrimaryIdAttribute } from './dataverse.client';
 import { DataverseError } from './dataverse.error';
-import { Semaphore } from '../../common/src';
+import { Semaphore } from '@ferry/common';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 

@@ -3,7 +3,7 @@ import axiosRetry from 'axios-retry';
 import { BatchRequestEntry, ParsedBatchResponse, buildBatchRequest, parseBatchResponse } from './batch.codec';
 import { DataverseError, isRetryableStatus, parseMaybeJson } from './dataverse.error';
 import { KeyValues, UNADDRESSABLE_KEY_CHARS, formatKeySegment, isGuid, recordPath } from './odata-key';
-import { Semaphore } from '../../common/src';
+import { Semaphore } from '@ferry/common';
 import { ClientCredentialsTokenProvider } from './token.provider';
 
 export interface DataverseLogger {

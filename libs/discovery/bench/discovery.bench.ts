@@ -2,11 +2,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import type { AvroSchema } from '../../contracts/src';
-import type { SourceConnector, SourceMessage, SourceSystem, StreamDefinition } from '../../connectors/core/src';
-import { PlanportsConnector } from '../../connectors/planports/src';
-import { ProfiConnector } from '../../connectors/profi/src';
-import { sourceConnector } from '../../connectors/registry/src';
+import type { AvroSchema } from '@ferry/contracts';
+import type { SourceConnector, SourceMessage, SourceSystem, StreamDefinition } from '@ferry/connectors/core';
+import { PlanportsConnector } from '@ferry/connectors/planports';
+import { ProfiConnector } from '@ferry/connectors/profi';
+import { sourceConnector } from '@ferry/connectors/registry';
 import { discoverSource, type DiscoverTuning } from '../src';
 
 /**

@@ -2,8 +2,8 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { createInterface } from 'readline';
-import { API_ONLY_DIR, type SampleManifest, type SourceMessage } from '../../connectors/core/src';
-import { ProfiConnector } from '../../connectors/profi/src';
+import { API_ONLY_DIR, type SampleManifest, type SourceMessage } from '@ferry/connectors/core';
+import { ProfiConnector } from '@ferry/connectors/profi';
 import { discoveryInventorySchema, type DiscoveryInventory } from './discovery.inventory';
 import { discoverSource, type ApiStreamReader } from './discovery.service';
 

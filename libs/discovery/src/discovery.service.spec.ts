@@ -3,7 +3,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { FerryError } from '../../common/src';
+import { FerryError } from '@ferry/common';
 import { AcmeFixtureConnector, ACME_EXPORT, acmeSchema } from '../fixtures/acme-fixture.connector';
 import { discoveryInventorySchema, type DiscoveryInventory, type ObjectInventory } from './discovery.inventory';
 import { discoverSource, type DiscoverTuning } from './discovery.service';

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { errorMessage, FerryError } from '../../common/src';
-import { loadSchema, type AvroSchema } from '../../contracts/src';
-import type { SourceConnector, SourceMessage, StreamDefinition } from '../../connectors/core/src';
-import { sourceConnector } from '../../connectors/registry/src';
-import { isSourceApiError, pollStream } from '../../connectors/rest/src';
+import { errorMessage, FerryError } from '@ferry/common';
+import { loadSchema, type AvroSchema } from '@ferry/contracts';
+import type { SourceConnector, SourceMessage, StreamDefinition } from '@ferry/connectors/core';
+import { sourceConnector } from '@ferry/connectors/registry';
+import { isSourceApiError, pollStream } from '@ferry/connectors/rest';
 import { DuplicateFinder, normalEmail, normalPhone, type ContactKind } from './duplicate.finder';
 import { FieldProfiler, type FieldSpec } from './field.profiler';
 import { ReferenceChecker } from './reference.checker';

@@ -1,7 +1,7 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import * as avro from 'avsc';
-import type { AvroSchema } from '../../contracts/src';
-import { FerryError } from '../../common/src';
+import type { AvroSchema } from '@ferry/contracts';
+import { FerryError } from '@ferry/common';
 
 /**
  * Avro values through the schema registry in Confluent wire format (magic byte, 4-byte schema id, Avro body).

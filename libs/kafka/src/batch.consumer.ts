@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { Logger } from '../../common/src';
+import type { Logger } from '@ferry/common';
 import type { AvroCodec } from './avro.codec';
 
 export interface ConsumedRecord<T> {

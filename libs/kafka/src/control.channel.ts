@@ -1,7 +1,7 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import * as os from 'os';
-import type { ControlCommand } from '../../contracts/src';
-import type { Logger } from '../../common/src';
+import type { ControlCommand } from '@ferry/contracts';
+import type { Logger } from '@ferry/common';
 
 /**
  * Operator commands (pause/resume a phase) travel on the migration's control topic as JSON. Each running

@@ -1,5 +1,5 @@
 import { Kafka, type KafkaConfig, logLevel, LogEntry } from 'kafkajs';
-import { FerryError, Logger } from '../../common/src';
+import { FerryError, Logger } from '@ferry/common';
 
 export interface KafkaSettings {
   brokers: string;

@@ -1,6 +1,6 @@
 import { Worker } from 'worker_threads';
 import type { ProducerBatch } from 'kafkajs';
-import { FerryError, type Logger } from '../../common/src';
+import { FerryError, type Logger } from '@ferry/common';
 import { kafkaClientConfig, logKafkaEntry, type KafkaSettings } from './kafka.factory';
 
 /** What a RecordProducer hands its encoded batches to: kafkajs in this thread, or a producer thread. */

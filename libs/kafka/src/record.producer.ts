@@ -1,7 +1,7 @@
 import type { Kafka, ProducerBatch } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
 import type { AvroCodec } from './avro.codec';
-import { FerryError, type Logger } from '../../common/src';
+import { FerryError, type Logger } from '@ferry/common';
 import type { KafkaSettings } from './kafka.factory';
 import { ProducerThread, type BatchSender } from './producer.thread';
 

@@ -1,4 +1,4 @@
-import type { Lookup, OwnerRef } from '../../contracts/src';
+import type { Lookup, OwnerRef } from '@ferry/contracts';
 
 /** What a converter makes of one source record. */
 export interface Converted<D> {

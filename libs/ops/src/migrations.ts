@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { FerryError } from '../../common/src';
+import { FerryError } from '@ferry/common';
 
 /** The migration a command acts on: the one named, else the most recently created. */
 export async function pickMigration(db: DataSource, named?: string): Promise<string> {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import { pollUntil } from '../../common/src';
-import { consumerGroups, ReplayablePhase, Route, topics } from '../../contracts/src';
-import { sendControl } from '../../kafka/src';
+import { pollUntil } from '@ferry/common';
+import { consumerGroups, ReplayablePhase, Route, topics } from '@ferry/contracts';
+import { sendControl } from '@ferry/kafka';
 import { phaseTopics } from './status';
 
 export type ReplayFrom = { kind: 'beginning' } | { kind: 'time'; at: Date };

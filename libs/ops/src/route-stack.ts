@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { createLogger } from '../../common/src';
-import { allRouteTopics, Route, routeValueSchemas } from '../../contracts/src';
-import { DEMO_FALLBACK_OWNER_EMAIL } from '../../demo/src/demo-org';
-import { AvroCodec, createKafka, ensureTopics } from '../../kafka/src';
-import { MigrationRepository } from '../../persistence/src';
+import { createLogger } from '@ferry/common';
+import { allRouteTopics, Route, routeValueSchemas } from '@ferry/contracts';
+import { DEMO_FALLBACK_OWNER_EMAIL } from '@ferry/demo';
+import { AvroCodec, createKafka, ensureTopics } from '@ferry/kafka';
+import { MigrationRepository } from '@ferry/persistence';
 import { lastLogLine, RunningService, SERVICES, startService, stopServices, waitForHttp } from './stack';
 
 export interface RouteStackOptions {

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { pollUntil, projectRoot, sleep } from '../../common/src';
+import { pollUntil, projectRoot, sleep } from '@ferry/common';
 
 export const SERVICES = ['extractor', 'transformer', 'resolver', 'loader', 'reconciler'] as const;
 export type ServiceName = (typeof SERVICES)[number] | 'sandbox';

@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { consumerGroups, ConsumerPhase, extractStream, Route, routeTopics, objectBySource } from '../../contracts/src';
-import { CheckpointRepository, CutoverRepository, ParkingRepository, ReconRepository, SourceRecordRepository } from '../../persistence/src';
+import { consumerGroups, ConsumerPhase, extractStream, Route, routeTopics, objectBySource } from '@ferry/contracts';
+import { CheckpointRepository, CutoverRepository, ParkingRepository, ReconRepository, SourceRecordRepository } from '@ferry/persistence';
 
 export interface TopicOffsets {
   topic: string;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError } from '../../config/src';
-import { FerryError } from '../../common/src';
+import { ConfigError } from '@ferry/config';
+import { FerryError } from '@ferry/common';
 
 /**
  * Starts a service as a Nest application context (no HTTP). A wrong setting or an unreachable dependency

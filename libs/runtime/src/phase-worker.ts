@@ -1,7 +1,7 @@
-import type { ControlCommand } from '../../contracts/src';
-import { topics } from '../../contracts/src';
-import { BatchConsumer, ControlListener, PoisonMessage } from '../../kafka/src';
-import type { ConsumedRecord } from '../../kafka/src';
+import type { ControlCommand } from '@ferry/contracts';
+import { topics } from '@ferry/contracts';
+import { BatchConsumer, ControlListener, PoisonMessage } from '@ferry/kafka';
+import type { ConsumedRecord } from '@ferry/kafka';
 import type { Runtime } from './runtime';
 
 /**

@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { randomUUID } from 'crypto';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { createLogger, Logger } from '../../common/src';
-import { loadConfig, settings } from '../../config/src';
-import { allRouteTopics, DeadLetter, LEAF360_TO_DYNAMICS, Route, routeValueSchemas, topics } from '../../contracts/src';
-import { AvroCodec, brokerUnreachable, createKafka, ensureTopics, RecordProducer } from '../../kafka/src';
-import { assertSchemaCurrent, connectDataSource } from '../../persistence/src';
+import { createLogger, Logger } from '@ferry/common';
+import { loadConfig, settings } from '@ferry/config';
+import { allRouteTopics, DeadLetter, LEAF360_TO_DYNAMICS, Route, routeValueSchemas, topics } from '@ferry/contracts';
+import { AvroCodec, brokerUnreachable, createKafka, ensureTopics, RecordProducer } from '@ferry/kafka';
+import { assertSchemaCurrent, connectDataSource } from '@ferry/persistence';
 
 export type DeadLetterInput = Omit<DeadLetter, 'migration' | 'run' | 'at' | 'traceId'> & { traceId?: string };
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SourceApiSpec, SourceConnector, StreamDefinition } from '../../../../libs/connectors/core/src';
-import { writePath } from '../../../../libs/connectors/rest/src/rest-json.path';
+import type { SourceApiSpec, SourceConnector, StreamDefinition } from '@ferry/connectors/core';
+import { writePath } from '@ferry/connectors/rest';
 import type { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { SourceConnectors } from './source-connectors';

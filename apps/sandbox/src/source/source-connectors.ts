@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SourceConnector } from '../../../../libs/connectors/core/src';
-import { availableSources, sourceConnector } from '../../../../libs/connectors/registry/src';
+import type { SourceConnector } from '@ferry/connectors/core';
+import { availableSources, sourceConnector } from '@ferry/connectors/registry';
 import type { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { SourceErrors } from './source-http.error';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import type { StreamDefinition } from '../../../../libs/connectors/core/src';
+import type { StreamDefinition } from '@ferry/connectors/core';
 import type { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { SourceConnectors } from './source-connectors';

@@ -1,4 +1,4 @@
-import type { StreamDefinition } from '../../../../libs/connectors/core/src';
+import type { StreamDefinition } from '@ferry/connectors/core';
 import { alteredValue, changeableFields, changeFields, MutationRandom, newKeyLike } from './source-mutation.values';
 
 const contact: StreamDefinition = {

@@ -1,4 +1,4 @@
-import type { StreamDefinition } from '../../../../libs/connectors/core/src';
+import type { StreamDefinition } from '@ferry/connectors/core';
 
 /** mulberry32: the mutation mode's only source of randomness, so a seed replays the same choices. */
 export class MutationRandom {

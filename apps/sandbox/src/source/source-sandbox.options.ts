@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SourceConnector } from '../../../../libs/connectors/core/src';
+import type { SourceConnector } from '@ferry/connectors/core';
 
 /** The source CRMs' APIs the sandbox serves under /sources/<system>/api. */
 export interface SourceSandboxOptions {

@@ -1,4 +1,4 @@
-import { KeyValues, KeySyntaxError, UNADDRESSABLE_KEY_CHARS, parseKeySegment } from '../../../../libs/dataverse/src/odata-key';
+import { KeyValues, KeySyntaxError, UNADDRESSABLE_KEY_CHARS, parseKeySegment } from '@ferry/dataverse';
 import { EntityTable } from '../metadata/entity-metadata';
 import { Errors } from './dataverse-http.error';
 

@@ -9,7 +9,7 @@ import {
   buildBatchResponse,
   isChangeSet,
   parseBatchRequest,
-} from '../../../../libs/dataverse/src/batch.codec';
+} from '@ferry/dataverse';
 import { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { RecordStore } from '../store/record.store';

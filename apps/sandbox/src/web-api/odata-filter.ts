@@ -1,4 +1,4 @@
-import { isGuid } from '../../../../libs/dataverse/src/odata-key';
+import { isGuid } from '@ferry/dataverse';
 import { AttributeMetadata, EntityTable } from '../metadata/entity-metadata';
 import { DataverseHttpError, Errors } from './dataverse-http.error';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatKeySegment } from '../../../../libs/dataverse/src/odata-key';
+import { formatKeySegment } from '@ferry/dataverse';
 import { EntityRegistry, EntityTable } from '../metadata/entity-metadata';
 import { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_OPTIONS } from '../sandbox.tokens';

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { FerryError } from '../../../common/src/errors';
+import { FerryError } from '@ferry/common';
 import { ExportFileMissingError, readExportStream, type ReadExportStreamArgs } from './export-stream.reader';
 import type { AvroSchema } from './record-schema';
 import type { RejectMessage, SourceMessage, StateMessage, StreamDefinition } from './source.connector';

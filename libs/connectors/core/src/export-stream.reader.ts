@@ -1,6 +1,6 @@
 import { stat } from 'fs/promises';
 import { join } from 'path';
-import { FerryError } from '../../../common/src/errors';
+import { FerryError } from '@ferry/common';
 import { at } from './export-position';
 import { readExportRowBatches, type ExportRow } from './export-rows.reader';
 import { createCoercer, customText } from './record.coercer';

@@ -1,6 +1,6 @@
 import { existsSync } from 'fs';
 import { join } from 'path';
-import { loadSchema, schemaDir, type AvroSchema } from '../../../contracts/src/schemas';
+import { loadSchema, schemaDir, type AvroSchema } from '@ferry/contracts';
 
 export type { AvroSchema };
 

@@ -1,4 +1,4 @@
-import { createCoercer, loadRecordSchema, type AvroSchema, type Coercer, type RejectCode } from '../../core/src';
+import { createCoercer, loadRecordSchema, type AvroSchema, type Coercer, type RejectCode } from '@ferry/connectors/core';
 import type { InteractiveApiItem } from './interactive.api';
 import { interactiveStream } from './interactive.catalog';
 import { flattenItem } from './interactive-export.rows';

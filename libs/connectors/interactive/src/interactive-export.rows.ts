@@ -1,4 +1,4 @@
-import type { RejectCode } from '../../core/src';
+import type { RejectCode } from '@ferry/connectors/core';
 
 /**
  * The shapes Interactive writes that the generic reader cannot type as they stand: the API's item envelope

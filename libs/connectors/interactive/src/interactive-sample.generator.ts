@@ -3,7 +3,7 @@ import { mkdir, open, writeFile } from 'fs/promises';
 import { once } from 'events';
 import { join } from 'path';
 import { finished } from 'stream/promises';
-import { API_ONLY_DIR, type RejectCode, type SampleManifest, type SampleOptions } from '../../core/src';
+import { API_ONLY_DIR, type RejectCode, type SampleManifest, type SampleOptions } from '@ferry/connectors/core';
 import { INTERACTIVE_STREAMS, interactiveStream, type InteractiveStream } from './interactive.catalog';
 import {
   activityContact,

@@ -1,4 +1,4 @@
-import { SampleDraws } from '../../core/src/sample.draws';
+import { SampleDraws } from '@ferry/connectors/core';
 
 /**
  * Seeded randomness for the Interactive sample. Each row gets its own generator, seeded from

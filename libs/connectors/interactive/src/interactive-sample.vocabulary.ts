@@ -2,7 +2,7 @@
  * What the Interactive sample draws from: an estate-planning law practice that runs seminars, takes referrals
  * from financial advisors and CPAs, and serves families in several languages.
  */
-import { DEMO_USERS } from '../../../demo/src/demo-org';
+import { DEMO_USERS } from '@ferry/demo';
 
 export interface SampleOwner {
   email: string | null;

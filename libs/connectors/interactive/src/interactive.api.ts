@@ -1,4 +1,4 @@
-import type { SourceApiSpec } from '../../core/src';
+import type { SourceApiSpec } from '@ferry/connectors/core';
 
 /**
  * Interactive's REST API: a bearer token, cursor pages of at most 100 items (`?after=<cursor>&limit=100`, the

@@ -1,4 +1,4 @@
-import type { AutomationDefinition } from '../../core/src';
+import type { AutomationDefinition } from '@ferry/connectors/core';
 
 /**
  * An Interactive workflow record as the definition an admin rebuilds it from. Workflows never migrate as data;

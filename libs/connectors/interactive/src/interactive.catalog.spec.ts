@@ -1,6 +1,6 @@
 import * as avro from 'avsc';
-import { extractedValueSchema } from '../../../contracts/src/schemas';
-import { loadRecordSchema } from '../../core/src';
+import { extractedValueSchema } from '@ferry/contracts';
+import { loadRecordSchema } from '@ferry/connectors/core';
 import { INTERACTIVE_API } from './interactive.api';
 import { INTERACTIVE_STREAMS, interactiveStream } from './interactive.catalog';
 

@@ -1,5 +1,5 @@
-import { FerryError } from '../../../common/src';
-import type { StreamDefinition } from '../../core/src';
+import { FerryError } from '@ferry/common';
+import type { StreamDefinition } from '@ferry/connectors/core';
 
 /**
  * Every object an Interactive account holds, in load order (parents before children). Stream names are the

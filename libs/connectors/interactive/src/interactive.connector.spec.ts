@@ -2,7 +2,7 @@ import * as avro from 'avsc';
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { loadRecordSchema, type RejectMessage, type SourceMessage } from '../../core/src';
+import { loadRecordSchema, type RejectMessage, type SourceMessage } from '@ferry/connectors/core';
 import { INTERACTIVE_STREAMS } from './interactive.catalog';
 import { InteractiveConnector } from './interactive.connector';
 

@@ -15,7 +15,7 @@ import {
   type SourceConnector,
   type SourceMessage,
   type StreamDefinition,
-} from '../../core/src';
+} from '@ferry/connectors/core';
 import { INTERACTIVE_API } from './interactive.api';
 import { workflowAutomation } from './interactive.automations';
 import { INTERACTIVE_STREAMS, interactiveStream } from './interactive.catalog';

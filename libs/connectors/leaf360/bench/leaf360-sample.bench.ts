@@ -1,7 +1,7 @@
 import { rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import type { SourceMessage } from '../../core/src';
+import type { SourceMessage } from '@ferry/connectors/core';
 import { Leaf360Connector } from '../src/leaf360.connector';
 
 /**

@@ -1,6 +1,6 @@
 import { stat } from 'fs/promises';
 import { basename, dirname } from 'path';
-import { fileFingerprint, readExportStream, type RejectCode, type StreamDefinition } from '../../core/src';
+import { fileFingerprint, readExportStream, type RejectCode, type StreamDefinition } from '@ferry/connectors/core';
 import type { Leaf360CsvStream, Leaf360RecordByStream } from './leaf360.records';
 
 export type Leaf360RejectCode = RejectCode;

@@ -1,4 +1,4 @@
-import { DEMO_LOAN_OFFICERS } from '../../../demo/src/demo-org';
+import { DEMO_LOAN_OFFICERS } from '@ferry/demo';
 import { LEAF360_STREAMS, type Leaf360Stream } from './leaf360.records';
 import { SampleRandom } from './leaf360-sample.random';
 import { REPORTS, WORKFLOWS } from './leaf360-sample.definitions';

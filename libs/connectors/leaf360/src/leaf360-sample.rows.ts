@@ -1,4 +1,4 @@
-import type { RejectCode } from '../../core/src';
+import type { RejectCode } from '@ferry/connectors/core';
 import type { Leaf360CsvStream, Leaf360FieldKind } from './leaf360.records';
 import { LEAF360_FIELDS } from './leaf360.records';
 import {

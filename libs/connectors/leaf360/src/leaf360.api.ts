@@ -1,4 +1,4 @@
-import { createCoercer, loadRecordSchema, type Coercer, type RejectCode, type SourceApiSpec } from '../../core/src';
+import { createCoercer, loadRecordSchema, type Coercer, type RejectCode, type SourceApiSpec } from '@ferry/connectors/core';
 import { LEAF360_FIELDS, LEAF360_STREAMS, leaf360Key, type Leaf360FieldSpec, type Leaf360Stream } from './leaf360.records';
 import { LEAF360_CATALOG } from './leaf360.catalog';
 

@@ -1,4 +1,4 @@
-import type { AutomationDefinition } from '../../core/src';
+import type { AutomationDefinition } from '@ferry/connectors/core';
 
 /**
  * Leaf360 workflows and report definitions as rebuild items. Nothing here migrates as data: each definition

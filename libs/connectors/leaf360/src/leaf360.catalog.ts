@@ -1,4 +1,4 @@
-import type { StreamDefinition } from '../../core/src';
+import type { StreamDefinition } from '@ferry/connectors/core';
 import type { Leaf360Stream } from './leaf360.records';
 
 /** Where each object sits in a Leaf360 export drop. Reports and dashboards are not in the export: only the API serves them. */

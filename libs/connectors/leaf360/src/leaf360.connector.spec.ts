@@ -3,8 +3,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as avro from 'avsc';
-import { API_ONLY_DIR, loadRecordSchema, type RecordMessage, type RejectMessage, type SampleManifest, type SourceMessage } from '../../core/src';
-import { DEMO_LOAN_OFFICERS } from '../../../demo/src/demo-org';
+import { API_ONLY_DIR, loadRecordSchema, type RecordMessage, type RejectMessage, type SampleManifest, type SourceMessage } from '@ferry/connectors/core';
+import { DEMO_LOAN_OFFICERS } from '@ferry/demo';
 import { LEAF360_STREAMS, leaf360Key, type Leaf360Stream } from './leaf360.records';
 import { Leaf360Connector } from './leaf360.connector';
 import { DATAVERSE_FILE_LIMIT_BYTES, type Leaf360SampleNotes } from './leaf360-sample.generator';

@@ -1,6 +1,6 @@
 import { stat } from 'fs/promises';
 import { join, relative, sep } from 'path';
-import { FerryError } from '../../../common/src';
+import { FerryError } from '@ferry/common';
 import {
   API_ONLY_DIR,
   createCoercer,
@@ -17,7 +17,7 @@ import {
   type SourceConnector,
   type SourceMessage,
   type StreamDefinition,
-} from '../../core/src';
+} from '@ferry/connectors/core';
 import { LEAF360_CATALOG, LEAF360_FILES_DIR } from './leaf360.catalog';
 import { LEAF360_API, leaf360FromApiItem, leaf360ToApiItem } from './leaf360.api';
 import { leaf360Automations } from './leaf360.automations';

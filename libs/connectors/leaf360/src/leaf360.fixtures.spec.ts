@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import * as avro from 'avsc';
-import { loadRecordSchema, type RejectCode, type SourceMessage } from '../../core/src';
+import { loadRecordSchema, type RejectCode, type SourceMessage } from '@ferry/connectors/core';
 import { Leaf360Connector } from './leaf360.connector';
 
 const connector = new Leaf360Connector();

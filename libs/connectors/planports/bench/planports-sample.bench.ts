@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import type { ExportFormat } from '../../core/src';
+import type { ExportFormat } from '@ferry/connectors/core';
 import { generatePlanportsSample } from '../src/planports-sample.generator';
 
 /**

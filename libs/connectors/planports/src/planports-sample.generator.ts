@@ -4,7 +4,7 @@ import { once } from 'events';
 import { join } from 'path';
 import { finished } from 'stream/promises';
 import * as ExcelJS from 'exceljs';
-import { API_ONLY_DIR, type ExportFormat, type RejectCode, type SampleManifest, type SampleOptions } from '../../core/src';
+import { API_ONLY_DIR, type ExportFormat, type RejectCode, type SampleManifest, type SampleOptions } from '@ferry/connectors/core';
 import { PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS, PLANPORTS_STREAM_NAMES } from './planports.catalog';
 import { planportsFields, type PlanportsFieldKind } from './planports.schema';
 import { Rng, seedOf } from './planports-sample.random';

@@ -1,4 +1,4 @@
-import { SampleDraws } from '../../core/src/sample.draws';
+import { SampleDraws } from '@ferry/connectors/core';
 
 /**
  * Seeded randomness for the Planports sample. Each row draws from a generator seeded by (seed, stream, index),

@@ -1,4 +1,4 @@
-import { DEMO_USERS } from '../../../demo/src/demo-org';
+import { DEMO_USERS } from '@ferry/demo';
 import { PLANPORTS_SHEETS, PLANPORTS_STREAM_NAMES, planportsStream } from './planports.catalog';
 import { Rng } from './planports-sample.random';
 import * as V from './planports-sample.vocabulary';

@@ -1,4 +1,4 @@
-import type { RejectCode, SourceApiSpec } from '../../core/src';
+import type { RejectCode, SourceApiSpec } from '@ferry/connectors/core';
 import { planportsStream } from './planports.catalog';
 import { planportsFields, type PlanportsField } from './planports.schema';
 

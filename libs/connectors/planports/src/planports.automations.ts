@@ -1,4 +1,4 @@
-import type { AutomationDefinition } from '../../core/src';
+import type { AutomationDefinition } from '@ferry/connectors/core';
 
 /**
  * Planports workflow automations and Kanban rules as structured definitions, with where each one is rebuilt:

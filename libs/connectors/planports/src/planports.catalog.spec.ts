@@ -1,7 +1,7 @@
 import { readdirSync } from 'fs';
 import { join } from 'path';
 import * as avro from 'avsc';
-import { createCoercer, loadRecordSchema } from '../../core/src';
+import { createCoercer, loadRecordSchema } from '@ferry/connectors/core';
 import { csvLocation, PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS, PLANPORTS_STREAMS, planportsStream, xlsxLocation } from './planports.catalog';
 import { planportsFields, planportsSchema } from './planports.schema';
 

@@ -1,4 +1,4 @@
-import type { ExportLocation, StreamDefinition } from '../../core/src';
+import type { ExportLocation, StreamDefinition } from '@ferry/connectors/core';
 
 /**
  * Every Planports object as Ferry reads it. The Excel export is one workbook with a worksheet per object and

@@ -4,7 +4,7 @@ import { join } from 'path';
 import * as avro from 'avsc';
 import { parse } from 'csv-parse/sync';
 import * as ExcelJS from 'exceljs';
-import { ExportFileMissingError, type RecordMessage, type RejectMessage, type SourceMessage } from '../../core/src';
+import { ExportFileMissingError, type RecordMessage, type RejectMessage, type SourceMessage } from '@ferry/connectors/core';
 import { PlanportsConnector, planportsLayout } from './planports.connector';
 import { PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS } from './planports.catalog';
 import { planportsFields, planportsSchema } from './planports.schema';

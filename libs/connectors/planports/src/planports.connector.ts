@@ -15,7 +15,7 @@ import {
   type SourceMessage,
   type SourceSystem,
   type StreamDefinition,
-} from '../../core/src';
+} from '@ferry/connectors/core';
 import { fromPlanportsApiItem, PLANPORTS_API, toPlanportsApiItem } from './planports.api';
 import { planportsAutomations } from './planports.automations';
 import { csvLocation, PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS, PLANPORTS_STREAMS, planportsStream } from './planports.catalog';

@@ -1,4 +1,4 @@
-import { loadRecordSchema, type AvroSchema } from '../../core/src';
+import { loadRecordSchema, type AvroSchema } from '@ferry/connectors/core';
 
 /** How one Avro field of a Planports record is typed, read once from schemas/planports/<stream>.avsc. */
 export type PlanportsFieldKind = 'string' | 'money' | 'int' | 'long' | 'double' | 'boolean' | 'timestamp' | 'date' | 'map';

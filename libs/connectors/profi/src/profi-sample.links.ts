@@ -1,4 +1,4 @@
-import { DEMO_USERS } from '../../../demo/src/demo-org';
+import { DEMO_USERS } from '@ferry/demo';
 import { PROFI_FILES_DIR, type ProfiExportStream } from './profi.catalog';
 import { ProfiRandom } from './profi-sample.random';
 import * as V from './profi-sample.vocabulary';

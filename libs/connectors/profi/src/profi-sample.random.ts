@@ -1,4 +1,4 @@
-import { SampleDraws } from '../../core/src/sample.draws';
+import { SampleDraws } from '@ferry/connectors/core';
 
 /**
  * Seeded randomness for the Profi sample. Each row draws from its own generator, seeded by (seed, topic,

@@ -1,4 +1,4 @@
-import { parseDate, parseMoney, parseTimestamp } from '../../core/src';
+import { parseDate, parseMoney, parseTimestamp } from '@ferry/connectors/core';
 import { ProfiRandom } from './profi-sample.random';
 import { cetOffset, DAY_MS, formatDate, formatMoney, formatPhone, formatTimestamp, moneyText, respellPhone, timestampAsWritten } from './profi-sample.values';
 

@@ -1,4 +1,4 @@
-import { createCoercer, loadRecordSchema, type AvroSchema, type Coercer, type RejectCode, type SourceApiSpec } from '../../core/src';
+import { createCoercer, loadRecordSchema, type AvroSchema, type Coercer, type RejectCode, type SourceApiSpec } from '@ferry/connectors/core';
 import { PROFI_STREAM_NAMES, profiStream } from './profi.catalog';
 
 /**

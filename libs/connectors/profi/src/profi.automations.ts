@@ -1,4 +1,4 @@
-import type { AutomationDefinition } from '../../core/src';
+import type { AutomationDefinition } from '@ferry/connectors/core';
 
 /**
  * Profi's reminder and follow-up sequences as automations to rebuild. A sequence is a trigger event, optional

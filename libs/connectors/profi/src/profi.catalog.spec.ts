@@ -1,7 +1,7 @@
 import { readdirSync } from 'fs';
 import { join } from 'path';
 import * as avro from 'avsc';
-import { loadRecordSchema } from '../../core/src';
+import { loadRecordSchema } from '@ferry/connectors/core';
 import { PROFI_API_ITEMS } from './profi.api';
 import { PROFI_EXPORT_COLUMNS, PROFI_EXPORT_FILES, PROFI_STREAMS, profiStream, type ProfiExportStream } from './profi.catalog';
 

@@ -1,4 +1,4 @@
-import type { StreamDefinition } from '../../core/src';
+import type { StreamDefinition } from '@ferry/connectors/core';
 
 /**
  * Every Profi object. Profi's CSV export writes one file per object with the column labels its screens use,

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as avro from 'avsc';
-import { ExportFileMissingError, loadRecordSchema, type RecordMessage, type SourceMessage, type StateMessage } from '../../core/src';
+import { ExportFileMissingError, loadRecordSchema, type RecordMessage, type SourceMessage, type StateMessage } from '@ferry/connectors/core';
 import { ProfiConnector } from './profi.connector';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');

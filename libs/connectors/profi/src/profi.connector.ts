@@ -14,7 +14,7 @@ import {
   type SourceConnector,
   type SourceMessage,
   type StreamDefinition,
-} from '../../core/src';
+} from '@ferry/connectors/core';
 import { profiFromApiItem, profiToApiItem, PROFI_API } from './profi.api';
 import { profiAutomations } from './profi.automations';
 import { PROFI_FILES_DIR, PROFI_STREAMS, profiStream } from './profi.catalog';

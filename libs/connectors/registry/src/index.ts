@@ -1,9 +1,9 @@
-import { FerryError } from '../../../common/src';
-import { SOURCE_SYSTEMS, type SourceConnector, type SourceSystem } from '../../core/src';
-import { InteractiveConnector } from '../../interactive/src';
-import { Leaf360Connector } from '../../leaf360/src';
-import { PlanportsConnector } from '../../planports/src';
-import { ProfiConnector } from '../../profi/src';
+import { FerryError } from '@ferry/common';
+import { SOURCE_SYSTEMS, type SourceConnector, type SourceSystem } from '@ferry/connectors/core';
+import { InteractiveConnector } from '@ferry/connectors/interactive';
+import { Leaf360Connector } from '@ferry/connectors/leaf360';
+import { PlanportsConnector } from '@ferry/connectors/planports';
+import { ProfiConnector } from '@ferry/connectors/profi';
 
 /** Every source connector, by system name. Connectors are stateless, so one instance each is enough. */
 const connectors: Record<SourceSystem, () => SourceConnector> = {

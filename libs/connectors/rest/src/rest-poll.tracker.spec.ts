@@ -1,4 +1,4 @@
-import type { StreamState } from '../../core/src';
+import type { StreamState } from '@ferry/connectors/core';
 import { PageAnchor, WatermarkTracker } from './rest-poll.tracker';
 
 const roundTrip = (s: StreamState): StreamState => JSON.parse(JSON.stringify(s)) as StreamState;

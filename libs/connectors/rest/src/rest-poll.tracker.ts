@@ -1,4 +1,4 @@
-import type { StreamState } from '../../core/src';
+import type { StreamState } from '@ferry/connectors/core';
 
 export const DEFAULT_MAX_SEEN_KEYS = 10_000;
 

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
-import type { RecordMessage, SourceConnector, SourceMessage, StreamState } from '../../core/src';
+import type { RecordMessage, SourceConnector, SourceMessage, StreamState } from '@ferry/connectors/core';
 import { testApiConnector, testCompany } from '../testing/test-api.connector';
 import { writePath } from './rest-json.path';
 import { pollStream, PollStreamOptions } from './rest.poller';

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { FerryError, errorMessage } from '../../../common/src';
+import { FerryError, errorMessage } from '@ferry/common';
 import type {
   RecordMessage,
   RejectCode,
@@ -9,7 +9,7 @@ import type {
   SourceMessage,
   StreamDefinition,
   StreamState,
-} from '../../core/src';
+} from '@ferry/connectors/core';
 import { readPath } from './rest-json.path';
 import { DEFAULT_MAX_SEEN_KEYS, PageAnchor, ReadItem, WatermarkTracker } from './rest-poll.tracker';
 import { PollAborted, RetryNotice, SourceApiClient } from './source-api.client';

@@ -1,6 +1,6 @@
 import axios, { AxiosError, AxiosInstance, isAxiosError, isCancel } from 'axios';
 import axiosRetry from 'axios-retry';
-import type { SourceApiSpec } from '../../core/src';
+import type { SourceApiSpec } from '@ferry/connectors/core';
 import { SourceApiError } from './source-api.error';
 
 export interface RetryNotice {

@@ -1,4 +1,4 @@
-import { FerryError, type Disposition } from '../../../common/src';
+import { FerryError, type Disposition } from '@ferry/common';
 
 export type SourceApiErrorCode =
   /** 401/403: the credential is missing, wrong or lacks the scope */

@@ -13,7 +13,7 @@ import {
   type SourceMessage,
   type SourceSystem,
   type StreamDefinition,
-} from '../../core/src';
+} from '@ferry/connectors/core';
 
 /**
  * A two-stream connector for the source sandbox's and the REST poller's own tests and benchmark, so neither

@@ -1,6 +1,6 @@
 import type { Converter, Converted } from '../converter';
 import { limit, required, text, websiteUrl } from '../columns';
-import type { Leaf360Company } from '../../../connectors/leaf360/src';
+import type { Leaf360Company } from '@ferry/connectors/leaf360';
 
 export class AccountConverter implements Converter<Leaf360Company> {
   readonly sourceObject = 'company';

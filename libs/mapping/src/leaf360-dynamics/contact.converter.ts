@@ -1,7 +1,7 @@
 import type { Converter, Converted } from '../converter';
 import { MappingRejection } from '../converter';
 import { limit, normalizeEmail, text } from '../columns';
-import type { Leaf360Contact } from '../../../connectors/leaf360/src';
+import type { Leaf360Contact } from '@ferry/connectors/leaf360';
 
 export class ContactConverter implements Converter<Leaf360Contact> {
   readonly sourceObject = 'contact';

@@ -1,5 +1,5 @@
 import * as avro from 'avsc';
-import { destinationValueSchema } from '../../../contracts/src';
+import { destinationValueSchema } from '@ferry/contracts';
 import { MappingRejection, ConverterRegistry } from '../converter';
 import { leaf360DynamicsConverters } from '.';
 import { AccountConverter } from './account.converter';

@@ -1,7 +1,7 @@
 import type { Converter, Converted } from '../converter';
 import { limit, normalizeEmail, required, text } from '../columns';
-import type { Lookup } from '../../../contracts/src';
-import type { Leaf360Deal } from '../../../connectors/leaf360/src';
+import type { Lookup } from '@ferry/contracts';
+import type { Leaf360Deal } from '@ferry/connectors/leaf360';
 
 export class OpportunityConverter implements Converter<Leaf360Deal> {
   readonly sourceObject = 'deal';

@@ -1,10 +1,10 @@
 import { promises as fs } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { settingSources } from '../../../../../libs/config/src';
-import type { SourceConnector, StreamState } from '../../../../../libs/connectors/core/src';
-import { pollStream } from '../../../../../libs/connectors/rest/src';
-import { testApiConnector } from '../../../../../libs/connectors/rest/testing/test-api.connector';
+import { settingSources } from '@ferry/config';
+import type { SourceConnector, StreamState } from '@ferry/connectors/core';
+import { pollStream } from '@ferry/connectors/rest';
+import { testApiConnector } from '@ferry/connectors/rest/testing';
 import { startSourceSandbox } from '../testing/source-sandbox.harness';
 
 /**
