@@ -7,7 +7,12 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
  * `@ferry/<lib>` → libs/<lib>/src (its index.ts), plus the explicit test-support aliases, taken from tsconfig.json
  * `paths` in the same order (explicit entries first, then the wildcard) so Jest and tsc always agree.
  */
-const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' })).map(([re, to]) => [
+    re,
+    String(to).replace('<rootDir>/./', '<rootDir>/'),
+  ]),
+);
 module.exports = {
   testTimeout: 300000,
   projects: [
