@@ -10,7 +10,7 @@ import type { ExportFormat, StreamDefinition } from '../src/source.connector';
 /**
  * Export reader throughput: generates files in a temp folder, then reads and types them the way connectors
  * do (readExportStream: rows, coercion, state messages), reporting rows/s and peak RSS.
- *   npx tsc -p tsconfig.build.json && node dist/libs/connectors/core/bench/export-reader.bench.js [csvRows=1000000] [xlsxRows=200000] [jsonRows=200000]
+ *   npm run build && node dist/libs/connectors/core/bench/export-reader.bench.js [csvRows=1000000] [xlsxRows=200000] [jsonRows=200000]
  * The files are written by a child process, so the RSS figures are the reader's own.
  */
 
