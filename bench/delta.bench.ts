@@ -10,6 +10,7 @@ import type { ExtractedEvent } from '@ferry/contracts';
 import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
 import { sourceConnector } from '@ferry/connectors/registry';
 import { CheckpointRepository, MigrationRepository } from '@ferry/persistence';
+import { templateMap } from '@ferry/mapping';
 import { Runtime } from '@ferry/runtime';
 
 /**
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const sbx = await startSourceSandbox({ name: 'deltabench', databaseUrl: DATABASE_URL });
   const migration = `bench-delta-${Date.now().toString(36)}`;
   Object.assign(process.env, { FERRY_MIGRATION: migration, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  const rt = await Runtime.create('delta-bench');
+  const rt = await Runtime.create('delta-bench', { map: templateMap('leaf360-dynamics') });
   const consumer = rt.kafka.consumer({ groupId: `${migration}.bench-reader` });
   try {
     const loaded = await sbx.load(o.source, dir);

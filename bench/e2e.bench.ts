@@ -31,12 +31,12 @@ async function main(): Promise<void> {
   const db = await connectDataSource(DATABASE_URL);
   const times = await new ReconRepository(db, r.migration).phaseTimes();
   await db.destroy();
-  const total = r.rows.reduce((s, x) => s + x.extracted, 0);
+  const total = r.rows.sources.reduce((s, x) => s + x.extracted, 0);
   const start = Math.min(...times.map((t) => t.first.getTime()));
   process.stdout.write(`\nbench:e2e records=${total} (companies ${counts.companies}, contacts ${counts.contacts}, deals ${counts.deals}) reconciled=${r.reconciled}\n`);
   for (const phase of ['extracted', 'transformed', 'resolved', 'loaded'] as const) {
     const ts = times.filter((t) => t.phase === phase);
-    const n = r.rows.reduce((s, x) => s + (x as unknown as Record<string, number>)[phase], 0);
+    const n = phase === 'extracted' ? total : r.rows.entities.reduce((s, x) => s + x[phase], 0);
     const first = Math.min(...ts.map((t) => t.first.getTime()));
     const last = Math.max(...ts.map((t) => t.last.getTime()));
     const secs = Math.max(0.001, (last - first) / 1000);

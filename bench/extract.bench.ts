@@ -9,6 +9,7 @@ import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
 import { sourceConnector } from '@ferry/connectors/registry';
 import type { OutgoingRecord } from '@ferry/kafka';
 import { MigrationRepository } from '@ferry/persistence';
+import { templateMap } from '@ferry/mapping';
 import { Runtime } from '@ferry/runtime';
 
 /**
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
 
   const migration = `bench-extract-${Date.now().toString(36)}`;
   Object.assign(process.env, { FERRY_MIGRATION: migration, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  const rt = await Runtime.create('extract-bench', undefined, { producerThread: o.producerThread });
+  // The extractor reads every stream of the source whatever the map; the shipped template only wires topics.
+  const rt = await Runtime.create('extract-bench', { producerThread: o.producerThread, map: templateMap('leaf360-dynamics') });
   try {
     await new MigrationRepository(rt.db, migration).ensure(o.source, 'dynamics', null);
     const ex = new Extraction(rt, connector, {

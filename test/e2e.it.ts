@@ -5,13 +5,14 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { createLogger, pollUntil } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
-import { consumerGroups, LEAF360_TO_DYNAMICS } from '@ferry/contracts';
+import { consumerGroups } from '@ferry/contracts';
+import type { RoutePlan } from '@ferry/contracts';
 import { writeLeaf360Sample } from '@ferry/connectors/leaf360';
-import { DataverseClient } from '@ferry/dataverse';
+import { DataverseClient } from '@ferry/destinations/dynamics';
 import { createKafka } from '@ferry/kafka';
-import { LEAF360_DYNAMICS_MAP_VERSION } from '@ferry/mapping';
+import { confirmedMap, draftFromTemplate } from '@ferry/mapping';
 import { assertAlive, groupLag, progress, replayPhase, RouteStack, startRouteStack } from '@ferry/ops';
-import { connectDataSource } from '@ferry/persistence';
+import { connectDataSource, MapVersionRepository } from '@ferry/persistence';
 import type { DataSource } from 'typeorm';
 import { testDatabaseUrl, uniqueMigration } from './support/it-env';
 
@@ -29,10 +30,12 @@ describe('ferry demo --once (the CLI, end to end)', () => {
       // The demo explains a failure on stdout (the table, which service stopped, where its log is): show it.
       throw new Error(`${e.message}\n${e.stdout ?? ''}`);
     });
-    expect(stdout).toMatch(/company → account/);
+    expect(stdout).toMatch(/map: the leaf360-dynamics template, confirmed automatically by the demo as leaf360-dynamics@1#[0-9a-f]{12}/);
     expect(stdout).toMatch(/reconciled in/);
-    const okRows = stdout.split('\n').filter((l) => /→/.test(l) && /\bok\b/.test(l));
-    expect(okRows).toHaveLength(3);
+    // Three source objects read and mapped, three destination entities loaded: every row reconciled.
+    const okRows = stdout.split('\n').filter((l) => /│/.test(l) && /\bok\b/.test(l));
+    expect(okRows).toHaveLength(6);
+    for (const name of ['company', 'contact', 'deal', 'account', 'opportunity']) expect(stdout).toMatch(new RegExp(`│ ${name} +│`));
   });
 
   it('fails with one line, not a stack trace, for a wrong DATABASE_URL', async () => {
@@ -73,6 +76,7 @@ describe('replaying the load phase', () => {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-replay-'));
   let db: DataSource;
   let stack: RouteStack;
+  let plan: RoutePlan;
   const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'test' }, createLogger('test', 'warn'));
   const admin = kafka.admin();
 
@@ -81,9 +85,12 @@ describe('replaying the load phase', () => {
     await db.runMigrations({ transaction: 'each' });
     await admin.connect();
     await writeLeaf360Sample({ outDir: path.join(workDir, 'export'), seed: 7, companies: 40, contacts: 160, deals: 80 });
+    const draft = await draftFromTemplate(db, migration, 'leaf360-dynamics', 'e2e test');
+    await new MapVersionRepository(db, migration).confirm(draft.version, 'e2e test');
+    plan = (await confirmedMap(db, migration))!.plan;
     stack = await startRouteStack(
       {
-        route: LEAF360_TO_DYNAMICS, mapVersion: LEAF360_DYNAMICS_MAP_VERSION, migration, exportDir: path.join(workDir, 'export'),
+        plan, migration, exportDir: path.join(workDir, 'export'),
         logDir: path.join(workDir, 'logs'), sandboxPort: 18182, databaseUrl: testDatabaseUrl(), kafkaBrokers: cfg.KAFKA_BROKERS,
         registryUrl: cfg.SCHEMA_REGISTRY_URL, partitions: 3, resetSandbox: true,
       },
@@ -101,7 +108,7 @@ describe('replaying the load phase', () => {
     pollUntil(
       async () => {
         assertAlive(stack.services);
-        const p = await progress(db, admin, LEAF360_TO_DYNAMICS, migration);
+        const p = await progress(db, admin, plan, migration);
         return p.settled ? p : undefined;
       },
       { timeoutMs: 180_000, intervalMs: 1000, what: 'the migration to reconcile' },
@@ -116,10 +123,11 @@ describe('replaying the load phase', () => {
       scope: `${stack.sandboxUrl}/.default`,
     });
     const all = new Map<string, Record<string, unknown>>();
-    for (const o of LEAF360_TO_DYNAMICS.objects) {
-      for await (const r of client.listAll(o.entitySet)) {
+    const tables = [['accounts', 'accountid'], ['contacts', 'contactid'], ['opportunities', 'opportunityid']];
+    for (const [set, id] of tables) {
+      for await (const r of client.listAll(set)) {
         const { modifiedon: _m, versionnumber: _v, '@odata.etag': _e, ...content } = r as Record<string, unknown>;
-        all.set(`${o.entitySet}/${String(r[o.primaryId])}`, content);
+        all.set(`${set}/${String(r[id])}`, content);
       }
     }
     return all;
@@ -127,27 +135,27 @@ describe('replaying the load phase', () => {
 
   it('leaves the sandbox record count and content unchanged', async () => {
     const first = await settle();
-    const loadedBefore = first.rows.reduce((s, r) => s + r.loaded, 0);
+    const loadedBefore = first.entities.reduce((s, r) => s + r.loaded, 0);
     expect(loadedBefore).toBeGreaterThan(200);
     const before = await snapshot();
     expect(before.size).toBe(loadedBefore);
     const auditBefore = Number((await db.query(`SELECT count(*) AS n FROM ferry.audit_log WHERE migration_id = $1`, [migration]))[0].n);
 
-    const r = await replayPhase(kafka, LEAF360_TO_DYNAMICS, migration, 'load', { kind: 'beginning' });
+    const r = await replayPhase(kafka, plan, migration, 'load', { kind: 'beginning' });
     expect(r.pausedRunningConsumers).toBe(true);
 
     // The replay really ran: every record was written a second time (audited as an update)...
     await pollUntil(
       async () => {
         const [{ n }] = await db.query(`SELECT count(*) AS n FROM ferry.audit_log WHERE migration_id = $1`, [migration]);
-        const lag = (await groupLag(admin, LEAF360_TO_DYNAMICS, migration)).find((g) => g.group === consumerGroups.load(migration));
+        const lag = (await groupLag(admin, plan, migration)).find((g) => g.group === consumerGroups.load(migration));
         return Number(n) >= auditBefore * 2 && lag?.totalLag === 0;
       },
       { timeoutMs: 180_000, intervalMs: 1000, what: 'the replayed load to finish' },
     );
     const after = await settle();
     // ...and nothing changed: same counts, same records, same content.
-    expect(after.rows).toEqual(first.rows);
+    expect({ sources: after.sources, entities: after.entities }).toEqual({ sources: first.sources, entities: first.entities });
     expect(await snapshot()).toEqual(before);
   });
 });

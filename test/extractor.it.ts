@@ -6,6 +6,7 @@ import type { DeadLetter, ExtractedEvent } from '@ferry/contracts';
 import { topics } from '@ferry/contracts';
 import { sourceConnector } from '@ferry/connectors/registry';
 import { connectDataSource, CutoverRepository, MigrationRepository } from '@ferry/persistence';
+import { templateMap } from '@ferry/mapping';
 import { Runtime } from '@ferry/runtime';
 import { startSourceSandbox } from '../apps/sandbox/src/source/testing/source-sandbox.harness';
 import { readTopic } from './support/topic-reader';
@@ -29,7 +30,7 @@ describe('extractor', () => {
     const db = await connectDataSource(testDatabaseUrl());
     await db.runMigrations({ transaction: 'each' });
     await db.destroy();
-    rt = await Runtime.create('extractor-test');
+    rt = await Runtime.create('extractor-test', { map: templateMap('leaf360-dynamics') });
     await new MigrationRepository(rt.db, migration).ensure('leaf360', 'dynamics', null);
   });
   afterAll(() => rt?.close());
@@ -79,7 +80,7 @@ describe('extractor', () => {
   it('a new export drop emits exactly the changed and added rows as upserts and the vanished ones as deletes', async () => {
     const m = uniqueMigration('delta');
     useTestEnv(m);
-    const rt2 = await Runtime.create('extractor-delta-test');
+    const rt2 = await Runtime.create('extractor-delta-test', { map: templateMap('leaf360-dynamics') });
     try {
       await new MigrationRepository(rt2.db, m).ensure('leaf360', 'dynamics', null);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-extract-delta-'));
@@ -136,7 +137,7 @@ describe('extractor', () => {
   it('cutover: a running extraction makes one final pass and stops; a restarted one stays frozen', async () => {
     const m = uniqueMigration('cutover');
     useTestEnv(m);
-    const rt3 = await Runtime.create('extractor-cutover-test');
+    const rt3 = await Runtime.create('extractor-cutover-test', { map: templateMap('leaf360-dynamics') });
     try {
       await new MigrationRepository(rt3.db, m).ensure('leaf360', 'dynamics', null);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-extract-cutover-'));
@@ -170,7 +171,7 @@ describe('extractor', () => {
   it('API mode: the snapshot reads every record the source API serves, and the next pass exactly the changes made since', async () => {
     const m = uniqueMigration('extract-api');
     useTestEnv(m);
-    const rt4 = await Runtime.create('extractor-api-test');
+    const rt4 = await Runtime.create('extractor-api-test', { map: templateMap('leaf360-dynamics') });
     const sbx = await startSourceSandbox({ name: 'extractapi', databaseUrl: testDatabaseUrl() });
     try {
       await new MigrationRepository(rt4.db, m).ensure('leaf360', 'dynamics', null);

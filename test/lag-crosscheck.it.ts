@@ -2,7 +2,8 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { createLogger } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
-import { allRouteTopics, consumerGroups, LEAF360_TO_DYNAMICS, topics } from '@ferry/contracts';
+import { allRouteTopics, consumerGroups, topics } from '@ferry/contracts';
+import { templateMap } from '@ferry/mapping';
 import { createKafka, ensureTopics } from '@ferry/kafka';
 import { groupLag } from '@ferry/ops';
 import { uniqueMigration } from './support/it-env';
@@ -13,7 +14,7 @@ describe('consumer lag', () => {
   it("agrees with Kafka's own ConsumerGroupCommand, partition by partition", async () => {
     const migration = uniqueMigration('lag');
     const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'test' }, createLogger('test', 'warn'));
-    await ensureTopics(kafka, allRouteTopics(LEAF360_TO_DYNAMICS, migration), 3);
+    await ensureTopics(kafka, allRouteTopics(templateMap('leaf360-dynamics').plan, migration), 3);
     const topic = topics.extracted(migration, 'leaf360', 'company');
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -24,7 +25,7 @@ describe('consumer lag', () => {
     await admin.connect();
     try {
       await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '3' }, { partition: 1, offset: '7' }, { partition: 2, offset: '10' }] });
-      const ours = (await groupLag(admin, LEAF360_TO_DYNAMICS, migration)).find((g) => g.group === group)!;
+      const ours = (await groupLag(admin, templateMap('leaf360-dynamics').plan, migration)).find((g) => g.group === group)!;
       const oursByPartition = ours.partitions.filter((p) => p.topic === topic).map((p) => [p.partition, p.lag]);
 
       const tool = path.resolve(__dirname, '..', 'infra', 'kafka-tool.sh');

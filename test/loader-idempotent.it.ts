@@ -2,10 +2,11 @@ import { startSandbox, RunningSandbox } from '../apps/sandbox/src/sandbox.app';
 import { LoadHandler } from '../apps/loader/src/load.handler';
 import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
 import { topics } from '@ferry/contracts';
-import { DataverseClient } from '@ferry/dataverse';
+import { DataverseClient, DynamicsDestination } from '@ferry/destinations/dynamics';
 import { DEMO_USERS } from '@ferry/demo';
 import type { ConsumedRecord } from '@ferry/kafka';
 import { connectDataSource } from '@ferry/persistence';
+import { templateMap } from '@ferry/mapping';
 import { Runtime } from '@ferry/runtime';
 import { readTopic } from './support/topic-reader';
 import { testDatabaseUrl, uniqueMigration, useTestEnv } from './support/it-env';
@@ -24,9 +25,9 @@ describe('loader: the same batch loaded twice', () => {
     await db.destroy();
     sandbox = await startSandbox({ port: 0, databaseUrl: testDatabaseUrl(), schema: 'sandbox_loader_it', logLevel: 'warn' });
     await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' });
-    rt = await Runtime.create('loader-test');
+    rt = await Runtime.create('loader-test', { map: templateMap('leaf360-dynamics') });
     client = new DataverseClient({ baseUrl: sandbox.apiUrl, tokenUrl: sandbox.tokenUrl, clientId: 'ferry-demo', clientSecret: 'ferry-demo-secret', scope: `${sandbox.url}/.default` });
-    handler = new LoadHandler(rt, client, 100);
+    handler = new LoadHandler(rt, new DynamicsDestination(client, { keyColumn: 'crm_sourceid' }), 100);
   });
   afterAll(async () => {
     await rt?.close();
@@ -38,7 +39,8 @@ describe('loader: the same batch loaded twice', () => {
     topic: topics.resolved(migration, 'dynamics', 'account'), partition: 0, offset: '0', key, timestamp: Date.now(),
     value: {
       envelope: { migration, run: 'run-test', sourceSystem: 'leaf360', objectType: 'company', sourceKey: key, operation: 'UPSERT', sourceModifiedAt: null, contentHash: 'h', mapVersion: 'v', traceId: `t-${key}` },
-      record: { crm_sourceid: key, name, websiteurl: null, telephone1: null, address1_line1: null, address1_city: 'Austin', address1_stateorprovince: null, address1_postalcode: null, crm_industry: null, crm_propertyaddress: '1 Main St', crm_sourcecreatedon: 1_600_000_000_000 },
+      target: { entry: 'account', entity: 'account', key, merge: 'last-wins' },
+      record: { crm_sourceid: key, name, websiteurl: null, telephone1: null, address1_city: 'Austin', address1_stateorprovince: null, address1_postalcode: null, crm_industry: null, crm_propertyaddress: '1 Main St', crm_sourcecreatedon: 1_600_000_000_000 },
       lookups: [],
       owner: { email: 'alicia.moreno@contoso-lending.example', systemUserId: owner, fallback: false },
     },

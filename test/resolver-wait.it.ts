@@ -2,6 +2,7 @@ import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
 import { topics } from '@ferry/contracts';
 import type { ConsumedRecord } from '@ferry/kafka';
 import { connectDataSource, OwnerRepository, ParkingRepository } from '@ferry/persistence';
+import { templateMap } from '@ferry/mapping';
 import { Runtime } from '@ferry/runtime';
 import { OwnerDirectory } from '../apps/resolver/src/owner.directory';
 import { ResolveHandler } from '../apps/resolver/src/resolve.handler';
@@ -25,7 +26,7 @@ describe('resolver: a contact arriving before its account', () => {
     const db = await connectDataSource(testDatabaseUrl());
     await db.runMigrations({ transaction: 'each' });
     await db.destroy();
-    rt = await Runtime.create('resolver-test');
+    rt = await Runtime.create('resolver-test', { map: templateMap('leaf360-dynamics') });
     const directory = new OwnerDirectory(
       [
         { id: 'u-admin', email: 'admin@org.example', disabled: false },
@@ -40,14 +41,15 @@ describe('resolver: a contact arriving before its account', () => {
   it('waits in PostgreSQL, then lands once the loaded topic reports the account', async () => {
     const contact: DestinationEvent = {
       envelope: envelope(migration, 'contact', 'CT-1'),
+      target: { entry: 'contact', entity: 'contact', key: 'CT-1', merge: 'last-wins' },
       record: { crm_sourceid: 'CT-1', firstname: 'Ana', lastname: 'Díaz', emailaddress1: null, telephone1: null, jobtitle: null, crm_loanstatus: null, crm_referralsource: null, crm_sourcecreatedon: null },
-      lookups: [{ attribute: 'parentcustomerid_account', targetEntity: 'account', targetObject: 'company', sourceKey: 'CO-1', destinationId: null }],
+      lookups: [{ column: 'parentcustomerid', candidates: [{ entity: 'account', key: 'CO-1' }], deferrable: false, targetEntity: null, destinationId: null }],
       owner: { email: 'nobody@elsewhere.example', systemUserId: null, fallback: false },
     };
     await handler.handle([consumed(topics.transformed(migration, 'dynamics', 'contact'), 'CT-1', contact)]);
 
     const parking = new ParkingRepository(rt.db, migration);
-    expect(await parking.countByObject()).toEqual(new Map([['contact', 1]]));
+    expect(await parking.countByEntity()).toEqual(new Map([['contact', 1]]));
 
     const loaded: LoadedEvent = {
       envelope: envelope(migration, 'company', 'CO-1'),
@@ -55,10 +57,10 @@ describe('resolver: a contact arriving before its account', () => {
     };
     await handler.handle([consumed(topics.loaded(migration, 'dynamics', 'account'), 'CO-1', loaded)]);
 
-    expect(await parking.countByObject()).toEqual(new Map());
+    expect(await parking.countByEntity()).toEqual(new Map());
     const [resolved] = await readTopic<DestinationEvent>(rt.kafka, rt.codec, topics.resolved(migration, 'dynamics', 'contact'), 1);
     expect(resolved.key).toBe('CT-1');
-    expect(resolved.value.lookups[0].destinationId).toBe('11111111-2222-4333-8444-555555555555');
+    expect(resolved.value.lookups[0]).toMatchObject({ targetEntity: 'account', destinationId: '11111111-2222-4333-8444-555555555555' });
     // The owner matched no user: the fallback owner, and the owner report says so.
     expect(resolved.value.owner).toEqual({ email: 'nobody@elsewhere.example', systemUserId: 'u-admin', fallback: true });
     expect(await new OwnerRepository(rt.db, migration).report()).toEqual([
@@ -69,8 +71,9 @@ describe('resolver: a contact arriving before its account', () => {
   it('goes straight on when the parent already landed, and rejects a child whose parent failed', async () => {
     const deal = (key: string, company: string): DestinationEvent => ({
       envelope: envelope(migration, 'deal', key),
+      target: { entry: 'opportunity', entity: 'opportunity', key, merge: 'last-wins' },
       record: { crm_sourceid: key, name: key, estimatedvalue: null, estimatedclosedate: null, stepname: null, crm_loantype: null, crm_preapprovaldate: null, crm_loanofficer: null, crm_sourcecreatedon: null },
-      lookups: [{ attribute: 'customerid_account', targetEntity: 'account', targetObject: 'company', sourceKey: company, destinationId: null }],
+      lookups: [{ column: 'customerid', candidates: [{ entity: 'account', key: company }], deferrable: false, targetEntity: null, destinationId: null }],
       owner: { email: 'ana@org.example', systemUserId: null, fallback: false },
     });
     const failed: LoadedEvent = {
@@ -85,7 +88,7 @@ describe('resolver: a contact arriving before its account', () => {
     expect(ok.key).toBe('D-1');
     expect(ok.value.owner).toEqual({ email: 'ana@org.example', systemUserId: 'u-ana', fallback: false });
     const dlq = await readTopic<{ sourceKey: string; code: string; phase: string }>(rt.kafka, rt.codec, topics.dlq(migration), 1);
-    expect(dlq[0].value).toMatchObject({ sourceKey: 'D-2', code: 'PARENT_FAILED', phase: 'RESOLVE' });
-    expect(await new ParkingRepository(rt.db, migration).countByObject()).toEqual(new Map());
+    expect(dlq[0].value).toMatchObject({ sourceKey: 'D-2', entity: 'opportunity', targetKey: 'D-2', code: 'PARENT_FAILED', phase: 'RESOLVE' });
+    expect(await new ParkingRepository(rt.db, migration).countByEntity()).toEqual(new Map());
   });
 });

@@ -1,5 +1,5 @@
 import { startSandbox } from '../../apps/sandbox/src/sandbox.app';
-import { DataverseError } from '@ferry/dataverse';
+import { DataverseError } from '@ferry/destinations/dynamics';
 import { startTestSandbox, TestSandbox } from './support/sandbox-harness';
 
 describe('DataverseClient against the sandbox', () => {

@@ -2,15 +2,14 @@ import * as path from 'path';
 import type { DataSource } from 'typeorm';
 import { createLogger, sleep } from '@ferry/common';
 import { ferryHome, loadConfig, settings } from '@ferry/config';
-import { LEAF360_TO_DYNAMICS } from '@ferry/contracts';
 import { writeLeaf360Sample } from '@ferry/connectors/leaf360';
 import { createKafka } from '@ferry/kafka';
-import { OwnerRepository } from '@ferry/persistence';
+import { MapVersionRepository, OwnerRepository } from '@ferry/persistence';
 import {
-  assertAlive, ObjectReconciliation, progress, reconciliationTable,
+  assertAlive, progress, Reconciliation, reconciliationTable,
   RunningService, startRouteStack, stopServices,
 } from '@ferry/ops';
-import { LEAF360_DYNAMICS_MAP_VERSION } from '@ferry/mapping';
+import { confirmedMap, draftFromTemplate } from '@ferry/mapping';
 import { ensureLocalInfra } from './infra';
 import { migratedDataSource } from './db';
 
@@ -32,7 +31,7 @@ export interface DemoOptions {
 export interface DemoResult {
   migration: string;
   reconciled: boolean;
-  rows: ObjectReconciliation[];
+  rows: Reconciliation;
   seconds: number;
 }
 
@@ -59,9 +58,17 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     say(`migration ${migration}: writing a Leaf360 sample (${o.companies} companies, ${o.contacts} contacts, ${o.deals} deals) to ${exportDir}`);
     await writeLeaf360Sample({ outDir: exportDir, seed: o.seed, companies: o.companies, contacts: o.contacts, deals: o.deals });
 
+    // A person confirms the map of a real migration; the demo confirms the shipped template itself, and says so.
+    const route = 'leaf360-dynamics';
+    const draft = await draftFromTemplate(db, migration, route, 'ferry demo');
+    const confirmed = await new MapVersionRepository(db, migration).confirm(draft.version, 'ferry demo (automatic)');
+    const map = await confirmedMap(db, migration);
+    if (!map || !confirmed) throw new Error(`map version ${draft.version} of ${migration} could not be confirmed`);
+    say(`map: the ${route} template, confirmed automatically by the demo as ${map.mapVersion} (a real migration waits for \`ferry map confirm\`)`);
+
     const stack = await startRouteStack(
       {
-        route: LEAF360_TO_DYNAMICS, mapVersion: LEAF360_DYNAMICS_MAP_VERSION, migration, exportDir, logDir, sandboxPort: o.sandboxPort,
+        plan: map.plan, migration, exportDir, logDir, sandboxPort: o.sandboxPort,
         databaseUrl: base.DATABASE_URL, kafkaBrokers: base.KAFKA_BROKERS, registryUrl: base.SCHEMA_REGISTRY_URL,
         partitions: base.FERRY_TOPIC_PARTITIONS, resetSandbox: true,
       },
@@ -74,7 +81,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const kafka = createKafka({ brokers: base.KAFKA_BROKERS, clientId: 'ferry-cli' }, createLogger('cli', 'error'));
     const admin = kafka.admin();
     await admin.connect();
-    let rows: ObjectReconciliation[] = [];
+    let rows: Reconciliation = { sources: [], entities: [] };
     let done = false;
     let lastProgress = Date.now();
     let lastSig = '';
@@ -82,8 +89,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     try {
       for (;;) {
         assertAlive(services);
-        const p = await progress(db, admin, LEAF360_TO_DYNAMICS, migration);
-        rows = p.rows;
+        const p = await progress(db, admin, map.plan, migration);
+        rows = { sources: p.sources, entities: p.entities };
         const lag = p.lag;
         done = p.settled;
         const sig = JSON.stringify(rows) + lag;
@@ -119,9 +126,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   }
 }
 
-function progressLine(rows: ObjectReconciliation[], lag: number): string {
-  const parts = rows.map((r) => `${r.object} ${r.loaded + r.rejected}/${r.extracted}${r.waiting ? ` (${r.waiting} waiting)` : ''}`);
-  return `  ${parts.join('  ')}  lag ${lag}`;
+function progressLine(rows: Reconciliation, lag: number): string {
+  const read = rows.sources.map((r) => `${r.object} ${r.transformed + r.rejected}/${r.extracted}`);
+  const parts = rows.entities.map((r) => `${r.entity} ${r.loaded + r.rejected}/${r.transformed}${r.waiting ? ` (${r.waiting} waiting)` : ''}`);
+  return `  mapped ${read.join(' ')}  loaded ${parts.join(' ')}  lag ${lag}`;
 }
 
 async function ownerSummary(db: DataSource, migration: string): Promise<string> {

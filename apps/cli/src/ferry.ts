@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLogger, FerryError } from '@ferry/common';
 import { ConfigError, loadConfig, settings, settingSources } from '@ferry/config';
-import { allRouteTopics, LEAF360_TO_DYNAMICS, REPLAYABLE_PHASES, ReplayablePhase } from '@ferry/contracts';
+import { allRouteTopics, REPLAYABLE_PHASES, ReplayablePhase } from '@ferry/contracts';
+import { mapCommand, migrationMap } from './map.command';
 import { brokerUnreachable, createKafka } from '@ferry/kafka';
 import { connectDataSource } from '@ferry/persistence';
 import { extractionStatus, extractionTable, groupLag, lagTable, pickMigration, reconciliation, reconciliationTable, replayPhase, topicOffsets, topicsTable } from '@ferry/ops';
@@ -58,14 +59,15 @@ program
       // The route's topics, plus any other stream the extractor was asked to read (FERRY_STREAMS, another source).
       const prefix = `ferry.${migration}.extracted.`;
       const extra = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-      const topics = await topicOffsets(admin, [...new Set([...allRouteTopics(LEAF360_TO_DYNAMICS, migration), ...extra])]);
-      const lag = await groupLag(admin, LEAF360_TO_DYNAMICS, migration);
-      const objects = await reconciliation(db, LEAF360_TO_DYNAMICS, migration);
+      const { plan } = await migrationMap(db, migration);
+      const topics = await topicOffsets(admin, [...new Set([...allRouteTopics(plan, migration), ...extra])]);
+      const lag = await groupLag(admin, plan, migration);
+      const objects = await reconciliation(db, plan, migration);
       const extraction = await extractionStatus(db, migration);
       if (o.json) {
-        print(JSON.stringify({ migration, extraction, topics, consumerGroups: lag, objects }, null, 2));
+        print(JSON.stringify({ migration, mapVersion: plan.mapVersion, extraction, topics, consumerGroups: lag, sources: objects.sources, entities: objects.entities }, null, 2));
       } else {
-        print(`migration ${migration}`);
+        print(`migration ${migration} (map ${plan.mapVersion})`);
         print(extractionTable(extraction));
         print(topicsTable(topics));
         print(lagTable(lag));
@@ -96,7 +98,8 @@ program
     try {
       const migration = await pickMigration(db, o.migration);
       const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'ferry-cli', retries: 2 }, createLogger('cli', 'silent'));
-      const r = await replayPhase(kafka, LEAF360_TO_DYNAMICS, migration, o.phase as ReplayablePhase, at ? { kind: 'time', at } : { kind: 'beginning' });
+      const { plan } = await migrationMap(db, migration);
+      const r = await replayPhase(kafka, plan, migration, o.phase as ReplayablePhase, at ? { kind: 'time', at } : { kind: 'beginning' });
       const moved = r.topics.map((t) => `  ${t.topic}: ${t.partitions.map((p) => `${p.partition}@${p.offset}`).join(' ')}`).join('\n');
       print(`replaying ${o.phase} for ${migration}: group ${r.group} reset${r.pausedRunningConsumers ? ' (running consumers paused and resumed)' : ' (no consumer was running; it resumes from here when started)'}\n${moved}`);
     } finally {
@@ -136,6 +139,7 @@ program
   });
 
 discoverCommand(program);
+mapCommand(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd

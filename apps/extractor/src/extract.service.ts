@@ -18,7 +18,7 @@ export class ExtractService implements OnApplicationBootstrap, OnApplicationShut
     const cfg = loadConfig([settings.extractor]);
     const source = sourceSettings();
     const connector = sourceConnector(source.system);
-    const routed = this.rt.route.sourceSystem === source.system ? this.rt.route.objects.map((o) => o.source) : 'all';
+    const routed = this.rt.plan.sourceSystem === source.system ? this.rt.plan.sourceObjects : 'all';
     const streams = cfg.FERRY_STREAMS ? (cfg.FERRY_STREAMS === 'all' ? 'all' : cfg.FERRY_STREAMS.split(',').map((s) => s.trim()).filter(Boolean)) : routed;
     this.extraction = new Extraction(this.rt, connector, {
       source,

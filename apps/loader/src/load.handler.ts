@@ -1,18 +1,20 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { DestinationEvent, LoadedEvent, LoadResult } from '@ferry/contracts';
-import { consumerGroups, objectBySource, routeTopics, topics } from '@ferry/contracts';
-import type { DataverseClient, UpsertResult } from '@ferry/dataverse';
+import { consumerGroups, planEntity, routeTopics, topics } from '@ferry/contracts';
+import { DESTINATION } from '@ferry/destinations/core';
+import type { Destination, WriteColumn, WriteItem, WriteResult } from '@ferry/destinations/core';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
 import { AuditEntry, AuditRepository } from '@ferry/persistence';
 import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
-import { dataverseBody } from './dataverse-body';
 
-export const DATAVERSE = Symbol('DATAVERSE');
 export const LOAD_BATCH_SIZE = Symbol('LOAD_BATCH_SIZE');
 
+type Outcome = WriteResult | { key: string; ok: true; deleted: true };
+
 /**
- * resolved → destination → loaded. Upserts by alternate key in one $batch per chunk, so a redelivery or a
- * replay rewrites the same rows; audits every write before the offset is committed; emits one result per record.
+ * resolved → destination → loaded. Upserts by external key, so a redelivery or a replay rewrites the same rows;
+ * audits every write (with the before-image of what it overwrote) before the offset is committed; emits one
+ * result per destination record.
  */
 @Injectable()
 export class LoadHandler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,12 +23,12 @@ export class LoadHandler implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     @Inject(RUNTIME) private readonly rt: Runtime,
-    @Inject(DATAVERSE) private readonly client: DataverseClient,
+    @Inject(DESTINATION) private readonly destination: Destination,
     @Inject(LOAD_BATCH_SIZE) batchSize: number,
   ) {
     this.audit = new AuditRepository(rt.db, rt.migration);
-    this.worker = new PhaseWorker(rt, 'load', consumerGroups.load(rt.migration), routeTopics(rt.route, rt.migration).resolved, (b) => this.handle(b), {
-      maxChunk: batchSize,
+    this.worker = new PhaseWorker(rt, 'load', consumerGroups.load(rt.migration), routeTopics(rt.plan, rt.migration).resolved, (b) => this.handle(b), {
+      maxChunk: Math.min(batchSize, destination.limits.maxBatch),
       partitionsConsumedConcurrently: 3,
     });
   }
@@ -39,62 +41,65 @@ export class LoadHandler implements OnApplicationBootstrap, OnApplicationShutdow
     return this.worker.stop();
   }
 
-  /**
-   * What the records about to be overwritten hold now, in the columns this write touches: the audit log keeps it
-   * so a rollback can restore records that existed before the migration. One query per chunk.
-   */
-  private async beforeImages(entitySet: string, primaryId: string, items: { key: string; body: Record<string, unknown> }[]): Promise<Map<string, Record<string, unknown>>> {
-    const out = new Map<string, Record<string, unknown>>();
-    if (!items.length) return out;
-    const keyAttr = this.rt.route.alternateKey;
-    const columns = new Set<string>([primaryId, keyAttr]);
-    for (const i of items) for (const c of Object.keys(i.body)) columns.add(readColumn(c));
-    const filter = items.map((i) => `${keyAttr} eq '${i.key.replace(/'/g, "''")}'`).join(' or ');
-    for await (const r of this.client.listAll(entitySet, { select: [...columns], filter, pageSize: 5000 })) {
-      const { '@odata.etag': _etag, ...image } = r;
-      out.set(String(r[keyAttr]), image);
-    }
-    return out;
-  }
-
   async handle(batch: ConsumedRecord<DestinationEvent>[]): Promise<void> {
-    // A partition holds one entity's topic, so the whole chunk goes to one entity set.
+    // A partition holds one entity's topic, so the whole chunk goes to one entity.
     const events = latestPerKey(batch.map((b) => b.value));
-    const route = objectBySource(this.rt.route, events[0].envelope.objectType);
+    const entity = events[0].target.entity;
+    const types = new Map(planEntity(this.rt.plan, entity).columns.map((c) => [c.name, c.type]));
+    const keyColumn = this.rt.plan.keyColumn;
     const upserts = events.filter((e) => e.envelope.operation === 'UPSERT' && e.record !== null);
-    const bodies = upserts.map((e) => ({ key: e.envelope.sourceKey, body: dataverseBody(this.rt.route, e) }));
-    const before = await this.beforeImages(route.entitySet, route.primaryId, bodies);
-    const results = await this.client.upsertMany(
-      route.entitySet,
-      this.rt.route.alternateKey,
-      bodies,
-      { select: [route.primaryId], primaryIdAttribute: route.primaryId },
-    );
-    const byKey = new Map<string, UpsertResult | { key: string; ok: true; deleted: true }>(results.map((r) => [r.key, r]));
+    const items: WriteItem[] = upserts.map((e) => {
+      const columns: Record<string, WriteColumn> = {};
+      for (const [name, value] of Object.entries(e.record ?? {})) {
+        if (name === keyColumn) continue;
+        const type = types.get(name);
+        if (!type) throw new Error(`${entity}.${name} is not a column of map ${this.rt.plan.mapVersion}`);
+        columns[name] = { type, value };
+      }
+      return {
+        key: e.target.key,
+        columns,
+        lookups: e.lookups.filter((l) => l.destinationId !== null),
+        ownerId: e.owner?.systemUserId ?? null,
+        merge: e.target.merge === 'non-empty-wins' ? 'non-empty-wins' : 'last-wins',
+      };
+    });
+    const touched = new Set<string>(['ownerid']);
+    for (const i of items) {
+      for (const c of Object.keys(i.columns)) touched.add(c);
+      for (const l of i.lookups) touched.add(l.column);
+    }
+    const before = items.length ? await this.destination.readBefore(entity, items.map((i) => i.key), [...touched]) : new Map();
+    const results = items.length ? await this.destination.upsertMany(entity, items) : [];
+    const byKey = new Map<string, Outcome>(results.map((r) => [r.key, r]));
     for (const e of events.filter((x) => !upserts.includes(x))) {
       // A delete of a record that is not there has nothing left to do: it counts as done.
-      await this.client.delete(route.entitySet, { [this.rt.route.alternateKey]: e.envelope.sourceKey });
-      byKey.set(e.envelope.sourceKey, { key: e.envelope.sourceKey, ok: true, deleted: true });
+      await this.destination.deleteByKey(entity, e.target.key);
+      byKey.set(e.target.key, { key: e.target.key, ok: true, deleted: true });
     }
     const out: OutgoingRecord[] = [];
     const audit: AuditEntry[] = [];
     const rejects: DeadLetterInput[] = [];
     for (const e of events) {
-      const env = e.envelope;
-      const r = byKey.get(env.sourceKey);
+      const { envelope: env, target } = e;
+      const r = byKey.get(target.key);
+      const base = { entity, alternateKey: target.key, errorCode: null, errorMessage: null, attempts: 1 };
       let result: LoadResult;
       if (r && r.ok && 'deleted' in r) {
-        result = { status: 'SUCCESS', entity: route.entity, alternateKey: env.sourceKey, destinationId: null, action: 'DELETED', errorCode: null, errorMessage: null, attempts: 1 };
+        result = { ...base, status: 'SUCCESS', destinationId: null, action: 'DELETED' };
       } else if (r && r.ok) {
-        result = { status: 'SUCCESS', entity: route.entity, alternateKey: env.sourceKey, destinationId: r.id, action: r.created ? 'CREATED' : 'UPDATED', errorCode: null, errorMessage: null, attempts: 1 };
-        audit.push({ run: env.run, entity: route.entity, alternateKey: env.sourceKey, destinationId: r.id, action: r.created ? 'created' : 'updated', beforeImage: r.created ? null : (before.get(env.sourceKey) ?? null) });
+        result = { ...base, status: 'SUCCESS', destinationId: r.id, action: r.created ? 'CREATED' : 'UPDATED' };
+        audit.push({ run: env.run, entity, alternateKey: target.key, destinationId: r.id, action: r.created ? 'created' : 'updated', beforeImage: r.created ? null : (before.get(target.key) ?? null) });
       } else {
         const code = r && !r.ok ? r.code : 'NO_RESULT';
         const message = r && !r.ok ? r.message : 'the destination returned no result for this record';
-        result = { status: 'FAILURE', entity: route.entity, alternateKey: env.sourceKey, destinationId: null, action: null, errorCode: code, errorMessage: message, attempts: 1 };
-        rejects.push({ phase: 'LOAD', sourceSystem: env.sourceSystem, objectType: env.objectType, sourceKey: env.sourceKey, file: null, line: null, code, reason: `${route.entity} ${env.sourceKey}: ${message}`, raw: null, traceId: env.traceId });
+        result = { ...base, status: 'FAILURE', destinationId: null, action: null, errorCode: code, errorMessage: message };
+        rejects.push({
+          phase: 'LOAD', sourceSystem: env.sourceSystem, objectType: env.objectType, sourceKey: env.sourceKey, entity, targetKey: target.key,
+          file: null, line: null, code, reason: `${entity} ${target.key}: ${message}`, raw: null, traceId: env.traceId,
+        });
       }
-      out.push({ topic: topics.loaded(this.rt.migration, this.rt.route.destination, route.entity), key: env.sourceKey, value: { envelope: env, result } satisfies LoadedEvent });
+      out.push({ topic: topics.loaded(this.rt.migration, this.rt.plan.destination, entity), key: target.key, value: { envelope: env, result } satisfies LoadedEvent });
     }
     await this.audit.append(audit);
     await this.rt.producer.send(out);
@@ -102,18 +107,24 @@ export class LoadHandler implements OnApplicationBootstrap, OnApplicationShutdow
   }
 }
 
-/** Lookup columns as the Web API reads them back: `_<attribute>_value`. */
-function readColumn(column: string): string {
-  const bind = /^(.+)@odata\.bind$/.exec(column);
-  if (!bind) return column;
-  // parentcustomerid_account → _parentcustomerid_value; ownerid → _ownerid_value
-  const attr = bind[1].replace(/_(account|contact|systemuser|team)$/, '');
-  return `_${attr}_value`;
-}
-
-/** Two versions of one record in a chunk: only the last one needs writing, and a $batch must not race itself. */
+/**
+ * Two versions of one record in a chunk: only the last one needs writing, and a batch must not race itself. Under
+ * `non-empty-wins` (several source records merging into one) the versions are folded first, later values winning
+ * only where they are not empty.
+ */
 function latestPerKey(events: DestinationEvent[]): DestinationEvent[] {
   const m = new Map<string, DestinationEvent>();
-  for (const e of events) m.set(e.envelope.sourceKey, e);
+  for (const e of events) {
+    const prev = m.get(e.target.key);
+    m.delete(e.target.key);
+    if (prev?.record && e.record && e.target.merge === 'non-empty-wins') {
+      const record = { ...prev.record };
+      for (const [k, v] of Object.entries(e.record)) if (v !== null && v !== undefined && v !== '') record[k] = v;
+      const lookups = [...prev.lookups.filter((l) => !e.lookups.some((x) => x.column === l.column)), ...e.lookups];
+      m.set(e.target.key, { ...e, record, lookups, owner: e.owner ?? prev.owner });
+    } else {
+      m.set(e.target.key, e);
+    }
+  }
   return [...m.values()];
 }

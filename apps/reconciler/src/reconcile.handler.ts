@@ -1,20 +1,24 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { DeadLetter, Envelope, LoadedEvent } from '@ferry/contracts';
+import type { DeadLetter, DestinationEvent, Envelope, LoadedEvent } from '@ferry/contracts';
 import { consumerGroups, parseRecordTopic, routeTopics } from '@ferry/contracts';
 import type { ConsumedRecord } from '@ferry/kafka';
-import { ReconPhase, ReconRepository } from '@ferry/persistence';
+import { ReconRepository } from '@ferry/persistence';
 import { PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
 
-type Any = { envelope?: Envelope; result?: LoadedEvent['result'] } & Partial<DeadLetter>;
+type Any = { envelope?: Envelope; target?: DestinationEvent['target']; result?: LoadedEvent['result'] } & Partial<DeadLetter>;
 
-/** Every topic → per-object, per-phase state of each record by key, so counts never include a redelivery twice. */
+/**
+ * Every topic → reconciliation state by key, so counts never include a redelivery twice: source records by
+ * (object, source key) as read and mapped, destination records by (entity, destination key) as transformed,
+ * resolved and loaded.
+ */
 @Injectable()
 export class ReconcileHandler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly worker: PhaseWorker<Any>;
   private readonly recon: ReconRepository;
 
   constructor(@Inject(RUNTIME) rt: Runtime) {
-    const t = routeTopics(rt.route, rt.migration);
+    const t = routeTopics(rt.plan, rt.migration);
     this.recon = new ReconRepository(rt.db, rt.migration);
     this.worker = new PhaseWorker(rt, 'reconcile', consumerGroups.reconcile(rt.migration), [...t.extracted, ...t.transformed, ...t.resolved, ...t.loaded, t.dlq], (b) =>
       this.handle(b),
@@ -31,23 +35,39 @@ export class ReconcileHandler implements OnApplicationBootstrap, OnApplicationSh
 
   async handle(batch: ConsumedRecord<Any>[]): Promise<void> {
     const parsed = parseRecordTopic(batch[0].topic);
-    if (!parsed) {
-      await this.recon.reject(
-        batch.map(({ value: d, timestamp }) => ({
-          objectType: d.objectType ?? 'unknown',
-          sourceKey: d.sourceKey ?? `${d.file}:${d.line}`,
-          phase: d.phase ?? 'EXTRACT',
-          reason: d.reason ?? '',
-          at: new Date(timestamp),
-        })),
-      );
-      return;
+    if (!parsed) return this.onDeadLetters(batch);
+    const at = (b: ConsumedRecord<Any>) => new Date(b.timestamp);
+    switch (parsed.phase) {
+      case 'extracted':
+        return this.recon.markSource('extracted', batch.map((b) => ({ objectType: b.value.envelope!.objectType, sourceKey: b.value.envelope!.sourceKey, at: at(b) })));
+      case 'transformed': {
+        await this.recon.markSource('transformed', batch.map((b) => ({ objectType: b.value.envelope!.objectType, sourceKey: b.value.envelope!.sourceKey, at: at(b) })));
+        return this.recon.markTarget('transformed', batch.map((b) => ({ entity: b.value.target!.entity, key: b.value.target!.key, at: at(b) })));
+      }
+      case 'resolved':
+        return this.recon.markTarget('resolved', batch.map((b) => ({ entity: b.value.target!.entity, key: b.value.target!.key, at: at(b) })));
+      case 'loaded': {
+        const ok = batch.filter((b) => b.value.result?.status === 'SUCCESS');
+        return this.recon.markTarget('loaded', ok.map((b) => ({ entity: b.value.result!.entity, key: b.value.result!.alternateKey, at: at(b) })));
+      }
     }
-    const phase: ReconPhase = parsed.phase;
-    const ok = batch.filter((b) => phase !== 'loaded' || b.value.result?.status === 'SUCCESS');
-    await this.recon.mark(
-      phase,
-      ok.map((b) => ({ objectType: b.value.envelope!.objectType, sourceKey: b.value.envelope!.sourceKey, at: new Date(b.timestamp) })),
+  }
+
+  /** Unreadable or unmappable source records count against their source object; later rejects against their destination record. */
+  private async onDeadLetters(batch: ConsumedRecord<Any>[]): Promise<void> {
+    const source = batch.filter((b) => b.value.phase === 'EXTRACT' || b.value.phase === 'TRANSFORM' || !b.value.entity || !b.value.targetKey);
+    const target = batch.filter((b) => !source.includes(b));
+    await this.recon.rejectSource(
+      source.map(({ value: d, timestamp }) => ({
+        objectType: d.objectType ?? 'unknown',
+        sourceKey: d.sourceKey ?? `${d.file}:${d.line}`,
+        phase: d.phase ?? 'EXTRACT',
+        reason: d.reason ?? '',
+        at: new Date(timestamp),
+      })),
+    );
+    await this.recon.rejectTarget(
+      target.map(({ value: d, timestamp }) => ({ entity: d.entity!, key: d.targetKey!, phase: d.phase ?? 'LOAD', reason: d.reason ?? '', at: new Date(timestamp) })),
     );
   }
 }

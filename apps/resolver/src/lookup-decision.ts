@@ -1,38 +1,50 @@
 import type { DestinationEvent, Lookup } from '@ferry/contracts';
+import { targetRef } from '@ferry/persistence';
+import type { TargetRef } from '@ferry/persistence';
 
 export interface ParentState {
   destinationId: string | null;
   state: string;
 }
 
+export interface WaitSlot {
+  slot: string;
+  candidates: TargetRef[];
+}
+
 export type Decision =
-  | { kind: 'ready'; lookups: Lookup[] }
-  | { kind: 'wait'; missing: { objectType: string; sourceKey: string }[] }
+  /** every lookup resolved, or deferred: the record goes on now and a copy waits to patch the deferred ones in */
+  | { kind: 'ready'; lookups: Lookup[]; deferred: WaitSlot[] }
+  | { kind: 'wait'; missing: WaitSlot[] }
   | { kind: 'reject'; code: string; reason: string };
 
-export const parentKey = (objectType: string, sourceKey: string) => `${objectType}|${sourceKey}`;
-
 /**
- * Whether a record may go on: every parent it references has landed (ready, with the parents' ids filled in),
- * some have not been seen yet (wait for them), or one failed to load (reject, naming it).
+ * Whether a destination record may go on. Each lookup is satisfied by the first of its candidates that landed (a
+ * parent a split sent to contact or to lead, a polymorphic customer). A lookup none of whose candidates is known
+ * yet waits, unless it is deferrable (a self-reference, which may form a cycle): then the record goes without it
+ * and a copy waits to write it in. A lookup whose every candidate failed to load rejects the record, naming it.
  */
 export function decide(event: DestinationEvent, parents: Map<string, ParentState>): Decision {
-  const missing: { objectType: string; sourceKey: string }[] = [];
   const lookups: Lookup[] = [];
+  const missing: WaitSlot[] = [];
+  const deferred: WaitSlot[] = [];
+  const who = `${event.target.entity} ${event.target.key}`;
   for (const l of event.lookups) {
-    const p = parents.get(parentKey(l.targetObject, l.sourceKey));
-    if (!p) {
-      missing.push({ objectType: l.targetObject, sourceKey: l.sourceKey });
+    const states = l.candidates.map((c) => ({ c, p: parents.get(targetRef(c.entity, c.key)) }));
+    const landed = states.find((s) => s.p?.state === 'loaded' && s.p.destinationId);
+    if (landed) {
+      lookups.push({ ...l, targetEntity: landed.c.entity, destinationId: landed.p!.destinationId });
       continue;
     }
-    if (p.state !== 'loaded' || !p.destinationId) {
-      return {
-        kind: 'reject',
-        code: 'PARENT_FAILED',
-        reason: `${event.envelope.objectType} ${event.envelope.sourceKey}: its ${l.targetObject} ${l.sourceKey} (${l.attribute}) failed to load; fix that record and replay`,
-      };
+    const unknown = states.filter((s) => !s.p);
+    const slot = { slot: l.column, candidates: l.candidates.map((c) => ({ entity: c.entity, key: c.key })) };
+    if (unknown.length) {
+      (l.deferrable ? deferred : missing).push(slot);
+      continue;
     }
-    lookups.push({ ...l, destinationId: p.destinationId });
+    if (l.deferrable) continue;
+    const names = l.candidates.map((c) => `${c.entity} ${c.key}`).join(' or ');
+    return { kind: 'reject', code: 'PARENT_FAILED', reason: `${who}: its ${l.column} (${names}) failed to load; fix that record and replay` };
   }
-  return missing.length ? { kind: 'wait', missing } : { kind: 'ready', lookups };
+  return missing.length ? { kind: 'wait', missing } : { kind: 'ready', lookups, deferred };
 }

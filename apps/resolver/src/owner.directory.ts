@@ -1,11 +1,8 @@
 import type { OwnerRef } from '@ferry/contracts';
 import type { OwnerStatus } from '@ferry/persistence';
+import type { DestinationUser } from '@ferry/destinations/core';
 
-export interface DestinationUser {
-  id: string;
-  email: string;
-  disabled: boolean;
-}
+export type { DestinationUser };
 
 export interface OwnerDecision {
   owner: OwnerRef;

@@ -1,17 +1,18 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
-import { consumerGroups, objectBySource, parseRecordTopic, routeTopics, topics } from '@ferry/contracts';
+import { consumerGroups, parseRecordTopic, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
-import { IdMapRepository, OwnerAssignment, OwnerRepository, ParkingRepository } from '@ferry/persistence';
+import { IdMapRepository, OwnerAssignment, OwnerRepository, ParkedInput, ParkingRepository } from '@ferry/persistence';
 import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
-import { decide } from './lookup-decision';
+import { Decision, decide } from './lookup-decision';
 import { OwnerDirectory } from './owner.directory';
 
 type Incoming = DestinationEvent | LoadedEvent;
 
 /**
- * transformed + loaded → resolved. A record whose parents have all landed goes on with their destination ids;
- * otherwise it is parked in PostgreSQL and released when the `loaded` topic reports its last parent.
+ * transformed + loaded → resolved. A destination record whose parents have all landed goes on with their
+ * destination ids; otherwise it is parked in PostgreSQL by (entity, destination key) and released when the
+ * `loaded` topic reports the last parent it waits for.
  */
 @Injectable()
 export class ResolveHandler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -24,7 +25,7 @@ export class ResolveHandler implements OnApplicationBootstrap, OnApplicationShut
     @Inject(RUNTIME) private readonly rt: Runtime,
     private readonly directory: OwnerDirectory,
   ) {
-    const t = routeTopics(rt.route, rt.migration);
+    const t = routeTopics(rt.plan, rt.migration);
     this.idMap = new IdMapRepository(rt.db, rt.migration);
     this.parking = new ParkingRepository(rt.db, rt.migration);
     this.owners = new OwnerRepository(rt.db, rt.migration);
@@ -47,13 +48,14 @@ export class ResolveHandler implements OnApplicationBootstrap, OnApplicationShut
 
   /** Parents landed (or failed): remember them, then release whatever was waiting only on them. */
   private async onLoaded(batch: ConsumedRecord<LoadedEvent>[]): Promise<void> {
-    const entries = batch.map(({ value: { envelope, result } }) => ({
-      objectType: envelope.objectType,
-      sourceKey: envelope.sourceKey,
-      entity: result.entity,
-      destinationId: result.destinationId,
-      state: result.status === 'SUCCESS' ? ('loaded' as const) : ('failed' as const),
-    }));
+    const entries = batch
+      .filter(({ value: { result } }) => result.action !== 'DELETED')
+      .map(({ value: { result } }) => ({
+        entity: result.entity,
+        key: result.alternateKey,
+        destinationId: result.destinationId,
+        state: result.status === 'SUCCESS' ? ('loaded' as const) : ('failed' as const),
+      }));
     await this.idMap.upsert(entries);
     const released = await this.parking.claimReady({ parents: entries });
     if (released.length) {
@@ -62,35 +64,38 @@ export class ResolveHandler implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-
   /**
    * Sends on what is ready, rejects what lost a parent, parks the rest. Parking commits before the
    * re-check, and loaded events claim after their id-map write commits: whichever runs last sees both,
    * so no record misses its release.
    */
   private async route(events: DestinationEvent[]): Promise<void> {
-    const refs = events.flatMap((e) => e.lookups.map((l) => ({ objectType: l.targetObject, sourceKey: l.sourceKey })));
+    const refs = events.flatMap((e) => e.lookups.flatMap((l) => l.candidates));
     const parents = await this.idMap.find(refs);
     const out: OutgoingRecord[] = [];
     const rejects: DeadLetterInput[] = [];
-    const park: Parameters<ParkingRepository['park']>[0] = [];
+    const park: ParkedInput[] = [];
     const owners: OwnerAssignment[] = [];
     for (const e of events) {
-      const env = e.envelope;
-      const entity = objectBySource(this.rt.route, env.objectType).entity;
-      const d = e.record === null ? ({ kind: 'ready', lookups: [] } as const) : decide(e, parents);
+      const { envelope: env, target } = e;
+      const d: Decision = e.record === null ? { kind: 'ready', lookups: [], deferred: [] } : decide(e, parents);
       if (d.kind === 'ready') {
         let owner = e.owner;
         if (e.record !== null && owner) {
           const o = this.directory.resolve(owner.email);
           owner = o.owner;
-          owners.push({ objectType: env.objectType, sourceKey: env.sourceKey, sourceEmail: owner.email ?? '', systemUserId: o.owner.systemUserId ?? '', status: o.status });
+          owners.push({ entity: target.entity, key: target.key, sourceEmail: owner.email ?? '', systemUserId: o.owner.systemUserId ?? '', status: o.status });
         }
-        out.push({ topic: topics.resolved(this.rt.migration, this.rt.route.destination, entity), key: env.sourceKey, value: { ...e, lookups: d.lookups, owner } });
+        out.push({ topic: topics.resolved(this.rt.migration, this.rt.plan.destination, target.entity), key: target.key, value: { ...e, lookups: d.lookups, owner } });
+        // The deferred lookups are written in by a second version of the record once their parent lands.
+        if (d.deferred.length) park.push({ entity: target.entity, key: target.key, event: e, waitingFor: d.deferred });
       } else if (d.kind === 'reject') {
-        rejects.push({ phase: 'RESOLVE', sourceSystem: env.sourceSystem, objectType: env.objectType, sourceKey: env.sourceKey, file: null, line: null, code: d.code, reason: d.reason, raw: null, traceId: env.traceId });
+        rejects.push({
+          phase: 'RESOLVE', sourceSystem: env.sourceSystem, objectType: env.objectType, sourceKey: env.sourceKey, entity: target.entity,
+          targetKey: target.key, file: null, line: null, code: d.code, reason: d.reason, raw: null, traceId: env.traceId,
+        });
       } else {
-        park.push({ objectType: env.objectType, sourceKey: env.sourceKey, entity, event: e, waitingFor: d.missing });
+        park.push({ entity: target.entity, key: target.key, event: e, waitingFor: d.missing });
       }
     }
     await this.owners.assign(owners);
@@ -98,9 +103,8 @@ export class ResolveHandler implements OnApplicationBootstrap, OnApplicationShut
     if (rejects.length) await this.rt.deadLetter(rejects);
     if (park.length) {
       await this.parking.park(park);
-      const ready = await this.parking.claimReady({ records: park });
+      const ready = await this.parking.claimReady({ records: park.map((p) => ({ entity: p.entity, key: p.key })) });
       if (ready.length) await this.route(ready.map((p) => p.event as DestinationEvent));
     }
   }
 }
-

@@ -1,28 +1,20 @@
 import { Module } from '@nestjs/common';
 import { loadConfig, settings } from '@ferry/config';
 import { FerryError } from '@ferry/common';
-import { DataverseClient } from '@ferry/dataverse';
+import { DESTINATION, Destination } from '@ferry/destinations/core';
+import { DestinationModule } from '@ferry/destinations/registry';
 import { RuntimeModule } from '@ferry/runtime';
 import { OwnerDirectory } from './owner.directory';
 import { ResolveHandler } from './resolve.handler';
 
 /** The destination's users, read once at start-up: owners are matched against them by email. */
-async function ownerDirectory(): Promise<OwnerDirectory> {
-  const cfg = loadConfig([settings.dataverse, settings.resolver]);
-  const client = new DataverseClient({
-    baseUrl: cfg.DATAVERSE_URL,
-    tokenUrl: cfg.DATAVERSE_TOKEN_URL,
-    clientId: cfg.DATAVERSE_CLIENT_ID,
-    clientSecret: cfg.DATAVERSE_CLIENT_SECRET,
-    scope: cfg.DATAVERSE_SCOPE,
-  });
-  const users = [];
+async function ownerDirectory(destination: Destination): Promise<OwnerDirectory> {
+  const cfg = loadConfig([settings.resolver]);
+  let users;
   try {
-    for await (const u of client.listAll('systemusers', { select: ['systemuserid', 'internalemailaddress', 'isdisabled'] })) {
-      users.push({ id: String(u.systemuserid), email: String(u.internalemailaddress ?? ''), disabled: Boolean(u.isdisabled) });
-    }
+    users = await destination.users();
   } catch (e) {
-    throw new FerryError('DESTINATION_UNREACHABLE', `cannot read systemusers from ${cfg.DATAVERSE_URL}: ${(e as Error).message}`, 'fatal');
+    throw new FerryError('DESTINATION_UNREACHABLE', `cannot read the users of the ${destination.system} destination: ${(e as Error).message}`, 'fatal');
   }
   try {
     return new OwnerDirectory(users, cfg.FERRY_FALLBACK_OWNER_EMAIL);
@@ -32,7 +24,7 @@ async function ownerDirectory(): Promise<OwnerDirectory> {
 }
 
 @Module({
-  imports: [RuntimeModule.forService('resolver')],
-  providers: [{ provide: OwnerDirectory, useFactory: ownerDirectory }, ResolveHandler],
+  imports: [RuntimeModule.forService('resolver'), DestinationModule.forRuntime()],
+  providers: [{ provide: OwnerDirectory, inject: [DESTINATION], useFactory: ownerDirectory }, ResolveHandler],
 })
 export class ResolverModule {}

@@ -1,44 +1,68 @@
-import type { DestinationEvent } from '@ferry/contracts';
-import { decide, parentKey } from './lookup-decision';
+import type { DestinationEvent, Lookup } from '@ferry/contracts';
+import { targetRef } from '@ferry/persistence';
+import { decide } from './lookup-decision';
 import { OwnerDirectory } from './owner.directory';
 
-const event = (lookups: DestinationEvent['lookups']): DestinationEvent => ({
+const event = (lookups: Lookup[]): DestinationEvent => ({
   envelope: {
     migration: 'm', run: 'r', sourceSystem: 'leaf360', objectType: 'deal', sourceKey: 'D-1', operation: 'UPSERT',
     sourceModifiedAt: null, contentHash: 'h', mapVersion: 'v', traceId: 't',
   },
+  target: { entry: 'opportunity', entity: 'opportunity', key: 'D-1', merge: 'last-wins' },
   record: { crm_sourceid: 'D-1' },
   lookups,
   owner: null,
 });
 
-const toCompany = { attribute: 'customerid_account', targetEntity: 'account', targetObject: 'company', sourceKey: 'CO-1', destinationId: null };
+const lookup = (column: string, candidates: [string, string][], deferrable = false): Lookup => ({
+  column, candidates: candidates.map(([entity, key]) => ({ entity, key })), deferrable, targetEntity: null, destinationId: null,
+});
+const toCompany = lookup('customerid', [['account', 'CO-1']]);
+const loaded = (id: string) => ({ destinationId: id, state: 'loaded' });
+const failed = { destinationId: null, state: 'failed' };
 
 describe('lookup decision', () => {
   it('waits for a parent that has not landed, naming it', () => {
-    expect(decide(event([toCompany]), new Map())).toEqual({ kind: 'wait', missing: [{ objectType: 'company', sourceKey: 'CO-1' }] });
+    expect(decide(event([toCompany]), new Map())).toEqual({ kind: 'wait', missing: [{ slot: 'customerid', candidates: [{ entity: 'account', key: 'CO-1' }] }] });
   });
 
-  it('goes on once the parent loaded, with its destination id filled in', () => {
-    const parents = new Map([[parentKey('company', 'CO-1'), { destinationId: 'guid-1', state: 'loaded' }]]);
-    expect(decide(event([toCompany]), parents)).toEqual({ kind: 'ready', lookups: [{ ...toCompany, destinationId: 'guid-1' }] });
+  it('goes on once the parent loaded, with its entity and destination id filled in', () => {
+    const parents = new Map([[targetRef('account', 'CO-1'), loaded('guid-1')]]);
+    expect(decide(event([toCompany]), parents)).toEqual({ kind: 'ready', lookups: [{ ...toCompany, targetEntity: 'account', destinationId: 'guid-1' }], deferred: [] });
   });
 
   it('rejects a child whose parent failed to load', () => {
-    const parents = new Map([[parentKey('company', 'CO-1'), { destinationId: null, state: 'failed' }]]);
-    const d = decide(event([toCompany]), parents);
+    const d = decide(event([toCompany]), new Map([[targetRef('account', 'CO-1'), failed]]));
     expect(d.kind).toBe('reject');
-    expect(d.kind === 'reject' && d.reason).toMatch(/company CO-1 .* failed to load/);
+    expect(d.kind === 'reject' && d.reason).toMatch(/opportunity D-1: its customerid \(account CO-1\) failed to load/);
   });
 
   it('has nothing to wait for without lookups', () => {
-    expect(decide(event([]), new Map())).toEqual({ kind: 'ready', lookups: [] });
+    expect(decide(event([]), new Map())).toEqual({ kind: 'ready', lookups: [], deferred: [] });
   });
 
   it('waits for every missing parent at once', () => {
-    const toContact = { attribute: 'x_contact', targetEntity: 'contact', targetObject: 'contact', sourceKey: 'C-1', destinationId: null };
-    const parents = new Map([[parentKey('company', 'CO-1'), { destinationId: 'g', state: 'loaded' }]]);
-    expect(decide(event([toCompany, toContact]), parents)).toEqual({ kind: 'wait', missing: [{ objectType: 'contact', sourceKey: 'C-1' }] });
+    const toContact = lookup('x', [['contact', 'C-1']]);
+    const parents = new Map([[targetRef('account', 'CO-1'), loaded('g')]]);
+    expect(decide(event([toCompany, toContact]), parents)).toEqual({ kind: 'wait', missing: [{ slot: 'x', candidates: [{ entity: 'contact', key: 'C-1' }] }] });
+  });
+
+  it('takes whichever entity a split sent the parent to (contact or lead)', () => {
+    const regarding = lookup('regardingobjectid', [['contact', 'P-1'], ['lead', 'P-1']]);
+    const asLead = new Map([[targetRef('lead', 'P-1'), loaded('lead-guid')]]);
+    expect(decide(event([regarding]), asLead)).toMatchObject({ kind: 'ready', lookups: [{ targetEntity: 'lead', destinationId: 'lead-guid' }] });
+    // One candidate failed, the other not yet seen: keep waiting for it.
+    expect(decide(event([regarding]), new Map([[targetRef('contact', 'P-1'), failed]]))).toMatchObject({ kind: 'wait' });
+    expect(decide(event([regarding]), new Map([[targetRef('contact', 'P-1'), failed], [targetRef('lead', 'P-1'), failed]]))).toMatchObject({ kind: 'reject' });
+  });
+
+  it('sends a record on without a deferrable parent that has not landed, and says what to patch in later', () => {
+    const parent = lookup('parentaccountid', [['account', 'CO-2']], true);
+    expect(decide(event([parent]), new Map())).toEqual({
+      kind: 'ready', lookups: [], deferred: [{ slot: 'parentaccountid', candidates: [{ entity: 'account', key: 'CO-2' }] }],
+    });
+    // A deferrable parent that failed is left out rather than holding the record back.
+    expect(decide(event([parent]), new Map([[targetRef('account', 'CO-2'), failed]]))).toEqual({ kind: 'ready', lookups: [], deferred: [] });
   });
 });
 

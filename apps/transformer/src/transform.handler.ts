@@ -1,20 +1,23 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { DestinationEvent, ExtractedEvent } from '@ferry/contracts';
-import { consumerGroups, objectBySource, routeTopics, topics } from '@ferry/contracts';
+import { consumerGroups, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
-import { ConverterRegistry, LEAF360_DYNAMICS_MAP_VERSION, MappingRejection } from '@ferry/mapping';
+import { QualityCount, QualityRepository } from '@ferry/persistence';
 import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
 
-/** extracted → transformed: applies the confirmed map, one converter per destination entity; rejects to the DLQ. */
+/**
+ * extracted → transformed: applies the confirmed map. One source record may give several destination records
+ * (a split, a company name that becomes an account) and several may give one (equal keys); each goes to its
+ * entity's topic keyed by its destination key, so every version of one destination record stays in order.
+ */
 @Injectable()
 export class TransformHandler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly worker: PhaseWorker<ExtractedEvent>;
+  private readonly quality: QualityRepository;
 
-  constructor(
-    @Inject(RUNTIME) private readonly rt: Runtime,
-    private readonly converters: ConverterRegistry,
-  ) {
-    this.worker = new PhaseWorker(rt, 'transform', consumerGroups.transform(rt.migration), routeTopics(rt.route, rt.migration).extracted, (b) =>
+  constructor(@Inject(RUNTIME) private readonly rt: Runtime) {
+    this.quality = new QualityRepository(rt.db, rt.migration);
+    this.worker = new PhaseWorker(rt, 'transform', consumerGroups.transform(rt.migration), routeTopics(rt.plan, rt.migration).extracted, (b) =>
       this.handle(b),
     );
   }
@@ -28,40 +31,57 @@ export class TransformHandler implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async handle(batch: ConsumedRecord<ExtractedEvent>[]): Promise<void> {
+    const { map, plan } = this.rt;
     const out: OutgoingRecord[] = [];
     const rejects: DeadLetterInput[] = [];
+    const quality = new Map<string, QualityCount>();
+    const topicOf = (entity: string) => topics.transformed(this.rt.migration, plan.destination, entity);
     for (const { value } of batch) {
       const env = value.envelope;
-      const log = this.rt.logger.child({ object: env.objectType, key: env.sourceKey });
-      const route = objectBySource(this.rt.route, env.objectType);
-      const topic = topics.transformed(this.rt.migration, this.rt.route.destination, route.entity);
-      const envelope = { ...env, mapVersion: LEAF360_DYNAMICS_MAP_VERSION };
+      const envelope = { ...env, mapVersion: map.mapVersion };
       if (env.operation === 'DELETE' || value.record === null) {
-        out.push({ topic, key: env.sourceKey, value: { envelope, record: null, lookups: [], owner: null } satisfies DestinationEvent });
+        // A deleted source record deletes what every entry would have made of it; keys that need the record's
+        // fields (a merged account) cannot be recomputed, and stay.
+        for (const t of map.deleteTargets(env.objectType, env.sourceKey)) {
+          out.push({ topic: topicOf(t.entity), key: t.key, value: { envelope, target: t, record: null, lookups: [], owner: null } satisfies DestinationEvent });
+        }
         continue;
       }
-      try {
-        const converted = this.converters.for(env.objectType).convert(value.record);
-        out.push({ topic, key: env.sourceKey, value: { envelope, ...converted } satisfies DestinationEvent });
-      } catch (e) {
-        if (!(e instanceof MappingRejection)) throw e;
-        log.debug({ code: e.code }, e.message);
+      const result = map.apply(env.objectType, env.sourceKey, value.record);
+      for (const o of result.outputs) {
+        out.push({ topic: topicOf(o.target.entity), key: o.target.key, value: { envelope, ...o } satisfies DestinationEvent });
+      }
+      for (const r of result.rejections) {
+        this.rt.logger.debug({ object: env.objectType, key: env.sourceKey, code: r.code }, r.message);
         rejects.push({
           phase: 'TRANSFORM',
           sourceSystem: env.sourceSystem,
           objectType: env.objectType,
           sourceKey: env.sourceKey,
+          entity: r.entity || null,
+          targetKey: r.key,
           file: value.origin?.file ?? null,
           line: value.origin?.line ?? null,
-          code: e.code,
-          reason: `${env.objectType} ${env.sourceKey}: ${e.message}`,
+          code: r.code,
+          reason: `${env.objectType} ${env.sourceKey}${r.entity ? ` → ${r.entity}` : ''}: ${r.message}`,
           raw: JSON.stringify(value.record),
           traceId: env.traceId,
         });
       }
+      for (const i of result.issues) {
+        const id = `${env.objectType}|${i.entity}|${i.column}|${i.kind}`;
+        const q = quality.get(id);
+        if (q) q.occurrences++;
+        else {
+          quality.set(id, {
+            objectType: env.objectType, entity: i.entity, column: i.column, kind: i.kind, occurrences: 1, exampleKey: env.sourceKey,
+            exampleValue: i.value === undefined || i.value === null ? null : String(i.value).slice(0, 200), detail: i.detail ?? null,
+          });
+        }
+      }
     }
     await this.rt.producer.send(out);
     if (rejects.length) await this.rt.deadLetter(rejects);
+    await this.quality.add([...quality.values()]);
   }
 }
-

@@ -99,6 +99,8 @@ export const settings = {
     DATAVERSE_CLIENT_ID: z.string().min(1).default('ferry-demo'),
     DATAVERSE_CLIENT_SECRET: z.string().min(1).default('ferry-demo-secret'),
     DATAVERSE_SCOPE: z.string().default('http://127.0.0.1:8181/.default'),
+    /** the org's attachment limit (organization.maxuploadfilesize) on the base64 body; Dataverse's default is 5 MB */
+    DATAVERSE_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).max(131_072_000).default(5_242_880),
   },
   resolver: {
     FERRY_FALLBACK_OWNER_EMAIL: z.string().email('must be an email address'),

@@ -1,5 +1,7 @@
 import * as avro from 'avsc';
-import { LEAF360_TO_DYNAMICS, routeTopics } from './route';
+import { routeTopics } from './route';
+import type { RoutePlan } from './route';
+import { destinationRecordSchema } from './schemas';
 import { routeValueSchemas } from './schemas';
 import type { DeadLetter, DestinationEvent, ExtractedEvent, LoadedEvent } from './events';
 import { parseRecordTopic } from './topics';
@@ -17,12 +19,21 @@ const envelope = {
   traceId: 't',
 };
 
+const plan: RoutePlan = {
+  route: 'leaf360-dynamics', sourceSystem: 'leaf360', destination: 'dynamics', keyColumn: 'crm_sourceid', mapVersion: 'leaf360-dynamics@1#abc',
+  sourceObjects: ['contact', 'company'],
+  entities: [
+    { entity: 'contact', columns: [{ name: 'crm_sourceid', type: 'string' }, { name: 'firstname', type: 'string' }, { name: 'lastname', type: 'string' }, { name: 'crm_sourcecreatedon', type: 'datetime' }] },
+    { entity: 'account', columns: [{ name: 'crm_sourceid', type: 'string' }, { name: 'name', type: 'string' }, { name: 'revenue', type: 'money' }, { name: 'founded', type: 'dateonly' }, { name: 'size', type: 'picklist' }] },
+  ],
+};
+
 describe('value schemas', () => {
-  const schemas = routeValueSchemas(LEAF360_TO_DYNAMICS, 'm1');
+  const schemas = routeValueSchemas(plan, 'm1');
   const type = (topic: string) => avro.Type.forSchema(schemas.get(topic) as avro.Schema);
 
   it('has one value schema per record topic of the route plus the DLQ', () => {
-    const t = routeTopics(LEAF360_TO_DYNAMICS, 'm1');
+    const t = routeTopics(plan, 'm1');
     expect([...schemas.keys()].sort()).toEqual([...t.extracted, ...t.transformed, ...t.resolved, ...t.loaded, t.dlq].sort());
   });
 
@@ -40,12 +51,10 @@ describe('value schemas', () => {
     expect(t1.fromBuffer(t1.toBuffer(extracted))).toEqual(extracted);
 
     const change: DestinationEvent = {
-      envelope: { ...envelope, mapVersion: 'leaf360-dynamics@1' },
-      record: {
-        crm_sourceid: 'C-1', firstname: 'Ana', lastname: 'Díaz', emailaddress1: null, telephone1: null, jobtitle: null,
-        crm_loanstatus: 'Processing', crm_referralsource: null, crm_sourcecreatedon: 1,
-      },
-      lookups: [{ attribute: 'parentcustomerid_account', targetEntity: 'account', targetObject: 'company', sourceKey: 'CO-1', destinationId: null }],
+      envelope: { ...envelope, mapVersion: 'leaf360-dynamics@1#abc' },
+      target: { entry: 'contact', entity: 'contact', key: 'C-1', merge: 'last-wins' },
+      record: { crm_sourceid: 'C-1', firstname: 'Ana', lastname: 'Díaz', crm_sourcecreatedon: 1 },
+      lookups: [{ column: 'parentcustomerid', candidates: [{ entity: 'account', key: 'CO-1' }, { entity: 'contact', key: 'CO-1' }], deferrable: false, targetEntity: null, destinationId: null }],
       owner: { email: 'x@y.example', systemUserId: null, fallback: false },
     };
     const t2 = type('ferry.m1.resolved.dynamics.contact');
@@ -59,11 +68,25 @@ describe('value schemas', () => {
     expect(t3.fromBuffer(t3.toBuffer(loaded))).toEqual(loaded);
 
     const dead: DeadLetter = {
-      migration: 'm1', run: 'r1', phase: 'EXTRACT', sourceSystem: 'leaf360', objectType: 'contact', sourceKey: null,
+      migration: 'm1', run: 'r1', phase: 'EXTRACT', sourceSystem: 'leaf360', objectType: 'contact', sourceKey: null, entity: null, targetKey: null,
       file: 'contacts.csv', line: 9, code: 'CSV_BAD_QUOTE', reason: 'broken quote', raw: '"x', at: 5, traceId: 't',
     };
     const t4 = type('ferry.m1.dlq');
     expect(t4.fromBuffer(t4.toBuffer(dead))).toEqual(dead);
+  });
+
+  it('generates each entity record from the map: the key column required, every other column optional in its Avro type', () => {
+    const account = destinationRecordSchema(plan, plan.entities[1]);
+    expect(account.fields).toEqual([
+      { name: 'crm_sourceid', type: 'string' },
+      { name: 'name', type: ['null', 'string'], default: null },
+      { name: 'revenue', type: ['null', 'string'], default: null },
+      { name: 'founded', type: ['null', { type: 'int', logicalType: 'date' }], default: null },
+      { name: 'size', type: ['null', 'int'], default: null },
+    ]);
+    const t = avro.Type.forSchema(account as avro.Schema);
+    expect(t.isValid({ crm_sourceid: 'A', name: null, revenue: '12.50', founded: 19000, size: 3 })).toBe(true);
+    expect(t.isValid({ crm_sourceid: null, name: 'x', revenue: null, founded: null, size: null })).toBe(false);
   });
 
   it('rejects a record that does not fit its schema', () => {

@@ -23,12 +23,25 @@ export interface Origin {
   resource: string | null;
 }
 
+export interface LookupCandidate {
+  entity: string;
+  key: string;
+}
+
 export interface Lookup {
-  attribute: string;
-  targetEntity: string;
-  targetObject: string;
-  sourceKey: string;
+  column: string;
+  candidates: LookupCandidate[];
+  deferrable: boolean;
+  targetEntity: string | null;
   destinationId: string | null;
+}
+
+/** The destination record an event describes; from the transformer on, `key` is the Kafka message key. */
+export interface Target {
+  entry: string;
+  entity: string;
+  key: string;
+  merge: string;
 }
 
 export interface OwnerRef {
@@ -46,6 +59,7 @@ export interface ExtractedEvent<R = Record<string, unknown>> {
 /** A destination record on its way: transformed (lookups unresolved) or resolved (every lookup has its id). */
 export interface DestinationEvent<R = Record<string, unknown>> {
   envelope: Envelope;
+  target: Target;
   record: R | null;
   lookups: Lookup[];
   owner: OwnerRef | null;
@@ -79,6 +93,8 @@ export interface DeadLetter {
   sourceSystem: string;
   objectType: string;
   sourceKey: string | null;
+  entity: string | null;
+  targetKey: string | null;
   file: string | null;
   line: number | null;
   code: string;

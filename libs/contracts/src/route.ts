@@ -1,64 +1,59 @@
 import { topics } from './topics';
 
-/** One source object and the destination entity it lands in. */
-export interface ObjectRoute {
-  /** source object type, e.g. `company` */
-  source: string;
+/** Destination column types a map declares; the Avro type of a column and its wire form at the destination follow from it. */
+export const COLUMN_TYPES = ['string', 'memo', 'integer', 'bigint', 'double', 'decimal', 'money', 'boolean', 'datetime', 'dateonly', 'picklist', 'uniqueidentifier'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+export interface PlanColumn {
+  name: string;
+  type: ColumnType;
+}
+
+export interface PlanEntity {
   /** destination entity logical name, e.g. `account` */
   entity: string;
-  /** Web API entity set, e.g. `accounts` */
-  entitySet: string;
-  /** primary id column, e.g. `accountid` */
-  primaryId: string;
-  /** source objects this one may reference, which must land first */
-  parents: string[];
+  /** every column any map entry writes to this entity, the key column first */
+  columns: PlanColumn[];
 }
 
-export interface Route {
+/**
+ * What the services need to know of a confirmed map to wire themselves: which source objects are read, which
+ * destination entities are written with which columns, and the map version every event carries. Built from the
+ * map document (libs/mapping); nothing about a route lives in TypeScript.
+ */
+export interface RoutePlan {
+  /** e.g. `leaf360-dynamics` */
+  route: string;
   sourceSystem: string;
   destination: string;
-  /** the destination alternate key every record carries */
-  alternateKey: string;
-  objects: ObjectRoute[];
+  /** the external-key column on every entity Ferry writes */
+  keyColumn: string;
+  /** `<route>@<version>#<hash>` */
+  mapVersion: string;
+  sourceObjects: string[];
+  entities: PlanEntity[];
 }
 
-export const LEAF360_TO_DYNAMICS: Route = {
-  sourceSystem: 'leaf360',
-  destination: 'dynamics',
-  alternateKey: 'crm_sourceid',
-  objects: [
-    { source: 'company', entity: 'account', entitySet: 'accounts', primaryId: 'accountid', parents: [] },
-    { source: 'contact', entity: 'contact', entitySet: 'contacts', primaryId: 'contactid', parents: ['company'] },
-    { source: 'deal', entity: 'opportunity', entitySet: 'opportunities', primaryId: 'opportunityid', parents: ['company', 'contact'] },
-  ],
-};
-
-export function objectBySource(route: Route, source: string): ObjectRoute {
-  const o = route.objects.find((x) => x.source === source);
-  if (!o) throw new Error(`route ${route.sourceSystem}→${route.destination} has no source object "${source}"`);
-  return o;
-}
-
-export function objectByEntity(route: Route, entity: string): ObjectRoute {
-  const o = route.objects.find((x) => x.entity === entity);
-  if (!o) throw new Error(`route ${route.sourceSystem}→${route.destination} has no entity "${entity}"`);
-  return o;
+export function planEntity(plan: RoutePlan, entity: string): PlanEntity {
+  const e = plan.entities.find((x) => x.entity === entity);
+  if (!e) throw new Error(`map ${plan.mapVersion} writes no entity "${entity}"`);
+  return e;
 }
 
 /** Every record topic of a route for one migration, by phase. */
-export function routeTopics(route: Route, migration: string) {
+export function routeTopics(plan: RoutePlan, migration: string) {
   return {
-    extracted: route.objects.map((o) => topics.extracted(migration, route.sourceSystem, o.source)),
-    transformed: route.objects.map((o) => topics.transformed(migration, route.destination, o.entity)),
-    resolved: route.objects.map((o) => topics.resolved(migration, route.destination, o.entity)),
-    loaded: route.objects.map((o) => topics.loaded(migration, route.destination, o.entity)),
+    extracted: plan.sourceObjects.map((o) => topics.extracted(migration, plan.sourceSystem, o)),
+    transformed: plan.entities.map((e) => topics.transformed(migration, plan.destination, e.entity)),
+    resolved: plan.entities.map((e) => topics.resolved(migration, plan.destination, e.entity)),
+    loaded: plan.entities.map((e) => topics.loaded(migration, plan.destination, e.entity)),
     dlq: topics.dlq(migration),
     control: topics.control(migration),
   };
 }
 
-export function allRouteTopics(route: Route, migration: string): string[] {
-  const t = routeTopics(route, migration);
+export function allRouteTopics(plan: RoutePlan, migration: string): string[] {
+  const t = routeTopics(plan, migration);
   return [...t.extracted, ...t.transformed, ...t.resolved, ...t.loaded, t.dlq, t.control];
 }
 
@@ -67,6 +62,6 @@ export function sourceStream(sourceSystem: string, object: string): string {
   return `${sourceSystem}.${object}`;
 }
 
-export function extractStream(route: Route, object: string): string {
-  return sourceStream(route.sourceSystem, object);
+export function extractStream(plan: RoutePlan, object: string): string {
+  return sourceStream(plan.sourceSystem, object);
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Route } from './route';
+import type { ColumnType, PlanEntity, RoutePlan } from './route';
 import { projectRoot } from '@ferry/common';
 
 /** A raw Avro schema as JSON. */
@@ -41,16 +41,48 @@ export function extractedValueSchema(sourceSystem: string, object: string): Avro
   };
 }
 
-/** Value schema of `transformed` and `resolved` topics: the destination record with its lookups and owner. */
-export function destinationValueSchema(destination: string, entity: string): AvroSchema {
-  const record = loadSchema(`${destination}/${entity}.avsc`);
+const AVRO_COLUMN: Record<ColumnType, unknown> = {
+  string: 'string',
+  memo: 'string',
+  uniqueidentifier: 'string',
+  integer: 'int',
+  picklist: 'int',
+  bigint: 'long',
+  double: 'double',
+  // exact decimal text, never a float
+  decimal: 'string',
+  money: 'string',
+  boolean: 'boolean',
+  datetime: { type: 'long', logicalType: 'timestamp-millis' },
+  dateonly: { type: 'int', logicalType: 'date' },
+};
+
+/**
+ * The destination record of one entity, generated from the confirmed map: the key column, then every column any
+ * entry writes, each optional (the map, not Avro, says which are required), so a new map version that adds or
+ * drops columns stays BACKWARD compatible.
+ */
+export function destinationRecordSchema(plan: RoutePlan, entity: PlanEntity): AvroSchema {
   return {
     type: 'record',
-    name: `${pascal(entity)}Change`,
-    namespace: `ferry.events.${destination}`,
+    name: pascal(entity.entity),
+    namespace: `ferry.${plan.destination}.${plan.route.replace(/-/g, '_')}`,
+    fields: entity.columns.map((c) =>
+      c.name === plan.keyColumn ? { name: c.name, type: 'string' } : { name: c.name, type: ['null', AVRO_COLUMN[c.type]], default: null },
+    ),
+  };
+}
+
+/** Value schema of `transformed` and `resolved` topics: the destination record with its target, lookups and owner. */
+export function destinationValueSchema(plan: RoutePlan, entity: PlanEntity): AvroSchema {
+  return {
+    type: 'record',
+    name: `${pascal(entity.entity)}Change`,
+    namespace: `ferry.events.${plan.destination}`,
     fields: [
       { name: 'envelope', type: loadSchema('envelope.avsc') },
-      { name: 'record', type: ['null', record], default: null },
+      { name: 'target', type: loadSchema('target.avsc') },
+      { name: 'record', type: ['null', destinationRecordSchema(plan, entity)], default: null },
       { name: 'lookups', type: { type: 'array', items: loadSchema('lookup.avsc') }, default: [] },
       { name: 'owner', type: ['null', loadSchema('owner-ref.avsc')], default: null },
     ],
@@ -75,13 +107,15 @@ export function deadLetterValueSchema(): AvroSchema {
 }
 
 /** The value schema of every record topic of a route, keyed by topic name. */
-export function routeValueSchemas(route: Route, migration: string): Map<string, AvroSchema> {
+export function routeValueSchemas(plan: RoutePlan, migration: string): Map<string, AvroSchema> {
   const out = new Map<string, AvroSchema>();
-  for (const o of route.objects) {
-    out.set(`ferry.${migration}.extracted.${route.sourceSystem}.${o.source}`, extractedValueSchema(route.sourceSystem, o.source));
-    out.set(`ferry.${migration}.transformed.${route.destination}.${o.entity}`, destinationValueSchema(route.destination, o.entity));
-    out.set(`ferry.${migration}.resolved.${route.destination}.${o.entity}`, destinationValueSchema(route.destination, o.entity));
-    out.set(`ferry.${migration}.loaded.${route.destination}.${o.entity}`, loadedValueSchema(route.destination, o.entity));
+  for (const o of plan.sourceObjects) {
+    out.set(`ferry.${migration}.extracted.${plan.sourceSystem}.${o}`, extractedValueSchema(plan.sourceSystem, o));
+  }
+  for (const e of plan.entities) {
+    out.set(`ferry.${migration}.transformed.${plan.destination}.${e.entity}`, destinationValueSchema(plan, e));
+    out.set(`ferry.${migration}.resolved.${plan.destination}.${e.entity}`, destinationValueSchema(plan, e));
+    out.set(`ferry.${migration}.loaded.${plan.destination}.${e.entity}`, loadedValueSchema(plan.destination, e.entity));
   }
   out.set(`ferry.${migration}.dlq`, deadLetterValueSchema());
   return out;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import { pollUntil } from '@ferry/common';
-import { consumerGroups, ReplayablePhase, Route, topics } from '@ferry/contracts';
+import { consumerGroups, ReplayablePhase, RoutePlan, topics } from '@ferry/contracts';
 import { sendControl } from '@ferry/kafka';
 import { phaseTopics } from './status';
 
@@ -18,7 +18,7 @@ export interface ReplayOutcome {
  * empty — Kafka refuses to move offsets of a group with members — sets the offsets, then lets them resume.
  * Safe because every phase is idempotent: records are rewritten by key, never duplicated.
  */
-export async function replayPhase(kafka: Kafka, route: Route, migration: string, phase: ReplayablePhase, from: ReplayFrom, timeoutMs = 60_000): Promise<ReplayOutcome> {
+export async function replayPhase(kafka: Kafka, route: RoutePlan, migration: string, phase: ReplayablePhase, from: ReplayFrom, timeoutMs = 60_000): Promise<ReplayOutcome> {
   const group = consumerGroups[phase](migration);
   const names = phaseTopics(route, migration)[phase];
   const admin = kafka.admin();

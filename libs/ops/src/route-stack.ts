@@ -1,14 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { createLogger } from '@ferry/common';
-import { allRouteTopics, Route, routeValueSchemas } from '@ferry/contracts';
+import { allRouteTopics, RoutePlan, routeValueSchemas } from '@ferry/contracts';
 import { DEMO_FALLBACK_OWNER_EMAIL } from '@ferry/demo';
 import { AvroCodec, createKafka, ensureTopics } from '@ferry/kafka';
 import { MigrationRepository } from '@ferry/persistence';
 import { lastLogLine, RunningService, SERVICES, startService, stopServices, waitForHttp } from './stack';
 
 export interface RouteStackOptions {
-  route: Route;
-  mapVersion: string;
+  /** the confirmed map's plan (the migration's map must be confirmed before the services move anything) */
+  plan: RoutePlan;
   migration: string;
   exportDir: string;
   logDir: string;
@@ -42,18 +42,21 @@ export async function startRouteStack(o: RouteStackOptions, db: DataSource): Pro
     });
     if (o.resetSandbox) await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST' });
 
-    await new MigrationRepository(db, o.migration).ensure(o.route.sourceSystem, o.route.destination, o.mapVersion);
+    await new MigrationRepository(db, o.migration).ensure(o.plan.sourceSystem, o.plan.destination, o.plan.mapVersion);
     const kafka = createKafka({ brokers: o.kafkaBrokers, clientId: 'ferry-cli' }, createLogger('cli', 'error'));
-    await ensureTopics(kafka, allRouteTopics(o.route, o.migration), o.partitions);
-    await new AvroCodec(o.registryUrl).registerAll(routeValueSchemas(o.route, o.migration));
+    await ensureTopics(kafka, allRouteTopics(o.plan, o.migration), o.partitions);
+    await new AvroCodec(o.registryUrl).registerAll(routeValueSchemas(o.plan, o.migration));
 
     const env = {
       FERRY_MIGRATION: o.migration,
       FERRY_RUN: 'run-1',
-      LEAF360_EXPORT_DIR: o.exportDir,
+      FERRY_SOURCE: o.plan.sourceSystem,
+      FERRY_SOURCE_MODE: 'export',
+      FERRY_EXPORT_DIR: o.exportDir,
       FERRY_FALLBACK_OWNER_EMAIL: process.env.FERRY_FALLBACK_OWNER_EMAIL ?? DEMO_FALLBACK_OWNER_EMAIL,
       DATAVERSE_URL: `${sandboxUrl}/api/data/v9.2`,
       DATAVERSE_TOKEN_URL: `${sandboxUrl}/login/ferry-demo-tenant/oauth2/v2.0/token`,
+      DATAVERSE_SCOPE: `${sandboxUrl}/.default`,
       DATABASE_URL: o.databaseUrl,
       KAFKA_BROKERS: o.kafkaBrokers,
       SCHEMA_REGISTRY_URL: o.registryUrl,

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { consumerGroups, ConsumerPhase, extractStream, Route, routeTopics, objectBySource } from '@ferry/contracts';
+import { consumerGroups, ConsumerPhase, extractStream, RoutePlan, routeTopics } from '@ferry/contracts';
 import { CheckpointRepository, CutoverRepository, ParkingRepository, ReconRepository, SourceRecordRepository } from '@ferry/persistence';
 
 export interface TopicOffsets {
@@ -18,18 +18,34 @@ export interface GroupLag {
   totalLag: number;
 }
 
-export interface ObjectReconciliation {
+/** A source object: every record read is mapped to at least one destination record, or rejected. */
+export interface SourceReconciliation {
   object: string;
-  entity: string;
   extracted: number;
+  transformed: number;
+  rejected: number;
+  /** mapped, but an entry refused it (in the DLQ) */
+  partial: number;
+  /** read but not yet mapped nor rejected */
+  inFlight: number;
+  reconciled: boolean;
+}
+
+/** A destination entity: every destination record made is loaded, rejected, or visibly waiting for a parent. */
+export interface EntityReconciliation {
+  entity: string;
   transformed: number;
   resolved: number;
   loaded: number;
   rejected: number;
   waiting: number;
-  /** read but neither loaded, rejected nor parked: still moving through the phases */
   inFlight: number;
   reconciled: boolean;
+}
+
+export interface Reconciliation {
+  sources: SourceReconciliation[];
+  entities: EntityReconciliation[];
 }
 
 export async function topicOffsets(admin: Admin, names: string[]): Promise<TopicOffsets[]> {
@@ -44,7 +60,7 @@ export async function topicOffsets(admin: Admin, names: string[]): Promise<Topic
 }
 
 /** Topics each phase's consumer group reads. */
-export function phaseTopics(route: Route, migration: string): Record<ConsumerPhase, string[]> {
+export function phaseTopics(route: RoutePlan, migration: string): Record<ConsumerPhase, string[]> {
   const t = routeTopics(route, migration);
   return {
     transform: t.extracted,
@@ -55,7 +71,7 @@ export function phaseTopics(route: Route, migration: string): Record<ConsumerPha
 }
 
 /** Lag per partition = end offset − committed offset (a partition never committed counts from its start). */
-export async function groupLag(admin: Admin, route: Route, migration: string): Promise<GroupLag[]> {
+export async function groupLag(admin: Admin, route: RoutePlan, migration: string): Promise<GroupLag[]> {
   const byPhase = phaseTopics(route, migration);
   const existing = new Set(await admin.listTopics());
   // Several groups read the same topics: ask for each topic's end offsets once per call, not once per group.
@@ -89,43 +105,42 @@ export async function groupLag(admin: Admin, route: Route, migration: string): P
   return out;
 }
 
-/** Per-object counts per phase; reconciled when every record read is loaded or rejected and none waits. */
-export async function reconciliation(db: DataSource, route: Route, migration: string): Promise<ObjectReconciliation[]> {
-  const counts = await new ReconRepository(db, migration).counts();
-  const waiting = await new ParkingRepository(db, migration).countByObject();
-  return route.objects.map((o) => {
-    const c = counts.find((x) => x.objectType === o.source) ?? { extracted: 0, transformed: 0, resolved: 0, loaded: 0, rejected: 0 };
-    const w = waiting.get(o.source) ?? 0;
-    const inFlight = Math.max(0, c.extracted - c.loaded - c.rejected - w);
-    return {
-      object: o.source,
-      entity: objectBySource(route, o.source).entity,
-      extracted: c.extracted,
-      transformed: c.transformed,
-      resolved: c.resolved,
-      loaded: c.loaded,
-      rejected: c.rejected,
-      waiting: w,
-      inFlight,
-      reconciled: c.extracted === c.loaded + c.rejected && w === 0,
-    };
+/**
+ * Counts per source object (extracted, mapped, rejected) and per destination entity (transformed, resolved,
+ * loaded, rejected, waiting): reconciled when every record read is mapped or rejected, and every destination
+ * record made is loaded or rejected with none waiting.
+ */
+export async function reconciliation(db: DataSource, plan: RoutePlan, migration: string): Promise<Reconciliation> {
+  const recon = new ReconRepository(db, migration);
+  const [sourceCounts, targetCounts, waiting] = await Promise.all([recon.sourceCounts(), recon.targetCounts(), new ParkingRepository(db, migration).countByEntity()]);
+  const sources = plan.sourceObjects.map((object) => {
+    const c = sourceCounts.find((x) => x.objectType === object) ?? { extracted: 0, transformed: 0, rejected: 0, partial: 0 };
+    const inFlight = Math.max(0, c.extracted - c.transformed - c.rejected);
+    return { object, extracted: c.extracted, transformed: c.transformed, rejected: c.rejected, partial: c.partial, inFlight, reconciled: inFlight === 0 };
   });
+  const entities = plan.entities.map(({ entity }) => {
+    const c = targetCounts.find((x) => x.entity === entity) ?? { transformed: 0, resolved: 0, loaded: 0, rejected: 0 };
+    const w = waiting.get(entity) ?? 0;
+    const inFlight = Math.max(0, c.transformed - c.loaded - c.rejected - w);
+    return { entity, transformed: c.transformed, resolved: c.resolved, loaded: c.loaded, rejected: c.rejected, waiting: w, inFlight, reconciled: inFlight === 0 && w === 0 };
+  });
+  return { sources, entities };
 }
 
-export interface Progress {
-  rows: ObjectReconciliation[];
+export interface Progress extends Reconciliation {
   lag: number;
   extractionComplete: boolean;
   /** every export file read, every consumer caught up, every object reconciled */
   settled: boolean;
 }
 
-export async function progress(db: DataSource, admin: Admin, route: Route, migration: string): Promise<Progress> {
-  const rows = await reconciliation(db, route, migration);
-  const lag = (await groupLag(admin, route, migration)).reduce((s, g) => s + g.totalLag, 0);
+export async function progress(db: DataSource, admin: Admin, plan: RoutePlan, migration: string): Promise<Progress> {
+  const r = await reconciliation(db, plan, migration);
+  const lag = (await groupLag(admin, plan, migration)).reduce((s, g) => s + g.totalLag, 0);
   const done = await new CheckpointRepository(db, migration).completeStreams();
-  const extractionComplete = route.objects.every((o) => done.has(extractStream(route, o.source)));
-  return { rows, lag, extractionComplete, settled: extractionComplete && lag === 0 && rows.every((r) => r.reconciled) };
+  const extractionComplete = plan.sourceObjects.every((o) => done.has(extractStream(plan, o)));
+  const reconciled = r.sources.every((x) => x.reconciled) && r.entities.every((x) => x.reconciled);
+  return { ...r, lag, extractionComplete, settled: extractionComplete && lag === 0 && reconciled };
 }
 
 export interface ExtractionStatus {

@@ -1,14 +1,14 @@
 import Table from 'cli-table3';
-import type { ExtractionStatus, GroupLag, ObjectReconciliation, TopicOffsets } from './status';
+import type { ExtractionStatus, GroupLag, Reconciliation, TopicOffsets } from './status';
 
 const plain = { style: { head: [], border: [] } };
 
-export function reconciliationTable(rows: ObjectReconciliation[]): string {
-  const t = new Table({ ...plain, head: ['object', 'extracted', 'transformed', 'resolved', 'loaded', 'rejected', 'waiting', 'in flight', ''] });
-  for (const r of rows) {
-    t.push([`${r.object} → ${r.entity}`, r.extracted, r.transformed, r.resolved, r.loaded, r.rejected, r.waiting, r.inFlight, r.reconciled ? 'ok' : '…']);
-  }
-  return t.toString();
+export function reconciliationTable(r: Reconciliation): string {
+  const src = new Table({ ...plain, head: ['source object', 'extracted', 'mapped', 'rejected', 'partly rejected', 'in flight', ''] });
+  for (const x of r.sources) src.push([x.object, x.extracted, x.transformed, x.rejected, x.partial, x.inFlight, x.reconciled ? 'ok' : '…']);
+  const dst = new Table({ ...plain, head: ['destination entity', 'transformed', 'resolved', 'loaded', 'rejected', 'waiting', 'in flight', ''] });
+  for (const x of r.entities) dst.push([x.entity, x.transformed, x.resolved, x.loaded, x.rejected, x.waiting, x.inFlight, x.reconciled ? 'ok' : '…']);
+  return `${src.toString()}\n${dst.toString()}`;
 }
 
 export function topicsTable(rows: TopicOffsets[]): string {

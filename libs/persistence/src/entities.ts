@@ -39,12 +39,27 @@ export class SourceRecordEntity {
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
 }
 
+/** A confirmed (or draft) version of a migration's map document. */
+@Entity({ name: 'map_version', schema })
+export class MapVersionEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @PrimaryColumn({ type: 'integer' }) version!: number;
+  @Column({ type: 'text' }) route!: string;
+  @Column({ type: 'text' }) hash!: string;
+  @Column({ type: 'jsonb' }) document!: unknown;
+  @Column({ name: 'source_text', type: 'text' }) sourceText!: string;
+  @Column({ type: 'text' }) origin!: string;
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt!: Date;
+  @Column({ name: 'created_by', type: 'text' }) createdBy!: string;
+  @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true }) confirmedAt!: Date | null;
+  @Column({ name: 'confirmed_by', type: 'text', nullable: true }) confirmedBy!: string | null;
+}
+
 @Entity({ name: 'id_map', schema })
 export class IdMapEntity {
   @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
-  @PrimaryColumn({ name: 'object_type', type: 'text' }) objectType!: string;
-  @PrimaryColumn({ name: 'source_key', type: 'text' }) sourceKey!: string;
-  @Column({ type: 'text' }) entity!: string;
+  @PrimaryColumn({ type: 'text' }) entity!: string;
+  @PrimaryColumn({ name: 'target_key', type: 'text' }) targetKey!: string;
   @Column({ name: 'destination_id', type: 'text', nullable: true }) destinationId!: string | null;
   /** 'loaded' or 'failed': a failed parent releases its waiting children as rejects */
   @Column({ type: 'text' }) state!: string;
@@ -54,28 +69,29 @@ export class IdMapEntity {
 @Entity({ name: 'parked_record', schema })
 export class ParkedRecordEntity {
   @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
-  @PrimaryColumn({ name: 'object_type', type: 'text' }) objectType!: string;
-  @PrimaryColumn({ name: 'source_key', type: 'text' }) sourceKey!: string;
-  @Column({ type: 'text' }) entity!: string;
+  @PrimaryColumn({ type: 'text' }) entity!: string;
+  @PrimaryColumn({ name: 'target_key', type: 'text' }) targetKey!: string;
   @Column({ type: 'jsonb' }) event!: unknown;
   @Column({ name: 'parked_at', type: 'timestamptz', default: () => 'now()' }) parkedAt!: Date;
 }
 
 @Entity({ name: 'parked_dependency', schema })
-@Index('parked_dependency_parent', ['migrationId', 'parentObject', 'parentKey'])
+@Index('parked_dependency_parent', ['migrationId', 'parentEntity', 'parentKey'])
 export class ParkedDependencyEntity {
   @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
-  @PrimaryColumn({ name: 'object_type', type: 'text' }) objectType!: string;
-  @PrimaryColumn({ name: 'source_key', type: 'text' }) sourceKey!: string;
-  @PrimaryColumn({ name: 'parent_object', type: 'text' }) parentObject!: string;
+  @PrimaryColumn({ type: 'text' }) entity!: string;
+  @PrimaryColumn({ name: 'target_key', type: 'text' }) targetKey!: string;
+  /** the lookup column: any one candidate of a slot landing satisfies it */
+  @PrimaryColumn({ type: 'text' }) slot!: string;
+  @PrimaryColumn({ name: 'parent_entity', type: 'text' }) parentEntity!: string;
   @PrimaryColumn({ name: 'parent_key', type: 'text' }) parentKey!: string;
 }
 
 @Entity({ name: 'owner_assignment', schema })
 export class OwnerAssignmentEntity {
   @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
-  @PrimaryColumn({ name: 'object_type', type: 'text' }) objectType!: string;
-  @PrimaryColumn({ name: 'source_key', type: 'text' }) sourceKey!: string;
+  @PrimaryColumn({ type: 'text' }) entity!: string;
+  @PrimaryColumn({ name: 'target_key', type: 'text' }) targetKey!: string;
   /** owner as the source knows it; '' when the record had none */
   @Column({ name: 'source_email', type: 'text' }) sourceEmail!: string;
   @Column({ name: 'system_user_id', type: 'text' }) systemUserId!: string;
@@ -113,7 +129,38 @@ export class ReconRecordEntity {
   @Column({ name: 'rejected_reason', type: 'text', nullable: true }) rejectedReason!: string | null;
 }
 
+/** Destination records by entity and destination key, phase by phase. */
+@Entity({ name: 'recon_target', schema })
+export class ReconTargetEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @PrimaryColumn({ type: 'text' }) entity!: string;
+  @PrimaryColumn({ name: 'target_key', type: 'text' }) targetKey!: string;
+  @Column({ name: 'transformed_at', type: 'timestamptz', nullable: true }) transformedAt!: Date | null;
+  @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true }) resolvedAt!: Date | null;
+  @Column({ name: 'loaded_at', type: 'timestamptz', nullable: true }) loadedAt!: Date | null;
+  @Column({ name: 'rejected_at', type: 'timestamptz', nullable: true }) rejectedAt!: Date | null;
+  @Column({ name: 'rejected_phase', type: 'text', nullable: true }) rejectedPhase!: string | null;
+  @Column({ name: 'rejected_reason', type: 'text', nullable: true }) rejectedReason!: string | null;
+}
+
+@Entity({ name: 'quality_issue', schema })
+export class QualityIssueEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @PrimaryColumn({ name: 'object_type', type: 'text' }) objectType!: string;
+  @PrimaryColumn({ type: 'text' }) entity!: string;
+  @PrimaryColumn({ name: 'column_name', type: 'text' }) columnName!: string;
+  @PrimaryColumn({ type: 'text' }) kind!: string;
+  @Column({ type: 'bigint' }) occurrences!: string;
+  @Column({ name: 'example_key', type: 'text', nullable: true }) exampleKey!: string | null;
+  @Column({ name: 'example_value', type: 'text', nullable: true }) exampleValue!: string | null;
+  @Column({ type: 'text', nullable: true }) detail!: string | null;
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
+}
+
 export const ENTITIES = [
+  QualityIssueEntity,
+  MapVersionEntity,
+  ReconTargetEntity,
   MigrationEntity,
   ExtractCheckpointEntity,
   SourceRecordEntity,

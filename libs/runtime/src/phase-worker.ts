@@ -60,7 +60,7 @@ export class PhaseWorker<T> {
     await this.rt.deadLetter(
       messages.map((m) => ({
         phase: phaseOf(this.phase),
-        sourceSystem: this.rt.route.sourceSystem,
+        sourceSystem: this.rt.plan.sourceSystem,
         objectType: m.topic.split('.').pop() ?? 'unknown',
         sourceKey: m.key,
         file: null,

@@ -18,7 +18,7 @@ export class RuntimeModule {
     return {
       module: RuntimeModule,
       global: true,
-      providers: [{ provide: RUNTIME, useFactory: () => Runtime.create(service, undefined, { watchStartup: true, producerThread: options.producerThread?.() ?? false }) }, RuntimeCloser],
+      providers: [{ provide: RUNTIME, useFactory: () => Runtime.create(service, { watchStartup: true, producerThread: options.producerThread?.() ?? false }) }, RuntimeCloser],
       exports: [RUNTIME],
     };
   }

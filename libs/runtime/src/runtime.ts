@@ -4,11 +4,16 @@ import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { createLogger, Logger } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
-import { allRouteTopics, DeadLetter, LEAF360_TO_DYNAMICS, Route, routeValueSchemas, topics } from '@ferry/contracts';
+import { allRouteTopics, DeadLetter, RoutePlan, routeValueSchemas, topics } from '@ferry/contracts';
+import { CompiledRouteMap, confirmedMap } from '@ferry/mapping';
 import { AvroCodec, brokerUnreachable, createKafka, ensureTopics, RecordProducer } from '@ferry/kafka';
 import { assertSchemaCurrent, connectDataSource } from '@ferry/persistence';
 
-export type DeadLetterInput = Omit<DeadLetter, 'migration' | 'run' | 'at' | 'traceId'> & { traceId?: string };
+export type DeadLetterInput = Omit<DeadLetter, 'migration' | 'run' | 'at' | 'traceId' | 'entity' | 'targetKey'> & {
+  traceId?: string;
+  entity?: string | null;
+  targetKey?: string | null;
+};
 
 const baseGroups = [settings.database, settings.kafka, settings.migration, settings.logging] as const;
 export type BaseConfig = ReturnType<typeof loadConfig<typeof baseGroups>>;
@@ -21,7 +26,8 @@ export class Runtime {
   private constructor(
     readonly service: string,
     readonly config: BaseConfig,
-    readonly route: Route,
+    /** the migration's confirmed map, compiled */
+    readonly map: CompiledRouteMap,
     readonly logger: Logger,
     readonly kafka: Kafka,
     readonly codec: AvroCodec,
@@ -35,13 +41,15 @@ export class Runtime {
    * With `watchStartup`, the start-up watchdog stays armed for the service's own steps (its handlers call
    * `startup.done()` once consuming); tests and benchmarks that build a Runtime directly leave it off.
    */
-  static async create(service: string, route: Route = LEAF360_TO_DYNAMICS, options: { watchStartup?: boolean; producerThread?: boolean } = {}): Promise<Runtime> {
+  static async create(service: string, options: { watchStartup?: boolean; producerThread?: boolean; map?: CompiledRouteMap } = {}): Promise<Runtime> {
     const config = loadConfig(baseGroups);
     const logger = createLogger(service, config.LOG_LEVEL).child({ migration: config.FERRY_MIGRATION });
     const startup = new StartupWatch(logger, service);
     const db = await startup.step('database', () => connectDataSource(config.DATABASE_URL));
     try {
       await startup.step('schema check', () => assertSchemaCurrent(db));
+      const map = options.map ?? (await startup.unwatched('confirmed map', () => waitForConfirmedMap(db, config.FERRY_MIGRATION, logger, service)));
+      const route = map.plan;
       const kafkaSettings = { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${service}` };
       const kafka = createKafka(kafkaSettings, logger);
       await startup.step('topics', () =>
@@ -51,7 +59,7 @@ export class Runtime {
       await startup.step('schemas', () => codec.registerAll(routeValueSchemas(route, config.FERRY_MIGRATION)));
       const producer = new RecordProducer(kafka, codec, options.producerThread ? { thread: { settings: kafkaSettings, logger } } : {});
       await startup.step('producer', () => producer.connect());
-      const rt = new Runtime(service, config, route, logger, kafka, codec, producer, db);
+      const rt = new Runtime(service, config, map, logger, kafka, codec, producer, db);
       if (options.watchStartup) rt.startup = startup;
       else startup.done();
       return rt;
@@ -64,6 +72,11 @@ export class Runtime {
 
   /** Start-up progress; the service's handlers mark their own steps and call done() once consuming. */
   startup: StartupWatch | null = null;
+
+  /** What the services wire themselves from: source objects, destination entities and columns, the map version. */
+  get plan(): RoutePlan {
+    return this.map.plan;
+  }
 
   get migration(): string {
     return this.config.FERRY_MIGRATION;
@@ -80,7 +93,7 @@ export class Runtime {
       letters.map((l) => ({
         topic: topics.dlq(this.migration),
         key: `${l.objectType}:${l.sourceKey ?? `${l.file}:${l.line}`}`,
-        value: { migration: this.migration, run: this.run, at: now, ...l, traceId: l.traceId ?? randomUUID() },
+        value: { migration: this.migration, run: this.run, at: now, ...l, entity: l.entity ?? null, targetKey: l.targetKey ?? null, traceId: l.traceId ?? randomUUID() },
       })),
     );
   }
@@ -88,6 +101,28 @@ export class Runtime {
   async close(): Promise<void> {
     await this.producer.disconnect().catch(() => undefined);
     await this.db.destroy().catch(() => undefined);
+  }
+}
+
+/**
+ * No record moves before a person confirms the migration's map: a service started earlier says so once, in one
+ * line, and waits; `ferry map confirm` lets it go on.
+ */
+async function waitForConfirmedMap(db: DataSource, migration: string, logger: Logger, service: string): Promise<CompiledRouteMap> {
+  let said = false;
+  for (;;) {
+    const map = await confirmedMap(db, migration);
+    if (map) {
+      logger.info({ mapVersion: map.mapVersion }, 'confirmed map loaded');
+      return map;
+    }
+    if (!said) {
+      said = true;
+      const line = `no confirmed map for migration ${migration}: waiting (review it with \`ferry map show\`, then \`ferry map confirm\`)`;
+      logger.warn(line);
+      process.stderr.write(`${service}: ${line}\n`);
+    }
+    await new Promise((r) => setTimeout(r, Number(process.env.FERRY_MAP_POLL_MS ?? 2000)));
   }
 }
 
@@ -106,17 +141,21 @@ async function withBrokerCheck<T>(brokers: string, work: () => Promise<T>): Prom
 export class StartupWatch {
   private current = 'start';
   private readonly timer: NodeJS.Timeout;
+  private suspended = false;
+  private deadline: number;
 
   constructor(
     private readonly logger: Logger,
     private readonly service: string,
-    limitMs = Number(process.env.FERRY_STARTUP_TIMEOUT_MS ?? 90_000),
+    private readonly limitMs = Number(process.env.FERRY_STARTUP_TIMEOUT_MS ?? 90_000),
   ) {
-    this.timer = setTimeout(() => {
+    this.deadline = Date.now() + limitMs;
+    this.timer = setInterval(() => {
+      if (this.suspended || Date.now() < this.deadline) return;
       this.logger.fatal({ step: this.current }, `start-up stuck at "${this.current}" for ${limitMs} ms`);
       process.stderr.write(`${this.service}: start-up stuck at "${this.current}" for ${limitMs} ms\n`);
       process.exit(1);
-    }, limitMs);
+    }, Math.min(1000, limitMs));
     this.timer.unref();
   }
 
@@ -128,7 +167,19 @@ export class StartupWatch {
     return out;
   }
 
+  /** A step that may rightly take as long as it takes (waiting for a person): the watchdog does not count it. */
+  async unwatched<T>(name: string, work: () => Promise<T>): Promise<T> {
+    this.current = name;
+    this.suspended = true;
+    try {
+      return await work();
+    } finally {
+      this.suspended = false;
+      this.deadline = Date.now() + this.limitMs;
+    }
+  }
+
   done(): void {
-    clearTimeout(this.timer);
+    clearInterval(this.timer);
   }
 }

@@ -2,8 +2,8 @@ import axios, { AxiosInstance } from 'axios';
 import { Client } from 'pg';
 import pino from 'pino';
 import { CreateSandboxOptions, RunningSandbox, startSandbox } from '../../../apps/sandbox/src/sandbox.app';
-import { buildBatchRequest, BatchRequestEntry, parseBatchResponse, ParsedBatchResponse } from '@ferry/dataverse';
-import { DataverseClient, DataverseClientOptions } from '@ferry/dataverse';
+import { buildBatchRequest, BatchRequestEntry, parseBatchResponse, ParsedBatchResponse } from '@ferry/destinations/dynamics';
+import { DataverseClient, DataverseClientOptions } from '@ferry/destinations/dynamics';
 import { testDatabaseUrl } from '../../support/it-env';
 
 export interface TestSandbox extends RunningSandbox {

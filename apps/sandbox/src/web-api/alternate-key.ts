@@ -1,4 +1,4 @@
-import { KeyValues, KeySyntaxError, UNADDRESSABLE_KEY_CHARS, parseKeySegment } from '@ferry/dataverse';
+import { KeyValues, KeySyntaxError, UNADDRESSABLE_KEY_CHARS, parseKeySegment } from '@ferry/destinations/dynamics';
 import { EntityTable } from '../metadata/entity-metadata';
 import { Errors } from './dataverse-http.error';
 

@@ -9,7 +9,7 @@ import {
   buildBatchResponse,
   isChangeSet,
   parseBatchRequest,
-} from '@ferry/dataverse';
+} from '@ferry/destinations/dynamics';
 import { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { RecordStore } from '../store/record.store';

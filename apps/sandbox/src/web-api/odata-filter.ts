@@ -1,4 +1,4 @@
-import { isGuid } from '@ferry/dataverse';
+import { isGuid } from '@ferry/destinations/dynamics';
 import { AttributeMetadata, EntityTable } from '../metadata/entity-metadata';
 import { DataverseHttpError, Errors } from './dataverse-http.error';
 

@@ -1,4 +1,4 @@
-import { isGuid } from '@ferry/dataverse';
+import { isGuid } from '@ferry/destinations/dynamics';
 import { AttributeMetadata, EntityRegistry, EntityTable, NavigationProperty } from '../metadata/entity-metadata';
 import { RecordAddress, parseAddress } from './alternate-key';
 import { Errors } from './dataverse-http.error';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatKeySegment } from '@ferry/dataverse';
+import { formatKeySegment } from '@ferry/destinations/dynamics';
 import { EntityRegistry, EntityTable } from '../metadata/entity-metadata';
 import { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_OPTIONS } from '../sandbox.tokens';

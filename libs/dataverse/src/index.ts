@@ -1,5 +1,0 @@
-export * from './batch.codec';
-export * from './dataverse.client';
-export * from './dataverse.error';
-export * from './odata-key';
-export * from './token.provider';

@@ -1,0 +1,203 @@
+import type { ColumnType } from '@ferry/contracts';
+import type {
+  ColumnDescription, Destination, DestinationLimits, DestinationUser, EntityDescription, WriteColumn, WriteItem, WriteResult,
+} from '@ferry/destinations/core';
+import { DataverseClient } from './dataverse.client';
+import { DataverseError } from './dataverse.error';
+import { odataString } from './odata-key';
+
+interface AttributeJson {
+  LogicalName: string;
+  AttributeType: string;
+  MaxLength?: number;
+  Targets?: string[];
+  RequiredLevel?: { Value?: string };
+  OptionSet?: { Options?: { Value: number; Label?: { UserLocalizedLabel?: { Label?: string } } }[] };
+}
+
+interface EntityJson {
+  LogicalName: string;
+  EntitySetName: string;
+  PrimaryIdAttribute: string;
+  PrimaryNameAttribute: string;
+  IsCustomEntity?: boolean;
+  Attributes?: AttributeJson[];
+  Keys?: { LogicalName: string; KeyAttributes: string[]; EntityKeyIndexStatus: EntityDescription['keys'][number]['status'] }[];
+}
+
+interface Table {
+  description: EntityDescription;
+  setName: string;
+  columns: Map<string, ColumnDescription>;
+}
+
+export interface DynamicsDestinationOptions {
+  /** the alternate-key column Ferry writes on every table */
+  keyColumn: string;
+  /** the org's attachment limit on the base64 body (organization.maxuploadfilesize; 5 MB unless raised) */
+  maxFileBytes?: number;
+}
+
+const REQUIRED: Record<string, ColumnDescription['required']> = {
+  None: 'none',
+  Recommended: 'recommended',
+  ApplicationRequired: 'recommended',
+  SystemRequired: 'system',
+};
+
+/** Avro date (days since epoch) → Dataverse date-only text. */
+const dateOnly = (days: number) => new Date(days * 86_400_000).toISOString().slice(0, 10);
+/** Avro timestamp-millis → Dataverse date-time, which carries no milliseconds. */
+const dateTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function wire(c: WriteColumn): unknown {
+  if (c.value === null || c.value === undefined) return null;
+  const t: ColumnType = c.type;
+  if (t === 'dateonly') return dateOnly(c.value as number);
+  if (t === 'datetime') return dateTime(c.value as number);
+  if (t === 'money' || t === 'decimal') return Number(c.value);
+  return c.value;
+}
+
+/**
+ * Dynamics 365 (Dataverse Web API) behind the destination interface: tables are described from EntityDefinitions
+ * (entity set, primary id, lookup targets), so binding a lookup needs no per-table knowledge in Ferry; writes are
+ * $batch upserts addressed by the alternate key.
+ */
+export class DynamicsDestination implements Destination {
+  readonly system = 'dynamics';
+  readonly limits: DestinationLimits;
+  private readonly tables = new Map<string, Promise<Table | null>>();
+
+  constructor(
+    readonly client: DataverseClient,
+    private readonly options: DynamicsDestinationOptions,
+  ) {
+    this.limits = { maxBatch: 1000, maxFileBytes: options.maxFileBytes ?? 5_242_880 };
+  }
+
+  async describe(entity: string): Promise<EntityDescription | null> {
+    return (await this.table(entity))?.description ?? null;
+  }
+
+  async users(): Promise<DestinationUser[]> {
+    const out: DestinationUser[] = [];
+    for await (const u of this.client.listAll('systemusers', { select: ['systemuserid', 'internalemailaddress', 'isdisabled'] })) {
+      out.push({ id: String(u.systemuserid), email: String(u.internalemailaddress ?? ''), disabled: Boolean(u.isdisabled) });
+    }
+    return out;
+  }
+
+  async upsertMany(entity: string, items: WriteItem[]): Promise<WriteResult[]> {
+    const table = await this.require(entity);
+    const bodies = await Promise.all(items.map(async (i) => ({ key: i.key, body: await this.body(table, i) })));
+    const results = await this.client.upsertMany(table.setName, this.options.keyColumn, bodies, {
+      select: [table.description.primaryId],
+      primaryIdAttribute: table.description.primaryId,
+    });
+    return results.map((r) => (r.ok ? { key: r.key, ok: true, id: r.id, created: r.created } : { key: r.key, ok: false, code: r.code, message: r.message }));
+  }
+
+  async readBefore(entity: string, keys: string[], columns: string[]): Promise<Map<string, Record<string, unknown>>> {
+    const out = new Map<string, Record<string, unknown>>();
+    if (!keys.length) return out;
+    const table = await this.require(entity);
+    const keyColumn = this.options.keyColumn;
+    const select = new Set([table.description.primaryId, keyColumn]);
+    for (const c of columns) {
+      const meta = table.columns.get(c);
+      // Lookups read back as _<column>_value.
+      select.add(meta && /^(Lookup|Owner|Customer)$/.test(meta.type) ? `_${c}_value` : c);
+    }
+    const filter = keys.map((k) => `${keyColumn} eq ${odataString(k)}`).join(' or ');
+    for await (const r of this.client.listAll(table.setName, { select: [...select], filter, pageSize: 5000 })) {
+      const { '@odata.etag': _etag, ...image } = r;
+      out.set(String(r[keyColumn]), image);
+    }
+    return out;
+  }
+
+  async deleteByKey(entity: string, key: string): Promise<boolean> {
+    const table = await this.require(entity);
+    return this.client.delete(table.setName, { [this.options.keyColumn]: key });
+  }
+
+  async deleteById(entity: string, id: string): Promise<boolean> {
+    const table = await this.require(entity);
+    return this.client.delete(table.setName, id);
+  }
+
+  /**
+   * The Web API body of one record: its columns in their wire form, each lookup bound through the navigation
+   * property the metadata implies (`<column>` for a single-target lookup, `<column>_<target>` for a polymorphic
+   * one, `regardingobjectid_<target>_<activity>` for an activity's regarding), and the owner.
+   */
+  private async body(table: Table, item: WriteItem): Promise<Record<string, unknown>> {
+    const body: Record<string, unknown> = {};
+    for (const [column, c] of Object.entries(item.columns)) {
+      if (item.merge === 'non-empty-wins' && (c.value === null || c.value === undefined || c.value === '')) continue;
+      body[column] = wire(c);
+    }
+    for (const l of item.lookups) {
+      if (!l.destinationId || !l.targetEntity) throw new Error(`lookup ${l.column} of ${table.description.entity} ${item.key} is not resolved`);
+      const target = await this.require(l.targetEntity);
+      body[`${this.navigation(table, l.column, l.targetEntity)}@odata.bind`] = `/${target.setName}(${l.destinationId})`;
+    }
+    if (item.ownerId) body['ownerid@odata.bind'] = `/systemusers(${item.ownerId})`;
+    return body;
+  }
+
+  private navigation(table: Table, column: string, target: string): string {
+    if (column === 'regardingobjectid') return `regardingobjectid_${target}_${table.description.entity}`;
+    const meta = table.columns.get(column);
+    return (meta?.targets?.length ?? 1) > 1 ? `${column}_${target}` : column;
+  }
+
+  private async require(entity: string): Promise<Table> {
+    const t = await this.table(entity);
+    if (!t) throw new DataverseError(404, 'UnknownEntity', `the Dataverse org has no table "${entity}": create it (ferry schema apply) or fix the map`, { retryable: false });
+    return t;
+  }
+
+  private table(entity: string): Promise<Table | null> {
+    let t = this.tables.get(entity);
+    if (!t) {
+      t = this.load(entity);
+      this.tables.set(entity, t);
+      t.catch(() => this.tables.delete(entity));
+    }
+    return t;
+  }
+
+  private async load(entity: string): Promise<Table | null> {
+    let json: EntityJson;
+    try {
+      json = (await this.client.request<EntityJson>({ method: 'GET', url: `EntityDefinitions(LogicalName='${entity}')` })).data;
+    } catch (e) {
+      if (e instanceof DataverseError && e.status === 404) return null;
+      throw e;
+    }
+    const columns: ColumnDescription[] = (json.Attributes ?? []).map((a) => ({
+      name: a.LogicalName,
+      type: a.AttributeType,
+      ...(a.MaxLength !== undefined ? { maxLength: a.MaxLength } : {}),
+      required: REQUIRED[a.RequiredLevel?.Value ?? 'None'] ?? 'none',
+      ...(a.Targets ? { targets: a.Targets } : {}),
+      ...(a.OptionSet?.Options
+        ? { options: a.OptionSet.Options.map((o) => ({ value: o.Value, label: o.Label?.UserLocalizedLabel?.Label ?? String(o.Value) })) }
+        : {}),
+    }));
+    return {
+      setName: json.EntitySetName,
+      columns: new Map(columns.map((c) => [c.name, c])),
+      description: {
+        entity: json.LogicalName,
+        primaryId: json.PrimaryIdAttribute,
+        primaryName: json.PrimaryNameAttribute,
+        columns,
+        keys: (json.Keys ?? []).map((k) => ({ name: k.LogicalName, columns: k.KeyAttributes, status: k.EntityKeyIndexStatus })),
+        custom: Boolean(json.IsCustomEntity),
+      },
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { FerryError } from '@ferry/common';
+import { loadConfig, settings } from '@ferry/config';
+import type { Destination } from '@ferry/destinations/core';
+import { DataverseClient, DynamicsDestination } from '@ferry/destinations/dynamics';
+
+export const DESTINATION_SYSTEMS = ['dynamics'] as const;
+
+/**
+ * The destination a migration's map names, built from its settings (credentials from the environment or the
+ * secrets file). The one place that knows which destinations exist.
+ */
+export function createDestination(system: string, keyColumn: string): Destination {
+  switch (system) {
+    case 'dynamics': {
+      const c = loadConfig([settings.dataverse]);
+      const client = new DataverseClient({
+        baseUrl: c.DATAVERSE_URL,
+        tokenUrl: c.DATAVERSE_TOKEN_URL,
+        clientId: c.DATAVERSE_CLIENT_ID,
+        clientSecret: c.DATAVERSE_CLIENT_SECRET,
+        scope: c.DATAVERSE_SCOPE,
+      });
+      return new DynamicsDestination(client, { keyColumn, maxFileBytes: c.DATAVERSE_MAX_UPLOAD_BYTES });
+    }
+    default:
+      throw new FerryError('UNKNOWN_DESTINATION', `the map names destination "${system}", which Ferry does not know: choose one of ${DESTINATION_SYSTEMS.join(', ')}`, 'fatal');
+  }
+}

@@ -1,0 +1,2 @@
+export * from './destination.registry';
+export * from './destination.module';

@@ -1,0 +1,12 @@
+export { MapLangError, TransformError, show } from './errors';
+export { isBlank, kindOf, NO_ARGS } from './transform-types';
+export type { TransformContext, TransformDefinition, TransformFn, TransformIssue, ValueKind } from './transform-types';
+export { compileChain, TRANSFORMS } from './transforms';
+export type { TransformStep } from './transforms';
+export { splitName } from './transforms-text';
+export type { NameParts } from './transforms-text';
+export { currencyOf, roundDecimal } from './transforms-values';
+export { compileExpression } from './expression';
+export type { CompiledExpression, Scope } from './expression';
+export { formatPath, locate, MapDocumentError, parseDocument } from './yaml-document';
+export type { LocatedIssue } from './yaml-document';

@@ -1,0 +1,373 @@
+import { contentHash, FerryError } from '@ferry/common';
+import { loadSchema } from '@ferry/contracts';
+import type { ColumnType, Lookup, OwnerRef, PlanColumn, PlanEntity, RoutePlan, Target } from '@ferry/contracts';
+import { compileChain, compileExpression, MapLangError, TransformError } from '../map-lang';
+import type { CompiledExpression, Scope, TransformContext, TransformFn, ValueKind } from '../map-lang';
+import type { MapEntry, MapField, RouteMapDocument } from './route-map.schema';
+import { coerceColumn, ColumnValueError } from './column.coercer';
+
+/** One destination record a source record gives (a source record may give several: splits, side records). */
+export interface MappedRecord {
+  target: Target;
+  record: Record<string, unknown>;
+  lookups: Lookup[];
+  owner: OwnerRef | null;
+}
+
+/** An entry that matched but could not produce its record; the record goes to the DLQ with this. */
+export interface EntryRejection {
+  entry: string;
+  entity: string;
+  key: string | null;
+  code: string;
+  message: string;
+}
+
+/** A value an optional column could not take: the column goes empty and the data-quality report counts it. */
+export interface QualityIssue {
+  entry: string;
+  entity: string;
+  column: string;
+  kind: string;
+  value?: unknown;
+  detail?: string;
+}
+
+export interface MapResult {
+  outputs: MappedRecord[];
+  rejections: EntryRejection[];
+  issues: QualityIssue[];
+}
+
+/** A map the document says is wrong before any record is seen: names the entry and what to fix. */
+export class MapCompileError extends FerryError {
+  constructor(
+    message: string,
+    readonly path: (string | number)[],
+  ) {
+    super('MAP_INVALID', message, 'fatal', { path });
+    this.name = 'MapCompileError';
+  }
+}
+
+interface CompiledField {
+  column: string;
+  type: ColumnType;
+  read: (scope: Scope, record: Record<string, unknown>) => unknown;
+  sourceKind: ValueKind;
+  chain: TransformFn;
+  maxLength?: number;
+  onOverflow: 'reject' | 'truncate';
+  required: boolean;
+}
+
+interface CompiledLookup {
+  column: string;
+  deferrable: boolean;
+  required: boolean;
+  targets: { entities: string[]; key: CompiledExpression }[];
+}
+
+interface CompiledEntry {
+  id: string;
+  from: string;
+  entity: string;
+  merge: string;
+  filter: CompiledExpression | null;
+  key: CompiledExpression;
+  fields: CompiledField[];
+  lookups: CompiledLookup[];
+  owner: CompiledExpression | null;
+}
+
+const KIND_BY_AVRO: Record<string, ValueKind> = {
+  string: 'string',
+  int: 'int',
+  long: 'long',
+  double: 'double',
+  float: 'double',
+  boolean: 'boolean',
+};
+
+/** What each source field's Avro type says its values are, so `date` and `money` transforms read them right. */
+function sourceKinds(system: string, object: string): Map<string, ValueKind> {
+  const out = new Map<string, ValueKind>();
+  let schema: { fields?: { name: string; type: unknown; 'ferry.kind'?: string }[] };
+  try {
+    schema = loadSchema(`${system}/${object}.avsc`) as typeof schema;
+  } catch {
+    return out;
+  }
+  for (const f of schema.fields ?? []) {
+    const branches = Array.isArray(f.type) ? f.type : [f.type];
+    const t = branches.find((b) => b !== 'null') as string | { type: string; logicalType?: string } | undefined;
+    let kind: ValueKind = 'unknown';
+    if (typeof t === 'string') kind = KIND_BY_AVRO[t] ?? 'unknown';
+    else if (t && t.logicalType === 'date') kind = 'date';
+    else if (t && t.logicalType?.startsWith('timestamp')) kind = 'timestamp';
+    else if (t) kind = KIND_BY_AVRO[t.type] ?? 'unknown';
+    if (f['ferry.kind'] === 'money' || f['ferry.kind'] === 'decimal') kind = 'decimal';
+    out.set(f.name, kind);
+  }
+  return out;
+}
+
+function readPath(record: Record<string, unknown>, path: string): unknown {
+  let v: unknown = record;
+  for (const part of path.split('.')) {
+    if (v === null || v === undefined || typeof v !== 'object') return null;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v ?? null;
+}
+
+const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+
+/**
+ * A confirmed map, compiled once: applies an entry's filter, key, fields, lookups and owner to a source record.
+ * The code is generic; everything about a route is in the document.
+ */
+export class CompiledRouteMap {
+  readonly plan: RoutePlan;
+  private readonly byObject = new Map<string, CompiledEntry[]>();
+
+  constructor(
+    readonly document: RouteMapDocument,
+    readonly version: number,
+  ) {
+    const hash = routeMapHash(document);
+    const entities = new Map<string, Map<string, PlanColumn>>();
+    const ids = new Set<string>();
+    document.objects.forEach((entry, i) => {
+      if (ids.has(entry.id)) throw new MapCompileError(`objects[${i}]: a second entry named "${entry.id}"; entry ids must be unique`, ['objects', i, 'id']);
+      ids.add(entry.id);
+      const compiled = this.compileEntry(entry, i);
+      const list = this.byObject.get(entry.from) ?? [];
+      list.push(compiled);
+      this.byObject.set(entry.from, list);
+      const columns = entities.get(entry.to) ?? new Map<string, PlanColumn>([[document.keyColumn, { name: document.keyColumn, type: 'string' }]]);
+      for (const f of compiled.fields) {
+        const seen = columns.get(f.column);
+        if (seen && seen.type !== f.type) {
+          throw new MapCompileError(
+            `objects[${i}] (${entry.id}): column ${entry.to}.${f.column} is ${f.type} here but ${seen.type} in another entry; one column has one type`,
+            ['objects', i, 'fields', f.column, 'type'],
+          );
+        }
+        columns.set(f.column, { name: f.column, type: f.type });
+      }
+      entities.set(entry.to, columns);
+    });
+    const entityList: PlanEntity[] = [...entities].map(([entity, cols]) => ({ entity, columns: [...cols.values()] }));
+    for (const entry of document.objects) {
+      for (const [column, l] of Object.entries(entry.lookups)) {
+        for (const t of l.targets) {
+          for (const e of Array.isArray(t.to) ? t.to : [t.to]) {
+            if (!entities.has(e)) {
+              const i = document.objects.indexOf(entry);
+              throw new MapCompileError(`objects[${i}] (${entry.id}): lookup ${column} points at entity "${e}", which no entry writes`, ['objects', i, 'lookups', column]);
+            }
+          }
+        }
+      }
+    }
+    this.plan = {
+      route: document.route,
+      sourceSystem: document.source,
+      destination: document.destination,
+      keyColumn: document.keyColumn,
+      mapVersion: `${document.route}@${version}#${hash.slice(0, 12)}`,
+      sourceObjects: [...this.byObject.keys()],
+      entities: entityList,
+    };
+  }
+
+  get mapVersion(): string {
+    return this.plan.mapVersion;
+  }
+
+  /** Whether any entry reads this source object. */
+  reads(object: string): boolean {
+    return this.byObject.has(object);
+  }
+
+  entryIds(object: string): string[] {
+    return (this.byObject.get(object) ?? []).map((e) => e.id);
+  }
+
+  /**
+   * What a deleted source record was, by entries keyed by the record's own key (`$key`): deleting a key that an
+   * entry's filter never sent there is a no-op at the destination. Entries keyed otherwise (many:1 merges) keep
+   * their record: other source records may still contribute to it.
+   */
+  deleteTargets(object: string, sourceKey: string): Target[] {
+    return (this.byObject.get(object) ?? [])
+      .filter((e) => e.key.source.trim() === '$key')
+      .map((e) => ({ entry: e.id, entity: e.entity, key: sourceKey, merge: e.merge }));
+  }
+
+  apply(object: string, sourceKey: string, record: Record<string, unknown>): MapResult {
+    const entries = this.byObject.get(object) ?? [];
+    const scope: Scope = (name) => (name === '$key' ? sourceKey : name === '$object' ? object : (record[name] ?? null));
+    const result: MapResult = { outputs: [], rejections: [], issues: [] };
+    let matched = 0;
+    for (const e of entries) {
+      if (e.filter && !e.filter.evaluate(scope)) continue;
+      matched++;
+      this.applyEntry(e, scope, record, result);
+    }
+    if (entries.length && !matched) {
+      result.rejections.push({
+        entry: entries.map((e) => e.id).join(', '),
+        entity: '',
+        key: null,
+        code: 'NO_ROUTE',
+        message: `matched none of the map's entries for ${object} (${entries.map((e) => `${e.id}: ${e.filter?.source ?? 'no filter'}`).join('; ')}); widen a filter or add an entry`,
+      });
+    }
+    return result;
+  }
+
+  private applyEntry(e: CompiledEntry, scope: Scope, record: Record<string, unknown>, out: MapResult): void {
+    const rawKey = e.key.evaluate(scope);
+    const key = isEmpty(rawKey) ? null : String(rawKey).trim();
+    const reject = (code: string, message: string) => out.rejections.push({ entry: e.id, entity: e.entity, key, code, message });
+    if (key === null) return void reject('KEY_EMPTY', `${e.id}: the destination key (${e.key.source}) is empty for this record`);
+    const values: Record<string, unknown> = { [this.document.keyColumn]: key };
+    const issues: QualityIssue[] = [];
+    for (const f of e.fields) {
+      const where = `${e.entity}.${f.column}`;
+      const ctx: TransformContext = {
+        sourceKind: f.sourceKind,
+        target: where,
+        report: (i) => issues.push({ entry: e.id, entity: e.entity, column: f.column, kind: i.kind, value: i.value, detail: i.detail }),
+      };
+      let v: unknown;
+      try {
+        v = coerceColumn(f.chain(f.read(scope, record), ctx), f.type, ctx.sourceKind, where);
+        if (typeof v === 'string' && f.maxLength !== undefined) {
+          const chars = [...v];
+          if (chars.length > f.maxLength) {
+            if (f.onOverflow === 'truncate') {
+              v = chars.slice(0, f.maxLength).join('');
+              issues.push({ entry: e.id, entity: e.entity, column: f.column, kind: 'truncated', detail: `${chars.length} → ${f.maxLength} characters` });
+            } else {
+              throw new TransformError('VALUE_TOO_LONG', `${where} allows ${f.maxLength} characters; the value has ${chars.length} ("${chars.slice(0, 40).join('')}…")`);
+            }
+          }
+        }
+      } catch (err) {
+        if (!(err instanceof TransformError) && !(err instanceof ColumnValueError)) throw err;
+        if (f.required) return void reject(err.code, err.message);
+        issues.push({ entry: e.id, entity: e.entity, column: f.column, kind: err.code, detail: err.message });
+        v = null;
+      }
+      if (f.required && isEmpty(v)) return void reject('MISSING_VALUE', `${where} is required but the source gives no value`);
+      values[f.column] = v ?? null;
+    }
+    const lookups: Lookup[] = [];
+    for (const l of e.lookups) {
+      let found: Lookup | null = null;
+      for (const t of l.targets) {
+        const k = t.key.evaluate(scope);
+        if (isEmpty(k)) continue;
+        const parentKey = String(k).trim();
+        // A record never waits on itself (a company listed as its own parent).
+        if (t.entities.includes(e.entity) && parentKey === key) continue;
+        found = { column: l.column, candidates: t.entities.map((entity) => ({ entity, key: parentKey })), deferrable: l.deferrable, targetEntity: null, destinationId: null };
+        break;
+      }
+      if (found) lookups.push(found);
+      else if (l.required) return void reject('MISSING_PARENT', `${e.entity}.${l.column} is required but none of ${l.targets.map((t) => t.key.source).join(', ')} has a value`);
+    }
+    let owner: OwnerRef | null = null;
+    if (e.owner) {
+      const email = e.owner.evaluate(scope);
+      owner = { email: isEmpty(email) ? null : String(email).trim().toLowerCase(), systemUserId: null, fallback: false };
+    }
+    out.issues.push(...issues);
+    out.outputs.push({ target: { entry: e.id, entity: e.entity, key, merge: e.merge }, record: values, lookups, owner });
+  }
+
+  private compileEntry(entry: MapEntry, i: number): CompiledEntry {
+    const at = (...p: (string | number)[]) => ['objects', i, ...p];
+    const guard = <T>(path: (string | number)[], make: () => T): T => {
+      try {
+        return make();
+      } catch (err) {
+        if (err instanceof MapCompileError) throw err;
+        // A chain points at its step (and argument); the field's own problems point at the field.
+        const inner = err instanceof MapLangError && err.path.length && path.includes('fields') ? ['transforms', ...err.path] : [];
+        throw new MapCompileError(`objects[${i}] (${entry.id}) ${path.slice(2).join('.')}: ${(err as Error).message}`, [...path, ...inner]);
+      }
+    };
+    const kinds = sourceKinds(this.document.source, entry.from);
+    const fields = Object.entries(entry.fields).map(([column, f]) =>
+      guard(at('fields', column), () => this.compileField(entry, column, f, kinds)),
+    );
+    const lookups: CompiledLookup[] = Object.entries(entry.lookups).map(([column, l]) => ({
+      column,
+      deferrable: l.deferrable,
+      required: l.required,
+      targets: l.targets.map((t, j) => ({
+        entities: Array.isArray(t.to) ? t.to : [t.to],
+        key: guard(at('lookups', column, 'targets', j, 'key'), () => compileExpression(t.key, `${entry.id}.lookups.${column}`)),
+      })),
+    }));
+    return {
+      id: entry.id,
+      from: entry.from,
+      entity: entry.to,
+      merge: entry.merge,
+      filter: entry.filter ? guard(at('filter'), () => compileExpression(entry.filter!, `${entry.id}.filter`)) : null,
+      key: guard(at('key'), () => compileExpression(entry.key, `${entry.id}.key`)),
+      fields,
+      lookups,
+      owner: entry.owner ? guard(at('owner', 'email'), () => compileExpression(entry.owner!.email, `${entry.id}.owner`)) : null,
+    };
+  }
+
+  /** A source path must name a field the source object has (custom fields live under `custom.`). */
+  private checkPath(entry: MapEntry, path: string, kinds: Map<string, ValueKind>): void {
+    const root = path.split('.')[0];
+    if (kinds.size && !kinds.has(root)) {
+      const known = [...kinds.keys()].filter((k) => k !== 'custom').join(', ');
+      throw new Error(`${this.document.source} ${entry.from} has no field "${root}" (it has ${known}; custom fields are custom.<name>)`);
+    }
+  }
+
+  private compileField(entry: MapEntry, column: string, f: MapField, kinds: Map<string, ValueKind>): CompiledField {
+    if (column === this.document.keyColumn) throw new Error(`${column} is the key column; it takes the entry's key, not a field`);
+    const where = `${entry.to}.${column}`;
+    let read: CompiledField['read'];
+    let sourceKind: ValueKind = 'unknown';
+    if (f.expr !== undefined) {
+      const x = compileExpression(f.expr, where);
+      read = (scope) => x.evaluate(scope);
+    } else if (Array.isArray(f.from)) {
+      const paths = f.from;
+      for (const p of paths) this.checkPath(entry, p, kinds);
+      read = (_s, r) => paths.map((p) => readPath(r, p));
+    } else {
+      const path = f.from!;
+      this.checkPath(entry, path, kinds);
+      sourceKind = path.startsWith('custom.') ? 'string' : (kinds.get(path.split('.')[0]) ?? 'unknown');
+      read = (_s, r) => readPath(r, path);
+    }
+    return {
+      column,
+      type: f.type,
+      read,
+      sourceKind,
+      chain: compileChain(f.transforms, where),
+      maxLength: f.maxLength,
+      onOverflow: f.onOverflow,
+      required: f.required,
+    };
+  }
+}
+
+/** The hash a confirmed map is known by: equal documents, equal hash, whatever their key order or formatting. */
+export function routeMapHash(document: RouteMapDocument): string {
+  return contentHash(document);
+}

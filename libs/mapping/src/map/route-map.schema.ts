@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { COLUMN_TYPES } from '@ferry/contracts';
+
+/**
+ * The route map document: what a person confirms before any record moves. One file per route (YAML or JSON);
+ * templates ship in maps/, each migration keeps its own versioned copy in PostgreSQL.
+ */
+
+const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _ only, starting with a letter');
+const expression = z.string().min(1, 'an expression may not be empty');
+const step = z.union([z.string(), z.record(z.unknown())]);
+
+export const fieldSchema = z
+  .object({
+    /** a source path, or several (the chain then receives an array: concat, coalesce) */
+    from: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /** an expression over the source record, instead of `from` */
+    expr: expression.optional(),
+    transforms: z.array(step).default([]),
+    type: z.enum(COLUMN_TYPES),
+    maxLength: z.number().int().positive().optional(),
+    /** what a value longer than maxLength does: reject the record (default) or keep the first maxLength characters */
+    onOverflow: z.enum(['reject', 'truncate']).default('reject'),
+    /** a required column quarantines the record when empty or unparseable; an optional one goes empty and is counted */
+    required: z.boolean().default(false),
+    /** the proposer's confidence (0–1) and reason; kept for review, not used when moving records */
+    confidence: z.number().min(0).max(1).optional(),
+    reason: z.string().optional(),
+  })
+  .strict()
+  .refine((f) => (f.from === undefined) !== (f.expr === undefined), { message: 'a field takes exactly one of `from` or `expr`' });
+
+export const lookupTargetSchema = z
+  .object({
+    /** destination entity, or several when a split may have sent the parent to either (contact or lead) */
+    to: z.union([identifier, z.array(identifier).min(1)]),
+    /** the parent's destination key, computed from this record's fields */
+    key: expression,
+  })
+  .strict();
+
+export const lookupSchema = z
+  .object({
+    /** candidates in order: the first whose key is not empty is the parent (polymorphic lookups list several) */
+    targets: z.array(lookupTargetSchema).min(1),
+    /** a self-reference (account parent): the record is written without it first and patched when the parent lands, so cycles never wait forever */
+    deferrable: z.boolean().default(false),
+    required: z.boolean().default(false),
+  })
+  .strict();
+
+export const ownerSchema = z.object({ email: expression }).strict();
+
+export const MERGE_POLICIES = ['last-wins', 'non-empty-wins'] as const;
+export type MergePolicy = (typeof MERGE_POLICIES)[number];
+
+export const entrySchema = z
+  .object({
+    /** unique name of this entry, e.g. `contact-as-lead` */
+    id: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only'),
+    from: identifier,
+    filter: expression.optional(),
+    to: identifier,
+    /** the destination key: equal keys are one destination record (many:1) */
+    key: expression.default('$key'),
+    merge: z.enum(MERGE_POLICIES).default('last-wins'),
+    fields: z.record(identifier, fieldSchema),
+    lookups: z.record(identifier, lookupSchema).default({}),
+    owner: ownerSchema.optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export const routeMapSchema = z
+  .object({
+    route: z.string().regex(/^[a-z0-9]+-[a-z0-9]+$/, 'written <source>-<destination>, e.g. leaf360-dynamics'),
+    source: identifier,
+    destination: identifier,
+    /** the external-key column every destination table Ferry writes carries (a Dataverse alternate key) */
+    keyColumn: identifier,
+    description: z.string().optional(),
+    /** source objects read but deliberately not moved, with why (workflows, reports) */
+    notMigrated: z.record(identifier, z.string()).default({}),
+    objects: z.array(entrySchema).min(1),
+  })
+  .strict();
+
+export type RouteMapDocument = z.infer<typeof routeMapSchema>;
+export type MapEntry = z.infer<typeof entrySchema>;
+export type MapField = z.infer<typeof fieldSchema>;
+export type MapLookup = z.infer<typeof lookupSchema>;

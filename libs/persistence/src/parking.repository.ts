@@ -1,0 +1,92 @@
+import { Scoped } from './scoped';
+import type { TargetRef } from './id-map.repository';
+import type { EntityManager } from 'typeorm';
+
+export interface ParkedInput {
+  entity: string;
+  key: string;
+  event: unknown;
+  /** per lookup column, the candidates it may be satisfied by (any one of them landing is enough) */
+  waitingFor: { slot: string; candidates: TargetRef[] }[];
+}
+
+export interface ParkedRecord {
+  entity: string;
+  key: string;
+  event: unknown;
+}
+
+/** Records waiting for parents, by destination entity and key; a newer version of one replaces the older. */
+export class ParkingRepository extends Scoped {
+  async park(items: ParkedInput[]): Promise<void> {
+    if (!items.length) return;
+    const run = async (m: EntityManager) => {
+      const repo = new ParkingRepository(m, this.migrationId);
+      await repo.q(
+        `DELETE FROM ferry.parked_dependency d USING unnest($2::text[], $3::text[]) AS t(e, k)
+         WHERE d.migration_id = $1 AND d.entity = t.e AND d.target_key = t.k`,
+        [items.map((i) => i.entity), items.map((i) => i.key)],
+      );
+      await repo.q(
+        `INSERT INTO ferry.parked_record (migration_id, entity, target_key, event, parked_at)
+         SELECT $1, e, k, ev, now() FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS t(e, k, ev)
+         ON CONFLICT (migration_id, entity, target_key) DO UPDATE SET event = EXCLUDED.event`,
+        [items.map((i) => i.entity), items.map((i) => i.key), items.map((i) => JSON.stringify(i.event))],
+      );
+      const deps = items.flatMap((i) => i.waitingFor.flatMap((w) => w.candidates.map((c) => [i.entity, i.key, w.slot, c.entity, c.key])));
+      await repo.q(
+        `INSERT INTO ferry.parked_dependency (migration_id, entity, target_key, slot, parent_entity, parent_key)
+         SELECT $1, e, k, s, pe, pk FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(e, k, s, pe, pk)
+         ON CONFLICT DO NOTHING`,
+        [0, 1, 2, 3, 4].map((n) => deps.map((d) => d[n])),
+      );
+    };
+    await this.db.transaction(run);
+  }
+
+  /**
+   * Claims (deletes and returns) parked records each of whose slots has at least one candidate known in the id map,
+   * loaded or failed. `among` narrows the search to records waiting on the given parents, or to the given records
+   * themselves. Deleting claims them, so a record is released exactly once however many callers race.
+   */
+  async claimReady(among: { parents?: TargetRef[]; records?: TargetRef[] }): Promise<ParkedRecord[]> {
+    const parents = among.parents ?? [];
+    const records = among.records ?? [];
+    if (!parents.length && !records.length) return [];
+    const rows = await this.q<{ entity: string; target_key: string; event: unknown }>(
+      `WITH candidates AS (
+         SELECT DISTINCT d.entity, d.target_key FROM ferry.parked_dependency d
+           JOIN unnest($2::text[], $3::text[]) AS p(e, k) ON d.parent_entity = p.e AND d.parent_key = p.k
+          WHERE d.migration_id = $1
+         UNION
+         SELECT e, k FROM unnest($4::text[], $5::text[]) AS r(e, k)
+       ), ready AS (
+         SELECT c.entity, c.target_key FROM candidates c
+          WHERE EXISTS (SELECT 1 FROM ferry.parked_record r WHERE r.migration_id = $1 AND r.entity = c.entity AND r.target_key = c.target_key)
+            AND NOT EXISTS (
+              SELECT 1 FROM ferry.parked_dependency d
+               WHERE d.migration_id = $1 AND d.entity = c.entity AND d.target_key = c.target_key
+               GROUP BY d.slot
+              HAVING bool_and(NOT EXISTS (
+                SELECT 1 FROM ferry.id_map m
+                 WHERE m.migration_id = $1 AND m.entity = d.parent_entity AND m.target_key = d.parent_key)))
+       ), gone AS (
+         DELETE FROM ferry.parked_dependency d USING ready
+          WHERE d.migration_id = $1 AND d.entity = ready.entity AND d.target_key = ready.target_key
+       )
+       DELETE FROM ferry.parked_record r USING ready
+        WHERE r.migration_id = $1 AND r.entity = ready.entity AND r.target_key = ready.target_key
+       RETURNING r.entity, r.target_key, r.event`,
+      [parents.map((p) => p.entity), parents.map((p) => p.key), records.map((p) => p.entity), records.map((p) => p.key)],
+    );
+    return rows.map((r) => ({ entity: r.entity, key: r.target_key, event: r.event }));
+  }
+
+  /** Parked records per destination entity (for the reconciler and `ferry status`). */
+  async countByEntity(): Promise<Map<string, number>> {
+    const rows = await this.q<{ entity: string; n: string }>(
+      `SELECT entity, count(*) AS n FROM ferry.parked_record WHERE migration_id = $1 GROUP BY entity`,
+    );
+    return new Map(rows.map((r) => [r.entity, Number(r.n)]));
+  }
+}

@@ -1,0 +1,139 @@
+import { Scoped } from './scoped';
+
+/** Phases a source record passes: read, then mapped to at least one destination record. */
+export type SourcePhase = 'extracted' | 'transformed';
+/** Phases a destination record passes. */
+export type TargetPhase = 'transformed' | 'resolved' | 'loaded';
+
+export interface SourceCounts {
+  objectType: string;
+  extracted: number;
+  /** mapped to at least one destination record */
+  transformed: number;
+  /** refused as a whole (unreadable, or no entry could map it) */
+  rejected: number;
+  /** mapped, but some entry refused it (listed in the DLQ) */
+  partial: number;
+}
+
+export interface TargetCounts {
+  entity: string;
+  transformed: number;
+  resolved: number;
+  loaded: number;
+  rejected: number;
+}
+
+type Rejection = { phase: string; reason: string; at: Date };
+
+/**
+ * Reconciliation state by key, so a redelivery or a replay never counts twice: source records by (object, source
+ * key), destination records by (entity, destination key), since one source record may give several destination
+ * records and several may merge into one.
+ */
+export class ReconRepository extends Scoped {
+  async markSource(phase: SourcePhase, rows: { objectType: string; sourceKey: string; at: Date }[]): Promise<void> {
+    if (!rows.length) return;
+    const col = `${phase}_at`;
+    await this.q(
+      `INSERT INTO ferry.recon_record (migration_id, object_type, source_key, ${col})
+       SELECT $1, o, k, a FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS t(o, k, a)
+       ON CONFLICT (migration_id, object_type, source_key) DO UPDATE
+       SET ${col} = LEAST(COALESCE(ferry.recon_record.${col}, EXCLUDED.${col}), EXCLUDED.${col})`,
+      [rows.map((r) => r.objectType), rows.map((r) => r.sourceKey), rows.map((r) => r.at)],
+    );
+  }
+
+  async markTarget(phase: TargetPhase, rows: { entity: string; key: string; at: Date }[]): Promise<void> {
+    if (!rows.length) return;
+    const col = `${phase}_at`;
+    // The latest load counts, so a record that failed after it first landed is loaded again once it lands again.
+    const fold = phase === 'loaded' ? 'GREATEST' : 'LEAST';
+    await this.q(
+      `INSERT INTO ferry.recon_target (migration_id, entity, target_key, ${col})
+       SELECT $1, e, k, a FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS t(e, k, a)
+       ON CONFLICT (migration_id, entity, target_key) DO UPDATE
+       SET ${col} = ${fold}(COALESCE(ferry.recon_target.${col}, EXCLUDED.${col}), EXCLUDED.${col})`,
+      [rows.map((r) => r.entity), rows.map((r) => r.key), rows.map((r) => r.at)],
+    );
+  }
+
+  /** Source records refused while reading or mapping. An unreadable row is also counted as extracted: it was read. */
+  async rejectSource(rows: (Rejection & { objectType: string; sourceKey: string })[]): Promise<void> {
+    if (!rows.length) return;
+    await this.q(
+      `INSERT INTO ferry.recon_record (migration_id, object_type, source_key, extracted_at, rejected_at, rejected_phase, rejected_reason)
+       SELECT $1, o, k, CASE WHEN p = 'EXTRACT' THEN a END, a, p, r
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS t(o, k, p, r, a)
+       ON CONFLICT (migration_id, object_type, source_key) DO UPDATE
+       SET rejected_at = COALESCE(ferry.recon_record.rejected_at, EXCLUDED.rejected_at),
+           rejected_phase = COALESCE(ferry.recon_record.rejected_phase, EXCLUDED.rejected_phase),
+           rejected_reason = COALESCE(ferry.recon_record.rejected_reason, EXCLUDED.rejected_reason),
+           extracted_at = COALESCE(ferry.recon_record.extracted_at, EXCLUDED.extracted_at)`,
+      [rows.map((r) => r.objectType), rows.map((r) => r.sourceKey), rows.map((r) => r.phase), rows.map((r) => r.reason), rows.map((r) => r.at)],
+    );
+  }
+
+  /** Destination records refused while resolving or loading. */
+  async rejectTarget(rows: (Rejection & { entity: string; key: string })[]): Promise<void> {
+    if (!rows.length) return;
+    await this.q(
+      `INSERT INTO ferry.recon_target (migration_id, entity, target_key, rejected_at, rejected_phase, rejected_reason)
+       SELECT $1, e, k, a, p, r FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS t(e, k, p, r, a)
+       ON CONFLICT (migration_id, entity, target_key) DO UPDATE
+       SET rejected_at = EXCLUDED.rejected_at, rejected_phase = EXCLUDED.rejected_phase, rejected_reason = EXCLUDED.rejected_reason`,
+      [rows.map((r) => r.entity), rows.map((r) => r.key), rows.map((r) => r.phase), rows.map((r) => r.reason), rows.map((r) => r.at)],
+    );
+  }
+
+  async sourceCounts(): Promise<SourceCounts[]> {
+    const rows = await this.q<Record<string, string>>(
+      `SELECT object_type, count(extracted_at) AS extracted, count(transformed_at) AS transformed,
+              count(*) FILTER (WHERE rejected_at IS NOT NULL AND transformed_at IS NULL) AS rejected,
+              count(*) FILTER (WHERE rejected_at IS NOT NULL AND transformed_at IS NOT NULL) AS partial
+         FROM ferry.recon_record WHERE migration_id = $1 GROUP BY object_type ORDER BY object_type`,
+    );
+    return rows.map((r) => ({
+      objectType: r.object_type,
+      extracted: Number(r.extracted),
+      transformed: Number(r.transformed),
+      rejected: Number(r.rejected),
+      partial: Number(r.partial),
+    }));
+  }
+
+  /**
+   * A destination record that loaded is not rejected, whatever a phase said of it before (a retried load that
+   * succeeded); one that was rejected after it loaded (a later version failed) counts as rejected until it loads again.
+   */
+  async targetCounts(): Promise<TargetCounts[]> {
+    const rows = await this.q<Record<string, string>>(
+      `SELECT entity, count(transformed_at) AS transformed, count(resolved_at) AS resolved,
+              count(*) FILTER (WHERE loaded_at IS NOT NULL AND (rejected_at IS NULL OR rejected_at <= loaded_at)) AS loaded,
+              count(*) FILTER (WHERE rejected_at IS NOT NULL AND (loaded_at IS NULL OR rejected_at > loaded_at)) AS rejected
+         FROM ferry.recon_target WHERE migration_id = $1 GROUP BY entity ORDER BY entity`,
+    );
+    return rows.map((r) => ({
+      entity: r.entity,
+      transformed: Number(r.transformed),
+      resolved: Number(r.resolved),
+      loaded: Number(r.loaded),
+      rejected: Number(r.rejected),
+    }));
+  }
+
+  /** First and last time each phase was reached, per source object or destination entity (the benchmark's phase timings). */
+  async phaseTimes(): Promise<{ name: string; phase: string; first: Date; last: Date }[]> {
+    const out: { name: string; phase: string; first: Date; last: Date }[] = [];
+    const rows = await this.q<{ name: string; phase: string; first: Date; last: Date }>(
+      `SELECT object_type AS name, 'extracted' AS phase, min(extracted_at) AS first, max(extracted_at) AS last
+         FROM ferry.recon_record WHERE migration_id = $1 AND extracted_at IS NOT NULL GROUP BY object_type
+       UNION ALL
+       SELECT entity, p.phase, min(p.at), max(p.at) FROM ferry.recon_target t
+         CROSS JOIN LATERAL (VALUES ('transformed', t.transformed_at), ('resolved', t.resolved_at), ('loaded', t.loaded_at)) AS p(phase, at)
+        WHERE t.migration_id = $1 AND p.at IS NOT NULL GROUP BY entity, p.phase`,
+    );
+    for (const r of rows) out.push(r);
+    return out;
+  }
+}
