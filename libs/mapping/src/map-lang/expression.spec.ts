@@ -63,6 +63,9 @@ describe('compileExpression', () => {
     expect(ev("contains(tags, 'b')")).toBe(true);
     expect(ev("normalize('  José   ÁLVAREZ ')")).toBe('jose alvarez');
     expect(ev('digits(phone)')).toBe('12024561111');
+    expect(ev("slug(' Smith & Sons, Ltd.  ')")).toBe('smith-sons-ltd');
+    expect(ev("slug('Müller/Über GmbH')")).toBe('muller-uber-gmbh');
+    expect(ev("slug('*')")).toBe('');
     expect(ev('domain(email)')).toBe('example.com');
     expect(ev('domain(site)')).toBe('acme.com.tr');
     expect(ev("domain('not a host')")).toBeNull();

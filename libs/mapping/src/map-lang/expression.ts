@@ -213,6 +213,19 @@ const FUNCTIONS: Record<string, FunctionDef> = {
     ),
   },
   digits: { min: 1, max: 1, call: str1((s) => s.replace(/[^0-9]/g, '')) },
+  // A dedupe key safe in any destination's key addressing: letters and digits only, runs of anything else as one '-'.
+  slug: {
+    min: 1,
+    max: 1,
+    call: str1((s) =>
+      s
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '')
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, '-')
+        .replace(/^-+|-+$/g, ''),
+    ),
+  },
   domain: { min: 1, max: 1, call: str1(hostOf) },
   substr: {
     min: 2,

@@ -51,6 +51,38 @@ export const lookupSchema = z
 
 export const ownerSchema = z.object({ email: expression }).strict();
 
+/** A related source object whose records decide where this one goes (a deal makes its contact a Contact). */
+export const relatedSourceSchema = z
+  .object({
+    object: identifier,
+    /** over the related record: the source key of the record this entry maps (e.g. a deal's contact_id) */
+    key: expression,
+    /** over the related record: which of them count (e.g. an open deal) */
+    filter: expression.optional(),
+  })
+  .strict();
+
+/**
+ * An entry that depends on other objects: it takes a record when some related record exists (`exists`) or when none
+ * does (`absent`). The transformer keeps the facts, so the outcome is right whatever order the streams arrive in and
+ * stays right under delta: a record whose facts change is mapped again.
+ */
+export const relatedRuleSchema = z
+  .object({
+    when: z.enum(['exists', 'absent']),
+    of: z.array(relatedSourceSchema).min(1),
+    /** once a record has had a related record, it keeps that routing (a qualified lead does not become a lead again) */
+    sticky: z.boolean().default(true),
+  })
+  .strict();
+
+/** What happens at the destination to the record of an entry a source record no longer takes. */
+export const retireSchema = z.union([
+  z.literal('delete'),
+  /** an update of these columns only (e.g. a lead closed as qualified: statecode 1, statuscode 3) */
+  z.object({ set: z.record(identifier, z.union([z.string(), z.number(), z.boolean()])) }).strict(),
+]);
+
 export const MERGE_POLICIES = ['last-wins', 'non-empty-wins'] as const;
 export type MergePolicy = (typeof MERGE_POLICIES)[number];
 
@@ -60,6 +92,9 @@ export const entrySchema = z
     id: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only'),
     from: identifier,
     filter: expression.optional(),
+    related: relatedRuleSchema.optional(),
+    /** when a later fact moves the record to another entry (default: delete what this entry wrote) */
+    retire: retireSchema.default('delete'),
     to: identifier,
     /** the destination key: equal keys are one destination record (many:1) */
     key: expression.default('$key'),
@@ -89,3 +124,5 @@ export type RouteMapDocument = z.infer<typeof routeMapSchema>;
 export type MapEntry = z.infer<typeof entrySchema>;
 export type MapField = z.infer<typeof fieldSchema>;
 export type MapLookup = z.infer<typeof lookupSchema>;
+export type RelatedRule = z.infer<typeof relatedRuleSchema>;
+export type Retire = z.infer<typeof retireSchema>;
