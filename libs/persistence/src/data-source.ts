@@ -5,10 +5,11 @@ import { Initial1763800000000 } from './migrations/1763800000000-initial';
 import { SourceDelta1763900000000 } from './migrations/1763900000000-source-delta';
 import { SourceRecordLean1764000000000 } from './migrations/1764000000000-source-record-lean';
 import { DestinationKeys1764100000000 } from './migrations/1764100000000-destination-keys';
+import { RelatedRouting1764200000000 } from './migrations/1764200000000-related-routing';
 import { FerryError } from '@ferry/common';
 import { redactUrl } from '@ferry/config';
 
-export const MIGRATIONS = [Initial1763800000000, SourceDelta1763900000000, SourceRecordLean1764000000000, DestinationKeys1764100000000];
+export const MIGRATIONS = [Initial1763800000000, SourceDelta1763900000000, SourceRecordLean1764000000000, DestinationKeys1764100000000, RelatedRouting1764200000000];
 
 export function createDataSource(databaseUrl: string, poolSize = 5): DataSource {
   return new DataSource({

@@ -12,3 +12,4 @@ export * from './owner.repository';
 export * from './audit.repository';
 export * from './recon.repository';
 export * from './quality.repository';
+export * from './routing.repository';

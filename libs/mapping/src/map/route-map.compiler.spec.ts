@@ -114,11 +114,11 @@ describe('map entries', () => {
     const optional = new CompiledRouteMap(doc([{ id: 'c', from: 'contact', to: 'contact', fields: { birthdate: field(false) } }]), 1);
     const r = optional.apply('contact', 'CT-1', { ...contact, job_title: '16 Apr, 2021 00:02:00' });
     expect(r.rejections).toEqual([]);
-    expect(r.outputs[0].record.birthdate).toBeNull();
+    expect(r.outputs[0].record!.birthdate).toBeNull();
     expect(r.issues).toMatchObject([{ entity: 'contact', column: 'birthdate', kind: 'UNPARSEABLE_DATE' }]);
     const required = new CompiledRouteMap(doc([{ id: 'c', from: 'contact', to: 'contact', fields: { birthdate: field(true) } }]), 1);
     expect(required.apply('contact', 'CT-1', { ...contact, job_title: 'soon' }).rejections[0]).toMatchObject({ code: 'UNPARSEABLE_DATE' });
-    expect(optional.apply('contact', 'CT-1', { ...contact, job_title: '2021-04-16' }).outputs[0].record.birthdate).toBe(18733);
+    expect(optional.apply('contact', 'CT-1', { ...contact, job_title: '2021-04-16' }).outputs[0].record!.birthdate).toBe(18733);
   });
 
   it('counts picklist values the value map does not know, keeping the record', () => {
@@ -128,9 +128,9 @@ describe('map entries', () => {
       } }]),
       1,
     );
-    expect(map.apply('contact', 'CT-1', contact).outputs[0].record.crm_stage).toBe(2);
+    expect(map.apply('contact', 'CT-1', contact).outputs[0].record!.crm_stage).toBe(2);
     const odd = map.apply('contact', 'CT-1', { ...contact, loan_status: 'Referral Partner' });
-    expect(odd.outputs[0].record.crm_stage).toBe(1);
+    expect(odd.outputs[0].record!.crm_stage).toBe(1);
     expect(odd.issues).toMatchObject([{ column: 'crm_stage', kind: 'unmapped', value: 'Referral Partner' }]);
   });
 

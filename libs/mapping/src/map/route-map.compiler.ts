@@ -9,7 +9,8 @@ import { coerceColumn, ColumnValueError } from './column.coercer';
 /** One destination record a source record gives (a source record may give several: splits, side records). */
 export interface MappedRecord {
   target: Target;
-  record: Record<string, unknown>;
+  /** null: delete the destination record (a retired entry) */
+  record: Record<string, unknown> | null;
   lookups: Lookup[];
   owner: OwnerRef | null;
 }
@@ -34,6 +35,8 @@ export interface QualityIssue {
 }
 
 export interface MapResult {
+  /** the entries that took the record (their filters and related rules held) */
+  entries: string[];
   outputs: MappedRecord[];
   rejections: EntryRejection[];
   issues: QualityIssue[];
@@ -68,12 +71,28 @@ interface CompiledLookup {
   targets: { entities: string[]; key: CompiledExpression }[];
 }
 
+/** How an object's records feed a related rule of another object's entry. */
+export interface RelatedWatch {
+  /** the rule: the id of the entry that depends on it */
+  rule: string;
+  /** the object whose records the rule routes */
+  targetObject: string;
+  /** over the related record: the source key of the record it concerns */
+  key: CompiledExpression;
+  filter: CompiledExpression | null;
+}
+
+/** Whether a rule's related records exist for a record (what the transformer knows so far). */
+export type RelatedFacts = (rule: string) => boolean;
+
 interface CompiledEntry {
   id: string;
   from: string;
   entity: string;
   merge: string;
   filter: CompiledExpression | null;
+  related: { when: 'exists' | 'absent'; sticky: boolean } | null;
+  retire: MapEntry['retire'];
   key: CompiledExpression;
   fields: CompiledField[];
   lookups: CompiledLookup[];
@@ -130,6 +149,7 @@ const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === '
 export class CompiledRouteMap {
   readonly plan: RoutePlan;
   private readonly byObject = new Map<string, CompiledEntry[]>();
+  private readonly watches = new Map<string, RelatedWatch[]>();
 
   constructor(
     readonly document: RouteMapDocument,
@@ -156,7 +176,22 @@ export class CompiledRouteMap {
         }
         columns.set(f.column, { name: f.column, type: f.type });
       }
+      if (typeof entry.retire === 'object') {
+        for (const [column, v] of Object.entries(entry.retire.set)) {
+          if (!columns.has(column)) columns.set(column, { name: column, type: typeof v === 'number' ? 'picklist' : typeof v === 'boolean' ? 'boolean' : 'string' });
+        }
+      }
       entities.set(entry.to, columns);
+      entry.related?.of.forEach((r, j) => {
+        const at = ['objects', i, 'related', 'of', j];
+        const watch: RelatedWatch = {
+          rule: entry.id,
+          targetObject: entry.from,
+          key: this.guarded(entry, i, [...at, 'key'], () => compileExpression(r.key, `${entry.id}.related.${r.object}.key`)),
+          filter: r.filter ? this.guarded(entry, i, [...at, 'filter'], () => compileExpression(r.filter!, `${entry.id}.related.${r.object}.filter`)) : null,
+        };
+        this.watches.set(r.object, [...(this.watches.get(r.object) ?? []), watch]);
+      });
     });
     const entityList: PlanEntity[] = [...entities].map(([entity, cols]) => ({ entity, columns: [...cols.values()] }));
     for (const entry of document.objects) {
@@ -177,7 +212,7 @@ export class CompiledRouteMap {
       destination: document.destination,
       keyColumn: document.keyColumn,
       mapVersion: `${document.route}@${version}#${hash.slice(0, 12)}`,
-      sourceObjects: [...this.byObject.keys()],
+      sourceObjects: [...new Set([...this.byObject.keys(), ...this.watches.keys()])],
       entities: entityList,
     };
   }
@@ -206,26 +241,62 @@ export class CompiledRouteMap {
       .map((e) => ({ entry: e.id, entity: e.entity, key: sourceKey, merge: e.merge }));
   }
 
-  apply(object: string, sourceKey: string, record: Record<string, unknown>): MapResult {
+  /** Rules that records of this object feed (a deal feeds "a contact with a deal is a Contact"). */
+  watchesOf(object: string): RelatedWatch[] {
+    return this.watches.get(object) ?? [];
+  }
+
+  /** Rules (entry ids) that decide where records of this object go. */
+  rulesOf(object: string): { rule: string; sticky: boolean }[] {
+    return (this.byObject.get(object) ?? []).filter((e) => e.related).map((e) => ({ rule: e.id, sticky: e.related!.sticky }));
+  }
+
+  /**
+   * Maps one source record. Entries with a related rule take it when `facts` says their related records exist
+   * (`exists`) or do not (`absent`); without facts, none are known to exist.
+   */
+  apply(object: string, sourceKey: string, record: Record<string, unknown>, facts: RelatedFacts = () => false): MapResult {
     const entries = this.byObject.get(object) ?? [];
-    const scope: Scope = (name) => (name === '$key' ? sourceKey : name === '$object' ? object : (record[name] ?? null));
-    const result: MapResult = { outputs: [], rejections: [], issues: [] };
-    let matched = 0;
+    const scope = this.scope(object, sourceKey, record);
+    const result: MapResult = { entries: [], outputs: [], rejections: [], issues: [] };
     for (const e of entries) {
       if (e.filter && !e.filter.evaluate(scope)) continue;
-      matched++;
+      if (e.related && facts(e.id) !== (e.related.when === 'exists')) continue;
+      result.entries.push(e.id);
       this.applyEntry(e, scope, record, result);
     }
-    if (entries.length && !matched) {
+    if (entries.length && !result.entries.length) {
       result.rejections.push({
         entry: entries.map((e) => e.id).join(', '),
         entity: '',
         key: null,
         code: 'NO_ROUTE',
-        message: `matched none of the map's entries for ${object} (${entries.map((e) => `${e.id}: ${e.filter?.source ?? 'no filter'}`).join('; ')}); widen a filter or add an entry`,
+        message: `matched none of the map's entries for ${object} (${entries.map((e) => `${e.id}: ${e.filter?.source ?? 'no filter'}${e.related ? ` when related ${e.related.when}` : ''}`).join('; ')}); widen a filter or add an entry`,
       });
     }
     return result;
+  }
+
+  /**
+   * What becomes of the destination records of entries that no longer take a record (its facts changed): deleted, or
+   * updated in the retire columns only (a lead closed as qualified).
+   */
+  retire(object: string, sourceKey: string, record: Record<string, unknown>, entryIds: string[]): MappedRecord[] {
+    const scope = this.scope(object, sourceKey, record);
+    const out: MappedRecord[] = [];
+    for (const e of (this.byObject.get(object) ?? []).filter((x) => entryIds.includes(x.id))) {
+      const raw = e.key.evaluate(scope);
+      if (isEmpty(raw)) continue;
+      const key = String(raw).trim();
+      const target = { entry: e.id, entity: e.entity, key, merge: 'non-empty-wins' };
+      if (e.retire === 'delete') out.push({ target, record: null, lookups: [], owner: null });
+      else out.push({ target, record: { [this.document.keyColumn]: key, ...e.retire.set }, lookups: [], owner: null });
+    }
+    return out;
+  }
+
+  private scope(object: string, sourceKey: string, record: Record<string, unknown>): Scope {
+    return (name) => (name === '$key' ? sourceKey : name === '$object' ? object : (record[name] ?? null));
   }
 
   private applyEntry(e: CompiledEntry, scope: Scope, record: Record<string, unknown>, out: MapResult): void {
@@ -289,6 +360,14 @@ export class CompiledRouteMap {
     out.outputs.push({ target: { entry: e.id, entity: e.entity, key, merge: e.merge }, record: values, lookups, owner });
   }
 
+  private guarded<T>(entry: MapEntry, i: number, path: (string | number)[], make: () => T): T {
+    try {
+      return make();
+    } catch (err) {
+      throw new MapCompileError(`objects[${i}] (${entry.id}) ${path.slice(2).join('.')}: ${(err as Error).message}`, path);
+    }
+  }
+
   private compileEntry(entry: MapEntry, i: number): CompiledEntry {
     const at = (...p: (string | number)[]) => ['objects', i, ...p];
     const guard = <T>(path: (string | number)[], make: () => T): T => {
@@ -319,6 +398,8 @@ export class CompiledRouteMap {
       from: entry.from,
       entity: entry.to,
       merge: entry.merge,
+      related: entry.related ? { when: entry.related.when, sticky: entry.related.sticky } : null,
+      retire: entry.retire,
       filter: entry.filter ? guard(at('filter'), () => compileExpression(entry.filter!, `${entry.id}.filter`)) : null,
       key: guard(at('key'), () => compileExpression(entry.key, `${entry.id}.key`)),
       fields,
