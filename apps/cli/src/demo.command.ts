@@ -10,7 +10,9 @@ import {
   RunningService, startRouteStack, stopServices,
 } from '@ferry/ops';
 import { confirmedMap, draftFromTemplate } from '@ferry/mapping';
+import { createDestination } from '@ferry/destinations/registry';
 import { ensureLocalInfra } from './infra';
+import { schemaPlanText } from './schema.command';
 import { migratedDataSource } from './db';
 
 export interface DemoOptions {
@@ -69,6 +71,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const stack = await startRouteStack(
       {
         plan: map.plan, migration, exportDir, logDir, sandboxPort: o.sandboxPort,
+        beforeServices: async (env) => {
+          const destination = createDestination(map.plan.destination, map.plan.keyColumn, { ...process.env, ...env });
+          const schema = await destination.planSchema(map.plan);
+          if (schema.refusals.length) say(schemaPlanText(schema));
+          await destination.applySchema(schema, (line) => say(`  schema: ${line}`));
+          say(`schema: the sandbox holds what the map needs (${schema.steps.length} change(s) applied by the demo, as \`ferry schema apply\` would)`);
+        },
         databaseUrl: base.DATABASE_URL, kafkaBrokers: base.KAFKA_BROKERS, registryUrl: base.SCHEMA_REGISTRY_URL,
         partitions: base.FERRY_TOPIC_PARTITIONS, resetSandbox: true,
       },

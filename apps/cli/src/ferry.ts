@@ -4,6 +4,7 @@ import { createLogger, FerryError } from '@ferry/common';
 import { ConfigError, loadConfig, settings, settingSources } from '@ferry/config';
 import { allRouteTopics, REPLAYABLE_PHASES, ReplayablePhase } from '@ferry/contracts';
 import { mapCommand, migrationMap } from './map.command';
+import { schemaCommand } from './schema.command';
 import { brokerUnreachable, createKafka } from '@ferry/kafka';
 import { connectDataSource } from '@ferry/persistence';
 import { extractionStatus, extractionTable, groupLag, lagTable, pickMigration, reconciliation, reconciliationTable, replayPhase, topicOffsets, topicsTable } from '@ferry/ops';
@@ -140,6 +141,7 @@ program
 
 discoverCommand(program);
 mapCommand(program);
+schemaCommand(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd

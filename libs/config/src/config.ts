@@ -101,6 +101,10 @@ export const settings = {
     DATAVERSE_SCOPE: z.string().default('http://127.0.0.1:8181/.default'),
     /** the org's attachment limit (organization.maxuploadfilesize) on the base64 body; Dataverse's default is 5 MB */
     DATAVERSE_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).max(131_072_000).default(5_242_880),
+    /** custom tables the org's licence allows (Sales Professional: 15); unset for no limit (Sales Enterprise) */
+    DATAVERSE_CUSTOM_TABLE_LIMIT: z.coerce.number().int().min(0).optional(),
+    /** how long `ferry schema apply` waits for new alternate keys to become Active */
+    DATAVERSE_KEY_ACTIVATION_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(300),
   },
   resolver: {
     FERRY_FALLBACK_OWNER_EMAIL: z.string().email('must be an email address'),

@@ -23,8 +23,8 @@ const plan: RoutePlan = {
   route: 'leaf360-dynamics', sourceSystem: 'leaf360', destination: 'dynamics', keyColumn: 'crm_sourceid', mapVersion: 'leaf360-dynamics@1#abc',
   sourceObjects: ['contact', 'company'],
   entities: [
-    { entity: 'contact', columns: [{ name: 'crm_sourceid', type: 'string' }, { name: 'firstname', type: 'string' }, { name: 'lastname', type: 'string' }, { name: 'crm_sourcecreatedon', type: 'datetime' }] },
-    { entity: 'account', columns: [{ name: 'crm_sourceid', type: 'string' }, { name: 'name', type: 'string' }, { name: 'revenue', type: 'money' }, { name: 'founded', type: 'dateonly' }, { name: 'size', type: 'picklist' }] },
+    { entity: 'contact', lookups: [], columns: [{ name: 'crm_sourceid', type: 'string' }, { name: 'firstname', type: 'string' }, { name: 'lastname', type: 'string' }, { name: 'crm_sourcecreatedon', type: 'datetime' }] },
+    { entity: 'account', lookups: [], columns: [{ name: 'crm_sourceid', type: 'string' }, { name: 'name', type: 'string' }, { name: 'revenue', type: 'money' }, { name: 'founded', type: 'dateonly' }, { name: 'size', type: 'picklist' }] },
   ],
 };
 

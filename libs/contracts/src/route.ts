@@ -7,6 +7,16 @@ export type ColumnType = (typeof COLUMN_TYPES)[number];
 export interface PlanColumn {
   name: string;
   type: ColumnType;
+  /** the longest text any entry allows (what a created column is sized to) */
+  maxLength?: number;
+  /** picklist values the map writes, with the source values they come from (what a created option set holds) */
+  options?: { value: number; label: string }[];
+}
+
+export interface PlanLookup {
+  column: string;
+  /** every entity the lookup may point at */
+  targets: string[];
 }
 
 export interface PlanEntity {
@@ -14,6 +24,8 @@ export interface PlanEntity {
   entity: string;
   /** every column any map entry writes to this entity, the key column first */
   columns: PlanColumn[];
+  /** every lookup any entry sets on this entity */
+  lookups: PlanLookup[];
 }
 
 /**

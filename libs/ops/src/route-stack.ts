@@ -19,6 +19,8 @@ export interface RouteStackOptions {
   partitions: number;
   /** wipe the sandbox's records first (the demo does; a resumed run does not) */
   resetSandbox: boolean;
+  /** runs once the sandbox answers and before the services start (the demo applies the destination schema here) */
+  beforeServices?: (env: Record<string, string>) => Promise<void>;
 }
 
 export interface RouteStack {
@@ -61,6 +63,7 @@ export async function startRouteStack(o: RouteStackOptions, db: DataSource): Pro
       KAFKA_BROKERS: o.kafkaBrokers,
       SCHEMA_REGISTRY_URL: o.registryUrl,
     };
+    await o.beforeServices?.(env);
     for (const name of SERVICES) services.push(startService(name, env, o.logDir));
   } catch (e) {
     await stopServices(services);

@@ -1,10 +1,10 @@
-import type { ColumnType, Lookup } from '@ferry/contracts';
+import type { ColumnType, Lookup, RoutePlan } from '@ferry/contracts';
 
 /**
  * What a destination CRM does for Ferry. The loader and the resolver are handed one and never name it; a
  * destination (dynamics/, salesforce/) keeps every fact about its API behind this interface.
  */
-export interface Destination {
+export interface Destination extends SchemaApplier {
   /** e.g. `dynamics`: the destination part of topic names and map routes */
   readonly system: string;
   readonly limits: DestinationLimits;
@@ -24,6 +24,8 @@ export interface Destination {
   deleteByKey(entity: string, key: string): Promise<boolean>;
   /** Deletes by the destination's own id (rollback); false when it was already gone. */
   deleteById(entity: string, id: string): Promise<boolean>;
+  /** Forgets what describe() learnt (after a schema change). */
+  refresh(): void;
 }
 
 export interface DestinationLimits {
@@ -82,3 +84,45 @@ export type WriteResult =
 
 /** Nest injection token for the migration's destination. */
 export const DESTINATION = Symbol('DESTINATION');
+
+/** One change a destination needs before the map's records can be written. */
+export interface SchemaStep {
+  kind: 'table' | 'column' | 'lookup' | 'key' | 'option';
+  entity: string;
+  /** the column, key or relationship created */
+  name: string;
+  /** one line: what is created, with type and length */
+  detail: string;
+  /** the destination's own request body, for apply */
+  body: unknown;
+}
+
+/** Something the map needs that the destination cannot be made to hold: apply refuses while any is left. */
+export interface SchemaRefusal {
+  entity: string;
+  name: string;
+  reason: string;
+}
+
+/** A step already in place that is still settling (an alternate key whose index is being built). */
+export interface SchemaWait {
+  entity: string;
+  name: string;
+  status: string;
+}
+
+export interface SchemaPlan {
+  destination: string;
+  steps: SchemaStep[];
+  refusals: SchemaRefusal[];
+  waits: SchemaWait[];
+  /** custom tables the org will hold once applied, and the configured limit (null: none) */
+  customTables: { count: number; limit: number | null };
+}
+
+export interface SchemaApplier {
+  /** What the map needs that the destination lacks, and what cannot work (type clashes, table limits). */
+  planSchema(plan: RoutePlan): Promise<SchemaPlan>;
+  /** Creates what the plan lists, then waits until keys are usable; throws when the plan holds refusals. */
+  applySchema(schema: SchemaPlan, progress?: (line: string) => void): Promise<void>;
+}

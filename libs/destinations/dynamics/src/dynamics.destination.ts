@@ -1,7 +1,10 @@
 import type { ColumnType } from '@ferry/contracts';
+import type { RoutePlan } from '@ferry/contracts';
 import type {
-  ColumnDescription, Destination, DestinationLimits, DestinationUser, EntityDescription, WriteColumn, WriteItem, WriteResult,
+  ColumnDescription, Destination, DestinationLimits, DestinationUser, EntityDescription, SchemaPlan, WriteColumn, WriteItem, WriteResult,
 } from '@ferry/destinations/core';
+import { FerryError, sleep } from '@ferry/common';
+import { planDataverseSchema } from './dataverse-schema';
 import { DataverseClient } from './dataverse.client';
 import { DataverseError } from './dataverse.error';
 import { odataString } from './odata-key';
@@ -34,6 +37,12 @@ interface Table {
 export interface DynamicsDestinationOptions {
   /** the alternate-key column Ferry writes on every table */
   keyColumn: string;
+  /** publisher prefix of custom tables and columns (default crm) */
+  prefix?: string;
+  /** custom tables the licence allows (Sales Professional: 15); null or absent for none */
+  customTableLimit?: number | null;
+  /** how long schema apply waits for alternate keys to become Active (default 300 s) */
+  keyActivationTimeoutMs?: number;
   /** the org's attachment limit on the base64 body (organization.maxuploadfilesize; 5 MB unless raised) */
   maxFileBytes?: number;
 }
@@ -74,6 +83,59 @@ export class DynamicsDestination implements Destination {
     private readonly options: DynamicsDestinationOptions,
   ) {
     this.limits = { maxBatch: 1000, maxFileBytes: options.maxFileBytes ?? 5_242_880 };
+  }
+
+  refresh(): void {
+    this.tables.clear();
+  }
+
+  async planSchema(plan: RoutePlan): Promise<SchemaPlan> {
+    this.refresh();
+    const described = new Map<string, EntityDescription | null>();
+    for (const e of plan.entities) described.set(e.entity, await this.describe(e.entity));
+    const all = (await this.client.request<{ value?: { LogicalName: string; IsCustomEntity?: boolean }[] }>({ method: 'GET', url: 'EntityDefinitions?$select=LogicalName,IsCustomEntity' })).data;
+    const existingCustomTables = (all.value ?? []).filter((t) => t.IsCustomEntity).length;
+    return planDataverseSchema(plan, described, {
+      keyColumn: this.options.keyColumn,
+      prefix: this.options.prefix ?? 'crm',
+      customTableLimit: this.options.customTableLimit ?? null,
+      existingCustomTables,
+    });
+  }
+
+  /**
+   * Creates tables, then columns and lookups, then alternate keys, through the metadata Web API; then waits until
+   * every key's index is Active, since an upsert by a key still being built fails.
+   */
+  async applySchema(schema: SchemaPlan, progress: (line: string) => void = () => undefined): Promise<void> {
+    if (schema.refusals.length) {
+      throw new FerryError('SCHEMA_REFUSED', `the destination cannot hold this map as it is (${schema.refusals.length} problem(s)); \`ferry schema plan\` lists them`, 'fatal');
+    }
+    const order = ['table', 'column', 'option', 'lookup', 'key'] as const;
+    for (const kind of order) {
+      for (const step of schema.steps.filter((s) => s.kind === kind)) {
+        const url = kind === 'table' ? 'EntityDefinitions' : kind === 'lookup' ? 'RelationshipDefinitions' : `EntityDefinitions(LogicalName='${step.entity}')/${kind === 'key' ? 'Keys' : 'Attributes'}`;
+        await this.client.request({ method: 'POST', url, data: step.body, headers: { 'Content-Type': 'application/json' } });
+        progress(`created ${step.detail}`);
+      }
+    }
+    this.refresh();
+    const keys = [...schema.steps.filter((s) => s.kind === 'key').map((s) => ({ entity: s.entity, name: s.name })), ...schema.waits];
+    const deadline = Date.now() + (this.options.keyActivationTimeoutMs ?? 300_000);
+    for (const k of keys) {
+      for (;;) {
+        this.tables.delete(k.entity);
+        const status = (await this.describe(k.entity))?.keys.find((x) => x.name === k.name)?.status ?? 'Pending';
+        if (status === 'Active') {
+          progress(`alternate key ${k.name} on ${k.entity} is Active`);
+          break;
+        }
+        if (status === 'Failed') throw new FerryError('KEY_FAILED', `the alternate key ${k.name} on ${k.entity} failed to build: duplicate values in ${this.options.keyColumn}? Fix them and reactivate it`, 'fatal');
+        if (Date.now() > deadline) throw new FerryError('KEY_PENDING', `the alternate key ${k.name} on ${k.entity} is still ${status}; run \`ferry schema apply\` again to keep waiting`, 'fatal');
+        await sleep(1000);
+      }
+    }
+    this.refresh();
   }
 
   async describe(entity: string): Promise<EntityDescription | null> {

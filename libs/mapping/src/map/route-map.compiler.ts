@@ -157,6 +157,7 @@ export class CompiledRouteMap {
   ) {
     const hash = routeMapHash(document);
     const entities = new Map<string, Map<string, PlanColumn>>();
+    const entityLookups = new Map<string, Map<string, Set<string>>>();
     const ids = new Set<string>();
     document.objects.forEach((entry, i) => {
       if (ids.has(entry.id)) throw new MapCompileError(`objects[${i}]: a second entry named "${entry.id}"; entry ids must be unique`, ['objects', i, 'id']);
@@ -165,7 +166,7 @@ export class CompiledRouteMap {
       const list = this.byObject.get(entry.from) ?? [];
       list.push(compiled);
       this.byObject.set(entry.from, list);
-      const columns = entities.get(entry.to) ?? new Map<string, PlanColumn>([[document.keyColumn, { name: document.keyColumn, type: 'string' }]]);
+      const columns = entities.get(entry.to) ?? new Map<string, PlanColumn>([[document.keyColumn, { name: document.keyColumn, type: 'string', maxLength: 100 }]]);
       for (const f of compiled.fields) {
         const seen = columns.get(f.column);
         if (seen && seen.type !== f.type) {
@@ -174,8 +175,15 @@ export class CompiledRouteMap {
             ['objects', i, 'fields', f.column, 'type'],
           );
         }
-        columns.set(f.column, { name: f.column, type: f.type });
+        columns.set(f.column, mergeColumn(seen, { name: f.column, type: f.type, maxLength: entry.fields[f.column].maxLength, options: pickOptions(entry.fields[f.column]) }));
       }
+      const lookups = entityLookups.get(entry.to) ?? new Map<string, Set<string>>();
+      for (const [column, l] of Object.entries(entry.lookups)) {
+        const set = lookups.get(column) ?? new Set<string>();
+        for (const t of l.targets) for (const e of Array.isArray(t.to) ? t.to : [t.to]) set.add(e);
+        lookups.set(column, set);
+      }
+      entityLookups.set(entry.to, lookups);
       if (typeof entry.retire === 'object') {
         for (const [column, v] of Object.entries(entry.retire.set)) {
           if (!columns.has(column)) columns.set(column, { name: column, type: typeof v === 'number' ? 'picklist' : typeof v === 'boolean' ? 'boolean' : 'string' });
@@ -193,7 +201,11 @@ export class CompiledRouteMap {
         this.watches.set(r.object, [...(this.watches.get(r.object) ?? []), watch]);
       });
     });
-    const entityList: PlanEntity[] = [...entities].map(([entity, cols]) => ({ entity, columns: [...cols.values()] }));
+    const entityList: PlanEntity[] = [...entities].map(([entity, cols]) => ({
+      entity,
+      columns: [...cols.values()],
+      lookups: [...(entityLookups.get(entity) ?? new Map<string, Set<string>>())].map(([column, targets]) => ({ column, targets: [...targets] })),
+    }));
     for (const entry of document.objects) {
       for (const [column, l] of Object.entries(entry.lookups)) {
         for (const t of l.targets) {
@@ -446,6 +458,32 @@ export class CompiledRouteMap {
       required: f.required,
     };
   }
+}
+
+/** Two entries writing one column: the longer length and every option either writes. */
+function mergeColumn(seen: PlanColumn | undefined, next: PlanColumn): PlanColumn {
+  const maxLength = Math.max(seen?.maxLength ?? 0, next.maxLength ?? 0) || undefined;
+  const options = new Map<number, string>();
+  for (const o of [...(seen?.options ?? []), ...(next.options ?? [])]) if (!options.has(o.value)) options.set(o.value, o.label);
+  return {
+    name: next.name,
+    type: next.type,
+    ...(maxLength ? { maxLength } : {}),
+    ...(options.size ? { options: [...options].map(([value, label]) => ({ value, label })) } : {}),
+  };
+}
+
+/** The option values a picklist field's value map writes, labelled with the source values that give them. */
+function pickOptions(f: MapField): { value: number; label: string }[] | undefined {
+  if (f.type !== 'picklist') return undefined;
+  const labels = new Map<number, string[]>();
+  for (const step of f.transforms) {
+    if (typeof step !== 'object' || step === null || !('map' in step)) continue;
+    const args = (step as { map: { values?: Record<string, unknown>; default?: unknown } }).map;
+    for (const [label, v] of Object.entries(args.values ?? {})) if (typeof v === 'number') labels.set(v, [...(labels.get(v) ?? []), label]);
+    if (typeof args.default === 'number' && !labels.has(args.default)) labels.set(args.default, [`(default ${args.default})`]);
+  }
+  return labels.size ? [...labels].sort((a, b) => a[0] - b[0]).map(([value, ls]) => ({ value, label: ls[0] })) : undefined;
 }
 
 /** The hash a confirmed map is known by: equal documents, equal hash, whatever their key order or formatting. */

@@ -1,0 +1,72 @@
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { loadConfig, settings } from '@ferry/config';
+import type { SchemaPlan } from '@ferry/destinations/core';
+import { createDestination } from '@ferry/destinations/registry';
+import { pickMigration } from '@ferry/ops';
+import { migratedDataSource } from './db';
+import { migrationMap } from './map.command';
+
+const print = (s: string): void => {
+  process.stdout.write(`${s}\n`);
+};
+const plain = { style: { head: [], border: [] } };
+
+/** The plan as a person reads it: what will be created, what is still settling, what cannot work. */
+export function schemaPlanText(p: SchemaPlan): string {
+  const lines: string[] = [];
+  if (p.steps.length) {
+    const t = new Table({ ...plain, head: ['create', 'table', 'what'] });
+    for (const s of p.steps) t.push([s.kind, s.entity, s.detail]);
+    lines.push(t.toString());
+  } else {
+    lines.push('nothing to create: every table, column, lookup and key the map needs is there');
+  }
+  for (const w of p.waits) lines.push(`waiting: alternate key ${w.name} on ${w.entity} is ${w.status}`);
+  lines.push(`custom tables: ${p.customTables.count}${p.customTables.limit !== null ? ` of ${p.customTables.limit} the licence allows` : ''}`);
+  if (p.refusals.length) {
+    lines.push(`cannot work as mapped (${p.refusals.length}):`);
+    for (const r of p.refusals) lines.push(`  ${r.entity === '*' ? '' : `${r.entity}.`}${r.name}: ${r.reason}`);
+  }
+  return lines.join('\n');
+}
+
+/** `ferry schema plan|apply`: what the confirmed map needs from the destination, and creating it. */
+export function schemaCommand(program: Command): void {
+  const schema = program.command('schema').description("the destination's schema: what the confirmed map needs, and creating it");
+  const load = async (migration: string | undefined) => {
+    const db = await migratedDataSource(loadConfig([settings.database]).DATABASE_URL);
+    try {
+      const id = await pickMigration(db, migration);
+      const map = await migrationMap(db, id);
+      return { id, map, destination: createDestination(map.plan.destination, map.plan.keyColumn) };
+    } finally {
+      await db.destroy();
+    }
+  };
+
+  schema
+    .command('plan')
+    .description('list the custom tables, columns, lookups and keys to create, and refuse what cannot work')
+    .option('--migration <id>', 'migration (default: the latest)')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      const { id, map, destination } = await load(o.migration);
+      const p = await destination.planSchema(map.plan);
+      if (o.json) print(JSON.stringify({ migration: id, mapVersion: map.mapVersion, ...p }, null, 2));
+      else print(`migration ${id}, map ${map.mapVersion}, destination ${p.destination}\n${schemaPlanText(p)}`);
+      if (p.refusals.length) process.exitCode = 1;
+    });
+
+  schema
+    .command('apply')
+    .description('create what the plan lists through the destination API, then wait for alternate keys to be usable')
+    .option('--migration <id>', 'migration (default: the latest)')
+    .action(async (o) => {
+      const { id, map, destination } = await load(o.migration);
+      const p = await destination.planSchema(map.plan);
+      if (p.refusals.length) print(schemaPlanText(p));
+      await destination.applySchema(p, (line) => print(`  ${line}`));
+      print(`migration ${id}: the destination holds what map ${map.mapVersion} needs (${p.steps.length} change(s) made)`);
+    });
+}
