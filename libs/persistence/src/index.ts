@@ -13,3 +13,4 @@ export * from './audit.repository';
 export * from './recon.repository';
 export * from './quality.repository';
 export * from './routing.repository';
+export * from './file-manifest.repository';

@@ -24,7 +24,7 @@ export interface TargetCounts {
   rejected: number;
 }
 
-type Rejection = { phase: string; reason: string; at: Date };
+type Rejection = { phase: string; reason: string; at: Date; code?: string | null };
 
 /**
  * Reconciliation state by key, so a redelivery or a replay never counts twice: source records by (object, source
@@ -62,15 +62,16 @@ export class ReconRepository extends Scoped {
   async rejectSource(rows: (Rejection & { objectType: string; sourceKey: string })[]): Promise<void> {
     if (!rows.length) return;
     await this.q(
-      `INSERT INTO ferry.recon_record (migration_id, object_type, source_key, extracted_at, rejected_at, rejected_phase, rejected_reason)
-       SELECT $1, o, k, CASE WHEN p = 'EXTRACT' THEN a END, a, p, r
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS t(o, k, p, r, a)
+      `INSERT INTO ferry.recon_record (migration_id, object_type, source_key, extracted_at, rejected_at, rejected_phase, rejected_reason, rejected_code)
+       SELECT $1, o, k, CASE WHEN p = 'EXTRACT' THEN a END, a, p, r, c
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[]) AS t(o, k, p, r, a, c)
        ON CONFLICT (migration_id, object_type, source_key) DO UPDATE
        SET rejected_at = COALESCE(ferry.recon_record.rejected_at, EXCLUDED.rejected_at),
            rejected_phase = COALESCE(ferry.recon_record.rejected_phase, EXCLUDED.rejected_phase),
            rejected_reason = COALESCE(ferry.recon_record.rejected_reason, EXCLUDED.rejected_reason),
+           rejected_code = COALESCE(ferry.recon_record.rejected_code, EXCLUDED.rejected_code),
            extracted_at = COALESCE(ferry.recon_record.extracted_at, EXCLUDED.extracted_at)`,
-      [rows.map((r) => r.objectType), rows.map((r) => r.sourceKey), rows.map((r) => r.phase), rows.map((r) => r.reason), rows.map((r) => r.at)],
+      [rows.map((r) => r.objectType), rows.map((r) => r.sourceKey), rows.map((r) => r.phase), rows.map((r) => r.reason), rows.map((r) => r.at), rows.map((r) => r.code ?? null)],
     );
   }
 
@@ -78,11 +79,12 @@ export class ReconRepository extends Scoped {
   async rejectTarget(rows: (Rejection & { entity: string; key: string })[]): Promise<void> {
     if (!rows.length) return;
     await this.q(
-      `INSERT INTO ferry.recon_target (migration_id, entity, target_key, rejected_at, rejected_phase, rejected_reason)
-       SELECT $1, e, k, a, p, r FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS t(e, k, p, r, a)
+      `INSERT INTO ferry.recon_target (migration_id, entity, target_key, rejected_at, rejected_phase, rejected_reason, rejected_code)
+       SELECT $1, e, k, a, p, r, c FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[]) AS t(e, k, p, r, a, c)
        ON CONFLICT (migration_id, entity, target_key) DO UPDATE
-       SET rejected_at = EXCLUDED.rejected_at, rejected_phase = EXCLUDED.rejected_phase, rejected_reason = EXCLUDED.rejected_reason`,
-      [rows.map((r) => r.entity), rows.map((r) => r.key), rows.map((r) => r.phase), rows.map((r) => r.reason), rows.map((r) => r.at)],
+       SET rejected_at = EXCLUDED.rejected_at, rejected_phase = EXCLUDED.rejected_phase, rejected_reason = EXCLUDED.rejected_reason,
+           rejected_code = EXCLUDED.rejected_code`,
+      [rows.map((r) => r.entity), rows.map((r) => r.key), rows.map((r) => r.phase), rows.map((r) => r.reason), rows.map((r) => r.at), rows.map((r) => r.code ?? null)],
     );
   }
 
@@ -120,6 +122,42 @@ export class ReconRepository extends Scoped {
       loaded: Number(r.loaded),
       rejected: Number(r.rejected),
     }));
+  }
+
+  /** Which source records made each destination record (several: a many:1 merge). */
+  async contributed(rows: { entity: string; key: string; objectType: string; sourceKey: string }[]): Promise<void> {
+    if (!rows.length) return;
+    await this.q(
+      `INSERT INTO ferry.target_source (migration_id, entity, target_key, object_type, source_key)
+       SELECT $1, e, k, o, s FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(e, k, o, s) ON CONFLICT DO NOTHING`,
+      [rows.map((r) => r.entity), rows.map((r) => r.key), rows.map((r) => r.objectType), rows.map((r) => r.sourceKey)],
+    );
+  }
+
+  /** Rejections per side, phase and code, with one example each (the data-quality report). */
+  async rejectionsByCode(): Promise<{ side: 'source' | 'destination'; name: string; phase: string; code: string; records: number; exampleKey: string; exampleReason: string }[]> {
+    const rows = await this.q<{ side: 'source' | 'destination'; name: string; phase: string; code: string; n: string; k: string; r: string }>(
+      `SELECT 'source' AS side, object_type AS name, rejected_phase AS phase, COALESCE(rejected_code, 'UNKNOWN') AS code, count(*) AS n,
+              min(source_key) AS k, min(rejected_reason) AS r
+         FROM ferry.recon_record WHERE migration_id = $1 AND rejected_at IS NOT NULL GROUP BY 1, 2, 3, 4
+       UNION ALL
+       SELECT 'destination', entity, rejected_phase, COALESCE(rejected_code, 'UNKNOWN'), count(*), min(target_key), min(rejected_reason)
+         FROM ferry.recon_target WHERE migration_id = $1 AND rejected_at IS NOT NULL AND (loaded_at IS NULL OR rejected_at > loaded_at)
+        GROUP BY 1, 2, 3, 4
+       ORDER BY 1, 2, 5 DESC`,
+    );
+    return rows.map((r) => ({ side: r.side, name: r.name, phase: r.phase, code: r.code, records: Number(r.n), exampleKey: r.k, exampleReason: r.r }));
+  }
+
+  /** Destination records several source records merged into, per entity, with the largest example. */
+  async merges(): Promise<{ entity: string; mergedRecords: number; sourceRecords: number; exampleKey: string; exampleSources: number }[]> {
+    const rows = await this.q<{ entity: string; merged: string; sources: string; k: string; most: string }>(
+      `WITH per AS (
+         SELECT entity, target_key, count(*) AS n FROM ferry.target_source WHERE migration_id = $1 GROUP BY entity, target_key HAVING count(*) > 1)
+       SELECT entity, count(*) AS merged, sum(n) AS sources, (array_agg(target_key ORDER BY n DESC, target_key))[1] AS k, max(n) AS most
+         FROM per GROUP BY entity ORDER BY entity`,
+    );
+    return rows.map((r) => ({ entity: r.entity, mergedRecords: Number(r.merged), sourceRecords: Number(r.sources), exampleKey: r.k, exampleSources: Number(r.most) }));
   }
 
   /** First and last time each phase was reached, per source object or destination entity (the benchmark's phase timings). */
