@@ -14,6 +14,7 @@ import { pickMigration } from '@ferry/ops';
 import { MapVersionRepository, MigrationRepository } from '@ferry/persistence';
 import type { StoredMapVersion } from '@ferry/persistence';
 import { migratedDataSource } from './db';
+import { mapProposeCommand } from './map-propose.command';
 
 const print = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -136,6 +137,8 @@ export function mapCommand(program: Command): void {
     .command('templates')
     .description('the route maps Ferry ships')
     .action(() => print(templateRoutes().join('\n')));
+
+  mapProposeCommand(map);
 
   map
     .command('validate <file>')

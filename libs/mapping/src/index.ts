@@ -3,3 +3,4 @@ export * from './map/route-map.schema';
 export * from './map/route-map.compiler';
 export * from './map/route-map.loader';
 export * from './map/column.coercer';
+export * from './propose';

@@ -1,0 +1,5 @@
+export * from './route-map.proposer';
+export * from './dynamics.catalog';
+export * from './proposal.score';
+export { OBJECT_SYNONYMS, COLUMN_SYNONYMS } from './propose.synonyms';
+export * from './proposal.yaml';
