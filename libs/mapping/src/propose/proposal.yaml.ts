@@ -11,6 +11,8 @@ export function compactRouteMap(doc: RouteMapDocument): Record<string, unknown> 
         id: rest.id,
         from: rest.from,
         ...(rest.filter ? { filter: rest.filter } : {}),
+        ...(rest.related ? { related: rest.related } : {}),
+        ...(rest.retire !== 'delete' ? { retire: rest.retire } : {}),
         to: rest.to,
         ...(key !== '$key' ? { key } : {}),
         ...(merge !== 'last-wins' ? { merge } : {}),

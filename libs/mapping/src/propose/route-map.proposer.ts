@@ -403,6 +403,7 @@ function entryFor(
     from: o.name,
     ...(filter ? { filter } : {}),
     to: entityName,
+    retire: 'delete',
     key: '$key',
     merge: 'last-wins',
     fields,
