@@ -1,35 +1,27 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, ExtractedEvent } from '@ferry/contracts';
 import { consumerGroups, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
 import { QualityCount, QualityRepository } from '@ferry/persistence';
-import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
+import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
 
 /**
  * extracted → transformed: applies the confirmed map. One source record may give several destination records
  * (a split, a company name that becomes an account) and several may give one (equal keys); each goes to its
  * entity's topic keyed by its destination key, so every version of one destination record stays in order.
  */
-@Injectable()
-export class TransformHandler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly worker: PhaseWorker<ExtractedEvent>;
+@Controller()
+export class TransformHandler {
   private readonly quality: QualityRepository;
 
   constructor(@Inject(RUNTIME) private readonly rt: Runtime) {
     this.quality = new QualityRepository(rt.db, rt.migration);
-    this.worker = new PhaseWorker(rt, 'transform', consumerGroups.transform(rt.migration), routeTopics(rt.plan, rt.migration).extracted, (b) =>
-      this.handle(b),
-    );
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.worker.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.worker.stop();
-  }
-
+  @EventPattern('transform', {
+    subscribe: (rt) => ({ groupId: consumerGroups.transform(rt.migration), topics: routeTopics(rt.plan, rt.migration).extracted }),
+  } satisfies PhaseExtras)
   async handle(batch: ConsumedRecord<ExtractedEvent>[]): Promise<void> {
     const { map, plan } = this.rt;
     const out: OutgoingRecord[] = [];
