@@ -27,7 +27,7 @@ describe('loader: the same batch loaded twice', () => {
     await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' });
     rt = await Runtime.create('loader-test', { map: templateMap('leaf360-dynamics') });
     client = new DataverseClient({ baseUrl: sandbox.apiUrl, tokenUrl: sandbox.tokenUrl, clientId: 'ferry-demo', clientSecret: 'ferry-demo-secret', scope: `${sandbox.url}/.default` });
-    handler = new LoadHandler(rt, new DynamicsDestination(client, { keyColumn: 'crm_sourceid' }), 100);
+    handler = new LoadHandler(rt, new DynamicsDestination(client, { keyColumn: 'crm_sourceid' }));
   });
   afterAll(async () => {
     await rt?.close();

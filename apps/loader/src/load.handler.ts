@@ -1,11 +1,12 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, LoadedEvent, LoadResult } from '@ferry/contracts';
 import { consumerGroups, planEntity, routeTopics, topics } from '@ferry/contracts';
 import { DESTINATION } from '@ferry/destinations/core';
 import type { Destination, WriteColumn, WriteItem, WriteResult } from '@ferry/destinations/core';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
 import { AuditEntry, AuditRepository } from '@ferry/persistence';
-import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
+import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
 
 export const LOAD_BATCH_SIZE = Symbol('LOAD_BATCH_SIZE');
 
@@ -16,31 +17,26 @@ type Outcome = WriteResult | { key: string; ok: true; deleted: true };
  * audits every write (with the before-image of what it overwrote) before the offset is committed; emits one
  * result per destination record.
  */
-@Injectable()
-export class LoadHandler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly worker: PhaseWorker<DestinationEvent>;
+@Controller()
+export class LoadHandler {
   private readonly audit: AuditRepository;
 
   constructor(
     @Inject(RUNTIME) private readonly rt: Runtime,
     @Inject(DESTINATION) private readonly destination: Destination,
-    @Inject(LOAD_BATCH_SIZE) batchSize: number,
   ) {
     this.audit = new AuditRepository(rt.db, rt.migration);
-    this.worker = new PhaseWorker(rt, 'load', consumerGroups.load(rt.migration), routeTopics(rt.plan, rt.migration).resolved, (b) => this.handle(b), {
-      maxChunk: Math.min(batchSize, destination.limits.maxBatch),
+  }
+
+  /** A chunk is one destination batch at most: FERRY_LOAD_BATCH_SIZE, capped by what the destination accepts. */
+  @EventPattern('load', {
+    subscribe: (rt, get) => ({
+      groupId: consumerGroups.load(rt.migration),
+      topics: routeTopics(rt.plan, rt.migration).resolved,
+      maxChunk: Math.min(get<number>(LOAD_BATCH_SIZE), get<Destination>(DESTINATION).limits.maxBatch),
       partitionsConsumedConcurrently: 3,
-    });
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.worker.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.worker.stop();
-  }
-
+    }),
+  } satisfies PhaseExtras)
   async handle(batch: ConsumedRecord<DestinationEvent>[]): Promise<void> {
     // A partition holds one entity's topic, so the whole chunk goes to one entity.
     const events = latestPerKey(batch.map((b) => b.value));

@@ -6,6 +6,7 @@ import { LOAD_BATCH_SIZE, LoadHandler } from './load.handler';
 
 @Module({
   imports: [RuntimeModule.forService('loader'), DestinationModule.forRuntime()],
-  providers: [{ provide: LOAD_BATCH_SIZE, useFactory: () => loadConfig([settings.loader]).FERRY_LOAD_BATCH_SIZE }, LoadHandler],
+  providers: [{ provide: LOAD_BATCH_SIZE, useFactory: () => loadConfig([settings.loader]).FERRY_LOAD_BATCH_SIZE }],
+  controllers: [LoadHandler],
 })
 export class LoaderModule {}

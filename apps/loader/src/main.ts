@@ -1,4 +1,4 @@
-import { bootstrapService } from '@ferry/runtime';
+import { bootstrapPhase } from '@ferry/runtime';
 import { LoaderModule } from './loader.module';
 
-void bootstrapService('loader', LoaderModule);
+void bootstrapPhase('loader', LoaderModule);

@@ -1,4 +1,4 @@
-import { bootstrapService } from '@ferry/runtime';
+import { bootstrapPhase } from '@ferry/runtime';
 import { ReconcilerModule } from './reconciler.module';
 
-void bootstrapService('reconciler', ReconcilerModule);
+void bootstrapPhase('reconciler', ReconcilerModule);

@@ -1,9 +1,10 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern } from '@nestjs/microservices';
 import type { DeadLetter, DestinationEvent, Envelope, LoadedEvent } from '@ferry/contracts';
 import { consumerGroups, parseRecordTopic, routeTopics } from '@ferry/contracts';
 import type { ConsumedRecord } from '@ferry/kafka';
 import { ReconRepository } from '@ferry/persistence';
-import { PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
+import { PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
 
 type Any = { envelope?: Envelope; target?: DestinationEvent['target']; result?: LoadedEvent['result'] } & Partial<DeadLetter>;
 
@@ -12,27 +13,20 @@ type Any = { envelope?: Envelope; target?: DestinationEvent['target']; result?: 
  * (object, source key) as read and mapped, destination records by (entity, destination key) as transformed,
  * resolved and loaded.
  */
-@Injectable()
-export class ReconcileHandler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly worker: PhaseWorker<Any>;
+@Controller()
+export class ReconcileHandler {
   private readonly recon: ReconRepository;
 
   constructor(@Inject(RUNTIME) rt: Runtime) {
-    const t = routeTopics(rt.plan, rt.migration);
     this.recon = new ReconRepository(rt.db, rt.migration);
-    this.worker = new PhaseWorker(rt, 'reconcile', consumerGroups.reconcile(rt.migration), [...t.extracted, ...t.transformed, ...t.resolved, ...t.loaded, t.dlq], (b) =>
-      this.handle(b),
-    );
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.worker.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.worker.stop();
-  }
-
+  @EventPattern('reconcile', {
+    subscribe: (rt) => {
+      const t = routeTopics(rt.plan, rt.migration);
+      return { groupId: consumerGroups.reconcile(rt.migration), topics: [...t.extracted, ...t.transformed, ...t.resolved, ...t.loaded, t.dlq] };
+    },
+  } satisfies PhaseExtras)
   async handle(batch: ConsumedRecord<Any>[]): Promise<void> {
     const parsed = parseRecordTopic(batch[0].topic);
     if (!parsed) return this.onDeadLetters(batch);

@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { RuntimeModule } from '@ferry/runtime';
 import { ReconcileHandler } from './reconcile.handler';
 
-@Module({ imports: [RuntimeModule.forService('reconciler')], providers: [ReconcileHandler] })
+@Module({ imports: [RuntimeModule.forService('reconciler')], controllers: [ReconcileHandler] })
 export class ReconcilerModule {}

@@ -1,4 +1,4 @@
-import { bootstrapService } from '@ferry/runtime';
+import { bootstrapPhase } from '@ferry/runtime';
 import { ResolverModule } from './resolver.module';
 
-void bootstrapService('resolver', ResolverModule);
+void bootstrapPhase('resolver', ResolverModule);

@@ -1,9 +1,10 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
 import { consumerGroups, parseRecordTopic, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
 import { IdMapRepository, OwnerAssignment, OwnerRepository, ParkedInput, ParkingRepository } from '@ferry/persistence';
-import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
+import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
 import { Decision, decide } from './lookup-decision';
 import { OwnerDirectory } from './owner.directory';
 
@@ -14,9 +15,8 @@ type Incoming = DestinationEvent | LoadedEvent;
  * destination ids; otherwise it is parked in PostgreSQL by (entity, destination key) and released when the
  * `loaded` topic reports the last parent it waits for.
  */
-@Injectable()
-export class ResolveHandler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly worker: PhaseWorker<Incoming>;
+@Controller()
+export class ResolveHandler {
   private readonly idMap: IdMapRepository;
   private readonly parking: ParkingRepository;
   private readonly owners: OwnerRepository;
@@ -25,21 +25,17 @@ export class ResolveHandler implements OnApplicationBootstrap, OnApplicationShut
     @Inject(RUNTIME) private readonly rt: Runtime,
     private readonly directory: OwnerDirectory,
   ) {
-    const t = routeTopics(rt.plan, rt.migration);
     this.idMap = new IdMapRepository(rt.db, rt.migration);
     this.parking = new ParkingRepository(rt.db, rt.migration);
     this.owners = new OwnerRepository(rt.db, rt.migration);
-    this.worker = new PhaseWorker(rt, 'resolve', consumerGroups.resolve(rt.migration), [...t.transformed, ...t.loaded], (b) => this.handle(b));
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.worker.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.worker.stop();
-  }
-
+  @EventPattern('resolve', {
+    subscribe: (rt) => {
+      const t = routeTopics(rt.plan, rt.migration);
+      return { groupId: consumerGroups.resolve(rt.migration), topics: [...t.transformed, ...t.loaded] };
+    },
+  } satisfies PhaseExtras)
   async handle(batch: ConsumedRecord<Incoming>[]): Promise<void> {
     const phase = parseRecordTopic(batch[0].topic)?.phase;
     if (phase === 'loaded') await this.onLoaded(batch as ConsumedRecord<LoadedEvent>[]);

@@ -25,6 +25,7 @@ async function ownerDirectory(destination: Destination): Promise<OwnerDirectory>
 
 @Module({
   imports: [RuntimeModule.forService('resolver'), DestinationModule.forRuntime()],
-  providers: [{ provide: OwnerDirectory, inject: [DESTINATION], useFactory: ownerDirectory }, ResolveHandler],
+  providers: [{ provide: OwnerDirectory, inject: [DESTINATION], useFactory: ownerDirectory }],
+  controllers: [ResolveHandler],
 })
 export class ResolverModule {}

@@ -1,4 +1,4 @@
-import { bootstrapService } from '@ferry/runtime';
+import { bootstrapPhase } from '@ferry/runtime';
 import { TransformerModule } from './transformer.module';
 
-void bootstrapService('transformer', TransformerModule);
+void bootstrapPhase('transformer', TransformerModule);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'crypto';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, Envelope, ExtractedEvent } from '@ferry/contracts';
 import { consumerGroups, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
 import type { MapResult, MappedRecord } from '@ferry/mapping';
 import { QualityCount, QualityRepository, RelatedFactRow, RoutingRepository } from '@ferry/persistence';
-import { DeadLetterInput, PhaseWorker, Runtime, RUNTIME } from '@ferry/runtime';
+import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
 
 /** What one chunk produces: events, dead letters and data-quality counts, written together at the end. */
 class ChunkOutput {
@@ -21,28 +22,19 @@ class ChunkOutput {
  * Entries that depend on other objects (a contact with a deal is a Contact, else a Lead) are decided from facts
  * kept in PostgreSQL, and a record whose facts change is mapped again: right whatever order the streams arrive in.
  */
-@Injectable()
-export class TransformHandler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly worker: PhaseWorker<ExtractedEvent>;
+@Controller()
+export class TransformHandler {
   private readonly quality: QualityRepository;
   private readonly routing: RoutingRepository;
 
   constructor(@Inject(RUNTIME) private readonly rt: Runtime) {
     this.quality = new QualityRepository(rt.db, rt.migration);
     this.routing = new RoutingRepository(rt.db, rt.migration);
-    this.worker = new PhaseWorker(rt, 'transform', consumerGroups.transform(rt.migration), routeTopics(rt.plan, rt.migration).extracted, (b) =>
-      this.handle(b),
-    );
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.worker.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.worker.stop();
-  }
-
+  @EventPattern('transform', {
+    subscribe: (rt) => ({ groupId: consumerGroups.transform(rt.migration), topics: routeTopics(rt.plan, rt.migration).extracted }),
+  } satisfies PhaseExtras)
   async handle(batch: ConsumedRecord<ExtractedEvent>[]): Promise<void> {
     const { map } = this.rt;
     const out = new ChunkOutput();

@@ -4,6 +4,6 @@ import { TransformHandler } from './transform.handler';
 
 @Module({
   imports: [RuntimeModule.forService('transformer')],
-  providers: [TransformHandler],
+  controllers: [TransformHandler],
 })
 export class TransformerModule {}

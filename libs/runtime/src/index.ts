@@ -1,4 +1,4 @@
 export * from './runtime';
-export * from './phase-worker';
+export * from './phase.transport';
 export * from './runtime.module';
 export * from './bootstrap';

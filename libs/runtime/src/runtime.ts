@@ -38,8 +38,8 @@ export class Runtime {
   /**
    * With `producerThread`, kafkajs runs in a thread of its own (the extractor, whose reading and encoding would
    * otherwise share one core with building produce requests).
-   * With `watchStartup`, the start-up watchdog stays armed for the service's own steps (its handlers call
-   * `startup.done()` once consuming); tests and benchmarks that build a Runtime directly leave it off.
+   * With `watchStartup`, the start-up watchdog stays armed for the service's own steps (PhaseTransport, or
+   * the extractor, calls `startup.done()` once running); tests and benchmarks that build a Runtime directly leave it off.
    */
   static async create(service: string, options: { watchStartup?: boolean; producerThread?: boolean; map?: CompiledRouteMap } = {}): Promise<Runtime> {
     const config = loadConfig(baseGroups);
@@ -70,7 +70,7 @@ export class Runtime {
     }
   }
 
-  /** Start-up progress; the service's handlers mark their own steps and call done() once consuming. */
+  /** Start-up progress; PhaseTransport (or the extractor) marks its own steps and calls done() once running. */
   startup: StartupWatch | null = null;
 
   /** What the services wire themselves from: source objects, destination entities and columns, the map version. */
