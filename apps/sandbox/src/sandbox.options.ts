@@ -27,6 +27,11 @@ export interface SandboxOptions {
   tokenSigningKey?: string;
   /** Origin used in OData-EntityId and nextLink (e.g. http://sandbox:8181); derived from each request when absent. */
   publicUrl?: string;
+  /**
+   * The organization URL a token's audience must name (the resource of the requested scope `<org>/.default`).
+   * When absent: SANDBOX_PUBLIC_URL, else the origin each request arrived on (loopback host names are equivalent).
+   */
+  orgUrl?: string;
   throttle: ThrottleOptions;
   maxPageSize: number;
   maxBatchRequests: number;
@@ -71,6 +76,7 @@ const envSchema = z.object({
   SANDBOX_TOKEN_SIGNING_KEY: z.string().min(16).optional(),
   SANDBOX_ADMIN_TOKEN: z.string().min(16).optional(),
   SANDBOX_PUBLIC_URL: z.string().url().optional(),
+  SANDBOX_ORG_URL: z.string().url().optional(),
   SANDBOX_THROTTLE_REQUESTS: int(1).optional(),
   SANDBOX_THROTTLE_WINDOW_SECONDS: int(1).optional(),
   SANDBOX_THROTTLE_EXECUTION_MS: int(1).optional(),
@@ -111,6 +117,7 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined> = 
   set('tokenSigningKey', e.SANDBOX_TOKEN_SIGNING_KEY);
   set('adminToken', e.SANDBOX_ADMIN_TOKEN);
   set('publicUrl', e.SANDBOX_PUBLIC_URL);
+  set('orgUrl', e.SANDBOX_ORG_URL);
   set('maxPageSize', e.SANDBOX_MAX_PAGE_SIZE);
   set('maxBatchRequests', e.SANDBOX_MAX_BATCH_REQUESTS);
   set('logLevel', e.LOG_LEVEL);
@@ -139,6 +146,7 @@ export function resolveSandboxOptions(input: SandboxOptionsInput = {}): SandboxO
     tokenLifetimeSeconds: input.tokenLifetimeSeconds ?? 3599,
     tokenSigningKey: input.tokenSigningKey,
     publicUrl: input.publicUrl?.replace(/\/+$/, ''),
+    orgUrl: input.orgUrl?.replace(/\/+$/, ''),
     throttle: { ...DEFAULT_THROTTLE, ...input.throttle },
     maxPageSize: Math.min(5000, input.maxPageSize ?? 5000),
     maxBatchRequests: input.maxBatchRequests ?? 1000,

@@ -74,6 +74,8 @@ export const Errors = {
       `An error occurred while validating input parameters: Microsoft.OData.ODataException: Cannot convert the literal '${literal}' to the expected type '${edmType}'.`,
     ),
   badRequest: (message: string, code = '0x0') => new DataverseHttpError(400, code, message),
+  /** Something the platform serves and the sandbox does not emulate: refused loudly rather than answered wrongly. */
+  notImplemented: (message: string) => new DataverseHttpError(501, '0x0', message),
   methodNotAllowed: (method: string) => new DataverseHttpError(405, '0x80060888', `The HTTP method '${method}' is not allowed on this resource.`),
   unexpected: () => new DataverseHttpError(500, '0x80040216', 'An unexpected error occurred.'),
 };

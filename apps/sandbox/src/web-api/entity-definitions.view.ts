@@ -43,7 +43,31 @@ function summary(t: EntityTable) {
   };
 }
 
-export function entityDefinitionsView(registry: EntityRegistry, first: string, rest: string[], serviceRoot: string): object {
+/** $select over metadata: the named properties (unknown names are the platform's 400), always the @odata annotations. */
+function project(item: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
+  if (!select) return item;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (k.startsWith('@') || select.includes(k)) out[k] = v;
+  return out;
+}
+
+function selectList(text: string | undefined, known: string[]): string[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const names = text.split(',').map((n) => n.trim()).filter(Boolean);
+  for (const n of names) if (!known.includes(n)) throw Errors.badRequest(`Could not find a property named '${n}' on type 'Microsoft.Dynamics.CRM.EntityMetadata'.`, '0x80060888');
+  return names;
+}
+
+export function entityDefinitionsView(registry: EntityRegistry, first: string, rest: string[], serviceRoot: string, selectText?: string): object {
+  const v = entityDefinitionsViewAll(registry, first, rest, serviceRoot) as Record<string, unknown>;
+  if (selectText === undefined) return v;
+  const sample = (Array.isArray(v.value) ? (v.value as Record<string, unknown>[])[0] : v) ?? {};
+  const select = selectList(selectText, Object.keys(sample));
+  if (Array.isArray(v.value)) return { ...v, value: (v.value as Record<string, unknown>[]).map((i) => project(i, select)) };
+  return project(v, select);
+}
+
+function entityDefinitionsViewAll(registry: EntityRegistry, first: string, rest: string[], serviceRoot: string): object {
   const context = `${serviceRoot}/$metadata#EntityDefinitions`;
   if (first === 'EntityDefinitions') {
     if (rest.length) throw Errors.resourceNotFound(rest[0]);
