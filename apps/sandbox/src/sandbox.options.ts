@@ -35,6 +35,8 @@ export interface SandboxOptions {
   throttle: ThrottleOptions;
   maxPageSize: number;
   maxBatchRequests: number;
+  /** organization.maxuploadfilesize: the cap on a note's base64 documentbody, in characters. */
+  maxUploadFileSize: number;
   users: readonly DemoUser[];
   /** Required as a bearer token on /_sandbox/* when set; mandatory when the sandbox binds beyond loopback. */
   adminToken?: string;
@@ -84,6 +86,7 @@ const envSchema = z.object({
   SANDBOX_DOP_HINT: int(1).optional(),
   SANDBOX_MAX_PAGE_SIZE: int(1).max(5000).optional(),
   SANDBOX_MAX_BATCH_REQUESTS: int(1).optional(),
+  SANDBOX_MAX_UPLOAD_FILE_SIZE: int(1).max(131_072_000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -120,6 +123,7 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined> = 
   set('orgUrl', e.SANDBOX_ORG_URL);
   set('maxPageSize', e.SANDBOX_MAX_PAGE_SIZE);
   set('maxBatchRequests', e.SANDBOX_MAX_BATCH_REQUESTS);
+  set('maxUploadFileSize', e.SANDBOX_MAX_UPLOAD_FILE_SIZE);
   set('logLevel', e.LOG_LEVEL);
   return out;
 }
@@ -150,6 +154,7 @@ export function resolveSandboxOptions(input: SandboxOptionsInput = {}): SandboxO
     throttle: { ...DEFAULT_THROTTLE, ...input.throttle },
     maxPageSize: Math.min(5000, input.maxPageSize ?? 5000),
     maxBatchRequests: input.maxBatchRequests ?? 1000,
+    maxUploadFileSize: Math.min(131_072_000, input.maxUploadFileSize ?? 5_242_880),
     users,
     defaultOwnerId: input.defaultOwnerId ?? users.find((u) => !u.isdisabled)?.systemuserid ?? '00000000-0000-0000-0000-000000000000',
     logLevel: input.logLevel ?? 'info',

@@ -66,6 +66,13 @@ export const Errors = {
       `A validation error occurred. The length of the '${attribute}' attribute of the '${entity}' entity exceeded the maximum allowed length of '${max}'.`,
     ),
   picklistRange: () => new DataverseHttpError(400, '0x8004431A', 'The picklist value is out of the range.'),
+  fileTooBig: () => new DataverseHttpError(400, '0x80044a02', 'Attachment file size is too big.'),
+  invalidState: (entity: string, statecode: unknown, statuscode: unknown) =>
+    new DataverseHttpError(
+      400,
+      '0x80048408',
+      `State code is invalid or state code is valid but status code is invalid for a specific state code. (${entity}: statecode ${String(statecode)}, statuscode ${String(statuscode)})`,
+    ),
   ownerDisabled: () => new DataverseHttpError(400, '0x8004022b', 'The specified owner has been disabled.'),
   cannotConvert: (literal: string, edmType: string) =>
     new DataverseHttpError(

@@ -1,4 +1,4 @@
-import { EntityRegistry, EntityTable } from '../metadata/entity-metadata';
+import { AttributeMetadata, EntityRegistry, EntityTable } from '../metadata/entity-metadata';
 import { Errors } from './dataverse-http.error';
 
 /** A read-only slice of EntityDefinitions: enough to check tables, columns and alternate-key status. */
@@ -18,12 +18,26 @@ const ATTRIBUTE_TYPE: Record<string, string> = {
   lookup: 'Lookup',
 };
 
+function optionSet(a: AttributeMetadata) {
+  if (a.type !== 'picklist' || !a.options) return {};
+  const labels = a.optionLabels ?? {};
+  return {
+    OptionSet: {
+      ...(a.globalOptionSet ? { Name: a.globalOptionSet, IsGlobal: true } : { IsGlobal: false }),
+      Options: a.options.map((v) => ({ Value: v, Label: { UserLocalizedLabel: labels[v] !== undefined ? { Label: labels[v], LanguageCode: 1033 } : null } })),
+    },
+  };
+}
+
 function attributes(t: EntityTable) {
   return t.meta.attributes.map((a) => ({
     LogicalName: a.logicalName,
-    AttributeType: a.logicalName === 'ownerid' ? 'Owner' : ATTRIBUTE_TYPE[a.type],
+    AttributeType: a.logicalName === 'ownerid' ? 'Owner' : a.logicalName === 'statecode' ? 'State' : a.logicalName === 'statuscode' ? 'Status' : ATTRIBUTE_TYPE[a.type],
+    IsCustomAttribute: a.custom === true,
     ...(a.maxLength !== undefined ? { MaxLength: a.maxLength } : {}),
-    ...(a.targets ? { Targets: a.targets } : {}),
+    ...(a.type === 'lookup' ? { Targets: t.targetsOf(a) } : {}),
+    ...(a.type === 'datetime' || a.type === 'dateonly' ? { Format: a.format ?? (a.type === 'dateonly' ? 'DateOnly' : 'DateAndTime') } : {}),
+    ...optionSet(a),
     RequiredLevel: { Value: a.requiredLevel ?? 'None' },
     IsValidForCreate: a.validForCreate !== false && !a.system,
     IsValidForUpdate: a.validForUpdate !== false && !a.system,
@@ -40,6 +54,10 @@ function summary(t: EntityTable) {
     EntitySetName: t.setName,
     PrimaryIdAttribute: t.primaryId,
     PrimaryNameAttribute: t.meta.primaryNameAttribute,
+    SchemaName: t.meta.schemaName ?? t.logicalName,
+    OwnershipType: t.meta.ownershipType ?? 'UserOwned',
+    IsActivity: t.meta.isActivity === true,
+    IsCustomEntity: t.meta.custom === true,
   };
 }
 
