@@ -37,6 +37,10 @@ export interface SandboxOptions {
   maxBatchRequests: number;
   /** organization.maxuploadfilesize: the cap on a note's base64 documentbody, in characters. */
   maxUploadFileSize: number;
+  /** Time from POST …/Keys to an Active (or Failed) index; InProgress from half of it. */
+  keyActivationMs: number;
+  /** Custom tables POST EntityDefinitions may create; undefined: no limit (Sales Professional: 15). */
+  customTableLimit?: number;
   users: readonly DemoUser[];
   /** Required as a bearer token on /_sandbox/* when set; mandatory when the sandbox binds beyond loopback. */
   adminToken?: string;
@@ -87,6 +91,8 @@ const envSchema = z.object({
   SANDBOX_MAX_PAGE_SIZE: int(1).max(5000).optional(),
   SANDBOX_MAX_BATCH_REQUESTS: int(1).optional(),
   SANDBOX_MAX_UPLOAD_FILE_SIZE: int(1).max(131_072_000).optional(),
+  SANDBOX_KEY_ACTIVATION_MS: int(0).optional(),
+  SANDBOX_CUSTOM_TABLE_LIMIT: int(0).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -124,6 +130,8 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined> = 
   set('maxPageSize', e.SANDBOX_MAX_PAGE_SIZE);
   set('maxBatchRequests', e.SANDBOX_MAX_BATCH_REQUESTS);
   set('maxUploadFileSize', e.SANDBOX_MAX_UPLOAD_FILE_SIZE);
+  set('keyActivationMs', e.SANDBOX_KEY_ACTIVATION_MS);
+  set('customTableLimit', e.SANDBOX_CUSTOM_TABLE_LIMIT);
   set('logLevel', e.LOG_LEVEL);
   return out;
 }
@@ -155,6 +163,8 @@ export function resolveSandboxOptions(input: SandboxOptionsInput = {}): SandboxO
     maxPageSize: Math.min(5000, input.maxPageSize ?? 5000),
     maxBatchRequests: input.maxBatchRequests ?? 1000,
     maxUploadFileSize: Math.min(131_072_000, input.maxUploadFileSize ?? 5_242_880),
+    keyActivationMs: input.keyActivationMs ?? 10_000,
+    customTableLimit: input.customTableLimit,
     users,
     defaultOwnerId: input.defaultOwnerId ?? users.find((u) => !u.isdisabled)?.systemuserid ?? '00000000-0000-0000-0000-000000000000',
     logLevel: input.logLevel ?? 'info',

@@ -30,6 +30,8 @@ export interface AttributeMetadata {
   requiredLevel?: RequiredLevel;
   /** Lookup target tables; more than one makes the lookup polymorphic (bound through <name>_<target><suffix>). */
   targets?: string[];
+  /** Single-valued navigation property name when it is not the logical name (custom lookups: their SchemaName). */
+  navigationProperty?: string;
   /** Polymorphic lookups of activities name their navigation properties regardingobjectid_<target>_<activity>. */
   navigationSuffix?: string;
   /** A lookup that also targets every custom table (regarding, notes, connections). */
@@ -95,6 +97,33 @@ export interface EntityMetadata {
   /** Created through POST EntityDefinitions. */
   custom?: boolean;
   schemaName?: string;
+  metadataId?: string;
+}
+
+/** A many-to-many relationship: records of entity1 and entity2 associated through an intersect. */
+export interface ManyToManyMetadata {
+  schemaName: string;
+  entity1: string;
+  entity2: string;
+  intersectEntityName: string;
+  /** Collection-valued navigation property on entity1 (to entity2 records) and on entity2. */
+  entity1NavigationPropertyName: string;
+  entity2NavigationPropertyName: string;
+  metadataId?: string;
+}
+
+/** Declared N:N relationships (custom ones are added by POST RelationshipDefinitions). */
+export const MANY_TO_MANY_DEFINITIONS: ManyToManyMetadata[] = [];
+
+/** Standard tables' state model for a custom table: Active 0 {1}, Inactive 1 {2}. */
+export const CUSTOM_TABLE_STATES: StateMetadata[] = [
+  { value: 0, name: 'Active', statuses: [1], defaultStatus: 1 },
+  { value: 1, name: 'Inactive', statuses: [2], defaultStatus: 2 },
+];
+
+/** The columns a new custom table gets besides its primary id and name. */
+export function customTableColumns(ownership: 'UserOwned' | 'OrganizationOwned'): AttributeMetadata[] {
+  return [...(ownership === 'UserOwned' ? userOwnedColumns() : auditColumns()), ...stateColumns(CUSTOM_TABLE_STATES)];
 }
 
 /** Participation types of an activity party (participationtypemask). */
@@ -593,19 +622,21 @@ export function lookupTargets(a: AttributeMetadata, customTables: string[]): str
 
 export function navigationName(a: AttributeMetadata, target: string, customTables: string[]): string {
   const polymorphic = lookupTargets(a, customTables).length > 1 || a.targetsCustomTables;
-  return polymorphic ? `${a.logicalName}_${target}${a.navigationSuffix ?? ''}` : a.logicalName;
+  return polymorphic ? `${a.logicalName}_${target}${a.navigationSuffix ?? ''}` : (a.navigationProperty ?? a.logicalName);
 }
 
 /** The tables: the declared ones plus what metadata writes added (custom tables, columns, keys), rebuilt on change. */
 export class EntityRegistry {
   private bySet = new Map<string, EntityTable>();
   private byName = new Map<string, EntityTable>();
+  manyToMany: ManyToManyMetadata[] = [];
 
-  constructor(definitions: EntityMetadata[] = ENTITY_DEFINITIONS) {
-    this.rebuild(definitions);
+  constructor(definitions: EntityMetadata[] = ENTITY_DEFINITIONS, manyToMany: ManyToManyMetadata[] = MANY_TO_MANY_DEFINITIONS) {
+    this.rebuild(definitions, manyToMany);
   }
 
-  rebuild(definitions: EntityMetadata[]): void {
+  rebuild(definitions: EntityMetadata[], manyToMany: ManyToManyMetadata[] = this.manyToMany): void {
+    this.manyToMany = manyToMany;
     const custom = definitions.filter((d) => d.custom).map((d) => d.logicalName);
     const bySet = new Map<string, EntityTable>();
     const byName = new Map<string, EntityTable>();

@@ -1,5 +1,6 @@
 import { AttributeMetadata, EntityRegistry, EntityTable } from '../metadata/entity-metadata';
 import { Errors } from './dataverse-http.error';
+import { metadataIdOf } from '../metadata/metadata.service';
 
 /** A read-only slice of EntityDefinitions: enough to check tables, columns and alternate-key status. */
 
@@ -45,12 +46,19 @@ function attributes(t: EntityTable) {
 }
 
 function keys(t: EntityTable) {
-  return t.meta.keys.map((k) => ({ LogicalName: k.logicalName, KeyAttributes: k.keyAttributes, EntityKeyIndexStatus: k.status }));
+  return t.meta.keys.map((k) => ({
+    LogicalName: k.logicalName,
+    SchemaName: k.schemaName ?? k.logicalName,
+    MetadataId: metadataIdOf(`${t.logicalName}.${k.logicalName}`),
+    KeyAttributes: k.keyAttributes,
+    EntityKeyIndexStatus: k.status,
+  }));
 }
 
 function summary(t: EntityTable) {
   return {
     LogicalName: t.logicalName,
+    MetadataId: t.meta.metadataId ?? metadataIdOf(t.logicalName),
     EntitySetName: t.setName,
     PrimaryIdAttribute: t.primaryId,
     PrimaryNameAttribute: t.meta.primaryNameAttribute,

@@ -11,7 +11,7 @@ import { filterToSql, orderByToSql, parseFilter } from './odata-filter';
 import { contextUrl, parseSelect, recordView } from './record.view';
 import { GroupedUpsert, RecordWriter, WriteMode, WriteOutcome, WriteScope } from './record.writer';
 import { ServiceTarget, parseServiceUrl } from './service-path';
-import { entityDefinitionsView } from './entity-definitions.view';
+import { MetadataApi } from './metadata.api';
 
 /** One Web API request, whether it arrived on its own or inside a $batch. Header names are lower-case. */
 export interface ApiRequest {
@@ -124,6 +124,7 @@ export class WebApiService {
     private readonly store: RecordStore,
     private readonly writer: RecordWriter,
     private readonly resolver: LookupResolver,
+    private readonly metadataApi: MetadataApi,
   ) {}
 
   newContext(db: Queryable, serviceRoot: string, inTransaction: boolean, contentIds?: ContentIdMap): ExecContext {
@@ -155,7 +156,11 @@ export class WebApiService {
     if (!first) throw Errors.resourceNotFound('');
     if (first === '$batch') throw Errors.badRequest('A $batch request cannot be nested in another $batch.');
     if (first === 'WhoAmI' || first === 'WhoAmI()') return this.whoAmI(req, ctx);
-    if (first === 'EntityDefinitions' || first.startsWith('EntityDefinitions(')) return this.entityDefinitions(req, first, rest, target, ctx);
+    if (MetadataApi.handles(first)) {
+      const method = req.method.toUpperCase();
+      checkQueryOptions(target, method === 'GET' ? new Set(['$select']) : new Set());
+      return this.metadataApi.handle(method, first, rest, target, () => parseJson(req), ctx.serviceRoot);
+    }
 
     if (first === '$metadata') throw Errors.notImplemented('The sandbox does not serve $metadata (CSDL); read EntityDefinitions instead.');
     const m = /^([^()]+)(?:\((.*)\))?$/.exec(first);
@@ -453,12 +458,5 @@ export class WebApiService {
         OrganizationId: '6f1c2a10-0000-4000-8000-0000000000a0',
       },
     };
-  }
-
-  private entityDefinitions(req: ApiRequest, first: string, rest: string[], target: ServiceTarget, ctx: ExecContext): ApiResponse {
-    if (req.method.toUpperCase() !== 'GET') throw new DataverseHttpError(405, '0x80060888', 'The sandbox serves table metadata read-only.');
-    checkQueryOptions(target, new Set(['$select']));
-    const body = entityDefinitionsView(this.registry, first, rest, ctx.serviceRoot, target.query.get('$select'));
-    return { status: 200, headers: { 'Content-Type': 'application/json; odata.metadata=minimal' }, body };
   }
 }
