@@ -6,6 +6,8 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { TokenController } from './auth/token.controller';
 import { TokenService } from './auth/token.service';
 import { EntityRegistry } from './metadata/entity-metadata';
+import { MetadataService } from './metadata/metadata.service';
+import { MetadataApi } from './web-api/metadata.api';
 import { SandboxOptions } from './sandbox.options';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from './sandbox.tokens';
 import { SourceSandboxModule } from './source/source-sandbox.module';
@@ -32,6 +34,8 @@ export class SandboxModule {
         { provide: EntityRegistry, useValue: new EntityRegistry() },
         { provide: APP_FILTER, useClass: DataverseExceptionFilter },
         RecordStore,
+        MetadataService,
+        MetadataApi,
         TokenService,
         ThrottleService,
         LookupResolver,

@@ -27,9 +27,20 @@ export interface SandboxOptions {
   tokenSigningKey?: string;
   /** Origin used in OData-EntityId and nextLink (e.g. http://sandbox:8181); derived from each request when absent. */
   publicUrl?: string;
+  /**
+   * The organization URL a token's audience must name (the resource of the requested scope `<org>/.default`).
+   * When absent: SANDBOX_PUBLIC_URL, else the origin each request arrived on (loopback host names are equivalent).
+   */
+  orgUrl?: string;
   throttle: ThrottleOptions;
   maxPageSize: number;
   maxBatchRequests: number;
+  /** organization.maxuploadfilesize: the cap on a note's base64 documentbody, in characters. */
+  maxUploadFileSize: number;
+  /** Time from POST …/Keys to an Active (or Failed) index; InProgress from half of it. */
+  keyActivationMs: number;
+  /** Custom tables POST EntityDefinitions may create; undefined: no limit (Sales Professional: 15). */
+  customTableLimit?: number;
   users: readonly DemoUser[];
   /** Required as a bearer token on /_sandbox/* when set; mandatory when the sandbox binds beyond loopback. */
   adminToken?: string;
@@ -71,6 +82,7 @@ const envSchema = z.object({
   SANDBOX_TOKEN_SIGNING_KEY: z.string().min(16).optional(),
   SANDBOX_ADMIN_TOKEN: z.string().min(16).optional(),
   SANDBOX_PUBLIC_URL: z.string().url().optional(),
+  SANDBOX_ORG_URL: z.string().url().optional(),
   SANDBOX_THROTTLE_REQUESTS: int(1).optional(),
   SANDBOX_THROTTLE_WINDOW_SECONDS: int(1).optional(),
   SANDBOX_THROTTLE_EXECUTION_MS: int(1).optional(),
@@ -78,6 +90,9 @@ const envSchema = z.object({
   SANDBOX_DOP_HINT: int(1).optional(),
   SANDBOX_MAX_PAGE_SIZE: int(1).max(5000).optional(),
   SANDBOX_MAX_BATCH_REQUESTS: int(1).optional(),
+  SANDBOX_MAX_UPLOAD_FILE_SIZE: int(1).max(131_072_000).optional(),
+  SANDBOX_KEY_ACTIVATION_MS: int(0).optional(),
+  SANDBOX_CUSTOM_TABLE_LIMIT: int(0).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -111,8 +126,12 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined> = 
   set('tokenSigningKey', e.SANDBOX_TOKEN_SIGNING_KEY);
   set('adminToken', e.SANDBOX_ADMIN_TOKEN);
   set('publicUrl', e.SANDBOX_PUBLIC_URL);
+  set('orgUrl', e.SANDBOX_ORG_URL);
   set('maxPageSize', e.SANDBOX_MAX_PAGE_SIZE);
   set('maxBatchRequests', e.SANDBOX_MAX_BATCH_REQUESTS);
+  set('maxUploadFileSize', e.SANDBOX_MAX_UPLOAD_FILE_SIZE);
+  set('keyActivationMs', e.SANDBOX_KEY_ACTIVATION_MS);
+  set('customTableLimit', e.SANDBOX_CUSTOM_TABLE_LIMIT);
   set('logLevel', e.LOG_LEVEL);
   return out;
 }
@@ -139,9 +158,13 @@ export function resolveSandboxOptions(input: SandboxOptionsInput = {}): SandboxO
     tokenLifetimeSeconds: input.tokenLifetimeSeconds ?? 3599,
     tokenSigningKey: input.tokenSigningKey,
     publicUrl: input.publicUrl?.replace(/\/+$/, ''),
+    orgUrl: input.orgUrl?.replace(/\/+$/, ''),
     throttle: { ...DEFAULT_THROTTLE, ...input.throttle },
     maxPageSize: Math.min(5000, input.maxPageSize ?? 5000),
     maxBatchRequests: input.maxBatchRequests ?? 1000,
+    maxUploadFileSize: Math.min(131_072_000, input.maxUploadFileSize ?? 5_242_880),
+    keyActivationMs: input.keyActivationMs ?? 10_000,
+    customTableLimit: input.customTableLimit,
     users,
     defaultOwnerId: input.defaultOwnerId ?? users.find((u) => !u.isdisabled)?.systemuserid ?? '00000000-0000-0000-0000-000000000000',
     logLevel: input.logLevel ?? 'info',

@@ -2,6 +2,7 @@ import { Controller, Get, Headers, HttpCode, Inject, Post, UnauthorizedException
 import type { Logger } from 'pino';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
 import type { SandboxOptions } from '../sandbox.options';
+import { MetadataService } from '../metadata/metadata.service';
 import { RecordStore } from '../store/record.store';
 import { ThrottleService } from '../throttle/throttle.service';
 
@@ -13,12 +14,14 @@ export class AdminController {
     @Inject(SANDBOX_OPTIONS) private readonly options: SandboxOptions,
     private readonly store: RecordStore,
     private readonly throttle: ThrottleService,
+    private readonly metadata: MetadataService,
   ) {}
 
   @Post('reset')
   @HttpCode(200)
   async reset(@Headers('authorization') auth?: string): Promise<{ reset: true; counts: Record<string, number> }> {
     this.authorize(auth);
+    await this.metadata.reset();
     await this.store.reset();
     this.throttle.reset();
     const counts = await this.store.counts();

@@ -6,6 +6,15 @@ import { SANDBOX_OPTIONS } from '../sandbox.tokens';
 export interface Caller {
   clientId: string;
   tenant: string;
+  /** The resource the token was issued for (the scope without `/.default`). */
+  audience: string;
+}
+
+/** Compares audiences as URLs: case-insensitive, without a trailing slash, loopback host names equivalent. */
+export function normalizeAudience(url: string): string {
+  let out = url.trim().toLowerCase().replace(/\/+$/, '');
+  out = out.replace(/^(https?:\/\/)(localhost|\[::1\]|127\.\d+\.\d+\.\d+)(?=[:/]|$)/, '$1127.0.0.1');
+  return out;
 }
 
 export interface IssuedToken {
@@ -54,9 +63,9 @@ export class TokenService {
     const given = Buffer.from(parts[2]);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     try {
-      const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { exp?: number; appid?: string; tid?: string };
+      const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { exp?: number; appid?: string; tid?: string; aud?: string };
       if (typeof payload.exp !== 'number' || payload.exp * 1000 <= now || typeof payload.appid !== 'string') return null;
-      return { clientId: payload.appid, tenant: payload.tid ?? '' };
+      return { clientId: payload.appid, tenant: payload.tid ?? '', audience: typeof payload.aud === 'string' ? payload.aud : '' };
     } catch {
       return null;
     }

@@ -298,6 +298,31 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
     return rows.length > 0;
   }
 
+  /** Replaces an activity's parties with these, as activityparty rows regarding it. */
+  async replaceParties(
+    db: Queryable,
+    activity: EntityTable,
+    activityId: string,
+    parties: { party: { id: string; type: string }; mask: number; addressused?: string }[],
+    now: Date,
+  ): Promise<void> {
+    await this.run(db, 'parties_delete', `DELETE FROM ${this.table} WHERE entity = 'activityparty' AND data->'activityid'->>'id' = $1`, [activityId]);
+    if (parties.length === 0) return;
+    const docs = parties.map((p) => ({
+      activityid: { id: activityId, type: activity.logicalName },
+      partyid: p.party,
+      participationtypemask: p.mask,
+      ...(p.addressused !== undefined ? { addressused: p.addressused } : {}),
+    }));
+    await this.run(
+      db,
+      'parties_insert',
+      `INSERT INTO ${this.table} (entity, id, alt_key, data, createdon, modifiedon, versionnumber)
+       SELECT 'activityparty', gen_random_uuid(), NULL, d, $2, $2, nextval('${this.sequence}') FROM jsonb_array_elements($1::jsonb) AS d`,
+      [JSON.stringify(docs), now],
+    );
+  }
+
   /** Which of these ids and key values exist, in one query; used to pre-resolve the lookups of a whole batch. */
   async findRefs(db: Queryable, entity: EntityTable, ids: string[], altKeys: string[]): Promise<{ id: string; alt_key: string | null }[]> {
     return this.run<{ id: string; alt_key: string | null }>(

@@ -66,6 +66,13 @@ export const Errors = {
       `A validation error occurred. The length of the '${attribute}' attribute of the '${entity}' entity exceeded the maximum allowed length of '${max}'.`,
     ),
   picklistRange: () => new DataverseHttpError(400, '0x8004431A', 'The picklist value is out of the range.'),
+  fileTooBig: () => new DataverseHttpError(400, '0x80044a02', 'Attachment file size is too big.'),
+  invalidState: (entity: string, statecode: unknown, statuscode: unknown) =>
+    new DataverseHttpError(
+      400,
+      '0x80048408',
+      `State code is invalid or state code is valid but status code is invalid for a specific state code. (${entity}: statecode ${String(statecode)}, statuscode ${String(statuscode)})`,
+    ),
   ownerDisabled: () => new DataverseHttpError(400, '0x8004022b', 'The specified owner has been disabled.'),
   cannotConvert: (literal: string, edmType: string) =>
     new DataverseHttpError(
@@ -74,6 +81,8 @@ export const Errors = {
       `An error occurred while validating input parameters: Microsoft.OData.ODataException: Cannot convert the literal '${literal}' to the expected type '${edmType}'.`,
     ),
   badRequest: (message: string, code = '0x0') => new DataverseHttpError(400, code, message),
+  /** Something the platform serves and the sandbox does not emulate: refused loudly rather than answered wrongly. */
+  notImplemented: (message: string) => new DataverseHttpError(501, '0x0', message),
   methodNotAllowed: (method: string) => new DataverseHttpError(405, '0x80060888', `The HTTP method '${method}' is not allowed on this resource.`),
   unexpected: () => new DataverseHttpError(500, '0x80040216', 'An unexpected error occurred.'),
 };

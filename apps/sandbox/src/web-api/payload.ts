@@ -1,5 +1,5 @@
 import { isGuid } from '@ferry/destinations/dynamics';
-import { AttributeMetadata, EntityRegistry, EntityTable, NavigationProperty } from '../metadata/entity-metadata';
+import { AttributeMetadata, EntityRegistry, EntityTable, NavigationProperty, PARTICIPATION_TYPES } from '../metadata/entity-metadata';
 import { RecordAddress, parseAddress } from './alternate-key';
 import { Errors } from './dataverse-http.error';
 
@@ -11,11 +11,25 @@ export interface Bind {
   ref: BindRef;
 }
 
+/** One activity party of an activity's <activity>_activity_parties collection. */
+export interface PartyInput {
+  bind: Bind;
+  mask: number;
+  addressused?: string;
+}
+
+export interface PayloadLimits {
+  /** organization.maxuploadfilesize, on the base64 text. */
+  maxUploadFileSize: number;
+}
+
 /** A request body checked against the table and split by what create and update may each set. */
 export interface PreparedPayload {
   create: Record<string, unknown>;
   update: Record<string, unknown>;
   binds: Bind[];
+  /** The activity parties the body sets (replacing any the record had), when it carries the collection. */
+  parties?: PartyInput[];
   /** The primary id column, when the body carried one. */
   id?: string;
 }
@@ -50,13 +64,14 @@ function literal(value: unknown): string {
 }
 
 /** Checks one column value and returns its stored form. */
-function normalize(table: EntityTable, a: AttributeMetadata, value: unknown): unknown {
+function normalize(table: EntityTable, a: AttributeMetadata, value: unknown, limits?: PayloadLimits): unknown {
   if (value === null) return null;
   const edm = EDM_TYPE[a.type] ?? 'Edm.String';
   switch (a.type) {
     case 'string':
     case 'memo':
       if (typeof value !== 'string') throw Errors.cannotConvert(literal(value), edm);
+      if (a.uploadLimited && limits && value.length > limits.maxUploadFileSize) throw Errors.fileTooBig();
       if (a.maxLength !== undefined && value.length > a.maxLength) throw Errors.tooLong(a.logicalName, table.logicalName, a.maxLength);
       return value;
     case 'integer':
@@ -122,7 +137,42 @@ export function parseBindValue(registry: EntityRegistry, nav: NavigationProperty
  * Checks a body for create/update: unknown columns and undeclared navigation properties are errors, system and
  * not-valid-for-this-operation columns are dropped silently (as the platform does), values are type-checked.
  */
-export function preparePayload(registry: EntityRegistry, table: EntityTable, body: unknown): PreparedPayload {
+/** Reads `<activity>_activity_parties`: each item binds one party (partyid_<table>) with a participation type. */
+function prepareParties(registry: EntityRegistry, name: string, value: unknown): PartyInput[] {
+  const partyTable = registry.byLogicalName('activityparty');
+  if (!partyTable) throw new Error('activityparty is not declared');
+  if (!Array.isArray(value)) throw Errors.badRequest(`The value of '${name}' must be an array of activity parties.`);
+  return value.map((item, i) => {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) throw Errors.badRequest(`${name}[${i}] must be an activity party object.`);
+    let bind: Bind | undefined;
+    let mask: number | undefined;
+    let addressused: string | undefined;
+    for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
+      if (k.endsWith('@odata.bind')) {
+        const nav = partyTable.navigation.get(k.slice(0, -'@odata.bind'.length));
+        if (!nav || nav.attribute.logicalName !== 'partyid') throw Errors.undeclaredProperty(k.slice(0, -'@odata.bind'.length));
+        if (typeof v !== 'string') throw Errors.badRequest(`The value of '${k}' must be a string holding an entity reference.`);
+        if (bind) throw Errors.badRequest(`${name}[${i}] binds more than one party.`);
+        bind = { nav, ref: parseBindValue(registry, nav, v) };
+      } else if (k === 'participationtypemask') {
+        if (typeof v !== 'number' || !Number.isInteger(v)) throw Errors.cannotConvert(literal(v), 'Edm.Int32');
+        if (!(v in PARTICIPATION_TYPES)) throw Errors.picklistRange();
+        mask = v;
+      } else if (k === 'addressused') {
+        if (typeof v !== 'string') throw Errors.cannotConvert(literal(v), 'Edm.String');
+        if (v.length > 320) throw Errors.tooLong('addressused', 'activityparty', 320);
+        addressused = v;
+      } else if (!k.startsWith('@')) {
+        throw Errors.invalidProperty(k, 'activityparty');
+      }
+    }
+    if (!bind) throw Errors.badRequest(`${name}[${i}]: an activity party needs a 'partyid_<table>@odata.bind'.`);
+    if (mask === undefined) throw Errors.badRequest(`${name}[${i}]: an activity party needs a 'participationtypemask'.`);
+    return { bind, mask, addressused };
+  });
+}
+
+export function preparePayload(registry: EntityRegistry, table: EntityTable, body: unknown, limits?: PayloadLimits): PreparedPayload {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw Errors.badRequest('An error occurred while validating input parameters: the request body must be a JSON object.');
   }
@@ -151,6 +201,10 @@ export function preparePayload(registry: EntityRegistry, table: EntityTable, bod
       out.binds.push({ nav, ref: parseBindValue(registry, nav, value) });
       continue;
     }
+    if (table.meta.activityParties && name === table.meta.activityParties) {
+      out.parties = prepareParties(registry, name, value);
+      continue;
+    }
     const a = table.attributes.get(name);
     if (!a) throw Errors.invalidProperty(name, table.logicalName);
     if (a.system) continue;
@@ -159,7 +213,7 @@ export function preparePayload(registry: EntityRegistry, table: EntityTable, bod
       out.update[name] = null;
       continue;
     }
-    const stored = normalize(table, a, value);
+    const stored = normalize(table, a, value, limits);
     if (a.logicalName === table.primaryId) {
       if (typeof stored === 'string') out.id = stored;
       continue;
@@ -179,4 +233,34 @@ export function missingRequired(table: EntityTable, values: Record<string, unkno
 /** The SystemRequired column an update payload clears, if any. */
 export function clearedRequired(table: EntityTable, values: Record<string, unknown>): string | undefined {
   return table.systemRequired.find((a) => a.logicalName in values && (values[a.logicalName] === null || values[a.logicalName] === ''))?.logicalName;
+}
+
+const given = (v: unknown) => v !== undefined && v !== null;
+
+/**
+ * Defaults and checks statecode/statuscode in one set of values: a state without a status gets the state's default
+ * status; a status must belong to its state. `forCreate` puts a record without a state in the table's default state.
+ * Answers 'needs-current' when only a status is given on an update: the record's current state decides.
+ */
+export function applyState(table: EntityTable, values: Record<string, unknown>, forCreate: boolean): 'ok' | 'needs-current' {
+  const def = table.defaultState;
+  if (!def) return 'ok';
+  if (given(values.statecode)) {
+    const st = table.state(values.statecode as number);
+    if (!st) throw Errors.picklistRange();
+    if (!given(values.statuscode)) values.statuscode = st.defaultStatus;
+    else if (!st.statuses.includes(values.statuscode as number)) throw Errors.invalidState(table.logicalName, values.statecode, values.statuscode);
+    return 'ok';
+  }
+  if (!forCreate) return given(values.statuscode) ? 'needs-current' : 'ok';
+  values.statecode = def.value;
+  if (!given(values.statuscode)) values.statuscode = def.defaultStatus;
+  else if (!def.statuses.includes(values.statuscode as number)) throw Errors.invalidState(table.logicalName, def.value, values.statuscode);
+  return 'ok';
+}
+
+/** The status a record in `statecode` may take. */
+export function checkStatusInState(table: EntityTable, statecode: number, statuscode: number): void {
+  const st = table.state(statecode) ?? table.defaultState;
+  if (st && !st.statuses.includes(statuscode)) throw Errors.invalidState(table.logicalName, statecode, statuscode);
 }

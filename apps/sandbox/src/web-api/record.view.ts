@@ -43,7 +43,7 @@ function putAttribute(out: Record<string, unknown>, table: EntityTable, a: Attri
     out[name] = v?.id ?? null;
     if (annotations && v) {
       out[`${name}@Microsoft.Dynamics.CRM.lookuplogicalname`] = v.type;
-      const nav = (a.targets ?? []).length > 1 ? `${a.logicalName}_${v.type}` : a.logicalName;
+      const nav = table.navigationFor(a, v.type);
       out[`${name}@Microsoft.Dynamics.CRM.associatednavigationproperty`] = nav;
     }
     return;

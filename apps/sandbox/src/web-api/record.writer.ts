@@ -7,7 +7,7 @@ import { Queryable, RecordStore, StoredRecord, wholeSecondsNow } from '../store/
 import { RecordAddress, keyOfData } from './alternate-key';
 import { DataverseHttpError, Errors } from './dataverse-http.error';
 import { ContentIdMap, LookupCache, LookupResolver } from './lookup.resolver';
-import { PreparedPayload, clearedRequired, missingRequired, preparePayload } from './payload';
+import { PartyInput, PreparedPayload, applyState, checkStatusInState, clearedRequired, missingRequired, preparePayload } from './payload';
 
 /** create = POST or If-None-Match: *; update = If-Match; upsert = PATCH without either. */
 export type WriteMode = 'create' | 'update' | 'upsert';
@@ -55,10 +55,13 @@ export class RecordWriter {
       payload.create[bind.nav.attribute.logicalName] = value;
       payload.update[bind.nav.attribute.logicalName] = value;
     }
+    const parties = payload.parties ? await this.resolveParties(scope, payload.parties) : undefined;
     const { create, update, missing, createdOn } = this.finish(table, address, payload);
+    await this.checkState(scope, table, address, mode, create, update);
     const now = wholeSecondsNow();
-    const remember = (row: StoredRecord, created: boolean): WriteOutcome => {
+    const remember = async (row: StoredRecord, created: boolean): Promise<WriteOutcome> => {
       scope.lookups.remember(table, row.id, keyOfData(table, row.data));
+      if (parties) await this.store.replaceParties(scope.db, table, row.id, parties, now);
       return { row, created };
     };
 
@@ -106,12 +109,48 @@ export class RecordWriter {
     return remember(row, row.created);
   }
 
+  /** Resolves each party's bind (the three lookup errors apply) before anything is written. */
+  private async resolveParties(scope: WriteScope, parties: PartyInput[]): Promise<{ party: { id: string; type: string }; mask: number; addressused?: string }[]> {
+    const out = [];
+    for (const p of parties) {
+      const party = await this.resolver.resolve(scope.db, scope.lookups, p.bind, scope.contentIds);
+      out.push({ party, mask: p.mask, addressused: p.addressused });
+    }
+    return out;
+  }
+
+  /**
+   * statecode/statuscode: defaults on create, status within state. A status alone on an update (or an upsert that
+   * finds the record) is checked against the record's current state.
+   */
+  private async checkState(
+    scope: WriteScope,
+    table: EntityTable,
+    address: RecordAddress | null,
+    mode: WriteMode,
+    create: Record<string, unknown>,
+    update: Record<string, unknown>,
+  ): Promise<void> {
+    if (!table.defaultState) return;
+    if (applyState(table, update, false) === 'needs-current' && address !== null && mode !== 'create') {
+      const row = address.kind === 'id' ? await this.store.getById(scope.db, table, address.id) : await this.store.getByKey(scope.db, table, address.altKey);
+      if (row) {
+        checkStatusInState(table, Number(row.data.statecode ?? table.defaultState.value), update.statuscode as number);
+        // The record exists, so the create values only matter if it vanishes meanwhile: default them without judging.
+        if (create.statecode === undefined) create.statecode = table.defaultState.value;
+        return;
+      }
+    }
+    applyState(table, create, true);
+  }
+
   /**
    * Prepares a key upsert for a grouped statement, or returns undefined when it needs the one-by-one path: a lookup
    * not yet known to this execution, or a create that would lack a SystemRequired column.
    */
   prepareGroupedUpsert(scope: WriteScope, table: EntityTable, address: Extract<RecordAddress, { kind: 'key' }>, body: unknown): GroupedUpsert | undefined {
     const payload = this.checkedPayload(table, body);
+    if (payload.parties) return undefined;
     for (const bind of payload.binds) {
       const value = this.resolver.resolveKnown(scope.lookups, bind);
       if (!value) return undefined;
@@ -120,6 +159,8 @@ export class RecordWriter {
     }
     const { create, update, missing, createdOn } = this.finish(table, address, payload);
     if (missing) return undefined;
+    if (applyState(table, update, false) === 'needs-current') return undefined;
+    applyState(table, create, true);
     return { table, altKey: address.altKey, create, update, createdOn };
   }
 
@@ -147,13 +188,13 @@ export class RecordWriter {
 
   private checkedPayload(table: EntityTable, body: unknown): PreparedPayload {
     if (table.meta.readOnly) throw new DataverseHttpError(405, '0x80060888', `The sandbox serves '${table.setName}' read-only.`);
-    return preparePayload(this.registry, table, body);
+    return preparePayload(this.registry, table, body, { maxUploadFileSize: this.options.maxUploadFileSize });
   }
 
   /** Owner default, key columns from the URL, and the SystemRequired checks, once lookups are resolved. */
   private finish(table: EntityTable, address: RecordAddress | null, payload: PreparedPayload) {
     const { create, update } = payload;
-    create.ownerid ??= { id: this.options.defaultOwnerId, type: 'systemuser' };
+    if (table.attributes.has('ownerid')) create.ownerid ??= { id: this.options.defaultOwnerId, type: 'systemuser' };
     if (create.ownerid === null) delete create.ownerid;
     const cleared = clearedRequired(table, update);
     if (cleared) throw Errors.requiredMissing(cleared, table.logicalName);

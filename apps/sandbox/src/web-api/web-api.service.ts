@@ -11,7 +11,7 @@ import { filterToSql, orderByToSql, parseFilter } from './odata-filter';
 import { contextUrl, parseSelect, recordView } from './record.view';
 import { GroupedUpsert, RecordWriter, WriteMode, WriteOutcome, WriteScope } from './record.writer';
 import { ServiceTarget, parseServiceUrl } from './service-path';
-import { entityDefinitionsView } from './entity-definitions.view';
+import { MetadataApi } from './metadata.api';
 
 /** One Web API request, whether it arrived on its own or inside a $batch. Header names are lower-case. */
 export interface ApiRequest {
@@ -48,6 +48,33 @@ export interface ExecContext extends WriteScope {
 
 const BULK_MESSAGES = new Set(['CreateMultiple', 'UpdateMultiple', 'UpsertMultiple']);
 const SUPPORTED_QUERY_OPTIONS = new Set(['$select', '$filter', '$orderby', '$top', '$count', '$skiptoken']);
+/** Platform functions and actions (bound or unbound) a client may call; none is emulated, so each answers 501. */
+const KNOWN_MESSAGES = new Set([
+  'WinOpportunity', 'LoseOpportunity', 'QualifyLead', 'WinQuote', 'CloseQuote', 'ReviseQuote', 'ConvertQuoteToSalesOrder',
+  'FulfillSalesOrder', 'CancelSalesOrder', 'CloseIncident', 'SendEmail', 'SetState', 'Assign', 'Merge', 'BulkDelete',
+  'RetrieveVersion', 'RetrieveCurrentOrganization', 'RetrieveTotalRecordCount', 'InitializeFrom', 'CalculateRollupField',
+  'ExecuteWorkflow', 'AddToQueue', 'GrantAccess', 'ModifyAccess', 'RevokeAccess', 'RetrievePrincipalAccess', 'Associate',
+  'Disassociate', 'ExecuteMultiple', 'DeleteMultiple', 'PublishXml', 'PublishAllXml', 'IsValidStateTransition',
+  'RetrieveMultiple', 'ExportSolution', 'ImportSolution', 'GetClientMetadata',
+]);
+
+/** Query options and parameters the platform knows and the sandbox does not implement: 501, never silently ignored. */
+const NOT_IMPLEMENTED_OPTIONS = new Set(['$expand', '$apply', '$search', '$compute', '$levels', '$format', '$deltatoken', 'fetchxml', 'savedquery', 'userquery']);
+
+/** Refuses what the sandbox cannot honour: a 501 for a known but unimplemented option, a 400 for anything else not allowed. */
+export function checkQueryOptions(target: ServiceTarget, allowed: ReadonlySet<string>): void {
+  for (const name of target.query.keys()) {
+    const lower = name.toLowerCase();
+    if (allowed.has(name)) continue;
+    if (lower === '$skip') throw Errors.badRequest('The query parameter $skip is not supported', '0x0');
+    if (NOT_IMPLEMENTED_OPTIONS.has(lower)) throw Errors.notImplemented(`The query option '${name}' is not implemented by the sandbox.`);
+    if (name.startsWith('@')) throw Errors.notImplemented(`Parameter aliases ('${name}') are not implemented by the sandbox.`);
+    if (name.startsWith('$') && allowed.has(lower)) {
+      throw Errors.badRequest(`The query parameter ${name} is not supported: system query options are lower case.`, '0x0');
+    }
+    throw Errors.badRequest(`The query parameter ${name} is not supported`, '0x0');
+  }
+}
 
 export function parsePrefer(headers: Record<string, string>): Map<string, string> {
   const out = new Map<string, string>();
@@ -97,6 +124,7 @@ export class WebApiService {
     private readonly store: RecordStore,
     private readonly writer: RecordWriter,
     private readonly resolver: LookupResolver,
+    private readonly metadataApi: MetadataApi,
   ) {}
 
   newContext(db: Queryable, serviceRoot: string, inTransaction: boolean, contentIds?: ContentIdMap): ExecContext {
@@ -128,15 +156,21 @@ export class WebApiService {
     if (!first) throw Errors.resourceNotFound('');
     if (first === '$batch') throw Errors.badRequest('A $batch request cannot be nested in another $batch.');
     if (first === 'WhoAmI' || first === 'WhoAmI()') return this.whoAmI(req, ctx);
-    if (first === 'EntityDefinitions' || first.startsWith('EntityDefinitions(')) return this.entityDefinitions(req, first, rest, ctx);
+    if (MetadataApi.handles(first)) {
+      const method = req.method.toUpperCase();
+      checkQueryOptions(target, method === 'GET' ? new Set(['$select']) : new Set());
+      return this.metadataApi.handle(method, first, rest, target, () => parseJson(req), ctx.serviceRoot);
+    }
 
+    if (first === '$metadata') throw Errors.notImplemented('The sandbox does not serve $metadata (CSDL); read EntityDefinitions instead.');
     const m = /^([^()]+)(?:\((.*)\))?$/.exec(first);
     const table = m ? this.registry.bySetName(m[1]) : undefined;
-    if (!m || !table) throw Errors.resourceNotFound(m?.[1] ?? first);
+    if (!m || !table) throw this.unknownSegment(first);
     const address = m[2] !== undefined ? parseAddress(table, m[2]) : undefined;
     const method = req.method.toUpperCase();
 
     if (rest.length === 0) {
+      if (method !== 'GET') checkQueryOptions(target, method === 'DELETE' ? new Set() : new Set(['$select']));
       if (!address) {
         if (method === 'GET') return this.query(req, table, target, ctx);
         if (method === 'POST') return this.create(req, table, target, ctx);
@@ -152,10 +186,23 @@ export class WebApiService {
       const bulk = /^Microsoft\.Dynamics\.CRM\.(\w+)$/.exec(rest[0]);
       if (bulk && BULK_MESSAGES.has(bulk[1])) {
         if (method !== 'POST') throw Errors.methodNotAllowed(method);
+        checkQueryOptions(target, new Set());
         return this.bulk(req, table, bulk[1], ctx);
       }
     }
-    throw Errors.resourceNotFound(rest[rest.length - 1]);
+    throw this.unknownSegment(rest[rest.length - 1]);
+  }
+
+  /**
+   * A segment naming no table: a function or action call (`Name(...)`, `Microsoft.Dynamics.CRM.Name`) the sandbox
+   * does not know is refused as not implemented; anything else is the platform's 404.
+   */
+  private unknownSegment(segment: string): DataverseHttpError {
+    const name = /^([^()]+)/.exec(segment)?.[1] ?? segment;
+    if (/^Microsoft\.Dynamics\.CRM\./.test(segment) || /^[A-Za-z_][A-Za-z0-9_.]*\(\)$/.test(segment) || KNOWN_MESSAGES.has(name) || segment === '$ref') {
+      return Errors.notImplemented(`The function or action '${name}' is not implemented by the sandbox.`);
+    }
+    return Errors.resourceNotFound(name);
   }
 
   private entityIdUrl(ctx: ExecContext, table: EntityTable, address: RecordAddress | { kind: 'id'; id: string }): string {
@@ -264,18 +311,10 @@ export class WebApiService {
   }
 
   private async retrieve(req: ApiRequest, table: EntityTable, address: RecordAddress, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
-    this.checkQueryOptions(target, new Set(['$select']));
+    checkQueryOptions(target, new Set(['$select']));
     const row = address.kind === 'id' ? await this.store.getById(ctx.db, table, address.id) : await this.store.getByKey(ctx.db, table, address.altKey);
     if (!row) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
     return { status: 200, headers: { 'Content-Type': 'application/json; odata.metadata=minimal' }, body: this.representation(req, table, target, ctx, row) };
-  }
-
-  private checkQueryOptions(target: ServiceTarget, allowed: Set<string>): void {
-    for (const name of target.query.keys()) {
-      if (!name.startsWith('$')) continue;
-      if (name === '$skip') throw Errors.badRequest('The query parameter $skip is not supported', '0x0');
-      if (!allowed.has(name)) throw Errors.badRequest(`The query parameter ${name} is not supported`, '0x0');
-    }
   }
 
   private whereClause(table: EntityTable, target: ServiceTarget): { sql: string; params: unknown[] } {
@@ -285,7 +324,7 @@ export class WebApiService {
   }
 
   private async query(req: ApiRequest, table: EntityTable, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
-    this.checkQueryOptions(target, SUPPORTED_QUERY_OPTIONS);
+    checkQueryOptions(target, SUPPORTED_QUERY_OPTIONS);
     const prefer = parsePrefer(req.headers);
     const select = parseSelect(table, target.query.get('$select'));
     const where = this.whereClause(table, target);
@@ -334,7 +373,7 @@ export class WebApiService {
   }
 
   private async countSegment(table: EntityTable, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
-    this.checkQueryOptions(target, new Set(['$filter']));
+    checkQueryOptions(target, new Set(['$filter']));
     const where = this.whereClause(table, target);
     const n = await this.store.count(ctx.db, table, where.sql, where.params);
     return { status: 200, headers: { 'Content-Type': 'text/plain' }, text: String(n) };
@@ -419,11 +458,5 @@ export class WebApiService {
         OrganizationId: '6f1c2a10-0000-4000-8000-0000000000a0',
       },
     };
-  }
-
-  private entityDefinitions(req: ApiRequest, first: string, rest: string[], ctx: ExecContext): ApiResponse {
-    if (req.method.toUpperCase() !== 'GET') throw new DataverseHttpError(405, '0x80060888', 'The sandbox serves table metadata read-only.');
-    const body = entityDefinitionsView(this.registry, first, rest, ctx.serviceRoot);
-    return { status: 200, headers: { 'Content-Type': 'application/json; odata.metadata=minimal' }, body };
   }
 }
