@@ -4,3 +4,4 @@ export * from './dataverse.error';
 export * from './odata-key';
 export * from './token.provider';
 export * from './dynamics.destination';
+export * from './dataverse-schema';

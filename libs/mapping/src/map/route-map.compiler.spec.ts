@@ -23,9 +23,9 @@ function doc(objects: unknown[]): RouteMapDocument {
 describe('the leaf360-dynamics template', () => {
   const map = templateMap('leaf360-dynamics');
 
-  it('reads company, contact and deal, and writes account, contact and opportunity with the columns the entries name', () => {
-    expect(map.plan.sourceObjects).toEqual(['company', 'contact', 'deal']);
-    expect(map.plan.entities.map((e) => e.entity)).toEqual(['account', 'contact', 'opportunity']);
+  it('reads companies, contacts, deals, engagements, files and referrals, accounts first, with the columns the entries name', () => {
+    expect(map.plan.sourceObjects).toEqual(['company', 'contact', 'deal', 'engagement', 'attachment', 'referral']);
+    expect(map.plan.entities.map((e) => e.entity)).toEqual(['account', 'contact', 'opportunity', 'phonecall', 'email', 'appointment', 'annotation', 'connectionrole', 'connection']);
     expect(map.plan.entities[0].columns[0]).toEqual({ name: 'crm_sourceid', type: 'string' });
     expect(map.mapVersion).toMatch(/^leaf360-dynamics@0#[0-9a-f]{12}$/);
   });
@@ -41,10 +41,11 @@ describe('the leaf360-dynamics template', () => {
     expect(o.owner).toEqual({ email: 'brian.okafor@contoso-lending.example', systemUserId: null, fallback: false });
   });
 
-  it('keeps a one-word name as the last name, and has no lookup without a company', () => {
-    const [o] = map.apply('contact', 'CT-2', { ...contact, last_name: null, company_id: '  ' }).outputs;
+  it('keeps a one-word name as the last name, and puts a contact without a company under the placeholder account', () => {
+    const [placeholder, o] = map.apply('contact', 'CT-2', { ...contact, last_name: null, company_id: '  ' }).outputs;
     expect(o.record).toMatchObject({ firstname: null, lastname: 'Ana' });
-    expect(o.lookups).toEqual([]);
+    expect(placeholder.target).toEqual({ entry: 'placeholder-account', entity: 'account', key: 'placeholder-no-company', merge: 'non-empty-wins' });
+    expect(o.lookups.map((l) => l.candidates)).toEqual([[{ entity: 'account', key: 'placeholder-no-company' }]]);
   });
 
   it('rejects a contact with no name at all, and a value longer than its column', () => {
@@ -57,9 +58,10 @@ describe('the leaf360-dynamics template', () => {
   it("maps a deal, its customer being the company or, without one, the borrower contact", () => {
     const [o] = map.apply('deal', 'D-1', deal).outputs;
     expect(o.record).toMatchObject({ name: 'Refi 12 Oak', estimatedvalue: '350000.00', estimatedclosedate: 19000, stepname: 'Underwriting', crm_loantype: 'FHA' });
-    expect(o.lookups.map((l) => l.candidates)).toEqual([[{ entity: 'account', key: 'CO-9' }]]);
+    const customer = (o: { lookups: { column: string; candidates: unknown[] }[] }) => o.lookups.find((l) => l.column === 'customerid')?.candidates;
+    expect(customer(o)).toEqual([{ entity: 'account', key: 'CO-9' }]);
     const [noCompany] = map.apply('deal', 'D-2', { ...deal, company_id: null }).outputs;
-    expect(noCompany.lookups.map((l) => l.candidates)).toEqual([[{ entity: 'contact', key: 'CT-1' }]]);
+    expect(customer(noCompany)).toEqual([{ entity: 'contact', key: 'CT-1' }]);
   });
 
   it('turns a deleted source record into deletes of what its entries made', () => {
