@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, settings, settingSources } from '@ferry/config
 import { allRouteTopics, REPLAYABLE_PHASES, ReplayablePhase } from '@ferry/contracts';
 import { mapCommand, migrationMap } from './map.command';
 import { schemaCommand } from './schema.command';
+import { reportCommand } from './report.command';
 import { brokerUnreachable, createKafka } from '@ferry/kafka';
 import { connectDataSource } from '@ferry/persistence';
 import { extractionStatus, extractionTable, groupLag, lagTable, pickMigration, reconciliation, reconciliationTable, replayPhase, topicOffsets, topicsTable } from '@ferry/ops';
@@ -142,6 +143,7 @@ program
 discoverCommand(program);
 mapCommand(program);
 schemaCommand(program);
+reportCommand(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd

@@ -5,7 +5,7 @@ import { consumerGroups, planEntity, routeTopics, topics } from '@ferry/contract
 import { DESTINATION } from '@ferry/destinations/core';
 import type { Destination, WriteColumn, WriteItem, WriteResult } from '@ferry/destinations/core';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
-import { AuditEntry, AuditRepository } from '@ferry/persistence';
+import { AuditEntry, AuditRepository, FileManifestRepository, OversizedFile } from '@ferry/persistence';
 import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
 
 export const LOAD_BATCH_SIZE = Symbol('LOAD_BATCH_SIZE');
@@ -20,12 +20,14 @@ type Outcome = WriteResult | { key: string; ok: true; deleted: true };
 @Controller()
 export class LoadHandler {
   private readonly audit: AuditRepository;
+  private readonly files: FileManifestRepository;
 
   constructor(
     @Inject(RUNTIME) private readonly rt: Runtime,
     @Inject(DESTINATION) private readonly destination: Destination,
   ) {
     this.audit = new AuditRepository(rt.db, rt.migration);
+    this.files = new FileManifestRepository(rt.db, rt.migration);
   }
 
   /** A chunk is one destination batch at most: FERRY_LOAD_BATCH_SIZE, capped by what the destination accepts. */
@@ -75,6 +77,7 @@ export class LoadHandler {
     }
     const out: OutgoingRecord[] = [];
     const audit: AuditEntry[] = [];
+    const oversized: OversizedFile[] = [];
     const rejects: DeadLetterInput[] = [];
     for (const e of events) {
       const { envelope: env, target } = e;
@@ -85,6 +88,7 @@ export class LoadHandler {
         result = { ...base, status: 'SUCCESS', destinationId: null, action: 'DELETED' };
       } else if (r && r.ok) {
         result = { ...base, status: 'SUCCESS', destinationId: r.id, action: r.created ? 'CREATED' : 'UPDATED' };
+        for (const d of r.dropped ?? []) oversized.push({ entity, key: target.key, ...d });
         audit.push({ run: env.run, entity, alternateKey: target.key, destinationId: r.id, action: r.created ? 'created' : 'updated', beforeImage: r.created ? null : (before.get(target.key) ?? null) });
       } else {
         const code = r && !r.ok ? r.code : 'NO_RESULT';
@@ -98,6 +102,10 @@ export class LoadHandler {
       out.push({ topic: topics.loaded(this.rt.migration, this.rt.plan.destination, entity), key: target.key, value: { envelope: env, result } satisfies LoadedEvent });
     }
     await this.audit.append(audit);
+    if (oversized.length) {
+      this.rt.logger.warn({ entity, files: oversized.length }, 'files over the destination limit: their records landed without them (ferry report quality lists them)');
+      await this.files.record(oversized);
+    }
     await this.rt.producer.send(out);
     if (rejects.length) await this.rt.deadLetter(rejects);
   }

@@ -6,7 +6,7 @@ import type { ConsumedRecord } from '@ferry/kafka';
 import { ReconRepository } from '@ferry/persistence';
 import { PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
 
-type Any = { envelope?: Envelope; target?: DestinationEvent['target']; result?: LoadedEvent['result'] } & Partial<DeadLetter>;
+type Any = { envelope?: Envelope; target?: DestinationEvent['target']; record?: unknown; result?: LoadedEvent['result'] } & Partial<DeadLetter>;
 
 /**
  * Every topic → reconciliation state by key, so counts never include a redelivery twice: source records by
@@ -36,7 +36,10 @@ export class ReconcileHandler {
         return this.recon.markSource('extracted', batch.map((b) => ({ objectType: b.value.envelope!.objectType, sourceKey: b.value.envelope!.sourceKey, at: at(b) })));
       case 'transformed': {
         await this.recon.markSource('transformed', batch.map((b) => ({ objectType: b.value.envelope!.objectType, sourceKey: b.value.envelope!.sourceKey, at: at(b) })));
-        return this.recon.markTarget('transformed', batch.map((b) => ({ entity: b.value.target!.entity, key: b.value.target!.key, at: at(b) })));
+        await this.recon.markTarget('transformed', batch.map((b) => ({ entity: b.value.target!.entity, key: b.value.target!.key, at: at(b) })));
+        // Which source records make each destination record: more than one is a many:1 merge the quality report lists.
+        const made = batch.filter((b) => b.value.record !== null && b.value.envelope!.operation === 'UPSERT');
+        return this.recon.contributed(made.map((b) => ({ entity: b.value.target!.entity, key: b.value.target!.key, objectType: b.value.envelope!.objectType, sourceKey: b.value.envelope!.sourceKey })));
       }
       case 'resolved':
         return this.recon.markTarget('resolved', batch.map((b) => ({ entity: b.value.target!.entity, key: b.value.target!.key, at: at(b) })));
@@ -57,11 +60,12 @@ export class ReconcileHandler {
         sourceKey: d.sourceKey ?? `${d.file}:${d.line}`,
         phase: d.phase ?? 'EXTRACT',
         reason: d.reason ?? '',
+        code: d.code ?? null,
         at: new Date(timestamp),
       })),
     );
     await this.recon.rejectTarget(
-      target.map(({ value: d, timestamp }) => ({ entity: d.entity!, key: d.targetKey!, phase: d.phase ?? 'LOAD', reason: d.reason ?? '', at: new Date(timestamp) })),
+      target.map(({ value: d, timestamp }) => ({ entity: d.entity!, key: d.targetKey!, phase: d.phase ?? 'LOAD', reason: d.reason ?? '', code: d.code ?? null, at: new Date(timestamp) })),
     );
   }
 }

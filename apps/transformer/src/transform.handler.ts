@@ -169,12 +169,14 @@ export class TransformHandler {
       });
     }
     for (const i of result.issues) {
-      const id = `${env.objectType}|${i.entity}|${i.column}|${i.kind}`;
+      // Each picklist value the map does not know is counted on its own, so the report lists them with their counts.
+      const kind = i.kind === 'unmapped' ? `unmapped ${JSON.stringify(i.value ?? null).slice(0, 80)}` : i.kind;
+      const id = `${env.objectType}|${i.entity}|${i.column}|${kind}`;
       const q = out.quality.get(id);
       if (q) q.occurrences++;
       else {
         out.quality.set(id, {
-          objectType: env.objectType, entity: i.entity, column: i.column, kind: i.kind, occurrences: 1, exampleKey: env.sourceKey,
+          objectType: env.objectType, entity: i.entity, column: i.column, kind, occurrences: 1, exampleKey: env.sourceKey,
           exampleValue: i.value === undefined || i.value === null ? null : String(i.value).slice(0, 200), detail: i.detail ?? null,
         });
       }

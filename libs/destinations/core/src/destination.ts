@@ -78,8 +78,17 @@ export interface WriteItem {
   merge: 'last-wins' | 'non-empty-wins';
 }
 
+/** A value the destination could not take while the record itself landed (a file over its size limit). */
+export interface DroppedValue {
+  column: string;
+  fileName: string | null;
+  bytes: number;
+  limitBytes: number;
+  reason: string;
+}
+
 export type WriteResult =
-  | { key: string; ok: true; id: string; created: boolean }
+  | { key: string; ok: true; id: string; created: boolean; dropped?: DroppedValue[] }
   | { key: string; ok: false; code: string; message: string };
 
 /** Nest injection token for the migration's destination. */

@@ -1,7 +1,7 @@
 import type { ColumnType } from '@ferry/contracts';
 import type { RoutePlan } from '@ferry/contracts';
 import type {
-  ColumnDescription, Destination, DestinationLimits, DestinationUser, EntityDescription, SchemaPlan, WriteColumn, WriteItem, WriteResult,
+  ColumnDescription, Destination, DestinationLimits, DestinationUser, DroppedValue, EntityDescription, SchemaPlan, WriteColumn, WriteItem, WriteResult,
 } from '@ferry/destinations/core';
 import { FerryError, sleep } from '@ferry/common';
 import { planDataverseSchema } from './dataverse-schema';
@@ -152,12 +152,36 @@ export class DynamicsDestination implements Destination {
 
   async upsertMany(entity: string, items: WriteItem[]): Promise<WriteResult[]> {
     const table = await this.require(entity);
-    const bodies = await Promise.all(items.map(async (i) => ({ key: i.key, body: await this.body(table, i) })));
+    const dropped = new Map<string, DroppedValue[]>();
+    const bodies = await Promise.all(
+      items.map(async (i) => {
+        const body = await this.body(table, i);
+        const d = this.dropOversizedFile(entity, body);
+        if (d) dropped.set(i.key, [d]);
+        return { key: i.key, body };
+      }),
+    );
     const results = await this.client.upsertMany(table.setName, this.options.keyColumn, bodies, {
       select: [table.description.primaryId],
       primaryIdAttribute: table.description.primaryId,
     });
-    return results.map((r) => (r.ok ? { key: r.key, ok: true, id: r.id, created: r.created } : { key: r.key, ok: false, code: r.code, message: r.message }));
+    return results.map((r) =>
+      r.ok ? { key: r.key, ok: true, id: r.id, created: r.created, ...(dropped.has(r.key) ? { dropped: dropped.get(r.key) } : {}) } : { key: r.key, ok: false, code: r.code, message: r.message },
+    );
+  }
+
+  /**
+   * A note's file over the org's attachment limit (checked on the base64 body, as Dataverse does) would fail the
+   * whole record with 0x80044a02: the note lands without it, and the file goes to the oversized-file manifest.
+   */
+  private dropOversizedFile(entity: string, body: Record<string, unknown>): DroppedValue | null {
+    const limit = this.limits.maxFileBytes;
+    const doc = body.documentbody;
+    if (entity !== 'annotation' || limit === null || typeof doc !== 'string' || doc.length <= limit) return null;
+    delete body.documentbody;
+    body.isdocument = false;
+    const fileName = typeof body.filename === 'string' ? body.filename : null;
+    return { column: 'documentbody', fileName, bytes: doc.length, limitBytes: limit, reason: `the file is ${doc.length} bytes as base64; the org allows ${limit} (organization.maxuploadfilesize)` };
   }
 
   async readBefore(entity: string, keys: string[], columns: string[]): Promise<Map<string, Record<string, unknown>>> {
