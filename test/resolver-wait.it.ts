@@ -92,3 +92,52 @@ describe('resolver: a contact arriving before its account', () => {
     expect(await new ParkingRepository(rt.db, migration).countByEntity()).toEqual(new Map());
   });
 });
+
+describe('resolver: the owner queue', () => {
+  const migration = uniqueMigration('owners');
+  let rt: Runtime;
+  let handler: ResolveHandler;
+  const users = [
+    { id: 'u-admin', email: 'admin@org.example', disabled: false },
+    { id: 'u-ana', email: 'ana@org.example', disabled: false },
+  ];
+
+  beforeAll(async () => {
+    useTestEnv(migration);
+    rt = await Runtime.create('resolver-owner-test', { map: templateMap('leaf360-dynamics') });
+    handler = new ResolveHandler(rt, new OwnerDirectory(users, 'admin@org.example'), { policy: 'queue', refreshMs: 60_000 });
+  });
+  afterAll(() => rt?.close());
+
+  it('holds records whose owner matches no user, lists them, and releases them once a person maps the owner', async () => {
+    const account = (key: string, email: string | null): DestinationEvent => ({
+      envelope: envelope(migration, 'company', key),
+      target: { entry: 'account', entity: 'account', key, merge: 'last-wins' },
+      record: { crm_sourceid: key, name: key },
+      lookups: [],
+      owner: { email, systemUserId: null, fallback: false },
+    });
+    await handler.handle([
+      consumed(topics.transformed(migration, 'dynamics', 'account'), 'CO-1', account('CO-1', 'gone@oldbroker.example')),
+      consumed(topics.transformed(migration, 'dynamics', 'account'), 'CO-2', account('CO-2', 'gone@oldbroker.example')),
+      consumed(topics.transformed(migration, 'dynamics', 'account'), 'CO-3', account('CO-3', 'ana@org.example')),
+    ]);
+    const owners = new OwnerRepository(rt.db, migration);
+    const parking = new ParkingRepository(rt.db, migration);
+    expect(await parking.countByEntity()).toEqual(new Map([['account', 2]]));
+    expect(await owners.queued()).toEqual([{ sourceEmail: 'gone@oldbroker.example', records: 2 }]);
+    // A refresh with nothing new releases nothing.
+    expect(await handler.refreshOwners()).toBe(0);
+
+    await owners.map('Gone@OldBroker.example', 'u-ana', 'test');
+    expect(await handler.refreshOwners()).toBe(2);
+    expect(await parking.countByEntity()).toEqual(new Map());
+    const resolved = await readTopic<DestinationEvent>(rt.kafka, rt.codec, topics.resolved(migration, 'dynamics', 'account'), 3);
+    expect(resolved.map((r) => [r.key, r.value.owner?.systemUserId]).sort()).toEqual([['CO-1', 'u-ana'], ['CO-2', 'u-ana'], ['CO-3', 'u-ana']]);
+    expect((await owners.report()).map((r) => [r.sourceEmail, r.status, r.records])).toEqual([
+      ['gone@oldbroker.example', 'mapped', 2],
+      ['ana@org.example', 'matched', 1],
+    ]);
+  });
+});
+

@@ -6,6 +6,7 @@ import { allRouteTopics, REPLAYABLE_PHASES, ReplayablePhase } from '@ferry/contr
 import { mapCommand, migrationMap } from './map.command';
 import { schemaCommand } from './schema.command';
 import { reportCommand } from './report.command';
+import { ownersCommand } from './owners.command';
 import { brokerUnreachable, createKafka } from '@ferry/kafka';
 import { connectDataSource } from '@ferry/persistence';
 import { extractionStatus, extractionTable, groupLag, lagTable, pickMigration, reconciliation, reconciliationTable, replayPhase, topicOffsets, topicsTable } from '@ferry/ops';
@@ -144,6 +145,7 @@ discoverCommand(program);
 mapCommand(program);
 schemaCommand(program);
 reportCommand(program);
+ownersCommand(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd

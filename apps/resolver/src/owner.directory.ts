@@ -10,23 +10,47 @@ export interface OwnerDecision {
 }
 
 /**
- * Source owners matched by email (case-insensitive) against the destination's users. A disabled user or no
- * match gets the fallback owner, and the reason is kept for the owner report.
+ * Source owners matched against the destination's users: first by a person's explicit mapping (`ferry owners map`),
+ * then by email, case-insensitive. A disabled user or no match gets the fallback owner, and the reason is kept
+ * for the owner report; under the queue policy the resolver holds such records instead.
  */
 export class OwnerDirectory {
-  private readonly byEmail = new Map<string, DestinationUser>();
+  private byEmail = new Map<string, DestinationUser>();
+  private byId = new Map<string, DestinationUser>();
+  private manual = new Map<string, string>();
   readonly fallback: DestinationUser;
 
-  constructor(users: DestinationUser[], fallbackEmail: string) {
-    for (const u of users) if (u.email) this.byEmail.set(u.email.trim().toLowerCase(), u);
+  constructor(
+    users: DestinationUser[],
+    fallbackEmail: string,
+    manual: Map<string, string> = new Map(),
+  ) {
+    this.update(users, manual);
     const fb = this.byEmail.get(fallbackEmail.trim().toLowerCase());
     if (!fb) throw new Error(`the fallback owner ${fallbackEmail} is not a user in the destination; set FERRY_FALLBACK_OWNER_EMAIL to an active user`);
     if (fb.disabled) throw new Error(`the fallback owner ${fallbackEmail} is disabled in the destination; set FERRY_FALLBACK_OWNER_EMAIL to an active user`);
     this.fallback = fb;
   }
 
+  /** A refreshed user directory and the current hand-made mappings. */
+  update(users: DestinationUser[], manual: Map<string, string>): void {
+    this.byEmail = new Map();
+    this.byId = new Map();
+    for (const u of users) {
+      this.byId.set(u.id, u);
+      if (u.email) this.byEmail.set(u.email.trim().toLowerCase(), u);
+    }
+    this.manual = new Map([...manual].map(([email, id]) => [email.trim().toLowerCase(), id]));
+  }
+
+  users(): DestinationUser[] {
+    return [...this.byId.values()];
+  }
+
   resolve(email: string | null): OwnerDecision {
     const key = email?.trim().toLowerCase() ?? '';
+    const mapped = this.byId.get(this.manual.get(key) ?? '');
+    if (mapped && !mapped.disabled) return { owner: { email: key || null, systemUserId: mapped.id, fallback: false }, status: 'mapped' };
     if (!key) return this.fallbackFor(null, 'missing');
     const u = this.byEmail.get(key);
     if (!u) return this.fallbackFor(key, 'unmatched');

@@ -1,14 +1,25 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
 import { consumerGroups, parseRecordTopic, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
-import { IdMapRepository, OwnerAssignment, OwnerRepository, ParkedInput, ParkingRepository } from '@ferry/persistence';
+import { IdMapRepository, NO_OWNER, OWNER_QUEUE, OwnerAssignment, OwnerRepository, ParkedInput, ParkingRepository } from '@ferry/persistence';
+import { DESTINATION } from '@ferry/destinations/core';
+import type { Destination } from '@ferry/destinations/core';
 import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
 import { Decision, decide } from './lookup-decision';
 import { OwnerDirectory } from './owner.directory';
 
 type Incoming = DestinationEvent | LoadedEvent;
+
+export const OWNER_OPTIONS = Symbol('OWNER_OPTIONS');
+
+export interface OwnerOptions {
+  /** fallback: unmatched owners get the fallback owner; queue: their records wait (counted as waiting) */
+  policy: 'fallback' | 'queue';
+  /** how often the users and hand-made mappings are re-read, releasing queued records that now have an owner */
+  refreshMs: number;
+}
 
 /**
  * transformed + loaded → resolved. A destination record whose parents have all landed goes on with their
@@ -16,18 +27,55 @@ type Incoming = DestinationEvent | LoadedEvent;
  * `loaded` topic reports the last parent it waits for.
  */
 @Controller()
-export class ResolveHandler {
+export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
   private readonly idMap: IdMapRepository;
   private readonly parking: ParkingRepository;
   private readonly owners: OwnerRepository;
+  private readonly ownerOptions: OwnerOptions;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(RUNTIME) private readonly rt: Runtime,
     private readonly directory: OwnerDirectory,
+    @Optional() @Inject(OWNER_OPTIONS) ownerOptions?: OwnerOptions,
+    @Optional() @Inject(DESTINATION) private readonly destination?: Destination,
   ) {
     this.idMap = new IdMapRepository(rt.db, rt.migration);
     this.parking = new ParkingRepository(rt.db, rt.migration);
     this.owners = new OwnerRepository(rt.db, rt.migration);
+    this.ownerOptions = ownerOptions ?? { policy: 'fallback', refreshMs: 30_000 };
+  }
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      this.refreshOwners().catch((e: Error) => this.rt.logger.warn({ err: e.message }, 'could not refresh the owner directory; trying again later'));
+    }, this.ownerOptions.refreshMs);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Re-reads the destination's users and the owners a person mapped by hand, then releases queued records whose
+   * owner now resolves: a user provisioned in the destination, or `ferry owners map`.
+   */
+  async refreshOwners(): Promise<number> {
+    const users = this.destination ? await this.destination.users() : null;
+    const manual = await this.owners.mappings();
+    this.directory.update(users ?? this.directory.users(), manual);
+    const waiting = await this.parking.waitedParents(OWNER_QUEUE);
+    const resolvable = waiting.filter((email) => {
+      const s = this.directory.resolve(email === NO_OWNER ? null : email).status;
+      return s === 'matched' || s === 'mapped';
+    });
+    if (!resolvable.length) return 0;
+    const records = await this.parking.dropParents(OWNER_QUEUE, resolvable);
+    const released = await this.parking.claimReady({ records });
+    this.rt.logger.info({ owners: resolvable.length, released: released.length }, 'owners resolved: released queued records');
+    if (released.length) await this.route(released.map((p) => p.event as DestinationEvent));
+    return released.length;
   }
 
   @EventPattern('resolve', {
@@ -79,6 +127,12 @@ export class ResolveHandler {
         let owner = e.owner;
         if (e.record !== null && owner) {
           const o = this.directory.resolve(owner.email);
+          if (this.ownerOptions.policy === 'queue' && o.owner.fallback) {
+            // Held until a person maps the owner or the user appears; counted as waiting meanwhile.
+            owners.push({ entity: target.entity, key: target.key, sourceEmail: owner.email ?? '', systemUserId: '', status: 'queued' });
+            park.push({ entity: target.entity, key: target.key, event: e, waitingFor: [{ slot: OWNER_QUEUE, candidates: [{ entity: OWNER_QUEUE, key: owner.email || NO_OWNER }] }] });
+            continue;
+          }
           owner = o.owner;
           owners.push({ entity: target.entity, key: target.key, sourceEmail: owner.email ?? '', systemUserId: o.owner.systemUserId ?? '', status: o.status });
         }

@@ -3,12 +3,13 @@ import { loadConfig, settings } from '@ferry/config';
 import { FerryError } from '@ferry/common';
 import { DESTINATION, Destination } from '@ferry/destinations/core';
 import { DestinationModule } from '@ferry/destinations/registry';
-import { RuntimeModule } from '@ferry/runtime';
+import { OwnerRepository } from '@ferry/persistence';
+import { Runtime, RUNTIME, RuntimeModule } from '@ferry/runtime';
 import { OwnerDirectory } from './owner.directory';
-import { ResolveHandler } from './resolve.handler';
+import { OWNER_OPTIONS, OwnerOptions, ResolveHandler } from './resolve.handler';
 
-/** The destination's users, read once at start-up: owners are matched against them by email. */
-async function ownerDirectory(destination: Destination): Promise<OwnerDirectory> {
+/** The destination's users and the owners a person mapped by hand, read at start-up and refreshed while running. */
+async function ownerDirectory(destination: Destination, rt: Runtime): Promise<OwnerDirectory> {
   const cfg = loadConfig([settings.resolver]);
   let users;
   try {
@@ -16,16 +17,25 @@ async function ownerDirectory(destination: Destination): Promise<OwnerDirectory>
   } catch (e) {
     throw new FerryError('DESTINATION_UNREACHABLE', `cannot read the users of the ${destination.system} destination: ${(e as Error).message}`, 'fatal');
   }
+  const manual = await new OwnerRepository(rt.db, rt.migration).mappings();
   try {
-    return new OwnerDirectory(users, cfg.FERRY_FALLBACK_OWNER_EMAIL);
+    return new OwnerDirectory(users, cfg.FERRY_FALLBACK_OWNER_EMAIL, manual);
   } catch (e) {
     throw new FerryError('FALLBACK_OWNER', (e as Error).message, 'fatal');
   }
 }
 
+function ownerOptions(): OwnerOptions {
+  const cfg = loadConfig([settings.resolver]);
+  return { policy: cfg.FERRY_OWNER_POLICY, refreshMs: cfg.FERRY_OWNER_REFRESH_S * 1000 };
+}
+
 @Module({
   imports: [RuntimeModule.forService('resolver'), DestinationModule.forRuntime()],
-  providers: [{ provide: OwnerDirectory, inject: [DESTINATION], useFactory: ownerDirectory }],
+  providers: [
+    { provide: OwnerDirectory, inject: [DESTINATION, RUNTIME], useFactory: ownerDirectory },
+    { provide: OWNER_OPTIONS, useFactory: ownerOptions },
+  ],
   controllers: [ResolveHandler],
 })
 export class ResolverModule {}

@@ -108,6 +108,10 @@ export const settings = {
   },
   resolver: {
     FERRY_FALLBACK_OWNER_EMAIL: z.string().email('must be an email address'),
+    /** fallback: unmatched owners get the fallback owner; queue: their records wait until `ferry owners map` or the user appears */
+    FERRY_OWNER_POLICY: z.enum(['fallback', 'queue']).default('fallback'),
+    /** how often the resolver re-reads the destination's users and the hand-made owner mappings */
+    FERRY_OWNER_REFRESH_S: z.coerce.number().int().min(1).max(86_400).default(30),
   },
   loader: {
     FERRY_LOAD_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),

@@ -1,6 +1,7 @@
 import { Scoped } from './scoped';
 
-export type OwnerStatus = 'matched' | 'disabled' | 'unmatched' | 'missing';
+/** matched by email, mapped by a person, or not matched: disabled, unmatched or missing (fallback owner, or queued) */
+export type OwnerStatus = 'matched' | 'mapped' | 'disabled' | 'unmatched' | 'missing' | 'queued';
 
 export interface OwnerAssignment {
   entity: string;
@@ -37,4 +38,32 @@ export class OwnerRepository extends Scoped {
     );
     return rows.map((r) => ({ sourceEmail: r.source_email, status: r.status, systemUserId: r.system_user_id, records: Number(r.n) }));
   }
+
+  /** Owners a person mapped by hand: source email → destination user id. */
+  async mappings(): Promise<Map<string, string>> {
+    const rows = await this.q<{ source_email: string; system_user_id: string }>(`SELECT source_email, system_user_id FROM ferry.owner_mapping WHERE migration_id = $1`);
+    return new Map(rows.map((r) => [r.source_email, r.system_user_id]));
+  }
+
+  async map(sourceEmail: string, systemUserId: string, by: string): Promise<void> {
+    await this.q(
+      `INSERT INTO ferry.owner_mapping (migration_id, source_email, system_user_id, mapped_by) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (migration_id, source_email) DO UPDATE SET system_user_id = EXCLUDED.system_user_id, mapped_by = EXCLUDED.mapped_by, mapped_at = now()`,
+      [sourceEmail.trim().toLowerCase(), systemUserId, by],
+    );
+  }
+
+  /** Records held for their owner (queue policy), per source owner ('' when the record had none). */
+  async queued(): Promise<{ sourceEmail: string; records: number }[]> {
+    const rows = await this.q<{ parent_key: string; n: string }>(
+      `SELECT parent_key, count(*) AS n FROM ferry.parked_dependency WHERE migration_id = $1 AND parent_entity = '${OWNER_QUEUE}'
+        GROUP BY parent_key ORDER BY count(*) DESC, parent_key`,
+    );
+    return rows.map((r) => ({ sourceEmail: r.parent_key === NO_OWNER ? '' : r.parent_key, records: Number(r.n) }));
+  }
 }
+
+/** The pseudo-entity records wait on when their owner is queued: its key is the source owner's email. */
+export const OWNER_QUEUE = '$owner';
+/** The queue key of records that name no owner. */
+export const NO_OWNER = '(none)';

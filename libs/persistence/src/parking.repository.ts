@@ -82,6 +82,29 @@ export class ParkingRepository extends Scoped {
     return rows.map((r) => ({ entity: r.entity, key: r.target_key, event: r.event }));
   }
 
+  /**
+   * Stops records waiting on the given parents (a queued owner a person has now mapped) and returns those records;
+   * claim them with claimReady({ records }) to release the ones with nothing else left to wait for.
+   */
+  async dropParents(entity: string, keys: string[]): Promise<TargetRef[]> {
+    if (!keys.length) return [];
+    const rows = await this.q<{ entity: string; target_key: string }>(
+      `DELETE FROM ferry.parked_dependency WHERE migration_id = $1 AND parent_entity = $2 AND parent_key = ANY($3::text[])
+       RETURNING entity, target_key`,
+      [entity, keys],
+    );
+    return rows.map((r) => ({ entity: r.entity, key: r.target_key }));
+  }
+
+  /** Distinct parents of one entity that records wait on (the owners in the queue). */
+  async waitedParents(entity: string): Promise<string[]> {
+    const rows = await this.q<{ parent_key: string }>(
+      `SELECT DISTINCT parent_key FROM ferry.parked_dependency WHERE migration_id = $1 AND parent_entity = $2`,
+      [entity],
+    );
+    return rows.map((r) => r.parent_key);
+  }
+
   /** Parked records per destination entity (for the reconciler and `ferry status`). */
   async countByEntity(): Promise<Map<string, number>> {
     const rows = await this.q<{ entity: string; n: string }>(
