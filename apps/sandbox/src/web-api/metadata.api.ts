@@ -10,6 +10,7 @@ import {
   RequiredLevel,
   CUSTOM_TABLE_STATES,
   customTableColumns,
+  oneToManyName,
 } from '../metadata/entity-metadata';
 import { GlobalOptionSet, MetadataService, OneToManyRecord, metadataIdOf } from '../metadata/metadata.service';
 import { SandboxOptions } from '../sandbox.options';
@@ -251,7 +252,8 @@ export class MetadataApi {
           const custom = this.metadata.oneToMany.find((r) => r.referencingEntity === t.logicalName && r.referencingAttribute === a.logicalName);
           oneToMany.push({
             '@odata.type': '#Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata',
-            SchemaName: custom?.schemaName ?? a.relationshipName ?? `${t.logicalName}_${a.logicalName}`,
+            SchemaName: custom?.schemaName ?? oneToManyName(t, a, this.registry.byLogicalName(target) ?? t),
+            ReferencedEntityNavigationPropertyName: oneToManyName(t, a, this.registry.byLogicalName(target) ?? t),
             MetadataId: custom?.metadataId ?? metadataIdOf(`rel:${t.logicalName}.${a.logicalName}.${target}`),
             RelationshipType: 'OneToManyRelationship',
             IsCustomRelationship: a.custom === true,

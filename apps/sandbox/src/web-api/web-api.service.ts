@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { formatKeySegment } from '../../../../libs/dataverse/src/odata-key';
-import { EntityRegistry, EntityTable } from '../metadata/entity-metadata';
+import { EntityRegistry, EntityTable, recordNavigation } from '../metadata/entity-metadata';
 import { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { Queryable, RecordStore, StoredRecord } from '../store/record.store';
@@ -12,6 +12,7 @@ import { contextUrl, parseSelect, recordView } from './record.view';
 import { GroupedUpsert, RecordWriter, WriteMode, WriteOutcome, WriteScope } from './record.writer';
 import { ServiceTarget, parseServiceUrl } from './service-path';
 import { MetadataApi } from './metadata.api';
+import { RelationshipService } from './relationships';
 
 /** One Web API request, whether it arrived on its own or inside a $batch. Header names are lower-case. */
 export interface ApiRequest {
@@ -125,6 +126,7 @@ export class WebApiService {
     private readonly writer: RecordWriter,
     private readonly resolver: LookupResolver,
     private readonly metadataApi: MetadataApi,
+    private readonly relationships: RelationshipService,
   ) {}
 
   newContext(db: Queryable, serviceRoot: string, inTransaction: boolean, contentIds?: ContentIdMap): ExecContext {
@@ -181,6 +183,25 @@ export class WebApiService {
       if (method === 'DELETE') return this.remove(table, address, ctx);
       throw Errors.methodNotAllowed(method);
     }
+    if (address && rest.length === 2 && rest[1] === '$ref') {
+      if (method === 'GET') {
+        checkQueryOptions(target, new Set());
+        const found = await this.relationships.related(ctx.db, table, address, rest[0]);
+        return {
+          status: 200,
+          headers: { 'Content-Type': 'application/json; odata.metadata=minimal' },
+          body: { '@odata.context': `${ctx.serviceRoot}/$metadata#Collection($ref)`, value: found.ids.map((id) => ({ '@odata.id': `${ctx.serviceRoot}/${found.table.setName}(${id})` })) },
+        };
+      }
+      checkQueryOptions(target, method === 'DELETE' ? new Set(['$id']) : new Set());
+      await this.atomically(ctx, (db) => this.relationships.ref(db, method, table, address, rest[0], target, () => parseJson(req)));
+      ctx.lookups.clear();
+      return { status: 204, headers: {} };
+    }
+    if (address && rest.length === 1 && !rest[0].startsWith('Microsoft.Dynamics.CRM.') && !rest[0].endsWith('()')) {
+      if (!recordNavigation(this.registry, table, rest[0].replace(/\(.*\)$/, ''))) throw Errors.resourceNotFound(rest[0]);
+      throw Errors.notImplemented(`Reading or writing through the navigation property '${rest[0]}' is not implemented by the sandbox; use $ref, or query the related table with $filter.`);
+    }
     if (rest.length === 1 && !address) {
       if (rest[0] === '$count' && method === 'GET') return this.countSegment(table, target, ctx);
       const bulk = /^Microsoft\.Dynamics\.CRM\.(\w+)$/.exec(rest[0]);
@@ -199,7 +220,7 @@ export class WebApiService {
    */
   private unknownSegment(segment: string): DataverseHttpError {
     const name = /^([^()]+)/.exec(segment)?.[1] ?? segment;
-    if (/^Microsoft\.Dynamics\.CRM\./.test(segment) || /^[A-Za-z_][A-Za-z0-9_.]*\(\)$/.test(segment) || KNOWN_MESSAGES.has(name) || segment === '$ref') {
+    if (/^Microsoft\.Dynamics\.CRM\./.test(segment) || /^[A-Za-z_][A-Za-z0-9_.]*\(\)$/.test(segment) || KNOWN_MESSAGES.has(name) ) {
       return Errors.notImplemented(`The function or action '${name}' is not implemented by the sandbox.`);
     }
     return Errors.resourceNotFound(name);
@@ -301,13 +322,34 @@ export class WebApiService {
     return this.patchResponse(req, table, address, target, ctx, row, created);
   }
 
+  /** Deletes the record and applies each relationship's cascade, all or nothing. */
   private async remove(table: EntityTable, address: RecordAddress, ctx: ExecContext): Promise<ApiResponse> {
     if (table.meta.readOnly) throw new DataverseHttpError(405, '0x80060888', `The sandbox serves '${table.setName}' read-only.`);
-    const deleted =
-      address.kind === 'id' ? await this.store.deleteById(ctx.db, table, address.id) : await this.store.deleteByKey(ctx.db, table, address.altKey);
-    if (!deleted) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
+    await this.atomically(ctx, async (db) => {
+      const row = address.kind === 'id' ? await this.store.getById(db, table, address.id) : await this.store.getByKey(db, table, address.altKey);
+      if (!row) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
+      await this.relationships.deleteRecord(db, table, row.id);
+    });
     ctx.lookups.clear();
     return { status: 204, headers: {} };
+  }
+
+  /** Runs several statements as one: its own transaction, or a savepoint inside the caller's. */
+  private async atomically(ctx: ExecContext, fn: (db: Queryable) => Promise<void>): Promise<void> {
+    if (!ctx.inTransaction) {
+      await this.store.transaction(fn);
+      return;
+    }
+    await ctx.db.query({ text: 'SAVEPOINT multi_statement' });
+    try {
+      await fn(ctx.db);
+      await ctx.db.query({ text: 'RELEASE SAVEPOINT multi_statement' });
+    } catch (err) {
+      await ctx.db.query({ text: 'ROLLBACK TO SAVEPOINT multi_statement' });
+      ctx.lookups.clear();
+      if (err instanceof DataverseHttpError && err.abortsTransaction) throw new DataverseHttpError(err.status, err.code, err.message, err.headers);
+      throw err;
+    }
   }
 
   private async retrieve(req: ApiRequest, table: EntityTable, address: RecordAddress, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
