@@ -477,7 +477,7 @@ export class WebApiService {
       address = parseAddress(table, decodeURIComponent(m[2]));
     } else if (typeof t[table.primaryId] === 'string') {
       address = parseAddress(table, t[table.primaryId] as string);
-    } else if (table.key && table.key.keyAttributes.every((k) => typeof t[k] === 'string' || typeof t[k] === 'number')) {
+    } else if (table.key?.status === 'Active' && table.key.keyAttributes.every((k) => typeof t[k] === 'string' || typeof t[k] === 'number')) {
       address = { kind: 'key', altKey: canonicalKey(table.key.keyAttributes.map((k) => t[k] as string)), values: Object.fromEntries(table.key.keyAttributes.map((k) => [k, t[k] as string])) };
     }
     if (message === 'CreateMultiple') return { address: null, mode: 'create' };
