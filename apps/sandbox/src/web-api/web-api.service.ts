@@ -353,10 +353,41 @@ export class WebApiService {
   }
 
   private async retrieve(req: ApiRequest, table: EntityTable, address: RecordAddress, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
-    checkQueryOptions(target, new Set(['$select']));
+    checkQueryOptions(target, table.meta.activityParties ? new Set(['$select', '$expand']) : new Set(['$select']));
+    const expand = this.partiesExpand(table, target);
     const row = address.kind === 'id' ? await this.store.getById(ctx.db, table, address.id) : await this.store.getByKey(ctx.db, table, address.altKey);
     if (!row) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
-    return { status: 200, headers: { 'Content-Type': 'application/json; odata.metadata=minimal' }, body: this.representation(req, table, target, ctx, row) };
+    const body: Record<string, unknown> = this.representation(req, table, target, ctx, row);
+    if (expand) body[expand] = (await this.partiesOf(req, ctx, [row.id])).get(row.id) ?? [];
+    return { status: 200, headers: { 'Content-Type': 'application/json; odata.metadata=minimal' }, body };
+  }
+
+  /**
+   * The one $expand the sandbox serves: an activity's parties collection (`$expand=email_activity_parties`), without
+   * nested options. Any other expansion is refused as not implemented.
+   */
+  private partiesExpand(table: EntityTable, target: ServiceTarget): string | undefined {
+    const text = target.query.get('$expand');
+    if (text === undefined) return undefined;
+    if (text.trim() !== table.meta.activityParties) {
+      throw Errors.notImplemented(`The query option '$expand=${text}' is not implemented by the sandbox (only '$expand=${table.meta.activityParties}').`);
+    }
+    return table.meta.activityParties;
+  }
+
+  /** The parties of these activities, as activityparty records, by activity id. */
+  private async partiesOf(req: ApiRequest, ctx: ExecContext, ids: string[]): Promise<Map<string, Record<string, unknown>[]>> {
+    const partyTable = this.registry.byLogicalName('activityparty')!;
+    const annotations = parsePrefer(req.headers).has('odata.include-annotations');
+    const rows = await this.store.select(ctx.db, partyTable, `(data->'activityid'->>'id') = ANY($2::text[])`, [ids], 'id', 100_000, 0);
+    const out = new Map<string, Record<string, unknown>[]>();
+    for (const row of rows) {
+      const activity = (row.data.activityid as { id: string }).id;
+      const list = out.get(activity) ?? [];
+      list.push(recordView(partyTable, row, { annotations }));
+      out.set(activity, list);
+    }
+    return out;
   }
 
   private whereClause(table: EntityTable, target: ServiceTarget): { sql: string; params: unknown[] } {
@@ -366,7 +397,8 @@ export class WebApiService {
   }
 
   private async query(req: ApiRequest, table: EntityTable, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
-    checkQueryOptions(target, SUPPORTED_QUERY_OPTIONS);
+    checkQueryOptions(target, table.meta.activityParties ? new Set([...SUPPORTED_QUERY_OPTIONS, '$expand']) : SUPPORTED_QUERY_OPTIONS);
+    const expand = this.partiesExpand(table, target);
     const prefer = parsePrefer(req.headers);
     const select = parseSelect(table, target.query.get('$select'));
     const where = this.whereClause(table, target);
@@ -403,6 +435,10 @@ export class WebApiService {
     if (target.query.get('$count') === 'true') body['@odata.count'] = await this.store.count(ctx.db, table, where.sql, where.params);
     const annotations = prefer.has('odata.include-annotations');
     body.value = page.map((row) => recordView(table, row, { select, annotations }));
+    if (expand) {
+      const parties = await this.partiesOf(req, ctx, page.map((r) => r.id));
+      for (const v of body.value as Record<string, unknown>[]) v[expand] = parties.get(v[table.primaryId] as string) ?? [];
+    }
     if (hasMore) {
       const next = orderText ? { offset: offset + page.length } : { after: page[page.length - 1].id };
       const kept = target.rawQuery.split('&').filter((p) => p && !p.startsWith('$skiptoken=') && !p.startsWith('%24skiptoken='));
