@@ -102,7 +102,11 @@ export class MetadataApi {
   private async entityDefinitions(method: string, first: string, inner: string | undefined, rest: string[], target: ServiceTarget, body: () => unknown, root: string) {
     if (method === 'GET') {
       const named = inner === undefined ? first : `EntityDefinitions(LogicalName='${this.tableFor(inner).logicalName}')`;
-      return { status: 200, headers: JSON_HEADERS, body: entityDefinitionsView(this.registry, named, rest, root, target.query.get('$select')) };
+      return {
+        status: 200,
+        headers: JSON_HEADERS,
+        body: entityDefinitionsView(this.registry, named, rest, root, { select: target.query.get('$select'), expand: target.query.get('$expand') }),
+      };
     }
     if (method !== 'POST') throw Errors.methodNotAllowed(method);
     if (inner === undefined && rest.length === 0) return this.createTable(body() as Json, root);

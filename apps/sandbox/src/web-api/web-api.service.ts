@@ -160,7 +160,7 @@ export class WebApiService {
     if (first === 'WhoAmI' || first === 'WhoAmI()') return this.whoAmI(req, ctx);
     if (MetadataApi.handles(first)) {
       const method = req.method.toUpperCase();
-      checkQueryOptions(target, method === 'GET' ? new Set(['$select']) : new Set());
+      checkQueryOptions(target, method === 'GET' && first.startsWith('EntityDefinitions') ? new Set(['$select', '$expand']) : new Set());
       return this.metadataApi.handle(method, first, rest, target, () => parseJson(req), ctx.serviceRoot);
     }
 
