@@ -135,8 +135,12 @@ describe('Dataverse sandbox: $batch', () => {
       { method: 'PATCH', url: "accounts(crm_sourceid='ORDER-X')", body: { name: 'x', "parentaccountid@odata.bind": "/accounts(crm_sourceid='ORDER-PARENT')" } },
     ], { Prefer: 'odata.continue-on-error' });
     expect(res.parts.map((p) => p.status)).toEqual([204, 204, 204, 204, 404]);
-    const child = await sb.call('GET', "accounts(crm_sourceid='ORDER-CHILD')?$select=_parentaccountid_value");
-    expect(child.data._parentaccountid_value).toMatch(/^[0-9a-f-]{36}$/);
+    // the child was bound to the parent; deleting the parent then removed the link (account_parent_account is RemoveLink)
+    const child = await sb.call('GET', "accounts(crm_sourceid='ORDER-CHILD')?$select=_parentaccountid_value,accountid");
+    expect(child.status).toBe(200);
+    expect(child.data._parentaccountid_value).toBeNull();
+    const contact = await sb.call('GET', "contacts(crm_sourceid='ORDER-C')?$select=_parentcustomerid_value");
+    expect(contact.data._parentcustomerid_value).toBe(child.data.accountid);
   });
 
   it('validates $select before writing', async () => {

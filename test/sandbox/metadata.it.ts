@@ -157,7 +157,7 @@ describe('Dataverse sandbox: metadata writes', () => {
     const nn = await sb.call('GET', "RelationshipDefinitions(SchemaName='crm_contact_crm_property')");
     expect(nn.data).toMatchObject({ RelationshipType: 'ManyToManyRelationship', Entity1LogicalName: 'contact', Entity2LogicalName: 'crm_property', IntersectEntityName: 'crm_contact_crm_property' });
     const all = await sb.call('GET', 'RelationshipDefinitions');
-    expect(all.data.value.some((r: any) => r.SchemaName === 'contact_customer')).toBe(true);
+    expect(all.data.value.some((r: any) => r.SchemaName === 'contact_customer_accounts')).toBe(true);
   });
 
   it('builds a key asynchronously: key addressing refused while Pending, accepted once Active', async () => {

@@ -29,7 +29,9 @@ describe('Dataverse sandbox: unsupported requests and token audience', () => {
     ['accounts?$frobnicate=1', 400, /\$frobnicate/],
     ['accounts?colour=blue', 400, /colour/],
     ['accounts?$filter=name eq @p1&@p1=%27A%27', 501, /@p1/],
-    ['EntityDefinitions?$expand=Attributes', 501, /\$expand/],
+    ['EntityDefinitions?$expand=OneToManyRelationships', 501, /\$expand/],
+    ["EntityDefinitions(LogicalName='account')?$expand=Attributes($filter=IsCustomAttribute eq true)", 501, /\$filter/],
+    ['RelationshipDefinitions?$select=SchemaName', 400, /\$select/],
     ['EntityDefinitions?$filter=LogicalName eq %27account%27', 400, /\$filter/],
     ['RetrieveVersion()', 501, /RetrieveVersion/],
     ['accounts/Microsoft.Dynamics.CRM.Frobnicate()', 501, /Frobnicate/],
@@ -45,11 +47,22 @@ describe('Dataverse sandbox: unsupported requests and token audience', () => {
     expect(list.data.value).toHaveLength(1);
   });
 
-  it('serves $select on EntityDefinitions', async () => {
+  it('serves $select and $expand=Attributes(...),Keys(...) on EntityDefinitions, as the reference reads them', async () => {
     const res = await sb.call('GET', "EntityDefinitions(LogicalName='account')?$select=EntitySetName,PrimaryIdAttribute");
     expect(res.status).toBe(200);
     expect(res.data).toMatchObject({ EntitySetName: 'accounts', PrimaryIdAttribute: 'accountid' });
     expect(res.data.Attributes).toBeUndefined();
+    const full = await sb.call(
+      'GET',
+      "EntityDefinitions(LogicalName='contact')?$select=EntitySetName,PrimaryIdAttribute&$expand=Attributes($select=LogicalName,MaxLength),Keys($select=KeyAttributes,EntityKeyIndexStatus)",
+    );
+    expect(full.status).toBe(200);
+    expect(full.data.Keys).toEqual([{ KeyAttributes: ['crm_sourceid'], EntityKeyIndexStatus: 'Active' }]);
+    expect(full.data.Attributes).toContainEqual({ LogicalName: 'lastname', MaxLength: 50 });
+    expect(full.data.Attributes).toContainEqual({ LogicalName: 'createdon' });
+    const one = await sb.call('GET', "EntityDefinitions(LogicalName='contact')/Attributes(LogicalName='emailaddress1')?$select=MaxLength");
+    expect(one.data).toMatchObject({ MaxLength: 100 });
+    expect((await sb.call('GET', "EntityDefinitions(LogicalName='contact')?$select=Nope")).status).toBe(400);
   });
 
   it('refuses a token issued for another organization with 401', async () => {

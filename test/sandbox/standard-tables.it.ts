@@ -88,6 +88,15 @@ describe('Dataverse sandbox: standard tables', () => {
     expect(await parties(mail)).toEqual([[user.systemuserid, 1], [ann, 2], [bob, 3]]);
     expect(await parties(meeting)).toEqual([[bob, 5], [user.systemuserid, 7]]);
 
+    // the parties collection is the one $expand served
+    const expanded = await sb.call('GET', `emails(${mail})?$select=subject&$expand=email_activity_parties`);
+    expect(expanded.status).toBe(200);
+    expect(expanded.data.email_activity_parties.map((p: any) => p.participationtypemask).sort()).toEqual([1, 2, 3]);
+    const listed = await sb.call('GET', `emails?$select=subject&$expand=email_activity_parties&$filter=activityid eq ${mail}`);
+    expect(listed.data.value[0].email_activity_parties).toHaveLength(3);
+    expect((await sb.call('GET', `emails(${mail})?$expand=regardingobjectid_contact_email`)).status).toBe(501);
+    expect((await sb.call('GET', `tasks(${task})?$expand=email_activity_parties`)).status).toBe(501);
+
     // the collection replaces the parties on update
     const patched = await sb.call('PATCH', `emails(${mail})`, {
       body: { email_activity_parties: [{ 'partyid_contact@odata.bind': `/contacts(${bob})`, participationtypemask: 2 }] },

@@ -8,6 +8,7 @@ import { TokenService } from './auth/token.service';
 import { EntityRegistry } from './metadata/entity-metadata';
 import { MetadataService } from './metadata/metadata.service';
 import { MetadataApi } from './web-api/metadata.api';
+import { RelationshipService } from './web-api/relationships';
 import { SandboxOptions } from './sandbox.options';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from './sandbox.tokens';
 import { SourceSandboxModule } from './source/source-sandbox.module';
@@ -36,6 +37,7 @@ export class SandboxModule {
         RecordStore,
         MetadataService,
         MetadataApi,
+        RelationshipService,
         TokenService,
         ThrottleService,
         LookupResolver,

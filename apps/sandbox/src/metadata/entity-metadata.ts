@@ -665,3 +665,55 @@ export class EntityRegistry {
     return [...this.byName.values()];
   }
 }
+
+/** Where a navigation property of a record leads, for $ref and cascades. */
+export type RecordNavigation =
+  /** 1:N seen from the referenced record: the children whose lookup points at it. */
+  | { kind: 'one-to-many'; name: string; child: EntityTable; attribute: AttributeMetadata }
+  /** N:N: records of the other table associated through the intersect. */
+  | { kind: 'many-to-many'; name: string; relationship: ManyToManyMetadata; other: EntityTable; side: 1 | 2 }
+  /** The record's own lookup (single-valued). */
+  | { kind: 'lookup'; name: string; attribute: AttributeMetadata; target: EntityTable };
+
+/**
+ * The collection-valued navigation property of a 1:N relationship on the referenced table: the relationship name,
+ * suffixed with the referenced entity set for a polymorphic lookup (contact_customer_accounts, contact_customer_contacts).
+ */
+export function oneToManyName(child: EntityTable, a: AttributeMetadata, referenced: EntityTable): string {
+  const base = a.relationshipName ?? `${child.logicalName}_${a.logicalName}`;
+  return child.targetsOf(a).length > 1 ? `${base}_${referenced.setName}` : base;
+}
+
+/** Every relationship in which `table` is the referenced side: children, their lookup, and what a delete does. */
+export function referencingLookups(registry: EntityRegistry, table: EntityTable): { child: EntityTable; attribute: AttributeMetadata }[] {
+  const out: { child: EntityTable; attribute: AttributeMetadata }[] = [];
+  for (const child of registry.all()) {
+    for (const a of child.meta.attributes) {
+      if (a.type === 'lookup' && child.targetsOf(a).includes(table.logicalName)) out.push({ child, attribute: a });
+    }
+  }
+  return out;
+}
+
+/** Resolves a navigation property name on a record of `table`. */
+export function recordNavigation(registry: EntityRegistry, table: EntityTable, name: string): RecordNavigation | undefined {
+  const nav = table.navigation.get(name);
+  if (nav) {
+    const target = registry.byLogicalName(nav.target);
+    if (target) return { kind: 'lookup', name, attribute: nav.attribute, target };
+  }
+  for (const { child, attribute } of referencingLookups(registry, table)) {
+    if (oneToManyName(child, attribute, table) === name) return { kind: 'one-to-many', name, child, attribute };
+  }
+  for (const r of registry.manyToMany) {
+    if (r.entity1 === table.logicalName && r.entity1NavigationPropertyName === name) {
+      const other = registry.byLogicalName(r.entity2);
+      if (other) return { kind: 'many-to-many', name, relationship: r, other, side: 1 };
+    }
+    if (r.entity2 === table.logicalName && r.entity2NavigationPropertyName === name) {
+      const other = registry.byLogicalName(r.entity1);
+      if (other) return { kind: 'many-to-many', name, relationship: r, other, side: 2 };
+    }
+  }
+  return undefined;
+}

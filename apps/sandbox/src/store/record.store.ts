@@ -37,6 +37,7 @@ export function wholeSecondsNow(): Date {
 export class RecordStore implements OnModuleInit, OnModuleDestroy {
   readonly pool: Pool;
   private readonly table: string;
+  private readonly associations: string;
   private readonly sequence: string;
   private readonly prefix: string;
 
@@ -48,6 +49,7 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
     this.pool = new Pool({ connectionString: options.databaseUrl, max: options.poolSize });
     this.pool.on('error', (err) => this.logger.warn({ err }, 'idle database connection failed'));
     this.table = `"${options.schema}".records`;
+    this.associations = `"${options.schema}".associations`;
     this.sequence = `"${options.schema}".version_seq`;
     this.prefix = `sbx_${options.schema}_`;
   }
@@ -80,6 +82,10 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
           PRIMARY KEY (entity, id))`,
       });
       await db.query({ text: `CREATE UNIQUE INDEX IF NOT EXISTS records_alt_key_uq ON ${this.table} (entity, alt_key) WHERE alt_key IS NOT NULL` });
+      await db.query({
+        text: `CREATE TABLE IF NOT EXISTS ${this.associations} (
+          relationship text NOT NULL, id1 uuid NOT NULL, id2 uuid NOT NULL, PRIMARY KEY (relationship, id1, id2))`,
+      });
     });
     this.logger.debug({ schema: this.options.schema }, 'sandbox tables ready');
   }
@@ -298,6 +304,51 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
     return rows.length > 0;
   }
 
+  /** Ids of the records of `child` whose lookup `attribute` points at (`type`, `id`). */
+  async referencing(db: Queryable, child: EntityTable, attribute: string, type: string, id: string): Promise<string[]> {
+    const rows = await this.run<{ id: string }>(
+      db,
+      'referencing',
+      `SELECT id FROM ${this.table} WHERE entity = $1 AND data->$2->>'id' = $3 AND data->$2->>'type' = $4`,
+      [child.logicalName, attribute, id, type],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Sets a lookup column to a value (or null) on records of `entity`, as an update (new version, modifiedon). */
+  async setLookup(db: Queryable, entity: EntityTable, ids: string[], attribute: string, value: { id: string; type: string } | null, now: Date): Promise<number> {
+    const rows = await this.run(
+      db,
+      'set_lookup',
+      `UPDATE ${this.table} SET data = jsonb_set(data, ARRAY[$3::text], $4::jsonb, true), modifiedon = $5, versionnumber = nextval('${this.sequence}')
+       WHERE entity = $1 AND id = ANY($2::uuid[]) RETURNING id`,
+      [entity.logicalName, ids, attribute, JSON.stringify(value), now],
+    );
+    return rows.length;
+  }
+
+  async associate(db: Queryable, relationship: string, id1: string, id2: string): Promise<boolean> {
+    const rows = await this.run(db, 'associate', `INSERT INTO ${this.associations} VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id1`, [relationship, id1, id2]);
+    return rows.length > 0;
+  }
+
+  async disassociate(db: Queryable, relationship: string, id1: string, id2: string): Promise<boolean> {
+    const rows = await this.run(db, 'disassociate', `DELETE FROM ${this.associations} WHERE relationship = $1 AND id1 = $2 AND id2 = $3 RETURNING id1`, [relationship, id1, id2]);
+    return rows.length > 0;
+  }
+
+  /** Removes every association of a record on one side of the given relationships. */
+  async dropAssociations(db: Queryable, relationships: string[], side: 1 | 2, id: string): Promise<void> {
+    if (relationships.length === 0) return;
+    await this.run(db, `drop_assoc_${side}`, `DELETE FROM ${this.associations} WHERE relationship = ANY($1::text[]) AND id${side} = $2`, [relationships, id]);
+  }
+
+  async associated(db: Queryable, relationship: string, side: 1 | 2, id: string): Promise<string[]> {
+    const other = side === 1 ? 2 : 1;
+    const rows = await this.run<{ id: string }>(db, `associated_${side}`, `SELECT id${other} AS id FROM ${this.associations} WHERE relationship = $1 AND id${side} = $2`, [relationship, id]);
+    return rows.map((r) => r.id);
+  }
+
   /** Replaces an activity's parties with these, as activityparty rows regarding it. */
   async replaceParties(
     db: Queryable,
@@ -368,7 +419,7 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
 
   /** Wipes every record and puts the seeded users back. */
   async reset(): Promise<void> {
-    await this.pool.query(`TRUNCATE ${this.table}`);
+    await this.pool.query(`TRUNCATE ${this.table}, ${this.associations}`);
     await this.seedUsers(true);
   }
 

@@ -77,33 +77,90 @@ function project(item: Record<string, unknown>, select: string[] | undefined): R
   return out;
 }
 
-function selectList(text: string | undefined, known: string[]): string[] | undefined {
+function selectList(text: string | undefined, known: Set<string>, type: string): string[] | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const names = text.split(',').map((n) => n.trim()).filter(Boolean);
-  for (const n of names) if (!known.includes(n)) throw Errors.badRequest(`Could not find a property named '${n}' on type 'Microsoft.Dynamics.CRM.EntityMetadata'.`, '0x80060888');
+  for (const n of names) if (!known.has(n)) throw Errors.badRequest(`Could not find a property named '${n}' on type 'Microsoft.Dynamics.CRM.${type}'.`, '0x80060888');
   return names;
 }
 
-export function entityDefinitionsView(registry: EntityRegistry, first: string, rest: string[], serviceRoot: string, selectText?: string): object {
-  const v = entityDefinitionsViewAll(registry, first, rest, serviceRoot) as Record<string, unknown>;
-  if (selectText === undefined) return v;
-  const sample = (Array.isArray(v.value) ? (v.value as Record<string, unknown>[])[0] : v) ?? {};
-  const select = selectList(selectText, Object.keys(sample));
-  if (Array.isArray(v.value)) return { ...v, value: (v.value as Record<string, unknown>[]).map((i) => project(i, select)) };
-  return project(v, select);
+type Item = Record<string, unknown>;
+type Expansion = { nav: 'Attributes' | 'Keys'; select?: string };
+
+/** Splits on commas outside parentheses. */
+function splitTop(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
 }
 
-function entityDefinitionsViewAll(registry: EntityRegistry, first: string, rest: string[], serviceRoot: string): object {
+/** `$expand=Attributes($select=LogicalName,MaxLength),Keys`: the two navigations served, nested $select only. */
+function parseExpand(text: string | undefined): Expansion[] {
+  if (text === undefined || text.trim() === '') return [];
+  return splitTop(text).map((part) => {
+    const m = /^(Attributes|Keys)(?:\((.*)\))?$/.exec(part);
+    if (!m) throw Errors.notImplemented(`The query option '$expand=${part}' is not implemented by the sandbox on EntityDefinitions (Attributes and Keys only).`);
+    let select: string | undefined;
+    for (const opt of (m[2] ?? '').split(';').map((o) => o.trim()).filter(Boolean)) {
+      const o = /^\$select=(.*)$/.exec(opt);
+      if (!o) throw Errors.notImplemented(`The nested option '${opt}' in $expand is not implemented by the sandbox ($select only).`);
+      select = o[1];
+    }
+    return { nav: m[1] as 'Attributes' | 'Keys', select };
+  });
+}
+
+function projectAll(items: Item[], selectText: string | undefined, type: string): Item[] {
+  const known = new Set(items.flatMap((i) => Object.keys(i)));
+  const select = selectList(selectText, known, type);
+  return items.map((i) => project(i, select));
+}
+
+export interface DefinitionsQuery {
+  select?: string;
+  expand?: string;
+}
+
+const SUMMARY_PROPERTIES = ['LogicalName', 'MetadataId', 'EntitySetName', 'PrimaryIdAttribute', 'PrimaryNameAttribute', 'SchemaName', 'OwnershipType', 'IsActivity', 'IsCustomEntity'];
+
+export function entityDefinitionsView(registry: EntityRegistry, first: string, rest: string[], serviceRoot: string, query: DefinitionsQuery = {}): object {
   const context = `${serviceRoot}/$metadata#EntityDefinitions`;
+  const expand = parseExpand(query.expand);
+  const shaped = (t: EntityTable, full: boolean): Item => {
+    const base: Item = { ...summary(t) };
+    const select = selectList(query.select, new Set(SUMMARY_PROPERTIES), 'EntityMetadata');
+    const out = project(base, select);
+    if (full && query.select === undefined && expand.length === 0) return { ...out, Attributes: attributes(t), Keys: keys(t) };
+    for (const e of expand) out[e.nav] = projectAll(e.nav === 'Attributes' ? attributes(t) : keys(t), e.select, e.nav === 'Attributes' ? 'AttributeMetadata' : 'EntityKeyMetadata');
+    return out;
+  };
   if (first === 'EntityDefinitions') {
     if (rest.length) throw Errors.resourceNotFound(rest[0]);
-    return { '@odata.context': context, value: registry.all().map(summary) };
+    return { '@odata.context': context, value: registry.all().map((t) => shaped(t, false)) };
   }
   const m = /^EntityDefinitions\(LogicalName='([a-z0-9_]+)'\)$/.exec(first);
   const table = m ? registry.byLogicalName(m[1]) : undefined;
   if (!table) throw Errors.resourceNotFound(first);
-  if (rest.length === 0) return { '@odata.context': `${context}/$entity`, ...summary(table), Attributes: attributes(table), Keys: keys(table) };
-  if (rest.length === 1 && rest[0] === 'Attributes') return { '@odata.context': `${context}('${table.logicalName}')/Attributes`, value: attributes(table) };
-  if (rest.length === 1 && rest[0] === 'Keys') return { '@odata.context': `${context}('${table.logicalName}')/Keys`, value: keys(table) };
-  throw Errors.resourceNotFound(rest[rest.length - 1]);
+  if (rest.length === 0) return { '@odata.context': `${context}/$entity`, ...shaped(table, true) };
+  if (expand.length) throw Errors.notImplemented('$expand is served on EntityDefinitions only, not on its Attributes or Keys.');
+  const sub = /^(Attributes|Keys)(?:\(LogicalName='([^']*)'\))?$/.exec(rest[0]);
+  if (!sub || rest.length > 1) throw Errors.resourceNotFound(rest[rest.length - 1]);
+  const items = sub[1] === 'Attributes' ? attributes(table) : keys(table);
+  const type = sub[1] === 'Attributes' ? 'AttributeMetadata' : 'EntityKeyMetadata';
+  if (sub[2] !== undefined) {
+    const one = items.find((i) => i.LogicalName === sub[2]);
+    if (!one) throw Errors.resourceNotFound(`${sub[1]}(LogicalName='${sub[2]}')`);
+    return { '@odata.context': `${context}('${table.logicalName}')/${sub[1]}/$entity`, ...projectAll([one], query.select, type)[0] };
+  }
+  return { '@odata.context': `${context}('${table.logicalName}')/${sub[1]}`, value: projectAll(items, query.select, type) };
 }

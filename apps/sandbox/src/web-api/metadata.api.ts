@@ -10,6 +10,7 @@ import {
   RequiredLevel,
   CUSTOM_TABLE_STATES,
   customTableColumns,
+  oneToManyName,
 } from '../metadata/entity-metadata';
 import { GlobalOptionSet, MetadataService, OneToManyRecord, metadataIdOf } from '../metadata/metadata.service';
 import { SandboxOptions } from '../sandbox.options';
@@ -101,7 +102,11 @@ export class MetadataApi {
   private async entityDefinitions(method: string, first: string, inner: string | undefined, rest: string[], target: ServiceTarget, body: () => unknown, root: string) {
     if (method === 'GET') {
       const named = inner === undefined ? first : `EntityDefinitions(LogicalName='${this.tableFor(inner).logicalName}')`;
-      return { status: 200, headers: JSON_HEADERS, body: entityDefinitionsView(this.registry, named, rest, root, target.query.get('$select')) };
+      return {
+        status: 200,
+        headers: JSON_HEADERS,
+        body: entityDefinitionsView(this.registry, named, rest, root, { select: target.query.get('$select'), expand: target.query.get('$expand') }),
+      };
     }
     if (method !== 'POST') throw Errors.methodNotAllowed(method);
     if (inner === undefined && rest.length === 0) return this.createTable(body() as Json, root);
@@ -251,7 +256,8 @@ export class MetadataApi {
           const custom = this.metadata.oneToMany.find((r) => r.referencingEntity === t.logicalName && r.referencingAttribute === a.logicalName);
           oneToMany.push({
             '@odata.type': '#Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata',
-            SchemaName: custom?.schemaName ?? a.relationshipName ?? `${t.logicalName}_${a.logicalName}`,
+            SchemaName: custom?.schemaName ?? oneToManyName(t, a, this.registry.byLogicalName(target) ?? t),
+            ReferencedEntityNavigationPropertyName: oneToManyName(t, a, this.registry.byLogicalName(target) ?? t),
             MetadataId: custom?.metadataId ?? metadataIdOf(`rel:${t.logicalName}.${a.logicalName}.${target}`),
             RelationshipType: 'OneToManyRelationship',
             IsCustomRelationship: a.custom === true,

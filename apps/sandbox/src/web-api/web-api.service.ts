@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { formatKeySegment } from '@ferry/destinations/dynamics';
-import { EntityRegistry, EntityTable } from '../metadata/entity-metadata';
+import { EntityRegistry, EntityTable, recordNavigation } from '../metadata/entity-metadata';
 import { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { Queryable, RecordStore, StoredRecord } from '../store/record.store';
@@ -12,6 +12,7 @@ import { contextUrl, parseSelect, recordView } from './record.view';
 import { GroupedUpsert, RecordWriter, WriteMode, WriteOutcome, WriteScope } from './record.writer';
 import { ServiceTarget, parseServiceUrl } from './service-path';
 import { MetadataApi } from './metadata.api';
+import { RelationshipService } from './relationships';
 
 /** One Web API request, whether it arrived on its own or inside a $batch. Header names are lower-case. */
 export interface ApiRequest {
@@ -125,6 +126,7 @@ export class WebApiService {
     private readonly writer: RecordWriter,
     private readonly resolver: LookupResolver,
     private readonly metadataApi: MetadataApi,
+    private readonly relationships: RelationshipService,
   ) {}
 
   newContext(db: Queryable, serviceRoot: string, inTransaction: boolean, contentIds?: ContentIdMap): ExecContext {
@@ -158,7 +160,7 @@ export class WebApiService {
     if (first === 'WhoAmI' || first === 'WhoAmI()') return this.whoAmI(req, ctx);
     if (MetadataApi.handles(first)) {
       const method = req.method.toUpperCase();
-      checkQueryOptions(target, method === 'GET' ? new Set(['$select']) : new Set());
+      checkQueryOptions(target, method === 'GET' && first.startsWith('EntityDefinitions') ? new Set(['$select', '$expand']) : new Set());
       return this.metadataApi.handle(method, first, rest, target, () => parseJson(req), ctx.serviceRoot);
     }
 
@@ -181,6 +183,25 @@ export class WebApiService {
       if (method === 'DELETE') return this.remove(table, address, ctx);
       throw Errors.methodNotAllowed(method);
     }
+    if (address && rest.length === 2 && rest[1] === '$ref') {
+      if (method === 'GET') {
+        checkQueryOptions(target, new Set());
+        const found = await this.relationships.related(ctx.db, table, address, rest[0]);
+        return {
+          status: 200,
+          headers: { 'Content-Type': 'application/json; odata.metadata=minimal' },
+          body: { '@odata.context': `${ctx.serviceRoot}/$metadata#Collection($ref)`, value: found.ids.map((id) => ({ '@odata.id': `${ctx.serviceRoot}/${found.table.setName}(${id})` })) },
+        };
+      }
+      checkQueryOptions(target, method === 'DELETE' ? new Set(['$id']) : new Set());
+      await this.atomically(ctx, (db) => this.relationships.ref(db, method, table, address, rest[0], target, () => parseJson(req)));
+      ctx.lookups.clear();
+      return { status: 204, headers: {} };
+    }
+    if (address && rest.length === 1 && !rest[0].startsWith('Microsoft.Dynamics.CRM.') && !rest[0].endsWith('()')) {
+      if (!recordNavigation(this.registry, table, rest[0].replace(/\(.*\)$/, ''))) throw Errors.resourceNotFound(rest[0]);
+      throw Errors.notImplemented(`Reading or writing through the navigation property '${rest[0]}' is not implemented by the sandbox; use $ref, or query the related table with $filter.`);
+    }
     if (rest.length === 1 && !address) {
       if (rest[0] === '$count' && method === 'GET') return this.countSegment(table, target, ctx);
       const bulk = /^Microsoft\.Dynamics\.CRM\.(\w+)$/.exec(rest[0]);
@@ -199,7 +220,7 @@ export class WebApiService {
    */
   private unknownSegment(segment: string): DataverseHttpError {
     const name = /^([^()]+)/.exec(segment)?.[1] ?? segment;
-    if (/^Microsoft\.Dynamics\.CRM\./.test(segment) || /^[A-Za-z_][A-Za-z0-9_.]*\(\)$/.test(segment) || KNOWN_MESSAGES.has(name) || segment === '$ref') {
+    if (/^Microsoft\.Dynamics\.CRM\./.test(segment) || /^[A-Za-z_][A-Za-z0-9_.]*\(\)$/.test(segment) || KNOWN_MESSAGES.has(name) ) {
       return Errors.notImplemented(`The function or action '${name}' is not implemented by the sandbox.`);
     }
     return Errors.resourceNotFound(name);
@@ -301,20 +322,72 @@ export class WebApiService {
     return this.patchResponse(req, table, address, target, ctx, row, created);
   }
 
+  /** Deletes the record and applies each relationship's cascade, all or nothing. */
   private async remove(table: EntityTable, address: RecordAddress, ctx: ExecContext): Promise<ApiResponse> {
     if (table.meta.readOnly) throw new DataverseHttpError(405, '0x80060888', `The sandbox serves '${table.setName}' read-only.`);
-    const deleted =
-      address.kind === 'id' ? await this.store.deleteById(ctx.db, table, address.id) : await this.store.deleteByKey(ctx.db, table, address.altKey);
-    if (!deleted) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
+    await this.atomically(ctx, async (db) => {
+      const row = address.kind === 'id' ? await this.store.getById(db, table, address.id) : await this.store.getByKey(db, table, address.altKey);
+      if (!row) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
+      await this.relationships.deleteRecord(db, table, row.id);
+    });
     ctx.lookups.clear();
     return { status: 204, headers: {} };
   }
 
+  /** Runs several statements as one: its own transaction, or a savepoint inside the caller's. */
+  private async atomically(ctx: ExecContext, fn: (db: Queryable) => Promise<void>): Promise<void> {
+    if (!ctx.inTransaction) {
+      await this.store.transaction(fn);
+      return;
+    }
+    await ctx.db.query({ text: 'SAVEPOINT multi_statement' });
+    try {
+      await fn(ctx.db);
+      await ctx.db.query({ text: 'RELEASE SAVEPOINT multi_statement' });
+    } catch (err) {
+      await ctx.db.query({ text: 'ROLLBACK TO SAVEPOINT multi_statement' });
+      ctx.lookups.clear();
+      if (err instanceof DataverseHttpError && err.abortsTransaction) throw new DataverseHttpError(err.status, err.code, err.message, err.headers);
+      throw err;
+    }
+  }
+
   private async retrieve(req: ApiRequest, table: EntityTable, address: RecordAddress, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
-    checkQueryOptions(target, new Set(['$select']));
+    checkQueryOptions(target, table.meta.activityParties ? new Set(['$select', '$expand']) : new Set(['$select']));
+    const expand = this.partiesExpand(table, target);
     const row = address.kind === 'id' ? await this.store.getById(ctx.db, table, address.id) : await this.store.getByKey(ctx.db, table, address.altKey);
     if (!row) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
-    return { status: 200, headers: { 'Content-Type': 'application/json; odata.metadata=minimal' }, body: this.representation(req, table, target, ctx, row) };
+    const body: Record<string, unknown> = this.representation(req, table, target, ctx, row);
+    if (expand) body[expand] = (await this.partiesOf(req, ctx, [row.id])).get(row.id) ?? [];
+    return { status: 200, headers: { 'Content-Type': 'application/json; odata.metadata=minimal' }, body };
+  }
+
+  /**
+   * The one $expand the sandbox serves: an activity's parties collection (`$expand=email_activity_parties`), without
+   * nested options. Any other expansion is refused as not implemented.
+   */
+  private partiesExpand(table: EntityTable, target: ServiceTarget): string | undefined {
+    const text = target.query.get('$expand');
+    if (text === undefined) return undefined;
+    if (text.trim() !== table.meta.activityParties) {
+      throw Errors.notImplemented(`The query option '$expand=${text}' is not implemented by the sandbox (only '$expand=${table.meta.activityParties}').`);
+    }
+    return table.meta.activityParties;
+  }
+
+  /** The parties of these activities, as activityparty records, by activity id. */
+  private async partiesOf(req: ApiRequest, ctx: ExecContext, ids: string[]): Promise<Map<string, Record<string, unknown>[]>> {
+    const partyTable = this.registry.byLogicalName('activityparty')!;
+    const annotations = parsePrefer(req.headers).has('odata.include-annotations');
+    const rows = await this.store.select(ctx.db, partyTable, `(data->'activityid'->>'id') = ANY($2::text[])`, [ids], 'id', 100_000, 0);
+    const out = new Map<string, Record<string, unknown>[]>();
+    for (const row of rows) {
+      const activity = (row.data.activityid as { id: string }).id;
+      const list = out.get(activity) ?? [];
+      list.push(recordView(partyTable, row, { annotations }));
+      out.set(activity, list);
+    }
+    return out;
   }
 
   private whereClause(table: EntityTable, target: ServiceTarget): { sql: string; params: unknown[] } {
@@ -324,7 +397,8 @@ export class WebApiService {
   }
 
   private async query(req: ApiRequest, table: EntityTable, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
-    checkQueryOptions(target, SUPPORTED_QUERY_OPTIONS);
+    checkQueryOptions(target, table.meta.activityParties ? new Set([...SUPPORTED_QUERY_OPTIONS, '$expand']) : SUPPORTED_QUERY_OPTIONS);
+    const expand = this.partiesExpand(table, target);
     const prefer = parsePrefer(req.headers);
     const select = parseSelect(table, target.query.get('$select'));
     const where = this.whereClause(table, target);
@@ -361,6 +435,10 @@ export class WebApiService {
     if (target.query.get('$count') === 'true') body['@odata.count'] = await this.store.count(ctx.db, table, where.sql, where.params);
     const annotations = prefer.has('odata.include-annotations');
     body.value = page.map((row) => recordView(table, row, { select, annotations }));
+    if (expand) {
+      const parties = await this.partiesOf(req, ctx, page.map((r) => r.id));
+      for (const v of body.value as Record<string, unknown>[]) v[expand] = parties.get(v[table.primaryId] as string) ?? [];
+    }
     if (hasMore) {
       const next = orderText ? { offset: offset + page.length } : { after: page[page.length - 1].id };
       const kept = target.rawQuery.split('&').filter((p) => p && !p.startsWith('$skiptoken=') && !p.startsWith('%24skiptoken='));
@@ -435,7 +513,7 @@ export class WebApiService {
       address = parseAddress(table, decodeURIComponent(m[2]));
     } else if (typeof t[table.primaryId] === 'string') {
       address = parseAddress(table, t[table.primaryId] as string);
-    } else if (table.key && table.key.keyAttributes.every((k) => typeof t[k] === 'string' || typeof t[k] === 'number')) {
+    } else if (table.key?.status === 'Active' && table.key.keyAttributes.every((k) => typeof t[k] === 'string' || typeof t[k] === 'number')) {
       address = { kind: 'key', altKey: canonicalKey(table.key.keyAttributes.map((k) => t[k] as string)), values: Object.fromEntries(table.key.keyAttributes.map((k) => [k, t[k] as string])) };
     }
     if (message === 'CreateMultiple') return { address: null, mode: 'create' };
