@@ -232,9 +232,8 @@ export class MetadataApi {
     if (!Array.isArray(attrs) || attrs.length === 0 || !attrs.every((a) => typeof a === 'string')) throw metadataError('EntityKeyMetadata needs KeyAttributes: a list of column logical names.');
     if (attrs.length > this.options.maxKeyColumns) throw metadataError(`An alternate key can have at most ${this.options.maxKeyColumns} columns.`);
     if (table.meta.keys.length >= this.options.maxKeysPerTable) throw metadataError(`A table can have at most ${this.options.maxKeysPerTable} alternate keys.`);
-    if (table.meta.keys.length >= 1) {
-      throw Errors.notImplemented(`'${table.logicalName}' already has the alternate key '${table.meta.keys[0].logicalName}'; the sandbox keeps one alternate key per table.`);
-    }
+    const same = table.meta.keys.find((k) => k.keyAttributes.length === attrs.length && k.keyAttributes.every((a) => attrs.includes(a)));
+    if (same) throw metadataError(`The alternate key '${same.logicalName}' already has these columns.`, '0x80044363');
     for (const name of attrs as string[]) {
       const a = table.attributes.get(name);
       if (!a) throw Errors.unknownQueryProperty(name, table.logicalName);
