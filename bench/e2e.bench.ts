@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { runDemo } from '../apps/cli/src/demo.command';
-import { sampleCounts } from '@ferry/connectors/leaf360';
 import { loadConfig, settings } from '@ferry/config';
 import { connectDataSource, ReconRepository } from '@ferry/persistence';
 import type { RunningService } from '@ferry/ops';
@@ -11,8 +10,11 @@ import { cpuSeconds, peakRssMb } from '@ferry/ops';
  * that reached it) and end to end, and each service's peak RSS.
  */
 async function main(): Promise<void> {
-  const o = new Command().option('--records <n>', 'records in the Leaf360 sample', (v) => Number(v), 100_000).parse(process.argv).opts();
-  const counts = sampleCounts(o.records);
+  const o = new Command()
+    .option('--records <n>', 'records in the sample, over every object of the source', (v) => Number(v), 100_000)
+    .option('--route <route>', 'route to run', 'leaf360-dynamics')
+    .parse(process.argv)
+    .opts();
   let services: RunningService[] = [];
   const peak: Record<string, number> = {};
   const cpu: Record<string, number> = {};
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
     }
   }, 500);
   const r = await runDemo({
-    once: true, quiet: false, seed: 42, stallTimeout: 180, sandboxPort: 18190, ...counts,
+    once: true, quiet: false, seed: 42, stallTimeout: 180, sandboxPort: 18190, route: o.route, records: o.records,
     onRunning: (s) => (services = s),
   });
   clearInterval(sampler);
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   await db.destroy();
   const total = r.rows.sources.reduce((s, x) => s + x.extracted, 0);
   const start = Math.min(...times.map((t) => t.first.getTime()));
-  process.stdout.write(`\nbench:e2e records=${total} (companies ${counts.companies}, contacts ${counts.contacts}, deals ${counts.deals}) reconciled=${r.reconciled}\n`);
+  process.stdout.write(`\nbench:e2e route=${o.route} records=${total} reconciled=${r.reconciled}\n`);
   for (const phase of ['extracted', 'transformed', 'resolved', 'loaded'] as const) {
     const ts = times.filter((t) => t.phase === phase);
     const n = phase === 'extracted' ? total : r.rows.entities.reduce((s, x) => s + x[phase], 0);

@@ -24,7 +24,7 @@ describe('ferry demo --once (the CLI, end to end)', () => {
   it('migrates a generated Leaf360 export and exits 0 with a reconciled table', async () => {
     const { stdout } = await run(
       process.execPath,
-      [path.join(root, 'bin', 'ferry.js'), 'demo', '--once', '--companies', '60', '--contacts', '240', '--deals', '120', '--sandbox-port', '18181', '--stall-timeout', '90'],
+      [path.join(root, 'bin', 'ferry.js'), 'demo', '--once', '--records', '700', '--sandbox-port', '18181', '--stall-timeout', '90'],
       { env: { ...process.env, DATABASE_URL: testDatabaseUrl(), FERRY_HOME: path.join(os.tmpdir(), 'ferry-e2e-home') }, timeout: 240_000 },
     ).catch((e: Error & { stdout?: string }) => {
       // The demo explains a failure on stdout (the table, which service stopped, where its log is): show it.

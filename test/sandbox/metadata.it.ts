@@ -183,10 +183,51 @@ describe('Dataverse sandbox: metadata writes', () => {
     const dup = await sb.call('POST', 'leads', { body: { lastname: 'Dup', crm_sourceid: 'l-1' } });
     expect(dup.status).toBe(412);
     expect(dup.data.error.code).toBe('0x80060892');
-    expect((await sb.call('POST', "EntityDefinitions(LogicalName='lead')/Keys", { body: { SchemaName: 'crm_lead_other', KeyAttributes: ['lastname'] } })).status).toBe(501);
     const tooMany = await sb.call('POST', "EntityDefinitions(LogicalName='contact')/Keys", { body: { SchemaName: 'crm_wide', KeyAttributes: Array.from({ length: 17 }, () => 'lastname') } });
     expect(tooMany.status).toBe(400);
     expect(tooMany.data.error.message).toMatch(/at most 16 columns/);
+  });
+
+  it('adds a further key to a table that has one: addressed, bound and enforced once Active', async () => {
+    const c1 = await sb.call('POST', 'contacts', { body: { lastname: 'Lee', emailaddress1: 'ann@x.com', crm_sourceid: 'C-1' } });
+    expect(c1.status).toBe(204);
+    await ok('POST', "EntityDefinitions(LogicalName='contact')/Keys", { SchemaName: 'crm_contact_email', KeyAttributes: ['emailaddress1'] });
+    const keys = async () => (await sb.call('GET', "EntityDefinitions(LogicalName='contact')/Keys?$select=LogicalName,EntityKeyIndexStatus")).data.value;
+    expect(await keys()).toEqual([
+      { LogicalName: 'crm_contact_sourceid_key', EntityKeyIndexStatus: 'Active' },
+      { LogicalName: 'crm_contact_email', EntityKeyIndexStatus: 'Pending' },
+    ]);
+    expect((await sb.call('PATCH', "contacts(emailaddress1='ann@x.com')", { body: { jobtitle: 'x' } })).status).toBe(400);
+    await sleep(KEY_MS + 400);
+    expect((await keys())[1].EntityKeyIndexStatus).toBe('Active');
+
+    const upd = await sb.call('PATCH', "contacts(emailaddress1='ANN@x.com')", { body: { jobtitle: 'Broker' } });
+    expect(upd.status).toBe(204);
+    expect(upd.headers['odata-entityid']).toMatch(/contacts\(emailaddress1='ANN%40x.com'\)$/);
+    expect((await sb.call('GET', "contacts(crm_sourceid='C-1')?$select=jobtitle")).data.jobtitle).toBe('Broker');
+    const created = await sb.call('PATCH', "contacts(emailaddress1='bob@x.com')", { body: { lastname: 'Bob' }, headers: { Prefer: 'return=representation' } });
+    expect(created.status).toBe(201);
+    expect(created.data.emailaddress1).toBe('bob@x.com');
+    expect((await sb.call('PATCH', "contacts(emailaddress1='nobody@x.com')", { body: { lastname: 'x' }, headers: { 'If-Match': '*' } })).status).toBe(404);
+    const dup = await sb.call('POST', 'contacts', { body: { lastname: 'Dup', emailaddress1: 'BOB@x.com' } });
+    expect(dup.status).toBe(412);
+    expect(dup.data.error).toEqual({ code: '0x80060892', message: expect.stringContaining('crm_contact_email') });
+    const bound = await sb.call('POST', 'tasks', { body: { subject: 's', "regardingobjectid_contact_task@odata.bind": "/contacts(emailaddress1='bob@x.com')" } });
+    expect(bound.status).toBe(204);
+    const missing = await sb.call('POST', 'tasks', { body: { subject: 's', "regardingobjectid_contact_task@odata.bind": "/contacts(emailaddress1='zed@x.com')" } });
+    expect(missing.data.error.code).toBe('0x80060891');
+    expect((await sb.call('POST', "EntityDefinitions(LogicalName='contact')/Keys", { body: { SchemaName: 'crm_contact_email2', KeyAttributes: ['emailaddress1'] } })).status).toBe(400);
+
+    // a further key over existing duplicates fails to build
+    await ok('POST', 'contacts', { lastname: 'Same', telephone1: '555' });
+    await ok('POST', 'contacts', { lastname: 'Same', telephone1: '555' });
+    await ok('POST', "EntityDefinitions(LogicalName='contact')/Keys", { SchemaName: 'crm_contact_phone', KeyAttributes: ['telephone1'] });
+    await sleep(KEY_MS + 400);
+    expect((await keys())[2]).toEqual({ LogicalName: 'crm_contact_phone', EntityKeyIndexStatus: 'Failed' });
+    // reset drops the index with the key: duplicates are accepted again
+    await sb.reset();
+    await ok('POST', 'contacts', { lastname: 'A', emailaddress1: 'same@x.com' });
+    await ok('POST', 'contacts', { lastname: 'B', emailaddress1: 'same@x.com' });
   });
 
   it('marks a key Failed when existing records share a value', async () => {

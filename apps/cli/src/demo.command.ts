@@ -2,14 +2,14 @@ import * as path from 'path';
 import type { DataSource } from 'typeorm';
 import { createLogger, sleep } from '@ferry/common';
 import { ferryHome, loadConfig, settings } from '@ferry/config';
-import { writeLeaf360Sample } from '@ferry/connectors/leaf360';
+import { sourceConnector } from '@ferry/connectors/registry';
 import { createKafka } from '@ferry/kafka';
 import { MapVersionRepository, OwnerRepository } from '@ferry/persistence';
 import {
   assertAlive, progress, Reconciliation, reconciliationTable,
   RunningService, startRouteStack, stopServices,
 } from '@ferry/ops';
-import { confirmedMap, draftFromTemplate } from '@ferry/mapping';
+import { confirmedMap, draftFromTemplate, readRouteMapFile, templateFile } from '@ferry/mapping';
 import { createDestination } from '@ferry/destinations/registry';
 import { ensureLocalInfra } from './infra';
 import { schemaPlanText } from './schema.command';
@@ -17,9 +17,10 @@ import { migratedDataSource } from './db';
 
 export interface DemoOptions {
   once: boolean;
-  companies: number;
-  contacts: number;
-  deals: number;
+  /** the route whose template and sample to run, e.g. leaf360-dynamics */
+  route: string;
+  /** records in the generated sample, over every object of the source */
+  records: number;
   seed: number;
   /** seconds without progress before --once gives up */
   stallTimeout: number;
@@ -57,11 +58,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const services: RunningService[] = [];
   const started = Date.now();
   try {
-    say(`migration ${migration}: writing a Leaf360 sample (${o.companies} companies, ${o.contacts} contacts, ${o.deals} deals) to ${exportDir}`);
-    await writeLeaf360Sample({ outDir: exportDir, seed: o.seed, companies: o.companies, contacts: o.contacts, deals: o.deals });
-
     // A person confirms the map of a real migration; the demo confirms the shipped template itself, and says so.
-    const route = 'leaf360-dynamics';
+    const route = o.route;
+    const source = readRouteMapFile(templateFile(route)).document.source;
+    const connector = sourceConnector(source);
+    say(`migration ${migration}: writing a ${connector.system} sample (${o.records} records over every object) to ${exportDir}`);
+    const sample = await connector.generate({ records: o.records, seed: o.seed, out: exportDir, brokenReferences: false });
+    say(`  ${Object.entries(sample.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`);
     const draft = await draftFromTemplate(db, migration, route, 'ferry demo');
     const confirmed = await new MapVersionRepository(db, migration).confirm(draft.version, 'ferry demo (automatic)');
     const map = await confirmedMap(db, migration);

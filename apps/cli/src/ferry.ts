@@ -33,16 +33,15 @@ const program = new Command()
 
 program
   .command('demo')
-  .description('migrate a generated Leaf360 export into the built-in Dataverse sandbox, provisioning local infrastructure if needed')
+  .description("migrate a route's generated sample into the built-in sandbox with its shipped map, provisioning local infrastructure if needed")
   .option('--once', 'exit when every object reconciles (0) or stalls (1) instead of running on')
-  .option('--companies <n>', 'companies in the sample', positiveInt, 500)
-  .option('--contacts <n>', 'contacts in the sample', positiveInt, 2000)
-  .option('--deals <n>', 'deals in the sample', positiveInt, 1000)
+  .option('--route <route>', 'the route to run: its shipped map template and a generated sample of its source', 'leaf360-dynamics')
+  .option('--records <n>', 'records in the generated sample, over every object of the source', positiveInt, 3500)
   .option('--seed <n>', 'sample seed (same seed, same export)', positiveInt, 360)
   .option('--stall-timeout <s>', 'with --once: seconds without progress before giving up', positiveInt, 120)
   .option('--sandbox-port <port>', 'port of the Dataverse sandbox', positiveInt, 8181)
   .action(async (o) => {
-    const r = await runDemo({ once: !!o.once, companies: o.companies, contacts: o.contacts, deals: o.deals, seed: o.seed, stallTimeout: o.stallTimeout, sandboxPort: o.sandboxPort });
+    const r = await runDemo({ once: !!o.once, route: o.route, records: o.records, seed: o.seed, stallTimeout: o.stallTimeout, sandboxPort: o.sandboxPort });
     if (!r.reconciled) process.exitCode = 1;
   });
 

@@ -41,6 +41,9 @@ export interface SandboxOptions {
   keyActivationMs: number;
   /** Custom tables POST EntityDefinitions may create; undefined: no limit (Sales Professional: 15). */
   customTableLimit?: number;
+  /** Alternate keys per table and columns per key (the platform: 10 and 16). */
+  maxKeysPerTable: number;
+  maxKeyColumns: number;
   users: readonly DemoUser[];
   /** Required as a bearer token on /_sandbox/* when set; mandatory when the sandbox binds beyond loopback. */
   adminToken?: string;
@@ -93,6 +96,8 @@ const envSchema = z.object({
   SANDBOX_MAX_UPLOAD_FILE_SIZE: int(1).max(131_072_000).optional(),
   SANDBOX_KEY_ACTIVATION_MS: int(0).optional(),
   SANDBOX_CUSTOM_TABLE_LIMIT: int(0).optional(),
+  SANDBOX_MAX_KEYS_PER_TABLE: int(1).optional(),
+  SANDBOX_MAX_KEY_COLUMNS: int(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -132,6 +137,8 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined> = 
   set('maxUploadFileSize', e.SANDBOX_MAX_UPLOAD_FILE_SIZE);
   set('keyActivationMs', e.SANDBOX_KEY_ACTIVATION_MS);
   set('customTableLimit', e.SANDBOX_CUSTOM_TABLE_LIMIT);
+  set('maxKeysPerTable', e.SANDBOX_MAX_KEYS_PER_TABLE);
+  set('maxKeyColumns', e.SANDBOX_MAX_KEY_COLUMNS);
   set('logLevel', e.LOG_LEVEL);
   return out;
 }
@@ -165,6 +172,8 @@ export function resolveSandboxOptions(input: SandboxOptionsInput = {}): SandboxO
     maxUploadFileSize: Math.min(131_072_000, input.maxUploadFileSize ?? 5_242_880),
     keyActivationMs: input.keyActivationMs ?? 10_000,
     customTableLimit: input.customTableLimit,
+    maxKeysPerTable: input.maxKeysPerTable ?? 10,
+    maxKeyColumns: input.maxKeyColumns ?? 16,
     users,
     defaultOwnerId: input.defaultOwnerId ?? users.find((u) => !u.isdisabled)?.systemuserid ?? '00000000-0000-0000-0000-000000000000',
     logLevel: input.logLevel ?? 'info',

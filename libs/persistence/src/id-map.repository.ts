@@ -1,4 +1,4 @@
-import { Scoped } from './scoped';
+import { lastPerKey, Scoped } from './scoped';
 
 /** A destination record that landed (or failed to): known by its entity and destination key. */
 export interface IdMapEntry {
@@ -16,8 +16,10 @@ export interface TargetRef {
 export const targetRef = (entity: string, key: string) => `${entity}|${key}`;
 
 export class IdMapRepository extends Scoped {
-  async upsert(entries: IdMapEntry[]): Promise<void> {
-    if (!entries.length) return;
+  async upsert(all: IdMapEntry[]): Promise<void> {
+    if (!all.length) return;
+    // Within one call a success wins over a failure of the same record, as it does across calls.
+    const entries = lastPerKey([...all].sort((a, b) => (a.state === b.state ? 0 : a.state === 'loaded' ? 1 : -1)), (e) => `${e.entity}|${e.key}`);
     // A later success wins over an earlier failure, never the other way round: a replayed failure
     // must not hide a record that did land.
     await this.q(

@@ -1,4 +1,4 @@
-import { Scoped } from './scoped';
+import { lastPerKey, Scoped } from './scoped';
 
 /** matched by email, mapped by a person, or not matched: disabled, unmatched or missing (fallback owner, or queued) */
 export type OwnerStatus = 'matched' | 'mapped' | 'disabled' | 'unmatched' | 'missing' | 'queued';
@@ -20,8 +20,9 @@ export interface OwnerReportRow {
 
 /** Who owns each record in the destination and why; the owner report counts records, not events. */
 export class OwnerRepository extends Scoped {
-  async assign(rows: OwnerAssignment[]): Promise<void> {
-    if (!rows.length) return;
+  async assign(all: OwnerAssignment[]): Promise<void> {
+    if (!all.length) return;
+    const rows = lastPerKey(all, (r) => `${r.entity}|${r.key}`);
     await this.q(
       `INSERT INTO ferry.owner_assignment (migration_id, entity, target_key, source_email, system_user_id, status, updated_at)
        SELECT $1, o, k, e, u, s, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(o, k, e, u, s)

@@ -1,4 +1,4 @@
-import { Scoped } from './scoped';
+import { lastPerKey, Scoped } from './scoped';
 import type { TargetRef } from './id-map.repository';
 import type { EntityManager } from 'typeorm';
 
@@ -18,8 +18,9 @@ export interface ParkedRecord {
 
 /** Records waiting for parents, by destination entity and key; a newer version of one replaces the older. */
 export class ParkingRepository extends Scoped {
-  async park(items: ParkedInput[]): Promise<void> {
-    if (!items.length) return;
+  async park(all: ParkedInput[]): Promise<void> {
+    if (!all.length) return;
+    const items = lastPerKey(all, (i) => `${i.entity}|${i.key}`);
     const run = async (m: EntityManager) => {
       const repo = new ParkingRepository(m, this.migrationId);
       await repo.q(

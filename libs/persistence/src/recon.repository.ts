@@ -1,4 +1,4 @@
-import { Scoped } from './scoped';
+import { lastPerKey, Scoped } from './scoped';
 
 /** Phases a source record passes: read, then mapped to at least one destination record. */
 export type SourcePhase = 'extracted' | 'transformed';
@@ -32,8 +32,9 @@ type Rejection = { phase: string; reason: string; at: Date; code?: string | null
  * records and several may merge into one.
  */
 export class ReconRepository extends Scoped {
-  async markSource(phase: SourcePhase, rows: { objectType: string; sourceKey: string; at: Date }[]): Promise<void> {
-    if (!rows.length) return;
+  async markSource(phase: SourcePhase, all: { objectType: string; sourceKey: string; at: Date }[]): Promise<void> {
+    if (!all.length) return;
+    const rows = lastPerKey(all, (r) => `${r.objectType}|${r.sourceKey}`);
     const col = `${phase}_at`;
     await this.q(
       `INSERT INTO ferry.recon_record (migration_id, object_type, source_key, ${col})
@@ -44,8 +45,9 @@ export class ReconRepository extends Scoped {
     );
   }
 
-  async markTarget(phase: TargetPhase, rows: { entity: string; key: string; at: Date }[]): Promise<void> {
-    if (!rows.length) return;
+  async markTarget(phase: TargetPhase, all: { entity: string; key: string; at: Date }[]): Promise<void> {
+    if (!all.length) return;
+    const rows = lastPerKey(all, (r) => `${r.entity}|${r.key}`);
     const col = `${phase}_at`;
     // The latest load counts, so a record that failed after it first landed is loaded again once it lands again.
     const fold = phase === 'loaded' ? 'GREATEST' : 'LEAST';
@@ -59,8 +61,9 @@ export class ReconRepository extends Scoped {
   }
 
   /** Source records refused while reading or mapping. An unreadable row is also counted as extracted: it was read. */
-  async rejectSource(rows: (Rejection & { objectType: string; sourceKey: string })[]): Promise<void> {
-    if (!rows.length) return;
+  async rejectSource(all: (Rejection & { objectType: string; sourceKey: string })[]): Promise<void> {
+    if (!all.length) return;
+    const rows = lastPerKey(all, (r) => `${r.objectType}|${r.sourceKey}`);
     await this.q(
       `INSERT INTO ferry.recon_record (migration_id, object_type, source_key, extracted_at, rejected_at, rejected_phase, rejected_reason, rejected_code)
        SELECT $1, o, k, CASE WHEN p = 'EXTRACT' THEN a END, a, p, r, c
@@ -76,8 +79,9 @@ export class ReconRepository extends Scoped {
   }
 
   /** Destination records refused while resolving or loading. */
-  async rejectTarget(rows: (Rejection & { entity: string; key: string })[]): Promise<void> {
-    if (!rows.length) return;
+  async rejectTarget(all: (Rejection & { entity: string; key: string })[]): Promise<void> {
+    if (!all.length) return;
+    const rows = lastPerKey(all, (r) => `${r.entity}|${r.key}`);
     await this.q(
       `INSERT INTO ferry.recon_target (migration_id, entity, target_key, rejected_at, rejected_phase, rejected_reason, rejected_code)
        SELECT $1, e, k, a, p, r, c FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[]) AS t(e, k, p, r, a, c)

@@ -19,3 +19,17 @@ export abstract class Scoped {
     return res as T[];
   }
 }
+
+/**
+ * One row per key, the last one winning: PostgreSQL refuses an upsert that touches the same row twice in one
+ * statement, and a chunk may carry several versions of one record (many:1 merges, redeliveries).
+ */
+export function lastPerKey<T>(rows: T[], key: (row: T) => string): T[] {
+  const m = new Map<string, T>();
+  for (const r of rows) {
+    const k = key(r);
+    m.delete(k);
+    m.set(k, r);
+  }
+  return [...m.values()];
+}

@@ -84,7 +84,7 @@ export interface EntityMetadata {
   primaryIdAttribute: string;
   primaryNameAttribute: string;
   attributes: AttributeMetadata[];
-  /** The sandbox stores and enforces one alternate key per table. */
+  /** Alternate keys; the first is kept in the records' alt_key column, further ones have a unique index each. */
   keys: EntityKeyMetadata[];
   /** Served for reads only (system users are seeded, activity parties are written through their activity). */
   readOnly?: boolean;
@@ -574,7 +574,6 @@ export class EntityTable {
     }
     // The owner is defaulted by the platform, so only the other SystemRequired columns can be missing.
     this.systemRequired = meta.attributes.filter((a) => a.requiredLevel === 'SystemRequired' && a.logicalName !== 'ownerid');
-    if (meta.keys.length > 1) throw new Error(`${meta.logicalName}: the sandbox supports one alternate key per table`);
     this.key = meta.keys[0];
     for (const st of meta.states ?? []) this.states.set(st.value, st);
     this.customTables = customTables;

@@ -157,6 +157,7 @@ export class MetadataService implements OnModuleInit, OnModuleDestroy {
   /** /_sandbox/reset: every custom table, column, relationship, key and option set goes. */
   async reset(): Promise<void> {
     this.onModuleDestroy();
+    for (const r of this.rows) if (r.kind === 'key') await this.store.dropKeyIndex(r.table_name, r.name);
     await this.store.pool.query(`TRUNCATE ${this.table}`);
     await this.load();
   }
@@ -191,6 +192,8 @@ export class MetadataService implements OnModuleInit, OnModuleDestroy {
     const row = this.rows.find((r) => r.kind === 'key' && r.table_name === tableName && r.name === keyName);
     if (!row) return;
     const key = row.body as EntityKeyMetadata;
+    const first = this.registry.byLogicalName(tableName)?.key;
+    if (first && first.logicalName !== key.logicalName) return this.activateFurther(tableName, key);
     const status = await this.store.transaction(async (db): Promise<KeyIndexStatus> => {
       const recs = await db.query<{ id: string; data: Record<string, unknown> }>({
         text: `SELECT id, data FROM "${this.options.schema}".records WHERE entity = $1 FOR UPDATE`,
@@ -222,6 +225,26 @@ export class MetadataService implements OnModuleInit, OnModuleDestroy {
     if (status === 'Failed') await this.setKeyStatus(tableName, keyName, status);
     else await this.load();
     this.logger.info({ table: tableName, key: keyName, status }, 'alternate key index built');
+  }
+
+  /** A further key of a table: its own unique index, whose build fails on a duplicate value. */
+  private async activateFurther(tableName: string, key: EntityKeyMetadata): Promise<void> {
+    let status: KeyIndexStatus = 'Active';
+    try {
+      await this.store.transaction(async (db) => {
+        await this.store.createKeyIndex(db, tableName, key);
+        await db.query({
+          text: `UPDATE ${this.table} SET body = jsonb_set(body, '{status}', '"Active"') WHERE kind = 'key' AND table_name = $1 AND name = $2`,
+          values: [tableName, key.logicalName],
+        });
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err;
+      status = 'Failed';
+    }
+    if (status === 'Failed') await this.setKeyStatus(tableName, key.logicalName, status);
+    else await this.load();
+    this.logger.info({ table: tableName, key: key.logicalName, status }, 'alternate key index built');
   }
 
   newMetadataId(): string {

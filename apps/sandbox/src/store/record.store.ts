@@ -5,6 +5,7 @@ import { EntityRegistry, EntityTable } from '../metadata/entity-metadata';
 import { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { DataverseHttpError, Errors } from '../web-api/dataverse-http.error';
+import { RecordAddress, secondaryIndexName } from '../web-api/alternate-key';
 
 export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>>;
@@ -113,6 +114,11 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
       const pgErr = err as { code?: string; constraint?: string };
       if (pgErr.code === '23505' && entity?.key && pgErr.constraint === 'records_alt_key_uq') {
         const e = Errors.duplicateKey(entity.key.logicalName, entity.key.keyAttributes);
+        throw new DataverseHttpError(e.status, e.code, e.message, {}, true);
+      }
+      const further = pgErr.code === '23505' ? entity?.meta.keys.find((k) => secondaryIndexName(entity.logicalName, k.logicalName) === pgErr.constraint) : undefined;
+      if (further) {
+        const e = Errors.duplicateKey(further.logicalName, further.keyAttributes);
         throw new DataverseHttpError(e.status, e.code, e.message, {}, true);
       }
       throw err;
@@ -268,6 +274,31 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
       [entity.logicalName, id],
     );
     return rows[0] ?? null;
+  }
+
+  /** The record an alternate-key address names: by alt_key for the first key, through its index for a further one. */
+  async getByKeyAddress(db: Queryable, entity: EntityTable, address: Extract<RecordAddress, { kind: 'key' }>): Promise<StoredRecord | null> {
+    const key = address.secondary;
+    if (!key) return this.getByKey(db, entity, address.altKey);
+    const res = await db.query<StoredRecord>({
+      text: `SELECT id, data, createdon, modifiedon, versionnumber FROM ${this.table}
+             WHERE entity = $1 AND ${key.keyAttributes.map((a, i) => `lower(data->>'${a}') = $${i + 2}`).join(' AND ')}`,
+      values: [entity.logicalName, ...key.keyAttributes.map((a) => String(address.values[a]).toLowerCase())],
+    });
+    return res.rows[0] ?? null;
+  }
+
+  /** Builds the unique index of a further alternate key; a duplicate value makes it fail (23505). */
+  async createKeyIndex(db: Queryable, entity: string, key: { logicalName: string; keyAttributes: string[] }): Promise<void> {
+    const cols = key.keyAttributes.map((a) => `(lower(data->>'${a}'))`).join(', ');
+    const present = key.keyAttributes.map((a) => `coalesce(data->>'${a}', '') <> ''`).join(' AND ');
+    await db.query({
+      text: `CREATE UNIQUE INDEX IF NOT EXISTS ${secondaryIndexName(entity, key.logicalName)} ON ${this.table} (${cols}) WHERE entity = '${entity}' AND ${present}`,
+    });
+  }
+
+  async dropKeyIndex(entity: string, keyName: string): Promise<void> {
+    await this.pool.query(`DROP INDEX IF EXISTS "${this.options.schema}".${secondaryIndexName(entity, keyName)}`);
   }
 
   async getByKey(db: Queryable, entity: EntityTable, altKey: string): Promise<StoredRecord | null> {

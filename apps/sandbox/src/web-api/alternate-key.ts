@@ -1,8 +1,18 @@
+import { createHash } from 'crypto';
 import { KeyValues, KeySyntaxError, UNADDRESSABLE_KEY_CHARS, parseKeySegment } from '@ferry/destinations/dynamics';
-import { EntityTable } from '../metadata/entity-metadata';
+import { EntityKeyMetadata, EntityTable } from '../metadata/entity-metadata';
 import { Errors } from './dataverse-http.error';
 
-export type RecordAddress = { kind: 'id'; id: string } | { kind: 'key'; altKey: string; values: KeyValues };
+/**
+ * A record's address: its GUID, or an alternate key's values. The table's first key lives in the records' alt_key
+ * column; a further key (`secondary`) is found through its own unique index, and its `altKey` carries the key name.
+ */
+export type RecordAddress = { kind: 'id'; id: string } | { kind: 'key'; altKey: string; values: KeyValues; secondary?: EntityKeyMetadata };
+
+/** Name of the unique index that enforces a further alternate key of a table. */
+export function secondaryIndexName(table: string, key: string): string {
+  return `records_key_${createHash('sha1').update(`${table}.${key}`).digest('hex').slice(0, 20)}`;
+}
 
 /**
  * The stored form of an alternate-key value. Lower-cased because the platform's SQL collation is case-insensitive:
@@ -36,14 +46,16 @@ export function parseAddress(table: EntityTable, text: string): RecordAddress {
     throw err;
   }
   if (ref.kind === 'id') return ref;
-  const key = table.key;
   const names = Object.keys(ref.values);
-  if (!key || key.status !== 'Active' || names.length !== key.keyAttributes.length || !key.keyAttributes.every((a) => names.includes(a))) {
-    throw Errors.invalidKey(table.logicalName);
-  }
+  const matches = (k: EntityKeyMetadata) => names.length === k.keyAttributes.length && k.keyAttributes.every((a) => names.includes(a));
+  // A key that is not Active is not addressable yet (the platform's exact answer for that case is not known [U]).
+  const key = table.meta.keys.find((k) => k.status === 'Active' && matches(k));
+  if (!key) throw Errors.invalidKey(table.logicalName);
   for (const v of Object.values(ref.values)) {
     const bad = UNADDRESSABLE_KEY_CHARS.exec(String(v));
     if (bad) throw Errors.dangerousPath(bad[0]);
   }
-  return { kind: 'key', altKey: canonicalKey(key.keyAttributes.map((a) => ref.values[a])), values: ref.values };
+  const canonical = canonicalKey(key.keyAttributes.map((a) => ref.values[a]));
+  if (key === table.key) return { kind: 'key', altKey: canonical, values: ref.values };
+  return { kind: 'key', altKey: `${key.logicalName}|${canonical}`, values: ref.values, secondary: key };
 }

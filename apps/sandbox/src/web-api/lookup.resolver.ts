@@ -94,7 +94,7 @@ export class LookupResolver {
     }
     let id = cache.idForKey(table, address.altKey);
     if (!id) {
-      const row = await this.store.getByKey(db, table, address.altKey);
+      const row = await this.store.getByKeyAddress(db, table, address);
       if (!row) throw Errors.bindKeyNotFound(table.logicalName);
       id = row.id;
       cache.remember(table, id, address.altKey);

@@ -22,8 +22,6 @@ import type { ServiceTarget } from './service-path';
 type Json = Record<string, unknown>;
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; odata.metadata=minimal' };
-const MAX_KEYS_PER_TABLE = 10;
-const MAX_KEY_COLUMNS = 16;
 /** A publisher prefix (2–8 letters/digits starting with a letter), an underscore, then the name. */
 const PREFIXED = /^[A-Za-z][A-Za-z0-9]{1,7}_[A-Za-z0-9_]+$/;
 const KEYABLE = new Set(['string', 'integer', 'decimal', 'datetime', 'dateonly', 'picklist']);
@@ -232,11 +230,10 @@ export class MetadataApi {
     const schemaName = schemaNameOf(body, 'EntityKeyMetadata');
     const attrs = body.KeyAttributes;
     if (!Array.isArray(attrs) || attrs.length === 0 || !attrs.every((a) => typeof a === 'string')) throw metadataError('EntityKeyMetadata needs KeyAttributes: a list of column logical names.');
-    if (attrs.length > MAX_KEY_COLUMNS) throw metadataError(`An alternate key can have at most ${MAX_KEY_COLUMNS} columns.`);
-    if (table.meta.keys.length >= MAX_KEYS_PER_TABLE) throw metadataError(`A table can have at most ${MAX_KEYS_PER_TABLE} alternate keys.`);
-    if (table.meta.keys.length >= 1) {
-      throw Errors.notImplemented(`'${table.logicalName}' already has the alternate key '${table.meta.keys[0].logicalName}'; the sandbox keeps one alternate key per table.`);
-    }
+    if (attrs.length > this.options.maxKeyColumns) throw metadataError(`An alternate key can have at most ${this.options.maxKeyColumns} columns.`);
+    if (table.meta.keys.length >= this.options.maxKeysPerTable) throw metadataError(`A table can have at most ${this.options.maxKeysPerTable} alternate keys.`);
+    const same = table.meta.keys.find((k) => k.keyAttributes.length === attrs.length && k.keyAttributes.every((a) => attrs.includes(a)));
+    if (same) throw metadataError(`The alternate key '${same.logicalName}' already has these columns.`, '0x80044363');
     for (const name of attrs as string[]) {
       const a = table.attributes.get(name);
       if (!a) throw Errors.unknownQueryProperty(name, table.logicalName);

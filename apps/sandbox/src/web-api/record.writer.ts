@@ -56,6 +56,20 @@ export class RecordWriter {
       payload.update[bind.nav.attribute.logicalName] = value;
     }
     const parties = payload.parties ? await this.resolveParties(scope, payload.parties) : undefined;
+    if (address?.kind === 'key' && address.secondary) {
+      // A further alternate key: find the record through the key's index, then write it by id (or create it with
+      // the key's values); the unique index refuses a concurrent duplicate.
+      const existing = await this.store.getByKeyAddress(scope.db, table, address);
+      if (existing) {
+        if (mode === 'create') throw Errors.duplicateRecord();
+        address = { kind: 'id', id: existing.id };
+      } else {
+        if (mode === 'update') throw Errors.keyNotFound(table.logicalName);
+        for (const k of address.secondary.keyAttributes) payload.create[k] = address.values[k];
+        address = null;
+        mode = 'create';
+      }
+    }
     const { create, update, missing, createdOn } = this.finish(table, address, payload);
     await this.checkState(scope, table, address, mode, create, update);
     const now = wholeSecondsNow();
@@ -75,13 +89,18 @@ export class RecordWriter {
         if (altKey !== null && (await this.store.keyHolder(scope.db, table, altKey, null))) {
           throw Errors.duplicateKey(table.key!.logicalName, table.key!.keyAttributes);
         }
+        for (const key of table.meta.keys) {
+          if (key === table.key || key.status !== 'Active' || !key.keyAttributes.every((a) => create[a] !== undefined && create[a] !== null && create[a] !== '')) continue;
+          const values = Object.fromEntries(key.keyAttributes.map((a) => [a, create[a] as string]));
+          if (await this.store.getByKeyAddress(scope.db, table, { kind: 'key', altKey: '', values, secondary: key })) throw Errors.duplicateKey(key.logicalName, key.keyAttributes);
+        }
         throw Errors.duplicateRecord();
       }
       return remember(row, true);
     }
 
     const keyTouched = address.kind === 'id' && (table.key?.keyAttributes ?? []).some((k) => k in update);
-    const patchKey = keyTouched ? await this.checkedPatchKey(scope.db, table, address.id, update) : null;
+    const patchKey = keyTouched && address.kind === 'id' ? await this.checkedPatchKey(scope.db, table, address.id, update) : null;
 
     if (mode === 'update' || missing) {
       const row =
@@ -91,7 +110,7 @@ export class RecordWriter {
       if (row) return remember(row, false);
       if (mode === 'upsert' && missing) throw Errors.requiredMissing(missing, table.logicalName);
       if (expectedVersion !== null) {
-        const exists = address.kind === 'id' ? await this.store.getById(scope.db, table, address.id) : await this.store.getByKey(scope.db, table, address.altKey);
+        const exists = address.kind === 'id' ? await this.store.getById(scope.db, table, address.id) : await this.store.getByKeyAddress(scope.db, table, address);
         if (exists) throw Errors.versionMismatch();
       }
       throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
@@ -133,7 +152,7 @@ export class RecordWriter {
   ): Promise<void> {
     if (!table.defaultState) return;
     if (applyState(table, update, false) === 'needs-current' && address !== null && mode !== 'create') {
-      const row = address.kind === 'id' ? await this.store.getById(scope.db, table, address.id) : await this.store.getByKey(scope.db, table, address.altKey);
+      const row = address.kind === 'id' ? await this.store.getById(scope.db, table, address.id) : await this.store.getByKeyAddress(scope.db, table, address);
       if (row) {
         checkStatusInState(table, Number(row.data.statecode ?? table.defaultState.value), update.statuscode as number);
         // The record exists, so the create values only matter if it vanishes meanwhile: default them without judging.
@@ -150,7 +169,7 @@ export class RecordWriter {
    */
   prepareGroupedUpsert(scope: WriteScope, table: EntityTable, address: Extract<RecordAddress, { kind: 'key' }>, body: unknown): GroupedUpsert | undefined {
     const payload = this.checkedPayload(table, body);
-    if (payload.parties) return undefined;
+    if (payload.parties || address.secondary) return undefined;
     for (const bind of payload.binds) {
       const value = this.resolver.resolveKnown(scope.lookups, bind);
       if (!value) return undefined;

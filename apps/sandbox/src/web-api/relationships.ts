@@ -24,7 +24,7 @@ export class RelationshipService {
   ) {}
 
   private async idOf(db: Queryable, table: EntityTable, address: RecordAddress): Promise<string> {
-    const row = address.kind === 'id' ? await this.store.getById(db, table, address.id) : await this.store.getByKey(db, table, address.altKey);
+    const row = address.kind === 'id' ? await this.store.getById(db, table, address.id) : await this.store.getByKeyAddress(db, table, address);
     if (!row) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
     return row.id;
   }

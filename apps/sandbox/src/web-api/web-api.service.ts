@@ -326,7 +326,7 @@ export class WebApiService {
   private async remove(table: EntityTable, address: RecordAddress, ctx: ExecContext): Promise<ApiResponse> {
     if (table.meta.readOnly) throw new DataverseHttpError(405, '0x80060888', `The sandbox serves '${table.setName}' read-only.`);
     await this.atomically(ctx, async (db) => {
-      const row = address.kind === 'id' ? await this.store.getById(db, table, address.id) : await this.store.getByKey(db, table, address.altKey);
+      const row = address.kind === 'id' ? await this.store.getById(db, table, address.id) : await this.store.getByKeyAddress(db, table, address);
       if (!row) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
       await this.relationships.deleteRecord(db, table, row.id);
     });
@@ -355,7 +355,7 @@ export class WebApiService {
   private async retrieve(req: ApiRequest, table: EntityTable, address: RecordAddress, target: ServiceTarget, ctx: ExecContext): Promise<ApiResponse> {
     checkQueryOptions(target, table.meta.activityParties ? new Set(['$select', '$expand']) : new Set(['$select']));
     const expand = this.partiesExpand(table, target);
-    const row = address.kind === 'id' ? await this.store.getById(ctx.db, table, address.id) : await this.store.getByKey(ctx.db, table, address.altKey);
+    const row = address.kind === 'id' ? await this.store.getById(ctx.db, table, address.id) : await this.store.getByKeyAddress(ctx.db, table, address);
     if (!row) throw address.kind === 'id' ? Errors.recordNotFound(table.logicalName, address.id) : Errors.keyNotFound(table.logicalName);
     const body: Record<string, unknown> = this.representation(req, table, target, ctx, row);
     if (expand) body[expand] = (await this.partiesOf(req, ctx, [row.id])).get(row.id) ?? [];

@@ -157,6 +157,8 @@ export interface SampleOptions {
   out: string;
   /** export format where the source offers more than one (Planports: xlsx by default, csv for very large samples) */
   format?: ExportFormat;
+  /** references that can never resolve (orphans, a parent cycle), as real exports have; default true where supported */
+  brokenReferences?: boolean;
 }
 
 /**
