@@ -62,8 +62,9 @@ export class LoadHandler {
         merge: e.target.merge === 'non-empty-wins' ? 'non-empty-wins' : 'last-wins',
       };
     });
-    const touched = new Set<string>(['ownerid']);
+    const touched = new Set<string>();
     for (const i of items) {
+      if (i.ownerId) touched.add('ownerid');
       for (const c of Object.keys(i.columns)) touched.add(c);
       for (const l of i.lookups) touched.add(l.column);
     }

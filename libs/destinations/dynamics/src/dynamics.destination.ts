@@ -192,8 +192,10 @@ export class DynamicsDestination implements Destination {
     const select = new Set([table.description.primaryId, keyColumn]);
     for (const c of columns) {
       const meta = table.columns.get(c);
+      // A column the table lacks (an organization-owned table has no owner) has nothing to restore.
+      if (!meta) continue;
       // Lookups read back as _<column>_value.
-      select.add(meta && /^(Lookup|Owner|Customer)$/.test(meta.type) ? `_${c}_value` : c);
+      select.add(/^(Lookup|Owner|Customer)$/.test(meta.type) ? `_${c}_value` : c);
     }
     const filter = keys.map((k) => `${keyColumn} eq ${odataString(k)}`).join(' or ');
     for await (const r of this.client.listAll(table.setName, { select: [...select], filter, pageSize: 5000 })) {
