@@ -3,7 +3,9 @@ import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
 import { consumerGroups, parseRecordTopic, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
-import { IdMapRepository, NO_OWNER, OWNER_QUEUE, OwnerAssignment, OwnerRepository, ParkedInput, ParkingRepository } from '@ferry/persistence';
+import { CheckpointRepository, IdMapRepository, NO_OWNER, OWNER_QUEUE, OwnerAssignment, OwnerRepository, ParkedInput, ParkingRepository, QualityCount, QualityRepository } from '@ferry/persistence';
+import { extractStream } from '@ferry/contracts';
+import { groupLag } from '@ferry/ops';
 import { DESTINATION } from '@ferry/destinations/core';
 import type { Destination } from '@ferry/destinations/core';
 import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
@@ -49,12 +51,38 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.timer = setInterval(() => {
       this.refreshOwners().catch((e: Error) => this.rt.logger.warn({ err: e.message }, 'could not refresh the owner directory; trying again later'));
+      this.sweepAbsentParents().catch((e: Error) => this.rt.logger.warn({ err: e.message }, 'could not look for references to absent records; trying again later'));
     }, this.ownerOptions.refreshMs);
     this.timer.unref();
   }
 
   onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Once the source snapshot is fully read and the transform, resolve and load groups have caught up, a parent that
+   * records still wait for and that is nowhere (never transformed, not waiting itself) is a record the source does
+   * not have: it is marked missing, and its children land without that lookup (counted in the quality report).
+   */
+  async sweepAbsentParents(): Promise<number> {
+    const done = await new CheckpointRepository(this.rt.db, this.rt.migration).completeStreams();
+    if (!this.rt.plan.sourceObjects.every((o) => done.has(extractStream(this.rt.plan, o)))) return 0;
+    const admin = this.rt.kafka.admin();
+    await admin.connect();
+    try {
+      const lag = await groupLag(admin, this.rt.plan, this.rt.migration);
+      if (lag.some((g) => g.phase !== 'reconcile' && g.totalLag > 0)) return 0;
+    } finally {
+      await admin.disconnect();
+    }
+    const absent = await this.parking.absentParents(OWNER_QUEUE);
+    if (!absent.length) return 0;
+    await this.idMap.upsert(absent.map((a) => ({ entity: a.entity, key: a.key, destinationId: null, state: 'missing' as const })));
+    const released = await this.parking.claimReady({ parents: absent });
+    this.rt.logger.info({ absent: absent.length, released: released.length }, 'references to records the source does not have: their children land without them');
+    if (released.length) await this.route(released.map((p) => p.event as DestinationEvent));
+    return released.length;
   }
 
   /**
@@ -120,6 +148,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     const rejects: DeadLetterInput[] = [];
     const park: ParkedInput[] = [];
     const owners: OwnerAssignment[] = [];
+    const quality = new Map<string, QualityCount>();
     for (const e of events) {
       const { envelope: env, target } = e;
       const d: Decision = e.record === null ? { kind: 'ready', lookups: [], deferred: [] } : decide(e, parents);
@@ -137,6 +166,17 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
           owners.push({ entity: target.entity, key: target.key, sourceEmail: owner.email ?? '', systemUserId: o.owner.systemUserId ?? '', status: o.status });
         }
         out.push({ topic: topics.resolved(this.rt.migration, this.rt.plan.destination, target.entity), key: target.key, value: { ...e, lookups: d.lookups, owner } });
+        for (const l of d.missing ?? []) {
+          const id = `${env.objectType}|${target.entity}|${l.column}`;
+          const q = quality.get(id);
+          if (q) q.occurrences++;
+          else {
+            quality.set(id, {
+              objectType: env.objectType, entity: target.entity, column: l.column, kind: 'MISSING_PARENT', occurrences: 1, exampleKey: target.key,
+              exampleValue: l.candidates.map((c) => `${c.entity} ${c.key}`).join(' or '), detail: 'the source has no such record: the lookup was left empty',
+            });
+          }
+        }
         // The deferred lookups are written in by a second version of the record once their parent lands.
         if (d.deferred.length) park.push({ entity: target.entity, key: target.key, event: e, waitingFor: d.deferred });
       } else if (d.kind === 'reject') {
@@ -149,6 +189,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
       }
     }
     await this.owners.assign(owners);
+    if (quality.size) await new QualityRepository(this.rt.db, this.rt.migration).add([...quality.values()]);
     await this.rt.producer.send(out);
     if (rejects.length) await this.rt.deadLetter(rejects);
     if (park.length) {

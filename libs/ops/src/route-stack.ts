@@ -56,6 +56,7 @@ export async function startRouteStack(o: RouteStackOptions, db: DataSource): Pro
       FERRY_SOURCE_MODE: 'export',
       FERRY_EXPORT_DIR: o.exportDir,
       FERRY_FALLBACK_OWNER_EMAIL: process.env.FERRY_FALLBACK_OWNER_EMAIL ?? DEMO_FALLBACK_OWNER_EMAIL,
+      FERRY_OWNER_REFRESH_S: process.env.FERRY_OWNER_REFRESH_S ?? '5',
       DATAVERSE_URL: `${sandboxUrl}/api/data/v9.2`,
       DATAVERSE_TOKEN_URL: `${sandboxUrl}/login/ferry-demo-tenant/oauth2/v2.0/token`,
       DATAVERSE_SCOPE: `${sandboxUrl}/.default`,

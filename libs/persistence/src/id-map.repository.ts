@@ -5,7 +5,8 @@ export interface IdMapEntry {
   entity: string;
   key: string;
   destinationId: string | null;
-  state: 'loaded' | 'failed';
+  /** loaded or failed at the destination; missing: the source has no such record (a dangling reference) */
+  state: 'loaded' | 'failed' | 'missing';
 }
 
 export interface TargetRef {

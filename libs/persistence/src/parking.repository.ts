@@ -97,6 +97,21 @@ export class ParkingRepository extends Scoped {
     return rows.map((r) => ({ entity: r.entity, key: r.target_key }));
   }
 
+  /**
+   * Parents records wait on that are nowhere: not landed or failed (id map), not waiting themselves. Once the
+   * source is fully read and every phase is caught up, these are references to records the source does not have.
+   */
+  async absentParents(exceptEntity: string): Promise<TargetRef[]> {
+    const rows = await this.q<{ parent_entity: string; parent_key: string }>(
+      `SELECT DISTINCT d.parent_entity, d.parent_key FROM ferry.parked_dependency d
+        WHERE d.migration_id = $1 AND d.parent_entity <> $2
+          AND NOT EXISTS (SELECT 1 FROM ferry.id_map m WHERE m.migration_id = $1 AND m.entity = d.parent_entity AND m.target_key = d.parent_key)
+          AND NOT EXISTS (SELECT 1 FROM ferry.parked_record r WHERE r.migration_id = $1 AND r.entity = d.parent_entity AND r.target_key = d.parent_key)`,
+      [exceptEntity],
+    );
+    return rows.map((r) => ({ entity: r.parent_entity, key: r.parent_key }));
+  }
+
   /** Distinct parents of one entity that records wait on (the owners in the queue). */
   async waitedParents(entity: string): Promise<string[]> {
     const rows = await this.q<{ parent_key: string }>(

@@ -111,7 +111,9 @@ export function planDataverseSchema(plan: RoutePlan, described: Map<string, Enti
     for (const l of e.lookups) {
       const existing = columns.get(l.column);
       if (existing) {
-        const missing = l.targets.filter((t) => !(existing.targets ?? []).includes(t));
+        // A table created with notes enabled (HasNotes) becomes a target of annotation.objectid as it is created.
+        const created = (t: string) => e.entity === 'annotation' && l.column === 'objectid' && isCustomName(t, o.prefix) && !described.get(t);
+        const missing = l.targets.filter((t) => !(existing.targets ?? []).includes(t) && !created(t));
         if (!/^(Lookup|Customer|Owner)$/.test(existing.type)) refusals.push({ entity: e.entity, name: l.column, reason: `${e.entity}.${l.column} is a ${existing.type} column in the org, not a lookup` });
         else if (missing.length) refusals.push({ entity: e.entity, name: l.column, reason: `${e.entity}.${l.column} cannot point at ${missing.join(', ')} in the org (it targets ${(existing.targets ?? []).join(', ')})` });
         continue;
