@@ -26,7 +26,7 @@ describe('the leaf360-dynamics template', () => {
   it('reads companies, contacts, deals, engagements, files and referrals, accounts first, with the columns the entries name', () => {
     expect(map.plan.sourceObjects).toEqual(['company', 'contact', 'deal', 'engagement', 'attachment', 'referral']);
     expect(map.plan.entities.map((e) => e.entity)).toEqual(['account', 'contact', 'opportunity', 'phonecall', 'email', 'appointment', 'annotation', 'connectionrole', 'connection']);
-    expect(map.plan.entities[0].columns[0]).toEqual({ name: 'crm_sourceid', type: 'string' });
+    expect(map.plan.entities[0].columns[0]).toEqual({ name: 'crm_sourceid', type: 'string', maxLength: 100 });
     expect(map.mapVersion).toMatch(/^leaf360-dynamics@0#[0-9a-f]{12}$/);
   });
 
