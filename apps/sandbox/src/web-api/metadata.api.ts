@@ -76,7 +76,7 @@ export class MetadataApi {
   ) {}
 
   static handles(first: string): boolean {
-    return /^(EntityDefinitions|RelationshipDefinitions|GlobalOptionSetDefinitions)(\(.*\))?$/.test(first);
+    return /^(EntityDefinitions|RelationshipDefinitions|GlobalOptionSetDefinitions)(\(.*\))?$/.test(first) || first === 'CreatePolymorphicLookupAttribute';
   }
 
   async handle(method: string, first: string, rest: string[], target: ServiceTarget, body: () => unknown, serviceRoot: string) {
@@ -85,7 +85,45 @@ export class MetadataApi {
     const inner = m[2];
     if (set === 'EntityDefinitions') return this.entityDefinitions(method, first, inner, rest, target, body, serviceRoot);
     if (set === 'RelationshipDefinitions') return this.relationships(method, inner, rest, body, serviceRoot);
+    if (set === 'CreatePolymorphicLookupAttribute') return this.polymorphicLookup(method, rest, body);
     return this.optionSets(method, inner, rest, body, serviceRoot);
+  }
+
+  /**
+   * The CreatePolymorphicLookupAttribute action: one lookup column on the referencing table pointing at several
+   * tables, with a 1:N relationship per target. Answers the relationship ids and the attribute id, as documented.
+   */
+  private async polymorphicLookup(method: string, rest: string[], body: () => unknown) {
+    if (method !== 'POST' || rest.length) throw Errors.methodNotAllowed(method);
+    const b = body() as Json;
+    const rels = Array.isArray(b.OneToManyRelationships) ? (b.OneToManyRelationships as Json[]) : [];
+    const lookupBody = b.Lookup as Json | undefined;
+    if (rels.length < 2 || !lookupBody) throw metadataError('CreatePolymorphicLookupAttribute needs OneToManyRelationships (at least two) and a Lookup.');
+    const referencing = this.registry.byLogicalName(String(rels[0].ReferencingEntity ?? ''));
+    if (!referencing || rels.some((r) => r.ReferencingEntity !== referencing.logicalName)) {
+      throw metadataError('Every relationship of a polymorphic lookup needs the same existing ReferencingEntity.');
+    }
+    if (referencing.meta.readOnly) throw Errors.methodNotAllowed('POST');
+    const targets = rels.map((r) => {
+      const t = this.registry.byLogicalName(String(r.ReferencedEntity ?? ''));
+      if (!t) throw metadataError(`The ReferencedEntity ${String(r.ReferencedEntity)} does not exist.`);
+      return t.logicalName;
+    });
+    const lookupSchema = schemaNameOf(lookupBody, 'ComplexLookupAttributeMetadata');
+    const logicalName = lookupSchema.toLowerCase();
+    if (referencing.attributes.has(logicalName)) throw metadataError(`An attribute named ${logicalName} already exists on ${referencing.logicalName}.`, '0x80044363');
+    const lookup: AttributeMetadata = { logicalName, type: 'lookup', targets, requiredLevel: requiredLevelOf(lookupBody), custom: true, cascadeDelete: 'RemoveLink', relationshipName: schemaNameOf(rels[0], 'OneToManyRelationshipMetadata') };
+    const ids: string[] = [];
+    const writes: Parameters<MetadataService['add']>[0] = [{ kind: 'attribute', table: referencing.logicalName, name: logicalName, body: lookup }];
+    rels.forEach((r, i) => {
+      const schemaName = schemaNameOf(r, 'OneToManyRelationshipMetadata');
+      const metadataId = this.metadata.newMetadataId();
+      ids.push(metadataId);
+      const rec: OneToManyRecord = { schemaName, metadataId, referencedEntity: targets[i], referencingEntity: referencing.logicalName, referencingAttribute: logicalName, cascadeDelete: 'RemoveLink' };
+      writes.push({ kind: 'onetomany', table: '', name: schemaName, body: rec });
+    });
+    await this.metadata.add(writes);
+    return { status: 200, headers: JSON_HEADERS, body: { '@odata.context': '$metadata#Microsoft.Dynamics.CRM.CreatePolymorphicLookupAttributeResponse', RelationshipIds: ids, AttributeId: this.metadata.newMetadataId() } };
   }
 
   private tableFor(inner: string): EntityTable {

@@ -63,7 +63,7 @@ describe('Dataverse schema plan', () => {
     expect(p.customTables).toEqual({ count: 1, limit: null });
   });
 
-  it('refuses type clashes, longer lengths, missing standard columns and tables, and polymorphic custom lookups', () => {
+  it('refuses type clashes, longer lengths, missing standard columns and tables', () => {
     const p = planDataverseSchema(
       plan([
         { entity: 'contact', lookups: [{ column: 'parentcustomerid', targets: ['crm_household'] }, { column: 'crm_referrer', targets: ['contact', 'lead'] }], columns: [
@@ -78,8 +78,10 @@ describe('Dataverse schema plan', () => {
       options,
     );
     expect(p.refusals.map((r) => `${r.entity}.${r.name}`)).toEqual([
-      'contact.lastname', 'contact.birthdate', 'contact.nickname', 'contact.parentcustomerid', 'contact.crm_referrer', 'invoice.invoice',
+      'contact.lastname', 'contact.birthdate', 'contact.nickname', 'contact.parentcustomerid', 'invoice.invoice',
     ]);
+    // A custom lookup to several tables is created as one multi-table lookup.
+    expect(p.steps.find((s) => s.name === 'crm_referrer')).toMatchObject({ kind: 'lookup', detail: 'multi-table lookup contact.crm_referrer → contact | lead' });
     expect(p.refusals[1].reason).toMatch(/DateTime in the org but money in the map/);
   });
 

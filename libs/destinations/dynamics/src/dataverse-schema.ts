@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { ColumnType, PlanColumn, PlanEntity, RoutePlan } from '@ferry/contracts';
 import type { EntityDescription, SchemaPlan, SchemaRefusal, SchemaStep, SchemaWait } from '@ferry/destinations/core';
 
@@ -33,6 +34,17 @@ function displayName(logical: string): string {
 const schemaName = (logical: string) => logical.replace(/^([a-z]+_)(.)/, (_m, p: string, c: string) => `${p}${c.toUpperCase()}`);
 
 export const isCustomName = (name: string, prefix: string) => name.startsWith(`${prefix}_`);
+
+/**
+ * A relationship's SchemaName from its tables and column, within Dataverse's 50 characters: prefixes dropped from
+ * the parts, and a long name cut with a short hash of the whole so two relationships never share one.
+ */
+export function relationshipName(prefix: string, target: string, entity: string, column: string): string {
+  const bare = (n: string) => n.replace(new RegExp(`^${prefix}_`), '');
+  const full = `${prefix}_${bare(target)}_${bare(entity)}_${bare(column)}`;
+  if (full.length <= 50) return full;
+  return `${full.slice(0, 41)}_${createHash('sha256').update(full).digest('hex').slice(0, 8)}`;
+}
 
 /** The Web API body creating one column of a map type (EntityDefinitions(...)/Attributes). */
 export function attributeBody(c: PlanColumn): Record<string, unknown> {
@@ -111,8 +123,10 @@ export function planDataverseSchema(plan: RoutePlan, described: Map<string, Enti
     for (const l of e.lookups) {
       const existing = columns.get(l.column);
       if (existing) {
-        // A table created with notes enabled (HasNotes) becomes a target of annotation.objectid as it is created.
-        const created = (t: string) => e.entity === 'annotation' && l.column === 'objectid' && isCustomName(t, o.prefix) && !described.get(t);
+        // A table Ferry creates has notes and connections enabled, so it becomes a target of a note's objectid and of
+        // a connection's record1id/record2id as it is created.
+        const widens = (e.entity === 'annotation' && l.column === 'objectid') || (e.entity === 'connection' && /^record[12]id$/.test(l.column));
+        const created = (t: string) => widens && isCustomName(t, o.prefix) && !described.get(t);
         const missing = l.targets.filter((t) => !(existing.targets ?? []).includes(t) && !created(t));
         if (!/^(Lookup|Customer|Owner)$/.test(existing.type)) refusals.push({ entity: e.entity, name: l.column, reason: `${e.entity}.${l.column} is a ${existing.type} column in the org, not a lookup` });
         else if (missing.length) refusals.push({ entity: e.entity, name: l.column, reason: `${e.entity}.${l.column} cannot point at ${missing.join(', ')} in the org (it targets ${(existing.targets ?? []).join(', ')})` });
@@ -120,15 +134,23 @@ export function planDataverseSchema(plan: RoutePlan, described: Map<string, Enti
       }
       if (!isCustomName(l.column, o.prefix)) {
         refusals.push({ entity: e.entity, name: l.column, reason: `the org's ${e.entity} has no lookup ${l.column}, and only custom lookups (${o.prefix}_ prefix) can be created` });
-      } else if (l.targets.length !== 1) {
-        refusals.push({ entity: e.entity, name: l.column, reason: `${e.entity}.${l.column} would point at ${l.targets.join(' or ')}: Ferry creates single-table custom lookups only; split it into one lookup per table` });
+      } else if (l.targets.length > 1) {
+        // A multi-table lookup: one column, a 1:N relationship per target (CreatePolymorphicLookupAttribute).
+        steps.push({
+          kind: 'lookup', entity: e.entity, name: l.column, detail: `multi-table lookup ${e.entity}.${l.column} → ${l.targets.join(' | ')}`,
+          body: {
+            OneToManyRelationships: l.targets.map((t) => ({ SchemaName: relationshipName(o.prefix, t, e.entity, l.column), ReferencedEntity: t, ReferencingEntity: e.entity })),
+            Lookup: { '@odata.type': 'Microsoft.Dynamics.CRM.ComplexLookupAttributeMetadata', AttributeType: 'Lookup', AttributeTypeName: { Value: 'LookupType' }, SchemaName: schemaName(l.column), DisplayName: label(displayName(l.column)), RequiredLevel: { Value: 'None' } },
+          },
+        });
       } else {
         const target = l.targets[0];
+        const rel = relationshipName(o.prefix, target, e.entity, l.column);
         steps.push({
-          kind: 'lookup', entity: e.entity, name: l.column, detail: `lookup ${e.entity}.${l.column} → ${target} (1:N relationship ${o.prefix}_${target}_${e.entity}_${l.column})`,
+          kind: 'lookup', entity: e.entity, name: l.column, detail: `lookup ${e.entity}.${l.column} → ${target} (1:N relationship ${rel})`,
           body: {
             '@odata.type': 'Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata',
-            SchemaName: `${o.prefix}_${target}_${e.entity}_${l.column}`,
+            SchemaName: rel,
             ReferencedEntity: target,
             ReferencingEntity: e.entity,
             Lookup: { '@odata.type': 'Microsoft.Dynamics.CRM.LookupAttributeMetadata', SchemaName: schemaName(l.column), DisplayName: label(displayName(l.column)), RequiredLevel: { Value: 'None' } },
@@ -191,6 +213,7 @@ function tableBody(entity: string, prefix: string): Record<string, unknown> {
     IsActivity: false,
     HasActivities: false,
     HasNotes: true,
+    IsConnectionsEnabled: { Value: true, CanBeChanged: true },
     Attributes: [
       {
         '@odata.type': 'Microsoft.Dynamics.CRM.StringAttributeMetadata', SchemaName: `${prefix}_Name`, IsPrimaryName: true, RequiredLevel: { Value: 'None' },

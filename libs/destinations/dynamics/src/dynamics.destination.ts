@@ -114,7 +114,8 @@ export class DynamicsDestination implements Destination {
     const order = ['table', 'column', 'option', 'lookup', 'key'] as const;
     for (const kind of order) {
       for (const step of schema.steps.filter((s) => s.kind === kind)) {
-        const url = kind === 'table' ? 'EntityDefinitions' : kind === 'lookup' ? 'RelationshipDefinitions' : `EntityDefinitions(LogicalName='${step.entity}')/${kind === 'key' ? 'Keys' : 'Attributes'}`;
+        const polymorphic = kind === 'lookup' && Array.isArray((step.body as { OneToManyRelationships?: unknown }).OneToManyRelationships);
+        const url = kind === 'table' ? 'EntityDefinitions' : polymorphic ? 'CreatePolymorphicLookupAttribute' : kind === 'lookup' ? 'RelationshipDefinitions' : `EntityDefinitions(LogicalName='${step.entity}')/${kind === 'key' ? 'Keys' : 'Attributes'}`;
         await this.client.request({ method: 'POST', url, data: step.body, headers: { 'Content-Type': 'application/json' } });
         progress(`created ${step.detail}`);
       }

@@ -101,7 +101,11 @@ export const COLUMN_SYNONYMS: Record<string, string[]> = {
   extendedamount: ['linetotal', 'total', 'extendedamount', 'amount'],
   lineitemnumber: ['position', 'linenumber', 'lineitemnumber', 'sequence'],
   subject: ['subject', 'title', 'name', 'topic'],
-  scheduledstart: ['startat', 'startsat', 'start', 'starttime', 'scheduledstart', 'occurredat', 'date'],
+  // Dataverse sets createdon itself; the source's creation time survives in overriddencreatedon (create only).
+  overriddencreatedon: ['createdat', 'createdon', 'created', 'createddate', 'datecreated', 'creationdate'],
+  actualstart: ['occurredat', 'actualstart', 'startedat', 'happenedat', 'loggedat'],
+  directioncode: ['direction', 'directioncode'],
+  scheduledstart: ['startat', 'startsat', 'start', 'starttime', 'scheduledstart', 'date'],
   scheduledend: ['endat', 'endsat', 'end', 'endtime', 'duedate', 'dueat', 'due', 'scheduledend'],
   actualend: ['completedat', 'completedon', 'actualend', 'doneat'],
   actualdurationminutes: ['durationminutes', 'duration', 'actualdurationminutes'],
@@ -120,7 +124,7 @@ export const COLUMN_SYNONYMS: Record<string, string[]> = {
 };
 
 /** Columns a proposal never writes: the platform's, the key, and the lookups (written as lookups). */
-export const SYSTEM_COLUMNS = new Set(['createdon', 'modifiedon', 'versionnumber', 'ownerid', 'statecode', 'statuscode', 'overriddencreatedon', 'fullname']);
+export const SYSTEM_COLUMNS = new Set(['createdon', 'modifiedon', 'versionnumber', 'ownerid', 'statecode', 'statuscode', 'fullname']);
 
 /** The source's own created time: Ferry keeps it in crm_sourcecreatedon (createdon is the platform's). */
 export const CREATED_NAMES = new Set(['createdat', 'created', 'createdon', 'datecreated', 'createddate', 'createtime', 'createdtime']);
