@@ -46,8 +46,9 @@ export class ParkingRepository extends Scoped {
   }
 
   /**
-   * Claims (deletes and returns) parked records each of whose slots has at least one candidate known in the id map,
-   * loaded or failed. `among` narrows the search to records waiting on the given parents, or to the given records
+   * Claims (deletes and returns) parked records each of whose slots is decided: one of its candidates loaded, or
+   * every candidate is known in the id map (failed or missing) — the same rule the resolver decides by, so a
+   * released record never parks again on the same facts. `among` narrows the search to records waiting on the given parents, or to the given records
    * themselves. Deleting claims them, so a record is released exactly once however many callers race.
    */
   async claimReady(among: { parents?: TargetRef[]; records?: TargetRef[] }): Promise<ParkedRecord[]> {
@@ -66,11 +67,10 @@ export class ParkingRepository extends Scoped {
           WHERE EXISTS (SELECT 1 FROM ferry.parked_record r WHERE r.migration_id = $1 AND r.entity = c.entity AND r.target_key = c.target_key)
             AND NOT EXISTS (
               SELECT 1 FROM ferry.parked_dependency d
+               LEFT JOIN ferry.id_map m ON m.migration_id = d.migration_id AND m.entity = d.parent_entity AND m.target_key = d.parent_key
                WHERE d.migration_id = $1 AND d.entity = c.entity AND d.target_key = c.target_key
                GROUP BY d.slot
-              HAVING bool_and(NOT EXISTS (
-                SELECT 1 FROM ferry.id_map m
-                 WHERE m.migration_id = $1 AND m.entity = d.parent_entity AND m.target_key = d.parent_key)))
+              HAVING NOT (COALESCE(bool_or(m.state = 'loaded'), false) OR bool_and(m.target_key IS NOT NULL)))
        ), gone AS (
          DELETE FROM ferry.parked_dependency d USING ready
           WHERE d.migration_id = $1 AND d.entity = ready.entity AND d.target_key = ready.target_key

@@ -153,6 +153,8 @@ export function planDataverseSchema(plan: RoutePlan, described: Map<string, Enti
             SchemaName: rel,
             ReferencedEntity: target,
             ReferencingEntity: e.entity,
+            // Binds then use the column's logical name (otherwise Dataverse names the navigation after the SchemaName).
+            ReferencingEntityNavigationPropertyName: l.column,
             Lookup: { '@odata.type': 'Microsoft.Dynamics.CRM.LookupAttributeMetadata', SchemaName: schemaName(l.column), DisplayName: label(displayName(l.column)), RequiredLevel: { Value: 'None' } },
             CascadeConfiguration: { Assign: 'NoCascade', Delete: 'RemoveLink', Merge: 'NoCascade', Reparent: 'NoCascade', Share: 'NoCascade', Unshare: 'NoCascade' },
           },
