@@ -405,7 +405,7 @@ export const ENTITY_DEFINITIONS: EntityMetadata[] = [
   activity(
     'appointment',
     'appointments',
-    [state(0, 'Open', [1, 2]), state(1, 'Completed', [3]), state(2, 'Canceled', [4])],
+    [state(0, 'Open', [1, 2]), state(1, 'Completed', [3]), state(2, 'Canceled', [4]), state(3, 'Scheduled', [5, 6])],
     [str('location', 200), { logicalName: 'isalldayevent', type: 'boolean' }],
     { parties: true },
   ),
