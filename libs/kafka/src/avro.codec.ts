@@ -22,10 +22,17 @@ export class AvroCodec {
     const known = this.ids.get(topic);
     if (known !== undefined) return known;
     try {
-      const { id } = await this.registry.register(
-        { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-        { subject: `${topic}-value` },
+      const subject = `${topic}-value`;
+      const confluentSchema = { type: SchemaType.AVRO as const, schema: JSON.stringify(schema) };
+      // A read first: most services find the schema already registered (by the CLI or another service), and a
+      // lookup takes none of the locks concurrent registrations contend for.
+      const known = await withTimeouts(
+        () => this.registry.getRegistryIdBySchema(subject, confluentSchema).catch(() => null),
+        `looking up the value schema of ${topic} at ${this.registryUrl}`,
       );
+      const { id } = known !== null
+        ? { id: known }
+        : await withTimeouts(() => this.registry.register(confluentSchema, { subject }), `registering the value schema of ${topic} at ${this.registryUrl}`);
       this.ids.set(topic, id);
       const header = Buffer.alloc(5);
       header.writeUInt8(0, 0);
@@ -146,6 +153,26 @@ export class AvroFrameWriter {
       this.chunk = Buffer.allocUnsafe(Math.max(this.chunkSize, needed * 2));
       this.pos = 0;
       if (attempt > 8) throw new FerryError('AVRO_INVALID', `value of ${parts.length} parts could not be framed`, 'fatal');
+    }
+  }
+}
+
+/**
+ * A registry call that neither answers nor fails (seen once in a while with Apicurio when several services register
+ * at once) is abandoned after `timeoutMs` and tried again, so a service's start-up does not hang on it.
+ */
+async function withTimeouts<T>(call: () => Promise<T>, what: string, timeoutMs = Number(process.env.FERRY_REGISTRY_TIMEOUT_MS ?? 15_000), attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FerryError('REGISTRY_TIMEOUT', `${what}: no answer within ${timeoutMs} ms`, 'retry')), timeoutMs);
+    });
+    try {
+      return await Promise.race([call(), timeout]);
+    } catch (e) {
+      if (!(e instanceof FerryError && e.code === 'REGISTRY_TIMEOUT') || attempt >= attempts) throw e;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
