@@ -33,6 +33,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
   private readonly idMap: IdMapRepository;
   private readonly parking: ParkingRepository;
   private readonly owners: OwnerRepository;
+  private readonly quality: QualityRepository;
   private readonly ownerOptions: OwnerOptions;
   private timer: NodeJS.Timeout | null = null;
 
@@ -45,6 +46,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     this.idMap = new IdMapRepository(rt.db, rt.migration);
     this.parking = new ParkingRepository(rt.db, rt.migration);
     this.owners = new OwnerRepository(rt.db, rt.migration);
+    this.quality = new QualityRepository(rt.db, rt.migration);
     this.ownerOptions = ownerOptions ?? { policy: 'fallback', refreshMs: 30_000 };
   }
 
@@ -66,6 +68,9 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
    * not have: it is marked missing, and its children land without that lookup (counted in the quality report).
    */
   async sweepAbsentParents(): Promise<number> {
+    // Cheapest first: most sweeps find nothing waiting on an absent parent and ask Kafka nothing.
+    const candidates = await this.parking.absentParents(OWNER_QUEUE);
+    if (!candidates.length) return 0;
     const done = await new CheckpointRepository(this.rt.db, this.rt.migration).completeStreams();
     if (!this.rt.plan.sourceObjects.every((o) => done.has(extractStream(this.rt.plan, o)))) return 0;
     const admin = this.rt.kafka.admin();
@@ -76,6 +81,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     } finally {
       await admin.disconnect();
     }
+    // Read again once everything is caught up: a parent may have arrived between the two reads.
     const absent = await this.parking.absentParents(OWNER_QUEUE);
     if (!absent.length) return 0;
     await this.idMap.upsert(absent.map((a) => ({ entity: a.entity, key: a.key, destinationId: null, state: 'missing' as const })));
@@ -189,7 +195,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
       }
     }
     await this.owners.assign(owners);
-    if (quality.size) await new QualityRepository(this.rt.db, this.rt.migration).add([...quality.values()]);
+    if (quality.size) await this.quality.add([...quality.values()]);
     await this.rt.producer.send(out);
     if (rejects.length) await this.rt.deadLetter(rejects);
     if (park.length) {

@@ -49,9 +49,9 @@ export class TransformHandler {
     const previous = new Map<string, string[]>();
     for (const [object, events] of ruled) {
       const live = events.filter((e) => e.envelope.operation === 'UPSERT' && e.record !== null);
-      await this.routing.putRecords(object, live.map((e) => ({ key: e.envelope.sourceKey, record: e.record })));
+      const before = await this.routing.putRecords(object, live.map((e) => ({ key: e.envelope.sourceKey, record: e.record })));
+      for (const [key, entries] of before) previous.set(`${object}|${key}`, entries);
       await this.routing.forget(object, events.filter((e) => !live.includes(e)).map((e) => e.envelope.sourceKey));
-      for (const r of await this.routing.records(object, live.map((e) => e.envelope.sourceKey))) previous.set(`${object}|${r.key}`, r.entries);
     }
     const facts = await this.facts(new Map([...ruled].map(([o, evs]) => [o, new Set(evs.map((e) => e.envelope.sourceKey))])));
 

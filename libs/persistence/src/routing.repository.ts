@@ -77,16 +77,21 @@ export class RoutingRepository extends Scoped {
     return found;
   }
 
-  /** Stores the latest version of records whose routing depends on related objects (before their facts are read). */
-  async putRecords(object: string, rows: { key: string; record: unknown }[]): Promise<void> {
-    if (!rows.length) return;
+  /**
+   * Stores the latest version of records whose routing depends on related objects (before their facts are read),
+   * and returns, by key, the entries that took each one's previous version.
+   */
+  async putRecords(object: string, rows: { key: string; record: unknown }[]): Promise<Map<string, string[]>> {
+    if (!rows.length) return new Map();
     const last = new Map(rows.map((r) => [r.key, r.record]));
-    await this.q(
+    const stored = await this.q<{ source_key: string; entries: string[] }>(
       `INSERT INTO ferry.routed_record (migration_id, object_type, source_key, record, updated_at)
        SELECT $1, $2, k, r, now() FROM unnest($3::text[], $4::jsonb[]) AS t(k, r)
-       ON CONFLICT (migration_id, object_type, source_key) DO UPDATE SET record = EXCLUDED.record, updated_at = now()`,
+       ON CONFLICT (migration_id, object_type, source_key) DO UPDATE SET record = EXCLUDED.record, updated_at = now()
+       RETURNING source_key, entries`,
       [object, [...last.keys()], [...last.values()].map((r) => JSON.stringify(r))],
     );
+    return new Map(stored.map((r) => [r.source_key, r.entries]));
   }
 
   async records(object: string, keys: string[]): Promise<RoutedRecord[]> {

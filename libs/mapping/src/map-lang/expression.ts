@@ -134,6 +134,11 @@ function member(obj: unknown, key: string | number): unknown {
   return v === undefined || !Object.prototype.hasOwnProperty.call(obj, key) ? null : v;
 }
 
+/** Lower case without accents: "José ÁLVAREZ" and "jose alvarez" compare equal. */
+function folded(s: string): string {
+  return s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
 function hostOf(v: string): string | null {
   let s = v.trim().toLowerCase();
   const at = s.lastIndexOf('@');
@@ -200,32 +205,10 @@ const FUNCTIONS: Record<string, FunctionDef> = {
     max: 2,
     call: (args) => (Array.isArray(args[0]) ? args[0].some((x) => equal(x, args[1])) : strPair((s, p) => s.includes(p))(args)),
   },
-  normalize: {
-    min: 1,
-    max: 1,
-    call: str1((s) =>
-      s
-        .normalize('NFKD')
-        .replace(/\p{M}/gu, '')
-        .toLowerCase()
-        .replace(/\s+/g, ' ')
-        .trim(),
-    ),
-  },
+  normalize: { min: 1, max: 1, call: str1((s) => folded(s).replace(/\s+/g, ' ').trim()) },
   digits: { min: 1, max: 1, call: str1((s) => s.replace(/[^0-9]/g, '')) },
   // A dedupe key safe in any destination's key addressing: letters and digits only, runs of anything else as one '-'.
-  slug: {
-    min: 1,
-    max: 1,
-    call: str1((s) =>
-      s
-        .normalize('NFKD')
-        .replace(/\p{M}/gu, '')
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, '-')
-        .replace(/^-+|-+$/g, ''),
-    ),
-  },
+  slug: { min: 1, max: 1, call: str1((s) => folded(s).replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '')) },
   domain: { min: 1, max: 1, call: str1(hostOf) },
   substr: {
     min: 2,

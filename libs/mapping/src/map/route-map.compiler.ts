@@ -150,6 +150,7 @@ export class CompiledRouteMap {
   readonly plan: RoutePlan;
   private readonly byObject = new Map<string, CompiledEntry[]>();
   private readonly watches = new Map<string, RelatedWatch[]>();
+  private readonly rules = new Map<string, { rule: string; sticky: boolean }[]>();
 
   constructor(
     readonly document: RouteMapDocument,
@@ -260,7 +261,12 @@ export class CompiledRouteMap {
 
   /** Rules (entry ids) that decide where records of this object go. */
   rulesOf(object: string): { rule: string; sticky: boolean }[] {
-    return (this.byObject.get(object) ?? []).filter((e) => e.related).map((e) => ({ rule: e.id, sticky: e.related!.sticky }));
+    let rules = this.rules.get(object);
+    if (!rules) {
+      rules = (this.byObject.get(object) ?? []).filter((e) => e.related).map((e) => ({ rule: e.id, sticky: e.related!.sticky }));
+      this.rules.set(object, rules);
+    }
+    return rules;
   }
 
   /**
@@ -372,26 +378,21 @@ export class CompiledRouteMap {
     out.outputs.push({ target: { entry: e.id, entity: e.entity, key, merge: e.merge }, record: values, lookups, owner });
   }
 
+  /** Compiles one part of an entry; a problem becomes a MapCompileError pointing at that part of the document. */
   private guarded<T>(entry: MapEntry, i: number, path: (string | number)[], make: () => T): T {
     try {
       return make();
     } catch (err) {
-      throw new MapCompileError(`objects[${i}] (${entry.id}) ${path.slice(2).join('.')}: ${(err as Error).message}`, path);
+      if (err instanceof MapCompileError) throw err;
+      // A chain points at its step (and argument); the field's own problems point at the field.
+      const inner = err instanceof MapLangError && err.path.length && path.includes('fields') ? ['transforms', ...err.path] : [];
+      throw new MapCompileError(`objects[${i}] (${entry.id}) ${path.slice(2).join('.')}: ${(err as Error).message}`, [...path, ...inner]);
     }
   }
 
   private compileEntry(entry: MapEntry, i: number): CompiledEntry {
     const at = (...p: (string | number)[]) => ['objects', i, ...p];
-    const guard = <T>(path: (string | number)[], make: () => T): T => {
-      try {
-        return make();
-      } catch (err) {
-        if (err instanceof MapCompileError) throw err;
-        // A chain points at its step (and argument); the field's own problems point at the field.
-        const inner = err instanceof MapLangError && err.path.length && path.includes('fields') ? ['transforms', ...err.path] : [];
-        throw new MapCompileError(`objects[${i}] (${entry.id}) ${path.slice(2).join('.')}: ${(err as Error).message}`, [...path, ...inner]);
-      }
-    };
+    const guard = <T>(path: (string | number)[], make: () => T): T => this.guarded(entry, i, path, make);
     const kinds = sourceKinds(this.document.source, entry.from);
     const fields = Object.entries(entry.fields).map(([column, f]) =>
       guard(at('fields', column), () => this.compileField(entry, column, f, kinds)),
