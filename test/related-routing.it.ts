@@ -1,8 +1,8 @@
 import type { DestinationEvent, ExtractedEvent } from '@ferry/contracts';
-import { topics } from '@ferry/contracts';
+import { sourceStream, topics } from '@ferry/contracts';
 import type { ConsumedRecord } from '@ferry/kafka';
 import { CompiledRouteMap, routeMapSchema } from '@ferry/mapping';
-import { connectDataSource } from '@ferry/persistence';
+import { CheckpointRepository, connectDataSource } from '@ferry/persistence';
 import { Runtime } from '@ferry/runtime';
 import { TransformHandler } from '../apps/transformer/src/transform.handler';
 import { readTopic } from './support/topic-reader';
@@ -68,38 +68,45 @@ describe('transformer: routing that depends on related records', () => {
 
   const read = (entity: string, n: number) => readTopic<DestinationEvent>(rt.kafka, rt.codec, topics.transformed(migration, 'dynamics', entity), n);
 
-  it('comes out the same whatever order contacts and deals arrive in, qualifies a lead once its deal arrives, and sticks', async () => {
-    // C-1 arrives before its deal: a lead at first.
+  it('holds records with no related facts while the snapshot is read, then maps them from complete facts: no lead for a contact whose deal came later', async () => {
+    // Snapshot: C-1 arrives before its deal; C-2's deal before C-2; C-3 has only a lost deal.
     await handler.handle([contact(migration, 'C-1')]);
-    // C-2's deal arrives before C-2: a contact straight away. C-3 has only a lost deal: a lead.
     await handler.handle([deal(migration, 'D-2', 'C-2'), deal(migration, 'D-3', 'C-3', 'Lost')]);
     await handler.handle([contact(migration, 'C-2'), contact(migration, 'C-3')]);
-    // C-1's deal arrives: C-1 becomes a contact and its lead is closed as qualified, not deleted.
     await handler.handle([deal(migration, 'D-1', 'C-1')]);
-    // Its deal is deleted later: C-1 stays a contact (sticky), nothing more is emitted for it.
-    await handler.handle([deal(migration, 'D-1', 'C-1', 'Processing', 'DELETE')]);
-    // An unrelated record in the chunk after the delete does not re-map C-1.
+    // Nothing is released before the deal stream's snapshot is complete.
+    expect(await handler.releaseHeld()).toBe(0);
+    await new CheckpointRepository(rt.db, migration).save(sourceStream('leaf360', 'deal'), { state: {}, complete: true });
+    // C-1 was mapped as soon as its deal arrived; C-3 (a lost deal only) waited for the snapshot and is a lead.
+    expect(await handler.releaseHeld()).toBe(1);
+    expect(await handler.releaseHeld()).toBe(0);
+
+    // Delta, after the snapshot: C-4 has no deal and is a lead at once; its first deal qualifies it.
+    await handler.handle([contact(migration, 'C-4')]);
+    await handler.handle([deal(migration, 'D-4', 'C-4')]);
+    // Its deal is deleted later: C-4 stays a contact (sticky), nothing more is emitted for it.
+    await handler.handle([deal(migration, 'D-4', 'C-4', 'Processing', 'DELETE')]);
+    // An unrelated record in the chunk after the delete does not re-map C-4.
     await handler.handle([contact(migration, 'C-3')]);
 
     const leads = await read('lead', 4);
-    const contacts = await read('contact', 2);
-    expect(leads.map((l) => [l.key, l.value.record])).toEqual([
-      ['C-1', expect.objectContaining({ lastname: 'Díaz C-1' })],
-      ['C-3', expect.objectContaining({ lastname: 'Díaz C-3' })],
-      // the retirement of C-1's lead: only the state columns, merged into what the lead holds
-      ['C-1', { crm_sourceid: 'C-1', lastname: null, statecode: 1, statuscode: 3 }],
-      ['C-3', expect.objectContaining({ lastname: 'Díaz C-3' })],
-    ]);
-    expect(leads[2].value.target).toEqual({ entry: 'contact-as-lead', entity: 'lead', key: 'C-1', merge: 'non-empty-wins' });
-    expect(contacts.map((c) => c.key).sort()).toEqual(['C-1', 'C-2']);
-    expect(contacts.find((c) => c.key === 'C-1')!.value.envelope.contentHash).toBe('related-facts-changed');
-    // Nothing else was emitted after the deal was deleted: the topics hold exactly what was read.
+    const contacts = await read('contact', 3);
+    // Per key in order (keys spread over partitions, so only each key's own order is defined).
+    const byKey = (key: string) => leads.filter((l) => l.key === key).map((l) => l.value.record);
+    expect(byKey('C-1')).toEqual([]);
+    expect(byKey('C-3')).toEqual([expect.objectContaining({ lastname: 'Díaz C-3' }), expect.objectContaining({ lastname: 'Díaz C-3' })]);
+    // C-4's lead, then its retirement: only the state columns, merged into what the lead holds
+    expect(byKey('C-4')).toEqual([expect.objectContaining({ lastname: 'Díaz C-4' }), { crm_sourceid: 'C-4', lastname: null, statecode: 1, statuscode: 3 }]);
+    expect(leads.filter((l) => l.key === 'C-4')[1].value.target).toEqual({ entry: 'contact-as-lead', entity: 'lead', key: 'C-4', merge: 'non-empty-wins' });
+    expect(contacts.map((c) => c.key).sort()).toEqual(['C-1', 'C-2', 'C-4']);
+    expect(contacts.find((c) => c.key === 'C-4')!.value.envelope.contentHash).toBe('related-facts-changed');
+    // Nothing else was emitted: no lead was ever made for C-1, and none after C-4's deal was deleted.
     const admin = rt.kafka.admin();
     await admin.connect();
     const count = async (entity: string) =>
       (await admin.fetchTopicOffsets(topics.transformed(migration, 'dynamics', entity))).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
     try {
-      expect(await count('contact')).toBe(2);
+      expect(await count('contact')).toBe(3);
       expect(await count('lead')).toBe(4);
     } finally {
       await admin.disconnect();

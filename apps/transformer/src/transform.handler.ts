@@ -1,11 +1,12 @@
 import { randomUUID } from 'crypto';
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, Envelope, ExtractedEvent } from '@ferry/contracts';
-import { consumerGroups, routeTopics, topics } from '@ferry/contracts';
+import { consumerGroups, extractStream, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
 import type { MapResult, MappedRecord } from '@ferry/mapping';
-import { QualityCount, QualityRepository, RelatedFactRow, RoutingRepository } from '@ferry/persistence';
+import { groupLag } from '@ferry/ops';
+import { CheckpointRepository, QualityCount, QualityRepository, RelatedFactRow, RoutingRepository } from '@ferry/persistence';
 import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
 
 /** What one chunk produces: events, dead letters and data-quality counts, written together at the end. */
@@ -21,15 +22,90 @@ class ChunkOutput {
  * entity's topic keyed by its destination key, so every version of one destination record stays in order.
  * Entries that depend on other objects (a contact with a deal is a Contact, else a Lead) are decided from facts
  * kept in PostgreSQL, and a record whose facts change is mapped again: right whatever order the streams arrive in.
+ * While the snapshot is still being read, a record none of whose related records has arrived yet is held, not
+ * mapped: once every related object is read and transformed it is mapped from complete facts, so an initial load
+ * makes no Lead for a contact whose deal simply arrived later (and no Lead to close as qualified).
  */
 @Controller()
-export class TransformHandler {
+export class TransformHandler implements OnModuleInit, OnModuleDestroy {
   private readonly quality: QualityRepository;
   private readonly routing: RoutingRepository;
+  /** the related objects' snapshot is read and transformed: absent facts are final (until a change says otherwise) */
+  private relatedSettled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private releasing = false;
 
   constructor(@Inject(RUNTIME) private readonly rt: Runtime) {
     this.quality = new QualityRepository(rt.db, rt.migration);
     this.routing = new RoutingRepository(rt.db, rt.migration);
+  }
+
+  onModuleInit(): void {
+    if (!this.relatedObjects().size) return;
+    this.timer = setInterval(() => {
+      if (this.releasing) return;
+      this.releasing = true;
+      this.releaseHeld()
+        .catch((e: Error) => this.rt.logger.warn({ err: e.message }, 'could not release held records yet; trying again'))
+        .finally(() => (this.releasing = false));
+    }, Number(process.env.FERRY_RELATED_SETTLE_MS ?? 2000));
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Source objects whose records decide other records' routing. */
+  private relatedObjects(): Set<string> {
+    return new Set(this.rt.plan.sourceObjects.filter((o) => this.rt.map.watchesOf(o).length));
+  }
+
+  /**
+   * Once the related objects' snapshot streams are complete and the transformer has consumed all of them, maps the
+   * held records from their (now complete) facts, a page at a time. Returns how many were mapped.
+   */
+  async releaseHeld(): Promise<number> {
+    if (!this.relatedSettled) {
+      const related = [...this.relatedObjects()];
+      const done = await new CheckpointRepository(this.rt.db, this.rt.migration).completeStreams();
+      if (!related.every((o) => done.has(extractStream(this.rt.plan, o)))) return 0;
+      const watched = new Set(related.map((o) => topics.extracted(this.rt.migration, this.rt.plan.sourceSystem, o)));
+      const admin = this.rt.kafka.admin();
+      await admin.connect();
+      try {
+        const lag = await groupLag(admin, this.rt.plan, this.rt.migration);
+        if (lag.some((g) => g.phase === 'transform' && g.partitions.some((p) => watched.has(p.topic) && p.lag > 0))) return 0;
+      } finally {
+        await admin.disconnect();
+      }
+      this.relatedSettled = true;
+      this.rt.logger.info('related objects read and transformed: records held for their facts are mapped now');
+    }
+    let mapped = 0;
+    for (;;) {
+      const held = await this.routing.held(500);
+      if (!held.length) return mapped;
+      const out = new ChunkOutput();
+      const byObject = new Map<string, typeof held>();
+      for (const h of held) byObject.set(h.object, [...(byObject.get(h.object) ?? []), h]);
+      for (const [object, rows] of byObject) {
+        const facts = await this.facts(new Map([[object, new Set(rows.map((r) => r.key))]]));
+        const taken: { key: string; entries: string[] }[] = [];
+        for (const r of rows) {
+          const result = this.rt.map.apply(object, r.key, r.record, (rule) => facts.get(rule)?.has(r.key) ?? false);
+          const envelope = this.remapEnvelope(object, r.key);
+          this.collect(out, envelope, { envelope, origin: null, record: r.record }, result);
+          this.retireDropped(out, envelope, r.record, r.entries, result.entries);
+          taken.push({ key: r.key, entries: result.entries });
+        }
+        await this.rt.producer.send(out.events.splice(0));
+        if (out.rejects.length) await this.rt.deadLetter(out.rejects.splice(0));
+        await this.routing.setEntries(object, taken);
+        mapped += rows.length;
+      }
+      await this.quality.add([...out.quality.values()]);
+    }
   }
 
   @EventPattern('transform', {
@@ -57,6 +133,7 @@ export class TransformHandler {
 
     // 3. The chunk's own records.
     const entriesTaken = new Map<string, { key: string; entries: string[] }[]>();
+    const holds = new Map<string, string[]>();
     for (const value of values) {
       const env = value.envelope;
       const envelope = { ...env, mapVersion: map.mapVersion };
@@ -66,6 +143,12 @@ export class TransformHandler {
         continue;
       }
       const has = (rule: string) => facts.get(rule)?.has(env.sourceKey) ?? false;
+      if (ruled.has(env.objectType) && !this.relatedSettled && !(previous.get(`${env.objectType}|${env.sourceKey}`) ?? []).length) {
+        if (map.rulesOf(env.objectType).some((r) => !has(r.rule))) {
+          holds.set(env.objectType, [...(holds.get(env.objectType) ?? []), env.sourceKey]);
+          continue;
+        }
+      }
       const result = map.apply(env.objectType, env.sourceKey, value.record, has);
       this.collect(out, envelope, value, result);
       if (ruled.has(env.objectType)) {
@@ -82,6 +165,8 @@ export class TransformHandler {
       const storedFacts = await this.facts(new Map([[object, new Set(stored.map((s) => s.key))]]));
       for (const s of stored) {
         const has = (rule: string) => storedFacts.get(rule)?.has(s.key) ?? false;
+        // still held: a fact arrived, but not one that decides it while the snapshot is being read
+        if (!this.relatedSettled && !s.entries.length && map.rulesOf(object).some((r) => !has(r.rule))) continue;
         const result = map.apply(object, s.key, s.record, has);
         if (sameEntries(result.entries, s.entries)) continue;
         const envelope = this.remapEnvelope(object, s.key);
@@ -96,6 +181,7 @@ export class TransformHandler {
     if (out.rejects.length) await this.rt.deadLetter(out.rejects);
     await this.quality.add([...out.quality.values()]);
     for (const [object, rows] of entriesTaken) await this.routing.setEntries(object, rows);
+    for (const [object, keys] of holds) await this.routing.hold(object, keys);
   }
 
   /** Facts from related records in the chunk; returns, per routed object, the record keys whose facts may have changed. */

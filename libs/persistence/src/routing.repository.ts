@@ -103,11 +103,26 @@ export class RoutingRepository extends Scoped {
     return rows.map((r) => ({ key: r.source_key, record: r.record, entries: r.entries }));
   }
 
-  /** Which entries took each record, once its outputs are produced. */
+  /** Records left unmapped until the related snapshot is complete (their facts were absent while it was being read). */
+  async hold(object: string, keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    await this.q(`UPDATE ferry.routed_record SET held = true WHERE migration_id = $1 AND object_type = $2 AND source_key = ANY($3::text[])`, [object, keys]);
+  }
+
+  /** A page of held records, oldest first. */
+  async held(limit: number): Promise<(RoutedRecord & { object: string })[]> {
+    const rows = await this.q<{ object_type: string; source_key: string; record: Record<string, unknown>; entries: string[] }>(
+      `SELECT object_type, source_key, record, entries FROM ferry.routed_record WHERE migration_id = $1 AND held ORDER BY updated_at LIMIT $2`,
+      [limit],
+    );
+    return rows.map((r) => ({ object: r.object_type, key: r.source_key, record: r.record, entries: r.entries }));
+  }
+
+  /** Which entries took each record, once its outputs are produced (a held record is held no longer). */
   async setEntries(object: string, rows: { key: string; entries: string[] }[]): Promise<void> {
     if (!rows.length) return;
     await this.q(
-      `UPDATE ferry.routed_record r SET entries = string_to_array(t.e, ',')
+      `UPDATE ferry.routed_record r SET entries = string_to_array(t.e, ','), held = false
          FROM unnest($3::text[], $4::text[]) AS t(k, e)
         WHERE r.migration_id = $1 AND r.object_type = $2 AND r.source_key = t.k`,
       [object, rows.map((r) => r.key), rows.map((r) => r.entries.join(','))],
