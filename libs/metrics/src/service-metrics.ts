@@ -33,7 +33,7 @@ export class ServiceMetrics {
     readonly migration: string,
   ) {
     this.registry.setDefaultLabels({ service, migration });
-    collectDefaultMetrics({ register: this.registry, prefix: 'ferry_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'ferry_' });
     this.records = new Counter({
       name: 'ferry_records_total',
       help: 'Records a phase handled, by the stage of the topic they came from (extracted, transformed, resolved, loaded, dlq) and object or entity',
