@@ -16,7 +16,7 @@ import { createKafka } from '@ferry/kafka';
 import { confirmedMap, draftFromTemplate } from '@ferry/mapping';
 import { metricsUrls } from '@ferry/metrics';
 import { assertAlive, progress, RouteStack, startRouteStack, StatusReport, statusReport } from '@ferry/ops';
-import { connectDataSource, MapVersionRepository } from '@ferry/persistence';
+import { connectDataSource, DashboardRepository, MapVersionRepository } from '@ferry/persistence';
 import { testDatabaseUrl, uniqueMigration } from './support/it-env';
 
 /**
@@ -200,8 +200,30 @@ describe('the dashboard in a real browser, and the services\' metrics, during a 
       await page.waitForSelector('#dlq-records tr[data-dlq-key]', { timeout: 15_000 });
     }
 
+    // Tables other parts add (the supervisor's service_state, the parity gate's cutover_verdict): shown when present.
+    const optional = new DashboardRepository(db, migration);
+    const serviceState = await optional.optional('service_state');
+    if (serviceState) {
+      await db.query(`INSERT INTO ferry.service_state (migration_id, service, status, restarts) VALUES ($1, 'loader', 'running', 2)`, [migration]);
+    }
+    const verdicts = await optional.optional('cutover_verdict');
+    if (verdicts) {
+      await db.query(
+        `INSERT INTO ferry.cutover_verdict (migration_id, passed, sample_size, seed, objects, mismatch_count, mismatches) VALUES ($1, true, 5, 'dash', '{}', 0, '[]')`,
+        [migration],
+      );
+    }
+    await pollUntil(async () => ((await pageNumbers(page)).restarts === (serviceState ? 2 : 0) ? true : undefined), { timeoutMs: 20_000, intervalMs: 500, what: 'the restarts the supervisor recorded' });
+    const body = await page.$eval('body', (b) => b.textContent ?? '');
+    if (verdicts) expect(await page.$eval('[data-verdict]', (e) => e.textContent)).toBe('PASSED');
+    else expect(body).toMatch(/no ferry\.cutover_verdict table yet/);
+    if (!serviceState) expect(body).toMatch(/ferry\.service_state, which this database does not have yet/);
+
     // Metrics, scraped from each service, agree with the reconciliation.
-    const recon = await scrape('reconciler');
+    const recon = await pollUntil(async () => {
+      const text = await scrape('reconciler');
+      return !serviceState || sum(samples(text, 'ferry_service_restarts'), { of_service: 'loader' }) === 2 ? text : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 1000, what: "the reconciler's restarts gauge" });
     const final = await statusReport(db, admin, plan, migration);
     for (const e of final.entities) {
       expect(sum(samples(recon, 'ferry_destination_records'), { entity: e.entity, state: 'loaded' })).toBe(e.loaded);

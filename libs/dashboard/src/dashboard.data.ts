@@ -26,11 +26,14 @@ export interface DashboardSnapshot {
   owners: { report: Awaited<ReturnType<OwnerRepository['report']>>; queued: Awaited<ReturnType<OwnerRepository['queued']>> };
   /** per stream, seconds since its last checkpoint (how fresh the delta is) */
   freshness: Record<string, number>;
+  /** verdicts: rows of ferry.cutover_verdict (newest first) once the parity gate records them; null while it does not exist */
   cutover: { requestedAt: Date | null; completedAt: Date | null; verdicts: Record<string, unknown>[] | null };
   health: {
     phases: { phase: string; group: string; state: string; members: number; lag: number }[];
     /** rows of ferry.service_state once the supervisor records them; null while the table does not exist */
     services: Record<string, unknown>[] | null;
+    /** rows of ferry.migration_run (`ferry run`'s supervisor), when present */
+    runs: Record<string, unknown>[] | null;
   };
 }
 
@@ -70,12 +73,14 @@ export class DashboardData {
     const status = await statusReport(this.db, this.admin, this.plan, this.migration);
     const owners = new OwnerRepository(this.db, this.migration);
     const extra = new DashboardRepository(this.db, this.migration);
-    const [dlq, report, queued, verdicts, services] = await Promise.all([
+    const [dlq, report, queued, verdicts, oldVerdicts, services, runs] = await Promise.all([
       new ReconRepository(this.db, this.migration).rejectionsByCode(),
       owners.report(),
       owners.queued(),
-      extra.optional('cutover'),
+      extra.optional('cutover_verdict', 10),
+      extra.optional('cutover', 10),
       extra.optional('service_state'),
+      extra.optional('migration_run', 5),
     ]);
 
     const counts = new Map<string, number>();
@@ -115,10 +120,11 @@ export class DashboardData {
       dlq,
       owners: { report, queued },
       freshness: Object.fromEntries(status.extraction.streams.map((s) => [s.stream, Math.max(0, Math.round((now - new Date(s.updatedAt).getTime()) / 1000))])),
-      cutover: { ...status.extraction.cutover, verdicts },
+      cutover: { ...status.extraction.cutover, verdicts: verdicts ?? oldVerdicts },
       health: {
         phases: status.consumerGroups.map((g) => ({ phase: g.phase, group: g.group, state: g.state, members: g.members, lag: g.totalLag })),
         services,
+        runs,
       },
     };
   }

@@ -20,6 +20,7 @@ export function dashboardPage(migration: string): string {
   th, td { text-align: right; padding: 3px 8px; border-bottom: 1px solid #eceef2; white-space: nowrap; }
   th:first-child, td:first-child, td.text, th.text { text-align: left; }
   td.text { white-space: normal; min-width: 240px; }
+  td.cell { white-space: normal; max-width: 260px; word-break: break-word; text-align: left; font-size: 13px; }
   th { color: #5b6475; font-weight: 600; }
   .bar { display: inline-block; width: 90px; height: 8px; background: #e4e7ec; border-radius: 4px; vertical-align: middle; }
   .bar > span { display: block; height: 8px; background: #2f9e6b; border-radius: 4px; }
@@ -33,17 +34,18 @@ export function dashboardPage(migration: string): string {
   <span class="muted">map <span data-k="mapVersion">…</span></span>
   <span>state <span data-k="state">…</span></span>
   <span>ETA <span data-k="eta">…</span></span>
+  <span>restarts <span data-k="restarts">…</span></span>
   <span class="muted">updated <span data-k="generatedAt">…</span></span>
   <span id="error"></span></header>
 <main>
   <section class="wide"><h2>Source objects</h2><div id="sources"></div></section>
   <section class="wide"><h2>Destination entities</h2><div id="entities"></div></section>
   <section><h2>Consumer lag</h2><div id="lag"></div></section>
-  <section><h2>Dead letters by reason</h2><div id="dlq"></div><div id="dlq-records"></div></section>
+  <section class="wide"><h2>Dead letters by reason</h2><div id="dlq"></div><div id="dlq-records"></div></section>
   <section><h2>Owner queue</h2><div id="owners"></div></section>
   <section><h2>Extraction checkpoints and delta freshness</h2><div id="extraction"></div></section>
-  <section><h2>Cutover and parity</h2><div id="cutover"></div></section>
-  <section><h2>Service health and restarts</h2><div id="health"></div></section>
+  <section class="wide"><h2>Cutover and parity</h2><div id="cutover"></div></section>
+  <section class="wide"><h2>Service health and restarts</h2><div id="health"></div></section>
 </main>
 <script>
 "use strict";
@@ -83,7 +85,7 @@ function generic(rows, empty) {
   if (rows == null) return h('p', { cls: 'note' }, empty);
   if (!rows.length) return h('p', { cls: 'note' }, 'no rows yet for this migration');
   const cols = Object.keys(rows[0]).filter((c) => c !== 'migration_id');
-  return table(cols, rows.map((r) => h('tr', {}, cols.map((c) => td(typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : String(r[c] ?? ''), 'text')))), cols.map((_, i) => i));
+  return table(cols, rows.map((r) => h('tr', {}, cols.map((c) => td(clip(typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : String(r[c] ?? ''), 160), 'cell')))), cols.map((_, i) => i));
 }
 
 function render(s) {
@@ -136,14 +138,26 @@ function render(s) {
   const c = s.cutover;
   $('cutover').replaceChildren(h('p', {}, c.completedAt ? h('span', { cls: 'ok' }, 'cut over: extraction frozen at ' + when(c.completedAt))
     : c.requestedAt ? h('span', { cls: 'warn' }, 'cutover requested at ' + when(c.requestedAt) + '; final pass not finished') : 'not requested (delta runs until ferry cutover)'),
-    h('h3', { style: 'font-size:13px' }, 'parity verdict (ferry.cutover)'), generic(c.verdicts, 'no verdict recorded: ferry.cutover does not exist in this database yet'));
+    verdictLine(c.verdicts),
+    h('h3', { style: 'font-size:13px' }, 'parity verdicts (ferry.cutover_verdict, newest first)'), generic(c.verdicts, 'no verdict recorded: this database has no ferry.cutover_verdict table yet'));
 
   const sb = s.servedBy;
   $('health').replaceChildren(
     table(['phase (consumer group)', 'state', 'consumers', 'lag'], s.health.phases.map((p) => h('tr', {}, td(p.phase + ' · ' + p.group), td(p.state, p.members ? 'ok' : 'warn'), td(num(p.members, 'members.' + p.phase)), td(num(p.lag))))),
     h('p', {}, 'served by ' + sb.service + ' (pid ' + sb.pid + ', up ' + dur(sb.uptimeSeconds) + ', ' + sb.rssMb + ' MB)'),
     h('h3', { style: 'font-size:13px' }, 'supervised services and restarts (ferry.service_state)'),
-    generic(s.health.services, 'not recorded: the supervisor (ferry run) keeps services and restarts in ferry.service_state, which this database does not have yet'));
+    generic(s.health.services, 'not recorded: the supervisor (ferry run) keeps services and restarts in ferry.service_state, which this database does not have yet'),
+    h('h3', { style: 'font-size:13px' }, 'runs (ferry.migration_run)'),
+    generic(s.health.runs, 'not recorded: this database has no ferry.migration_run table yet'));
+  const restarts = (s.health.services || []).reduce((a, x) => a + (Number(x.restarts) || 0), 0);
+  q('restarts', String(restarts));
+}
+
+function verdictLine(rows) {
+  const v = rows && rows[0];
+  if (!v || typeof v.passed !== 'boolean') return h('p', { cls: 'note' }, 'no parity verdict yet (ferry cutover checks parity once every phase is drained)');
+  return h('p', {}, 'parity ', h('span', { cls: v.passed ? 'ok' : 'bad', 'data-verdict': v.passed ? 'passed' : 'failed' }, v.passed ? 'PASSED' : 'FAILED'),
+    ' at ' + when(v.checked_at) + (v.mismatch_count != null ? ', ' + v.mismatch_count + ' mismatch(es)' : '') + (v.sample_size != null ? ', sample of ' + v.sample_size + ' per object' : ''));
 }
 
 async function drill(d) {

@@ -1,7 +1,7 @@
 import { Scoped } from './scoped';
 
-/** Tables other parts of Ferry may add (cutover verdicts, supervised services): read when present, as they are. */
-export const OPTIONAL_TABLES = ['cutover', 'service_state'] as const;
+/** Tables other parts of Ferry add (cutover verdicts, supervised services, runs): read when present, as they are. */
+export const OPTIONAL_TABLES = ['cutover', 'cutover_verdict', 'service_state', 'migration_run'] as const;
 export type OptionalTable = (typeof OPTIONAL_TABLES)[number];
 
 export interface RejectedRecord {
@@ -42,6 +42,7 @@ export class DashboardRepository extends Scoped {
     if (!cols.length) return null;
     const names = new Set(cols.map((c) => c.column_name));
     const scope = names.has('migration_id') ? 'WHERE migration_id = $1' : 'WHERE $1::text IS NOT NULL';
-    return this.q(`SELECT * FROM ferry.${table} ${scope} LIMIT ${Number(limit)}`);
+    const newest = ['checked_at', 'updated_at', 'started_at'].find((c) => names.has(c));
+    return this.q(`SELECT * FROM ferry.${table} ${scope}${newest ? ` ORDER BY ${newest} DESC` : ''} LIMIT ${Number(limit)}`);
   }
 }
