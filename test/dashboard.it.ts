@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'child_process';
+import { execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -200,6 +200,9 @@ describe('the dashboard in a real browser, and the services\' metrics, during a 
       await page.waitForSelector('#dlq-records tr[data-dlq-key]', { timeout: 15_000 });
     }
 
+    // The README's picture: the migration as it ended (before the rows this test adds to other parts' tables below).
+    await page.screenshot({ path: path.join(root, 'docs', 'dashboard.png'), fullPage: true });
+
     // Tables other parts add (the supervisor's service_state, the parity gate's cutover_verdict): shown when present.
     const optional = new DashboardRepository(db, migration);
     const serviceState = await optional.optional('service_state');
@@ -247,7 +250,6 @@ describe('the dashboard in a real browser, and the services\' metrics, during a 
     const resolver = await scrape('resolver');
     expect(sum(samples(resolver, 'ferry_records_total'), { phase: 'resolve', stage: 'transformed' })).toBeGreaterThan(0);
 
-    await page.screenshot({ path: path.join(root, 'docs', 'dashboard.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
 
@@ -266,6 +268,31 @@ describe('the dashboard in a real browser, and the services\' metrics, during a 
     } finally {
       await server.close();
       await sleep(10);
+    }
+  });
+
+  it('`ferry dashboard` serves the same snapshot from the CLI, and refuses to bind beyond loopback without a token', async () => {
+    const env = { ...process.env, DATABASE_URL: testDatabaseUrl(), FERRY_DASHBOARD_PORT: '' };
+    const refused = await run(process.execPath, [path.join(root, 'bin', 'ferry.js'), 'dashboard', '--migration', migration, '--host', '0.0.0.0', '--port', '18313'], { env, timeout: 60_000 }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual(['ferry: configuration: FERRY_DASHBOARD_TOKEN is not set (required when the dashboard binds 0.0.0.0, beyond loopback)']);
+
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'ferry.js'), 'dashboard', '--migration', migration, '--port', '18313'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      await pollUntil(async () => (/http:\/\/127\.0\.0\.1:18313\//.test(out) ? true : undefined), { timeoutMs: 60_000, intervalMs: 250, what: `ferry dashboard to start (${out})` });
+      const snap = (await (await fetch('http://127.0.0.1:18313/api/snapshot')).json()) as { status: StatusReport };
+      const expected = await statusReport(db, admin, plan, migration);
+      expect(statusNumbers(snap.status)).toEqual(statusNumbers(expected));
+      expect(snap.status.migration).toBe(migration);
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('exit', r));
     }
   });
 });

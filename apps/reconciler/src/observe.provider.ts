@@ -30,8 +30,8 @@ export class ObserveProvider implements OnApplicationBootstrap, OnApplicationShu
     const at = dashboardEndpoint();
     if (!at.port) return;
     try {
-      await ready();
-      this.server = await startDashboardServer(new DashboardData(rt.db, admin, rt.plan, rt.migration, rt.service), at);
+      // Kafka may be away now and back later: each snapshot connects the admin if it is not yet.
+      this.server = await startDashboardServer(new DashboardData(rt.db, admin, rt.plan, rt.migration, rt.service, 1000, ready), at);
       rt.logger.info({ url: this.server.url }, 'serving the dashboard');
     } catch (e) {
       const line = `dashboard not served on ${at.host}:${at.port}: ${(e as Error).message}`;

@@ -54,6 +54,8 @@ export class DashboardData {
     private readonly service: string,
     /** a snapshot younger than this is shared by every viewer */
     private readonly cacheMs = 1000,
+    /** runs before each snapshot (the reconciler connects its Kafka admin here, again after a failure) */
+    private readonly before: () => Promise<void> = async () => undefined,
   ) {}
 
   snapshot(): Promise<DashboardSnapshot> {
@@ -70,6 +72,7 @@ export class DashboardData {
   }
 
   private async build(now: number): Promise<DashboardSnapshot> {
+    await this.before();
     const status = await statusReport(this.db, this.admin, this.plan, this.migration);
     const owners = new OwnerRepository(this.db, this.migration);
     const extra = new DashboardRepository(this.db, this.migration);
