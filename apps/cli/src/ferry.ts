@@ -2,19 +2,20 @@ import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLogger, FerryError } from '@ferry/common';
 import { ConfigError, loadConfig, settings, settingSources } from '@ferry/config';
-import { allRouteTopics, REPLAYABLE_PHASES, ReplayablePhase } from '@ferry/contracts';
+import { REPLAYABLE_PHASES, ReplayablePhase } from '@ferry/contracts';
 import { mapCommand, migrationMap } from './map.command';
 import { schemaCommand } from './schema.command';
 import { reportCommand } from './report.command';
 import { ownersCommand } from './owners.command';
 import { brokerUnreachable, createKafka } from '@ferry/kafka';
 import { connectDataSource } from '@ferry/persistence';
-import { extractionStatus, extractionTable, groupLag, lagTable, pickMigration, reconciliation, reconciliationTable, replayPhase, topicOffsets, topicsTable } from '@ferry/ops';
+import { extractionTable, lagTable, pickMigration, reconciliationTable, replayPhase, statusReport, topicsTable } from '@ferry/ops';
 import { migratedDataSource } from './db';
 import { runDemo } from './demo.command';
 import { runSample } from './sample.command';
 import { runCutover } from './cutover.command';
 import { discoverCommand } from './discover.command';
+import { registerDashboard } from './dashboard.command';
 import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
 
 const print = (s: string) => process.stdout.write(`${s}\n`);
@@ -58,16 +59,12 @@ program
     try {
       const migration = await pickMigration(db, o.migration);
       await admin.connect();
-      // The route's topics, plus any other stream the extractor was asked to read (FERRY_STREAMS, another source).
-      const prefix = `ferry.${migration}.extracted.`;
-      const extra = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
       const { plan } = await migrationMap(db, migration);
-      const topics = await topicOffsets(admin, [...new Set([...allRouteTopics(plan, migration), ...extra])]);
-      const lag = await groupLag(admin, plan, migration);
-      const objects = await reconciliation(db, plan, migration);
-      const extraction = await extractionStatus(db, migration);
+      const report = await statusReport(db, admin, plan, migration);
+      const { topics, consumerGroups: lag, extraction } = report;
+      const objects = { sources: report.sources, entities: report.entities };
       if (o.json) {
-        print(JSON.stringify({ migration, mapVersion: plan.mapVersion, extraction, topics, consumerGroups: lag, sources: objects.sources, entities: objects.entities }, null, 2));
+        print(JSON.stringify(report, null, 2));
       } else {
         print(`migration ${migration} (map ${plan.mapVersion})`);
         print(extractionTable(extraction));
@@ -145,6 +142,7 @@ mapCommand(program);
 schemaCommand(program);
 reportCommand(program);
 ownersCommand(program);
+registerDashboard(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd

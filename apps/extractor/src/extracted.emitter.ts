@@ -85,6 +85,8 @@ export class ExtractedEmitter {
     const { out, letters } = this.events(records, rejects);
     if (out.length) await this.rt.producer.send(out);
     if (letters.length) await this.rt.deadLetter(letters);
+    this.rt.metrics?.countRecords('extract', 'extracted', this.stream.name, out.length);
+    this.rt.metrics?.countRecords('extract', 'dlq', this.stream.name, letters.length);
     return records.length - out.length;
   }
 

@@ -1,4 +1,5 @@
 export * from './status';
+export * from './status-report';
 export * from './replay';
 export * from './tables';
 

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { EventPattern } from '@nestjs/microservices';
 import { Observable } from 'rxjs';
 import type { ConsumedRecord } from '@ferry/kafka';
+import { ServiceMetrics } from '@ferry/metrics';
 import { PhaseExtras, PhaseTransport, RethrowFilter } from './phase.transport';
 import type { Runtime } from './runtime';
 
@@ -38,7 +39,7 @@ type Internals = {
 };
 
 describe('PhaseTransport', () => {
-  const rt = { migration: 'm1' } as Runtime;
+  const rt = { migration: 'm1', metrics: new ServiceMetrics('test', 'm1') } as unknown as Runtime;
   const transport = new PhaseTransport(rt, <T>(token: unknown) => (token === 'CHUNK' ? 7 : undefined) as T);
   const internals = transport as unknown as Internals;
   let app: INestMicroservice;

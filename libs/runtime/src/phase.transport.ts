@@ -2,7 +2,7 @@ import { Catch, InjectionToken, RpcExceptionFilter } from '@nestjs/common';
 import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom, Observable, throwError } from 'rxjs';
 import type { ControlCommand } from '@ferry/contracts';
-import { topics } from '@ferry/contracts';
+import { parseRecordTopic, topics } from '@ferry/contracts';
 import { BatchConsumer, ControlListener } from '@ferry/kafka';
 import type { ConsumedRecord, PoisonMessage } from '@ferry/kafka';
 import type { Runtime } from './runtime';
@@ -112,8 +112,11 @@ export class PhaseTransport extends Server implements CustomTransportStrategy {
   private async dispatch(phase: string, records: ConsumedRecord<unknown>[]): Promise<void> {
     const handler = this.getHandlerByPattern(phase);
     if (!handler) throw new Error(`no handler for the ${phase} phase`);
-    const result = await handler(records, new ChunkContext([phase, records[0].topic, records[0].partition]));
-    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    const topic = parseRecordTopic(records[0].topic);
+    await this.rt.metrics.timeBatch(phase, topic?.phase ?? 'dlq', topic?.object ?? '-', records.length, async () => {
+      const result = await handler(records, new ChunkContext([phase, records[0].topic, records[0].partition]));
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    });
   }
 
   private async onCommand(c: ControlCommand): Promise<void> {

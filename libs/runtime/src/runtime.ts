@@ -8,6 +8,7 @@ import { allRouteTopics, DeadLetter, RoutePlan, routeValueSchemas, topics } from
 import { CompiledRouteMap, confirmedMap } from '@ferry/mapping';
 import { AvroCodec, brokerUnreachable, createKafka, ensureTopics, RecordProducer } from '@ferry/kafka';
 import { assertSchemaCurrent, connectDataSource } from '@ferry/persistence';
+import { metricsEndpoint, ServiceMetrics } from '@ferry/metrics';
 
 export type DeadLetterInput = Omit<DeadLetter, 'migration' | 'run' | 'at' | 'traceId' | 'entity' | 'targetKey'> & {
   traceId?: string;
@@ -33,7 +34,9 @@ export class Runtime {
     readonly codec: AvroCodec,
     readonly producer: RecordProducer,
     readonly db: DataSource,
-  ) {}
+  ) {
+    this.metrics = new ServiceMetrics(service, config.FERRY_MIGRATION);
+  }
 
   /**
    * With `producerThread`, kafkajs runs in a thread of its own (the extractor, whose reading and encoding would
@@ -60,6 +63,7 @@ export class Runtime {
       const producer = new RecordProducer(kafka, codec, options.producerThread ? { thread: { settings: kafkaSettings, logger } } : {});
       await startup.step('producer', () => producer.connect());
       const rt = new Runtime(service, config, map, logger, kafka, codec, producer, db);
+      await serveMetrics(rt);
       if (options.watchStartup) rt.startup = startup;
       else startup.done();
       return rt;
@@ -69,6 +73,9 @@ export class Runtime {
       throw e;
     }
   }
+
+  /** This process's Prometheus metrics (served when FERRY_METRICS_PORT is set). */
+  readonly metrics: ServiceMetrics;
 
   /** Start-up progress; PhaseTransport (or the extractor) marks its own steps and calls done() once running. */
   startup: StartupWatch | null = null;
@@ -99,6 +106,7 @@ export class Runtime {
   }
 
   async close(): Promise<void> {
+    await this.metrics.close().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
     await this.db.destroy().catch(() => undefined);
   }
@@ -123,6 +131,20 @@ async function waitForConfirmedMap(db: DataSource, migration: string, logger: Lo
       process.stderr.write(`${service}: ${line}\n`);
     }
     await new Promise((r) => setTimeout(r, Number(process.env.FERRY_MAP_POLL_MS ?? 2000)));
+  }
+}
+
+/** Metrics are for watching: a busy port is said in one line and the service runs on without them. */
+async function serveMetrics(rt: Runtime): Promise<void> {
+  const at = metricsEndpoint(rt.service);
+  if (!at) return;
+  try {
+    const url = await rt.metrics.serve(at);
+    rt.logger.info({ url }, 'serving metrics');
+  } catch (e) {
+    const line = `metrics not served on ${at.host}:${at.port}: ${(e as Error).message}`;
+    rt.logger.warn(line);
+    process.stderr.write(`${rt.service}: ${line}\n`);
   }
 }
 

@@ -26,6 +26,8 @@ export interface Destination extends SchemaApplier {
   deleteById(entity: string, id: string): Promise<boolean>;
   /** Forgets what describe() learnt (after a schema change). */
   refresh(): void;
+  /** Requests sent so far, retried, and throttled (429): the service's metrics read them. */
+  requestCounts?(): { requests: number; retries: number; throttled: number };
 }
 
 export interface DestinationLimits {

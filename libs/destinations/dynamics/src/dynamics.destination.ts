@@ -89,6 +89,11 @@ export class DynamicsDestination implements Destination {
     this.tables.clear();
   }
 
+  requestCounts(): { requests: number; retries: number; throttled: number } {
+    const m = this.client.metrics;
+    return { requests: m.requests, retries: m.retries, throttled: m.throttled };
+  }
+
   async planSchema(plan: RoutePlan): Promise<SchemaPlan> {
     this.refresh();
     const described = new Map<string, EntityDescription | null>();

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { DESTINATION } from '@ferry/destinations/core';
+import { DESTINATION, Destination } from '@ferry/destinations/core';
 import { Runtime, RUNTIME } from '@ferry/runtime';
 import { createDestination } from './destination.registry';
 
@@ -9,8 +9,14 @@ export class DestinationModule {
   static forRuntime(): DynamicModule {
     return {
       module: DestinationModule,
-      providers: [{ provide: DESTINATION, inject: [RUNTIME], useFactory: (rt: Runtime) => createDestination(rt.plan.destination, rt.plan.keyColumn) }],
+      providers: [{ provide: DESTINATION, inject: [RUNTIME], useFactory: (rt: Runtime) => watched(rt, createDestination(rt.plan.destination, rt.plan.keyColumn)) }],
       exports: [DESTINATION],
     };
   }
+}
+
+/** The service's metrics read the destination client's request, retry and 429 counters. */
+function watched(rt: Runtime, destination: Destination): Destination {
+  rt.metrics.watchDestination(destination.system, () => destination.requestCounts?.() ?? null);
+  return destination;
 }

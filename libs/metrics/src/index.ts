@@ -1,0 +1,2 @@
+export * from './metrics.settings';
+export * from './service-metrics';
