@@ -9,7 +9,7 @@ export class ConfigError extends Error {
 }
 
 /** Names of settings whose values must never appear in logs or error messages. */
-const SECRET_NAMES = new Set(['DATAVERSE_CLIENT_SECRET', 'FERRY_DASHBOARD_TOKEN', 'FERRY_SOURCE_API_KEY']);
+const SECRET_NAMES = new Set(['DATAVERSE_CLIENT_SECRET', 'FERRY_DASHBOARD_TOKEN', 'FERRY_METRICS_TOKEN', 'SANDBOX_ADMIN_TOKEN', 'FERRY_SOURCE_API_KEY']);
 
 export function ferryHome(): string {
   return process.env.FERRY_HOME ?? path.join(os.homedir(), '.ferry');
