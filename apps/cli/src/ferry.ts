@@ -16,6 +16,8 @@ import { runSample } from './sample.command';
 import { runCutover } from './cutover.command';
 import { discoverCommand } from './discover.command';
 import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
+import { registerInit } from './init.command';
+import { registerRun } from './run.command';
 
 const print = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -145,6 +147,8 @@ mapCommand(program);
 schemaCommand(program);
 reportCommand(program);
 ownersCommand(program);
+registerInit(program);
+registerRun(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd

@@ -14,3 +14,6 @@ export * from './recon.repository';
 export * from './quality.repository';
 export * from './routing.repository';
 export * from './file-manifest.repository';
+export * from './migration-config.repository';
+export * from './migration-run.repository';
+export * from './service-state.repository';
