@@ -32,7 +32,7 @@ export function runIsLive(run: Pick<MigrationRunRow, 'pid' | 'host' | 'status'>)
 
 /**
  * Every migration with its state: rolled back or cut over when so recorded, running while its `ferry run` lives,
- * stopped once one ran, map confirmed, or just created. Counts are per-migration index scans, so only for a few.
+ * stopped once one ran, map confirmed, or just created.
  */
 export async function listMigrations(db: DataSource, o: { counts?: boolean; limit?: number } = {}): Promise<MigrationListing[]> {
   const rows: Array<Record<string, unknown>> = await db.query(
@@ -48,6 +48,7 @@ export async function listMigrations(db: DataSource, o: { counts?: boolean; limi
       ORDER BY m.created_at DESC LIMIT $1`,
     [o.limit ?? 50],
   );
+  const countsBy = o.counts ? await countsOf(db, rows.map((r) => String(r.migration_id))) : new Map();
   const out: MigrationListing[] = [];
   for (const r of rows) {
     const raw = r.raw as Record<string, unknown>;
@@ -63,22 +64,28 @@ export async function listMigrations(db: DataSource, o: { counts?: boolean; limi
     else if (run) state = 'stopped';
     else if (r.confirmed) state = 'map confirmed';
     const config = (r.config as { route?: string } | null) ?? null;
-    let counts: MigrationListing['counts'] = null;
-    if (o.counts) {
-      const [s] = await db.query(`SELECT count(extracted_at)::int AS extracted FROM ferry.recon_record WHERE migration_id = $1`, [r.migration_id]);
-      const [t] = await db.query(
-        `SELECT count(*) FILTER (WHERE loaded_at IS NOT NULL AND (rejected_at IS NULL OR rejected_at <= loaded_at))::int AS loaded,
-                count(*) FILTER (WHERE rejected_at IS NOT NULL AND (loaded_at IS NULL OR rejected_at > loaded_at))::int AS rejected
-           FROM ferry.recon_target WHERE migration_id = $1`,
-        [r.migration_id],
-      );
-      counts = { extracted: s.extracted, loaded: t.loaded, rejected: t.rejected };
-    }
+    const counts = o.counts ? (countsBy.get(String(r.migration_id)) ?? { extracted: 0, loaded: 0, rejected: 0 }) : null;
     out.push({
       migration: String(r.migration_id), state, route: config?.route ?? (r.confirmed_version ? String(r.confirmed_version).split('@')[0] : null),
       source: String(r.source_system), destination: String(r.destination), mapVersion: (r.map_version as string | null) ?? (r.confirmed_version as string | null) ?? null,
       createdAt: r.created_at as Date, lastRun: run, config, counts,
     });
   }
+  return out;
+}
+
+async function countsOf(db: DataSource, ids: string[]): Promise<Map<string, NonNullable<MigrationListing['counts']>>> {
+  const out = new Map<string, NonNullable<MigrationListing['counts']>>();
+  if (!ids.length) return out;
+  const src: Array<{ migration_id: string; extracted: number }> = await db.query(
+    `SELECT migration_id, count(extracted_at)::int AS extracted FROM ferry.recon_record WHERE migration_id = ANY($1) GROUP BY migration_id`, [ids]);
+  const dst: Array<{ migration_id: string; loaded: number; rejected: number }> = await db.query(
+    `SELECT migration_id,
+            count(*) FILTER (WHERE loaded_at IS NOT NULL AND (rejected_at IS NULL OR rejected_at <= loaded_at))::int AS loaded,
+            count(*) FILTER (WHERE rejected_at IS NOT NULL AND (loaded_at IS NULL OR rejected_at > loaded_at))::int AS rejected
+       FROM ferry.recon_target WHERE migration_id = ANY($1) GROUP BY migration_id`, [ids]);
+  for (const id of ids) out.set(id, { extracted: 0, loaded: 0, rejected: 0 });
+  for (const r of src) out.get(r.migration_id)!.extracted = r.extracted;
+  for (const r of dst) Object.assign(out.get(r.migration_id)!, { loaded: r.loaded, rejected: r.rejected });
   return out;
 }

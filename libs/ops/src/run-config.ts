@@ -170,6 +170,29 @@ export function runEnv(c: RunConfig, ctx: RunEnvContext): Record<string, string>
   if (c.source.mode === 'export') env.FERRY_EXPORT_DIR = c.source.exportDir;
   else env.FERRY_SOURCE_API_URL = c.source.apiUrl;
 
+  Object.assign(env, destinationEnv(c, from));
+
+  const o = c.options;
+  const optional: Record<string, number | undefined> = {
+    FERRY_OWNER_REFRESH_S: o.ownerRefreshSeconds,
+    FERRY_LOAD_BATCH_SIZE: o.loadBatchSize,
+    FERRY_EXTRACT_BATCH: o.extractBatch,
+    FERRY_EXTRACT_CONCURRENCY: o.extractConcurrency,
+    FERRY_POLL_INTERVAL_MS: o.pollIntervalMs,
+    FERRY_TOPIC_PARTITIONS: o.partitions,
+    DATAVERSE_CUSTOM_TABLE_LIMIT: o.customTableLimit,
+    DATAVERSE_MAX_UPLOAD_BYTES: o.maxUploadBytes,
+    FERRY_SAMPLE_PER_OBJECT: ctx.samplePerObject,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) env[k] = String(v);
+
+  if (c.source.mode === 'api') Object.assign(env, credentials(c, ['FERRY_SOURCE_API_KEY'], from));
+  return env;
+}
+
+/** The destination's endpoints and credentials from the configuration (what `ferry schema` and the services need). */
+export function destinationEnv(c: RunConfig, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
   const d = c.destination;
   if (d.sandbox) {
     const base = sandboxBaseUrl(d.sandbox.port);
@@ -187,35 +210,28 @@ export function runEnv(c: RunConfig, ctx: RunEnvContext): Record<string, string>
     env.DATAVERSE_SCOPE = d.scope ?? `${new URL(d.url!).origin}/.default`;
   }
 
-  const o = c.options;
-  const optional: Record<string, number | undefined> = {
-    FERRY_OWNER_REFRESH_S: o.ownerRefreshSeconds,
-    FERRY_LOAD_BATCH_SIZE: o.loadBatchSize,
-    FERRY_EXTRACT_BATCH: o.extractBatch,
-    FERRY_EXTRACT_CONCURRENCY: o.extractConcurrency,
-    FERRY_POLL_INTERVAL_MS: o.pollIntervalMs,
-    FERRY_TOPIC_PARTITIONS: o.partitions,
-    DATAVERSE_CUSTOM_TABLE_LIMIT: o.customTableLimit,
-    DATAVERSE_MAX_UPLOAD_BYTES: o.maxUploadBytes,
-    FERRY_SAMPLE_PER_OBJECT: ctx.samplePerObject,
-  };
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined) env[k] = String(v);
+  const wanted: CredentialSetting[] = d.sandbox ? [] : ['DATAVERSE_CLIENT_ID', 'DATAVERSE_CLIENT_SECRET'];
+  return Object.assign(env, credentials(c, wanted, from));
+}
 
-  // Credentials: a named environment variable wins over the secrets file; a reference that gives nothing is a mistake.
-  const fromFile = c.credentials.secretsFile ? readSecretsFile(c.credentials.secretsFile) : {};
-  const needed = new Set<CredentialSetting>(Object.keys(c.credentials.env) as CredentialSetting[]);
-  if (!d.sandbox) ['DATAVERSE_CLIENT_ID', 'DATAVERSE_CLIENT_SECRET'].forEach((s) => needed.add(s as CredentialSetting));
-  if (c.source.mode === 'api') needed.add('FERRY_SOURCE_API_KEY');
-  for (const setting of needed) {
+/**
+ * Credential values from their references: a named environment variable wins over the secrets file; a reference
+ * that gives nothing is a mistake named by its setting and where it was to come from (never a value).
+ */
+function credentials(c: RunConfig, wanted: CredentialSetting[], from: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  let fromFile: Record<string, string> | null = null;
+  for (const setting of wanted) {
     const ref = c.credentials.env[setting];
-    const value = ref ? from[ref] : fromFile[setting];
+    if (!ref && c.credentials.secretsFile) fromFile ??= readSecretsFile(c.credentials.secretsFile);
+    const value = ref ? from[ref] : fromFile?.[setting];
     if (value === undefined || value === '') {
       const where = ref ? `environment variable ${ref}` : `secrets file ${c.credentials.secretsFile ?? '(none configured)'}`;
       throw new FerryError('CREDENTIAL_MISSING', `${setting} is to come from ${where}, which does not provide it; set it there (the value is never stored)`, 'fatal');
     }
-    env[setting] = value;
+    out[setting] = value;
   }
-  return env;
+  return out;
 }
 
 /** Settings safe to show: the environment without any credential's value. */

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pollUntil } from '@ferry/common';
-import { restartDelay, stopsInRow, Supervisor, SupervisorEvent } from './supervisor';
+import { readableLogLine, restartDelay, stopsInRow, Supervisor, SupervisorEvent } from './supervisor';
 import type { RunningService, ServiceName } from './stack';
 
 describe('restart backoff', () => {
@@ -79,5 +79,13 @@ describe('Supervisor with tiny real children', () => {
     await s.stop(300);
     expect(c.exited).toMatchObject({ signal: 'SIGKILL' });
     expect(fs.readFileSync(path.join(logDir, 'supervisor.log'), 'utf8')).toMatch(/extractor did not stop within 0 s of SIGTERM: SIGKILL/);
+  });
+});
+
+describe('readableLogLine', () => {
+  it('turns a pino JSON line into level and message', () => {
+    expect(readableLogLine('{"level":50,"time":1,"pid":2,"name":"loader","err":{"message":"ECONNREFUSED"},"msg":"load failed"}')).toBe('error: load failed (ECONNREFUSED)');
+    expect(readableLogLine('{"level":30,"msg":"started"}')).toBe('info: started');
+    expect(readableLogLine('plain text')).toBe('plain text');
   });
 });

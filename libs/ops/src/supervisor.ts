@@ -24,6 +24,19 @@ export function stopsInRow(previous: number, upMs: number, p: BackoffPolicy = DE
   return upMs >= p.resetAfterMs ? 1 : previous + 1;
 }
 
+/** A service's JSON log line as a person reads it: its level and message (and error), not the JSON. */
+export function readableLogLine(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const j = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string }; error?: string };
+    const level = ({ 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' } as Record<number, string>)[j.level ?? 30] ?? 'info';
+    const why = j.err?.message ?? j.error;
+    return `${level}: ${j.msg ?? ''}${why && !String(j.msg).includes(why) ? ` (${why})` : ''}`;
+  } catch {
+    return line;
+  }
+}
+
 export type ServiceStatus = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
 export interface ServiceState {
@@ -152,7 +165,7 @@ export class Supervisor {
   private exited(slot: Slot, child: RunningService, code: number | null, signal: string | null, upMs: number): void {
     if (slot.child !== child) return;
     const name = slot.state.service;
-    const line = lastLogLine(child);
+    const line = readableLogLine(lastLogLine(child));
     Object.assign(slot.state, { pid: null, lastExitCode: code, lastExitSignal: signal, lastLogLine: line || slot.state.lastLogLine });
     if (this.stopping) {
       slot.state.status = 'stopped';
