@@ -194,6 +194,7 @@ async function supervise(
     say(`${o.sample ? `sample run (${o.sample} records per object)` : 'run'} ${runId} of ${o.migration}: services started and supervised (logs in ${logDir}); Ctrl-C or \`ferry stop --migration ${o.migration}\` stops them`);
     live = view ?? (process.stdout.isTTY ? new TtyProgressView() : new LineProgressView(out));
 
+    const servicesStarted = Date.now();
     const rates = new RateMeter();
     let lastSig = '';
     let lastProgress = Date.now();
@@ -279,10 +280,16 @@ async function supervise(
         printedDone = false;
         reconciled = false;
       }
-      if (o.once && !settled && Date.now() - lastProgress > o.stallTimeout * 1000) {
+      // Before the first record moves the services are still starting (slow on a loaded machine): a longer allowance.
+      const moved = t.extracted > 0 || t.transformed > 0;
+      const startLimitS = Math.max(o.stallTimeout * 3, 300);
+      const stalled = moved ? Date.now() - lastProgress > o.stallTimeout * 1000 : weather.clear && Date.now() - servicesStarted > startLimitS * 1000;
+      if (o.once && !settled && stalled) {
         live.stop();
         say(reconciliationTable(rows));
-        say(`no progress for ${o.stallTimeout} s and not reconciled (consumer lag ${lag ?? 'unknown'}); logs in ${logDir}`);
+        say(moved
+          ? `no progress for ${o.stallTimeout} s and not reconciled (consumer lag ${lag ?? 'unknown'}); logs in ${logDir}`
+          : `no record moved ${startLimitS} s after the services started (see their start-up steps in ${logDir})`);
         ended = 'stalled';
         break;
       }
