@@ -99,6 +99,6 @@ describe('runEnv: the services\' environment from the stored configuration', () 
 
   it('derives the built-in sandbox endpoints from its port', () => {
     const env = runEnv(configFromFlags({ ...base, sandbox: true, sandboxPort: 18211 }), { ...ctx, env: {} });
-    expect(env).toMatchObject({ SANDBOX_PORT: '18211', DATAVERSE_URL: 'http://127.0.0.1:18211/api/data/v9.2', DATAVERSE_SCOPE: 'http://127.0.0.1:18211/.default' });
+    expect(env).toMatchObject({ SANDBOX_PORT: '18211', SANDBOX_DB_SCHEMA: 'sandbox_dataverse_18211', DATAVERSE_URL: 'http://127.0.0.1:18211/api/data/v9.2', DATAVERSE_SCOPE: 'http://127.0.0.1:18211/.default' });
   });
 });

@@ -198,6 +198,8 @@ export function destinationEnv(c: RunConfig, from: NodeJS.ProcessEnv = process.e
     const base = sandboxBaseUrl(d.sandbox.port);
     Object.assign(env, {
       SANDBOX_PORT: String(d.sandbox.port),
+      // One schema per sandbox port: two sandboxes on one database (a demo beside a test) never reset each other.
+      SANDBOX_DB_SCHEMA: from.SANDBOX_DB_SCHEMA ?? `sandbox_dataverse_${d.sandbox.port}`,
       DATAVERSE_URL: `${base}/api/data/v9.2`,
       DATAVERSE_TOKEN_URL: `${base}/login/ferry-demo-tenant/oauth2/v2.0/token`,
       DATAVERSE_SCOPE: `${base}/.default`,
