@@ -17,6 +17,8 @@ import { runCutover } from './cutover.command';
 import { discoverCommand } from './discover.command';
 import { registerDashboard } from './dashboard.command';
 import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
+import { registerInit } from './init.command';
+import { registerRun } from './run.command';
 
 const print = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -143,6 +145,8 @@ schemaCommand(program);
 reportCommand(program);
 ownersCommand(program);
 registerDashboard(program);
+registerInit(program);
+registerRun(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { loadConfig, settings } from '@ferry/config';
 import type { SchemaPlan } from '@ferry/destinations/core';
 import { createDestination } from '@ferry/destinations/registry';
-import { pickMigration } from '@ferry/ops';
+import { destinationEnv, parseRunConfig, pickMigration } from '@ferry/ops';
+import { MigrationConfigRepository } from '@ferry/persistence';
 import { migratedDataSource } from './db';
 import { migrationMap } from './map.command';
 
@@ -39,7 +40,10 @@ export function schemaCommand(program: Command): void {
     try {
       const id = await pickMigration(db, migration);
       const map = await migrationMap(db, id);
-      return { id, map, destination: createDestination(map.plan.destination, map.plan.keyColumn) };
+      // A migration made by `ferry init` names its destination; one made before it takes DATAVERSE_* from the environment.
+      const stored = await new MigrationConfigRepository(db, id).get();
+      const env = stored ? { ...process.env, ...destinationEnv(parseRunConfig(stored.config)) } : process.env;
+      return { id, map, destination: createDestination(map.plan.destination, map.plan.keyColumn, env) };
     } finally {
       await db.destroy();
     }

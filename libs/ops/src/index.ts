@@ -6,3 +6,7 @@ export * from './tables';
 export * from './stack';
 export * from './migrations';
 export * from './route-stack';
+export * from './run-config';
+export * from './supervisor';
+export * from './weather';
+export * from './migration-list';

@@ -7,11 +7,22 @@ import { SourceRecordLean1764000000000 } from './migrations/1764000000000-source
 import { DestinationKeys1764100000000 } from './migrations/1764100000000-destination-keys';
 import { RelatedRouting1764200000000 } from './migrations/1764200000000-related-routing';
 import { QualityOwnersFiles1764300000000 } from './migrations/1764300000000-quality-owners-files';
+import { RunSupervision1764400000000 } from './migrations/1764400000000-run-supervision';
 import { RelatedHold1764900000000 } from './migrations/1764900000000-related-hold';
 import { FerryError } from '@ferry/common';
 import { redactUrl } from '@ferry/config';
 
-export const MIGRATIONS = [Initial1763800000000, SourceDelta1763900000000, SourceRecordLean1764000000000, DestinationKeys1764100000000, RelatedRouting1764200000000, QualityOwnersFiles1764300000000, RelatedHold1764900000000];
+/** In timestamp order, one per line (TypeORM runs them by timestamp in any case). */
+export const MIGRATIONS = [
+  Initial1763800000000,
+  SourceDelta1763900000000,
+  SourceRecordLean1764000000000,
+  DestinationKeys1764100000000,
+  RelatedRouting1764200000000,
+  QualityOwnersFiles1764300000000,
+  RunSupervision1764400000000,
+  RelatedHold1764900000000,
+];
 
 export function createDataSource(databaseUrl: string, poolSize = 5): DataSource {
   return new DataSource({

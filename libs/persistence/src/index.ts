@@ -15,3 +15,6 @@ export * from './quality.repository';
 export * from './routing.repository';
 export * from './file-manifest.repository';
 export * from './dashboard.repository';
+export * from './migration-config.repository';
+export * from './migration-run.repository';
+export * from './service-state.repository';
