@@ -28,6 +28,7 @@ export class ExtractService implements OnApplicationBootstrap, OnApplicationShut
       exportWatchMs: cfg.FERRY_EXPORT_WATCH_MS,
       overlapMs: cfg.FERRY_POLL_OVERLAP_MS,
       concurrency: cfg.FERRY_EXTRACT_CONCURRENCY,
+      samplePerObject: cfg.FERRY_SAMPLE_PER_OBJECT,
     });
     const watch = this.rt.startup;
     await (watch ? watch.step('extracted topics', () => this.extraction!.prepare()) : this.extraction.prepare());
