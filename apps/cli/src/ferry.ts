@@ -15,6 +15,7 @@ import { runDemo } from './demo.command';
 import { runSample } from './sample.command';
 import { runCutover } from './cutover.command';
 import { discoverCommand } from './discover.command';
+import { registerDiff } from './diff.command';
 import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
 
 const print = (s: string) => process.stdout.write(`${s}\n`);
@@ -145,6 +146,7 @@ mapCommand(program);
 schemaCommand(program);
 reportCommand(program);
 ownersCommand(program);
+registerDiff(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd
