@@ -14,3 +14,4 @@ export * from './recon.repository';
 export * from './quality.repository';
 export * from './routing.repository';
 export * from './file-manifest.repository';
+export * from './cutover-verdict.repository';
