@@ -108,6 +108,8 @@ export class SourceDiff {
     // 1. Every live record of the objects compared: what it becomes, and which are compared field by field.
     const all = new Map<string, Set<string>>();
     const compared = new Set<string>();
+    /** the source records (object:key) each destination record comes from, to name them in a mismatch */
+    const sourcesOf = new Map<string, string[]>();
     const perObject = new Map<string, { parity: ObjectParity; targets: Set<string>; comparedTargets: Set<string> }>();
     for (const object of objects) {
       const parity: ObjectParity = { object, source: 0, unmapped: 0, expected: 0, found: 0, rejected: 0, missing: 0, compared: 0, differing: 0 };
@@ -124,7 +126,12 @@ export class SourceDiff {
           seen.add(key);
           if (!result.outputs.length) parity.unmapped++;
           const ts = result.outputs.map((m) => targetRef(m.target.entity, m.target.key));
-          for (const t of ts) targets.add(t);
+          for (const t of ts) {
+            targets.add(t);
+            const from = sourcesOf.get(t) ?? [];
+            if (!from.includes(`${object}:${key}`)) from.push(`${object}:${key}`);
+            sourcesOf.set(t, from);
+          }
           keep({ key, rank: sampleRank(`${seed}|${object}`, key), targets: ts });
         }
       }
@@ -184,7 +191,7 @@ export class SourceDiff {
           else if (states.get(key)?.state === 'rejected') rejected.add(ref);
           if (!row && rejected.has(ref)) continue;
           if (!row) {
-            const sources = [...(contributions.get(ref)?.keys() ?? [])];
+            const sources = sourcesOf.get(ref) ?? [];
             const how = states.get(key)?.state === 'loaded' ? 'loaded by Ferry, gone from the destination' : 'never loaded: not in the DLQ either';
             mismatches.push({ entity, key, sources, column: '(row)', kind: 'missing', expected: how, actual: null });
             bad.add(ref);
