@@ -151,6 +151,14 @@ export class SourceDiff {
       perObject.set(object, { parity, targets, comparedTargets });
     }
 
+    if ([...perObject.values()].every((p) => p.parity.source === 0)) {
+      throw new FerryError(
+        'DIFF_NO_SOURCE',
+        `none of the records in ${this.d.exportDir} was extracted by migration ${this.d.migration} (ferry.source_record has none of their keys): point --export at the export it read`,
+        'fatal',
+      );
+    }
+
     // 2. Every source record that contributes to a compared destination record, whatever its object.
     const contributions = new Map<string, Map<string, PendingContribution>>();
     for (const object of compared.size ? readable : []) {
