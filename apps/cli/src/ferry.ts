@@ -13,9 +13,10 @@ import { extractionTable, lagTable, pickMigration, reconciliationTable, replayPh
 import { migratedDataSource } from './db';
 import { runDemo } from './demo.command';
 import { runSample } from './sample.command';
-import { runCutover } from './cutover.command';
+import { registerCutover } from './cutover.command';
 import { discoverCommand } from './discover.command';
 import { registerDashboard } from './dashboard.command';
+import { registerDiff } from './diff.command';
 import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
 import { registerInit } from './init.command';
 import { registerRun } from './run.command';
@@ -123,22 +124,6 @@ program
     print(`${o.source} sample: ${total.toLocaleString('en-US')} rows (${r.manifest.malformed.length} deliberately malformed) in ${r.seconds.toFixed(1)} s → ${o.out} (manifest: ferry-sample.json)`);
   });
 
-program
-  .command('cutover')
-  .description('freeze extraction: each stream makes one final delta pass, then nothing more is read')
-  .option('--migration <id>', 'migration (default: the latest)')
-  .option('--timeout <s>', 'seconds to wait for the extractor to finish the final pass', positiveInt, 120)
-  .action(async (o) => {
-    const r = await runCutover({ migration: o.migration, timeoutSeconds: o.timeout });
-    for (const s of r.streams) {
-      print(`  ${s.stream}: ${s.complete ? 'snapshot complete' : 'snapshot incomplete'}${s.watermark !== null ? `, watermark ${new Date(s.watermark).toISOString()}` : ''}, last checkpoint ${s.updatedAt.toISOString()}`);
-    }
-    if (!r.completed) {
-      throw new FerryError('CUTOVER_PENDING', `cutover of ${r.migration} requested, but no extractor finished the final pass within ${o.timeout} s; extraction is frozen and a (re)started extractor finishes it`, 'fatal');
-    }
-    print(`cutover of ${r.migration}: final delta pass done at ${r.completedAt?.toISOString()}; extraction is frozen`);
-  });
-
 discoverCommand(program);
 mapCommand(program);
 schemaCommand(program);
@@ -147,6 +132,8 @@ ownersCommand(program);
 registerDashboard(program);
 registerInit(program);
 registerRun(program);
+registerDiff(program);
+registerCutover(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd

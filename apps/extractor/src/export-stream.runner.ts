@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { RejectMessage, SourceConnector, StreamDefinition, StreamState } from '@ferry/connectors/core';
+import type { RejectMessage, SourceConnector, SourceMessage, StreamDefinition, StreamState } from '@ferry/connectors/core';
 import { CheckpointRepository, SourceRecordRepository } from '@ferry/persistence';
 import type { Runtime } from '@ferry/runtime';
 import { ExtractedEmitter, type PendingRecord } from './extracted.emitter';
@@ -46,6 +46,8 @@ export class ExportStreamRunner {
     private readonly dir: string,
     private readonly batchSize: number,
     private readonly checkpointName: string,
+    /** a sample run: only the messages this accepts are emitted (state messages always are) */
+    private readonly accept: ((msg: SourceMessage) => boolean) | null = null,
   ) {
     this.checkpoints = new CheckpointRepository(rt.db, rt.migration);
     this.hashes = new SourceRecordRepository(rt.db, rt.migration);
@@ -122,6 +124,7 @@ export class ExportStreamRunner {
 
     try {
       for await (const msg of this.connector.readExport(this.dir, name, { state: resume, stateEvery: this.batchSize })) {
+        if (this.accept && !this.accept(msg)) continue;
         if (msg.type === 'record') {
           const p = this.emitter.pending(msg.record, msg.origin);
           if ('type' in p) rejects.push(p);

@@ -11,6 +11,11 @@ import { Extraction } from './extraction';
 @Injectable()
 export class ExtractService implements OnApplicationBootstrap, OnApplicationShutdown {
   private extraction: Extraction | null = null;
+  /**
+   * The extractor produces and consumes nothing once extraction is frozen, so nothing else holds the process: this
+   * keeps it up (for `ferry status`, the operator and a supervisor, which would take an exit for a crash) until shutdown.
+   */
+  private readonly keepAlive = setInterval(() => undefined, 1 << 30);
 
   constructor(@Inject(RUNTIME) private readonly rt: Runtime) {}
 
@@ -28,6 +33,7 @@ export class ExtractService implements OnApplicationBootstrap, OnApplicationShut
       exportWatchMs: cfg.FERRY_EXPORT_WATCH_MS,
       overlapMs: cfg.FERRY_POLL_OVERLAP_MS,
       concurrency: cfg.FERRY_EXTRACT_CONCURRENCY,
+      samplePerObject: cfg.FERRY_SAMPLE_PER_OBJECT,
     });
     const watch = this.rt.startup;
     await (watch ? watch.step('extracted topics', () => this.extraction!.prepare()) : this.extraction.prepare());
@@ -41,6 +47,7 @@ export class ExtractService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.keepAlive);
     await this.extraction?.stop();
   }
 }

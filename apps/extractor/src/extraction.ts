@@ -2,7 +2,8 @@ import { FerryError, Semaphore } from '@ferry/common';
 import type { SourceSettings } from '@ferry/config';
 import { extractedValueSchema, sourceStream, topics } from '@ferry/contracts';
 import type { ControlCommand } from '@ferry/contracts';
-import type { SourceConnector, StreamDefinition } from '@ferry/connectors/core';
+import { inSample, selectSample } from '@ferry/connectors/core';
+import type { SampleSelection, SourceConnector, SourceMessage, StreamDefinition } from '@ferry/connectors/core';
 import { ControlListener, ensureTopics } from '@ferry/kafka';
 import { CutoverRepository } from '@ferry/persistence';
 import type { Runtime } from '@ferry/runtime';
@@ -24,6 +25,8 @@ export interface ExtractionOptions {
    * reading is CPU-bound, so running every stream at once only adds memory; the rest wait for a slot.
    */
   concurrency?: number;
+  /** a sample run (FERRY_SAMPLE_PER_OBJECT): N records per object plus the parents they reference; export mode only */
+  samplePerObject?: number;
 }
 
 type Runner = ExportStreamRunner | ApiStreamRunner;
@@ -42,6 +45,8 @@ export class Extraction {
   private wake: Array<() => void> = [];
   private control: ControlListener | null = null;
   private readonly slots: Semaphore;
+  /** chosen in prepare() for a sample run */
+  private sample: SampleSelection | null = null;
 
   constructor(
     private readonly rt: Runtime,
@@ -51,9 +56,14 @@ export class Extraction {
     this.streams = selectStreams(connector, options);
     this.slots = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
     const src = options.source;
+    if (options.samplePerObject && src.mode !== 'export') {
+      throw new FerryError('USAGE', `a sample run (FERRY_SAMPLE_PER_OBJECT=${options.samplePerObject}) reads an export: set FERRY_SOURCE_MODE=export and FERRY_EXPORT_DIR, or run without --sample`, 'fatal');
+    }
+    // The selection is made in prepare(), before any pass runs.
+    const accept = (s: StreamDefinition) => (options.samplePerObject ? (m: SourceMessage) => !this.sample || inSample(this.sample, s, m) : null);
     this.runners = this.streams.map((s) =>
       src.mode === 'export'
-        ? new ExportStreamRunner(rt, connector, s, src.exportDir, options.batchSize, sourceStream(connector.system, s.name))
+        ? new ExportStreamRunner(rt, connector, s, src.exportDir, options.batchSize, sourceStream(connector.system, s.name), accept(s))
         : new ApiStreamRunner(rt, connector, s, { baseUrl: src.apiUrl, credential: src.apiKey, overlapMs: options.overlapMs }, sourceStream(connector.system, s.name)),
     );
   }
@@ -64,6 +74,23 @@ export class Extraction {
 
   /** Topics and value schemas of every selected stream. */
   async prepare(): Promise<void> {
+    const n = this.options.samplePerObject;
+    if (n && this.options.source.mode === 'export') {
+      const dir = this.options.source.exportDir;
+      const connector = this.connector;
+      const log = this.rt.logger;
+      // A file that cannot be read is left out of the selection; its stream reports the problem when it runs.
+      async function* read(stream: string): AsyncIterable<SourceMessage> {
+        try {
+          yield* connector.readExport(dir, stream);
+        } catch (e) {
+          log.warn({ stream }, `sample: ${stream} could not be read (${(e as Error).message}); none of it is in the sample`);
+        }
+      }
+      this.sample = await selectSample(this.streams, read, n);
+      const counts = Object.fromEntries([...this.sample.counts].map(([s, c]) => [s, c.parents ? `${c.ranked} + ${c.parents} parents` : c.ranked]));
+      this.rt.logger.info({ perObject: n, counts, dangling: this.sample.dangling }, `sample run: ${n} records per object and every parent they reference`);
+    }
     await ensureTopics(this.rt.kafka, this.topicNames(), this.rt.config.FERRY_TOPIC_PARTITIONS);
     await this.rt.codec.registerAll(new Map(this.streams.map((s) => [topics.extracted(this.rt.migration, this.connector.system, s.name), extractedValueSchema(this.connector.system, s.name)])));
   }

@@ -92,6 +92,11 @@ export const settings = {
     FERRY_EXTRACT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
     /** run the extractor's Kafka producer in a thread of its own (on by default; `false` keeps it on the main thread) */
     FERRY_PRODUCER_THREAD: z.enum(['true', 'false']).default('true'),
+    /**
+     * a sample run (`ferry run --sample N`): N records per source object (an even spread chosen by key hash), plus every
+     * parent they reference, so each lookup can resolve; unset reads everything
+     */
+    FERRY_SAMPLE_PER_OBJECT: z.coerce.number().int().min(1).max(10_000_000).optional(),
   },
   dataverse: {
     DATAVERSE_URL: httpUrl().default('http://127.0.0.1:8181/api/data/v9.2'),

@@ -18,3 +18,4 @@ export * from './dashboard.repository';
 export * from './migration-config.repository';
 export * from './migration-run.repository';
 export * from './service-state.repository';
+export * from './cutover-verdict.repository';

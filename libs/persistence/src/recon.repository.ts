@@ -178,4 +178,24 @@ export class ReconRepository extends Scoped {
     for (const r of rows) out.push(r);
     return out;
   }
+
+  /**
+   * Where each of these destination records stands: loaded (and not rejected since), or rejected with the reason
+   * (and not loaded since); neither means still on its way or waiting. Read-only.
+   */
+  async targetStates(entity: string, keys: string[]): Promise<Map<string, { state: 'loaded' | 'rejected' | 'pending'; code: string | null; reason: string | null }>> {
+    const out = new Map<string, { state: 'loaded' | 'rejected' | 'pending'; code: string | null; reason: string | null }>();
+    if (!keys.length) return out;
+    const rows = await this.q<{ target_key: string; loaded_at: Date | null; rejected_at: Date | null; rejected_code: string | null; rejected_reason: string | null }>(
+      `SELECT target_key, loaded_at, rejected_at, rejected_code, rejected_reason FROM ferry.recon_target
+        WHERE migration_id = $1 AND entity = $2 AND target_key = ANY($3::text[])`,
+      [entity, keys],
+    );
+    for (const r of rows) {
+      const loaded = r.loaded_at !== null && (r.rejected_at === null || r.rejected_at <= r.loaded_at);
+      const rejected = r.rejected_at !== null && (r.loaded_at === null || r.rejected_at > r.loaded_at);
+      out.set(r.target_key, { state: loaded ? 'loaded' : rejected ? 'rejected' : 'pending', code: rejected ? r.rejected_code : null, reason: rejected ? r.rejected_reason : null });
+    }
+    return out;
+  }
 }

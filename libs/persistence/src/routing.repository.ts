@@ -133,4 +133,17 @@ export class RoutingRepository extends Scoped {
     if (!keys.length) return;
     await this.q(`DELETE FROM ferry.routed_record WHERE migration_id = $1 AND object_type = $2 AND source_key = ANY($3::text[])`, [object, keys]);
   }
+
+  /** Like existing(), without latching anything: what the rule holds for these targets now. Read-only. */
+  async holding(rule: string, keys: string[], sticky: boolean): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const rows = await this.q<{ target_key: string }>(
+      `SELECT DISTINCT target_key FROM ferry.related_fact
+        WHERE migration_id = $1 AND rule = $2 AND matches AND target_key = ANY($3::text[])
+       UNION
+       SELECT target_key FROM ferry.related_latch WHERE $4 AND migration_id = $1 AND rule = $2 AND target_key = ANY($3::text[])`,
+      [rule, keys, sticky],
+    );
+    return new Set(rows.map((r) => r.target_key));
+  }
 }

@@ -90,4 +90,14 @@ export class SourceRecordRepository extends Scoped {
     );
     return rows.map((r) => ({ stream: r.stream, live: Number(r.live), deleted: Number(r.deleted) }));
   }
+
+  /** Keys among these that the extractor read and the source still has (a sample run read only some). */
+  async live(stream: string, keys: string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const rows = await this.q<{ source_key: string }>(
+      `SELECT source_key FROM ferry.source_record WHERE migration_id = $1 AND stream = $2 AND source_key = ANY($3::text[]) AND NOT deleted`,
+      [stream, keys],
+    );
+    return new Set(rows.map((r) => r.source_key));
+  }
 }

@@ -35,6 +35,16 @@ export class AdminController {
     return { counts: await this.store.counts() };
   }
 
+  /**
+   * Read-only: every row of every table, sorted by table and id, with its system columns (createdon, modifiedon,
+   * versionnumber) apart from its data.
+   */
+  @Get('snapshot')
+  async snapshot(@Headers('authorization') auth?: string): Promise<{ rows: Awaited<ReturnType<RecordStore['snapshot']>> }> {
+    this.authorize(auth);
+    return { rows: await this.store.snapshot() };
+  }
+
   @Get('health')
   health(): { status: 'ok' } {
     return { status: 'ok' };

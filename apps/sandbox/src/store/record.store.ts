@@ -448,6 +448,14 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
     return out;
   }
 
+  /** Every row of every table, sorted by table and id: what a test compares before and after an operation. */
+  async snapshot(): Promise<Array<{ entity: string; id: string; data: Record<string, unknown>; createdon: string; modifiedon: string; versionnumber: string }>> {
+    const res = await this.pool.query<{ entity: string; id: string; data: Record<string, unknown>; createdon: Date; modifiedon: Date; versionnumber: string }>(
+      `SELECT entity, id, data, createdon, modifiedon, versionnumber FROM ${this.table} ORDER BY entity, id`,
+    );
+    return res.rows.map((r) => ({ entity: r.entity, id: r.id, data: r.data, createdon: r.createdon.toISOString(), modifiedon: r.modifiedon.toISOString(), versionnumber: String(r.versionnumber) }));
+  }
+
   /** Wipes every record and puts the seeded users back. */
   async reset(): Promise<void> {
     await this.pool.query(`TRUNCATE ${this.table}, ${this.associations}`);

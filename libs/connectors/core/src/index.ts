@@ -9,3 +9,4 @@ export { DELIMITERS, SNIFF_BYTES, type TextEncoding } from './csv-dialect.sniffe
 export { at as exportPosition } from './export-position';
 export { csvDialect, type CsvDialect } from './csv-rows.reader';
 export * from './sample.draws';
+export * from './sample.selection';

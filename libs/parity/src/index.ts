@@ -1,0 +1,3 @@
+export * from './record.comparer';
+export * from './source.diff';
+export * from './parity.tables';
