@@ -14,6 +14,7 @@ import {
   RunningService, sandboxBaseUrl, SERVICES, Supervisor, SupervisorEvent, waitForHttp, Weather,
 } from '@ferry/ops';
 import { MigrationConfigRepository, MigrationRepository, MigrationRunRepository, OwnerRepository, ServiceStateRepository } from '@ferry/persistence';
+import { dashboardUrl } from '@ferry/dashboard';
 import { migratedDataSource } from './db';
 import { EventsOnlyView, LineProgressView, ProgressView, RateMeter, silentView, totals, TtyProgressView } from './progress-view';
 import { schemaPlanText } from './schema.command';
@@ -192,6 +193,8 @@ async function supervise(
     o.onRunning?.(supervisor.running);
     await saveStates();
     say(`${o.sample ? `sample run (${o.sample} records per object)` : 'run'} ${runId} of ${o.migration}: services started and supervised (logs in ${logDir}); Ctrl-C or \`ferry stop --migration ${o.migration}\` stops them`);
+    const url = dashboardUrl(o.migration, { ...process.env, ...env });
+    if (url) say(`dashboard: ${url} (served by the reconciler once it is up)`);
     live = view ?? (process.stdout.isTTY ? new TtyProgressView() : new LineProgressView(out));
 
     const servicesStarted = Date.now();
