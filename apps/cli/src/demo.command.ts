@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { DataSource } from 'typeorm';
-import { createLogger, sleep } from '@ferry/common';
+import { createLogger, outageOf, sleep, Weather } from '@ferry/common';
 import { ferryHome, loadConfig, settings } from '@ferry/config';
 import { sourceConnector } from '@ferry/connectors/registry';
 import { createKafka } from '@ferry/kafka';
@@ -98,10 +98,23 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     let lastProgress = Date.now();
     let lastSig = '';
     let printedDone = false;
+    // Kafka or PostgreSQL away for a while is weather: said once, waited out, and not counted as a stall.
+    const weather = new Weather(createLogger('cli', 'silent'), say);
     try {
       for (;;) {
         assertAlive(services);
-        const p = await progress(db, admin, map.plan, migration);
+        let p: Awaited<ReturnType<typeof progress>>;
+        try {
+          p = await progress(db, admin, map.plan, migration);
+          weather.back();
+        } catch (e) {
+          const away = outageOf(e);
+          if (!away) throw e;
+          weather.waiting(away, (e as Error).message);
+          lastProgress = Date.now();
+          await sleep(1000);
+          continue;
+        }
         rows = { sources: p.sources, entities: p.entities };
         const lag = p.lag;
         done = p.settled;
