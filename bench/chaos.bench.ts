@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     await admin.disconnect().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     await infra.down();
+    fs.rmSync(exportDir, { recursive: true, force: true });
   }
 }
 

@@ -163,8 +163,10 @@ describe('chaos: faults are weather', () => {
         body: JSON.stringify({ status: 429, seconds: 40, retryAfter: 5 }),
       });
       expect(res.status).toBe(200);
-      await sleep(40_000);
+      const { storm: started } = (await res.json()) as { storm: { endsAt: number } };
+      await sleep(Math.max(0, started.endsAt - Date.now()) + 200);
       r.end(f);
+      f.end = started.endsAt;
       const storm = (await (await fetch(`${r.stack.sandboxUrl}/_sandbox/storm`)).json()) as { storm: { refused: number; active: boolean } };
       expect(storm.storm.active).toBe(false);
       expect(storm.storm.refused).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { FerryError } from './errors';
-import { outageOf, rideOut, Weather } from './weather';
+import { nameEndpoint, outageOf, rideOut, Weather } from './weather';
 
 const lines: string[] = [];
 const logger = { warn: (_o: object, m?: string) => lines.push(`warn ${m}`), info: (_o: object, m?: string) => lines.push(`info ${m}`) };
@@ -14,6 +14,9 @@ describe('outageOf', () => {
     expect(outageOf(Object.assign(new Error('bad column'), { name: 'DataverseError', retryable: false }))).toBeNull();
     expect(outageOf(new FerryError('AVRO_INVALID', 'bad value', 'dead-letter'))).toBeNull();
     expect(outageOf(new Error('duplicate key value violates unique constraint'))).toBeNull();
+    nameEndpoint('postgres://postgres@127.0.0.1:18432/ferry', 'PostgreSQL');
+    expect(outageOf(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:18432'), { code: 'ECONNREFUSED', port: 18432 }))).toBe('PostgreSQL');
+    expect(outageOf(new Error('request to http://127.0.0.1:18499/x failed, reason: connect ECONNREFUSED 127.0.0.1:18499'))).toBe('the service on port 18499');
   });
 });
 

@@ -2,6 +2,24 @@ import type { Logger } from 'pino';
 import { FerryError } from './errors';
 import { sleep } from './wait';
 
+const endpoints = new Map<string, string>();
+
+/** Names what listens at a URL's port (or host:port), so a refused connection says "PostgreSQL" rather than a port. */
+export function nameEndpoint(url: string, name: string): void {
+  try {
+    const u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `tcp://${url}`);
+    const port = u.port || (u.protocol === 'https:' ? '443' : u.protocol === 'http:' ? '80' : '');
+    if (port) endpoints.set(port, name);
+  } catch {
+    // not a URL: nothing to name
+  }
+}
+
+function endpointName(port: string | number | undefined): string {
+  if (port === undefined || port === '') return 'a service';
+  return endpoints.get(String(port)) ?? `the service on port ${port}`;
+}
+
 /**
  * Faults are weather: a broker, registry, database or destination that is away for a while is waited for, with
  * backoff, and the work goes on when it is back. This names what an error says is away (null: the error is about
@@ -31,10 +49,9 @@ export function outageOf(e: unknown): string | null {
     return 'PostgreSQL';
   }
   if (typeof err.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH)$/.test(err.code)) {
-    const where = (e as { address?: string; port?: number }).port;
-    return where ? `the service on port ${where}` : 'a service';
+    return endpointName((e as { port?: number }).port ?? /:(\d+)\s*$/.exec(message)?.[1]);
   }
-  if (/ECONNREFUSED|ECONNRESET|socket hang up/.test(message)) return 'a service';
+  if (/ECONNREFUSED|ECONNRESET|socket hang up/.test(message)) return endpointName(/(?:ECONNREFUSED|ECONNRESET) [^\s:]+:(\d+)/.exec(message)?.[1]);
   if (err.cause && err.cause !== e) return outageOf(err.cause);
   return null;
 }

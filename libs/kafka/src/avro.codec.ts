@@ -1,7 +1,7 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import * as avro from 'avsc';
 import type { AvroSchema } from '@ferry/contracts';
-import { FerryError, outageOf, sleep } from '@ferry/common';
+import { FerryError, nameEndpoint, outageOf, sleep } from '@ferry/common';
 
 /**
  * Avro values through the schema registry in Confluent wire format (magic byte, 4-byte schema id, Avro body).
@@ -16,6 +16,7 @@ export class AvroCodec {
   private readonly readers = new Map<number, avro.Type>();
 
   constructor(readonly registryUrl: string) {
+    nameEndpoint(registryUrl, 'the schema registry');
     this.registry = new SchemaRegistry({ host: registryUrl, retry: { retries: 5, initialRetryTimeInSecs: 0.2 } });
   }
 

@@ -1,5 +1,5 @@
 import { Kafka, type KafkaConfig, logLevel, LogEntry } from 'kafkajs';
-import { FerryError, Logger, weatherOf } from '@ferry/common';
+import { FerryError, Logger, nameEndpoint, weatherOf } from '@ferry/common';
 
 export interface KafkaSettings {
   brokers: string;
@@ -23,7 +23,7 @@ export function brokerUnreachable(e: unknown, brokers: string): FerryError | nul
 export const SERVICE_KAFKA_RETRIES = Number(process.env.FERRY_KAFKA_RETRIES ?? 40);
 
 /** kafkajs' lines that only say the broker does not answer (now): one "waiting for Kafka" stands for all of them. */
-const BROKER_AWAY = /ECONNREFUSED|Connection error|Connection timeout|Closed connection|Failed to connect|KafkaJSConnection|connect ETIMEDOUT|ECONNRESET|There is no leader|Crash: KafkaJSNumberOfRetriesExceeded|Restarting the consumer|broker not (connected|available)|KafkaJSNoBrokerAvailable|Connection closed/i;
+const BROKER_AWAY = /ECONNREFUSED|Connection error|Connection timeout|Closed connection|Failed to connect|KafkaJSConnection|connect ETIMEDOUT|ECONNRESET|There is no leader|broker not (connected|available)|KafkaJSNoBrokerAvailable|Connection closed/i;
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -64,6 +64,7 @@ export function logKafkaEntry(logger: Logger, level: number, log: { message: str
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   // The default-partitioner notice is about kafkajs 1.x users; Ferry never used the legacy one.
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  for (const broker of settings.brokers.split(',')) nameEndpoint(broker.trim(), 'Kafka');
   return new Kafka({
     ...kafkaClientConfig(settings),
     logCreator:
