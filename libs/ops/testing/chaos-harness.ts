@@ -226,7 +226,12 @@ export class ChaosRun {
         this.restarts.push(`${s.name} at ${this.now.toFixed(0)} s (exit ${s.exited.code ?? s.exited.signal}: ${lastLogLine(s).slice(0, 200)})`);
         this.services[i] =
           s.name === 'sandbox'
-            ? startService('sandbox', { SANDBOX_PORT: String(this.o.sandboxPort), DATABASE_URL: this.o.infra.urls.db }, this.logDir)
+            ? startService(
+                'sandbox',
+                // as startRouteStack started it: its tables live in a schema named after its port
+                { SANDBOX_PORT: String(this.o.sandboxPort), DATABASE_URL: this.o.infra.urls.db, SANDBOX_DB_SCHEMA: process.env.SANDBOX_DB_SCHEMA ?? `sandbox_dataverse_${this.o.sandboxPort}` },
+                this.logDir,
+              )
             : startService(s.name, this.env, this.logDir);
       }
       try {
