@@ -1,4 +1,4 @@
-import { FerryError, Semaphore } from '@ferry/common';
+import { FerryError, rideOut, Semaphore, weatherOf } from '@ferry/common';
 import type { SourceSettings } from '@ferry/config';
 import { extractedValueSchema, sourceStream, topics } from '@ferry/contracts';
 import type { ControlCommand } from '@ferry/contracts';
@@ -103,7 +103,7 @@ export class Extraction {
   /** Snapshot then delta, until cutover (or stop()). Resolves once the final pass after cutover is done. */
   async run(): Promise<void> {
     const cutover = new CutoverRepository(this.rt.db, this.rt.migration);
-    const state = await cutover.get();
+    const state = await rideOut(() => cutover.get(), { weather: weatherOf(this.rt.logger), abandon: () => this.stopped });
     if (state?.completedAt) {
       this.rt.logger.info({ at: state.completedAt }, 'extraction was frozen at cutover: nothing more to read');
       return;
@@ -115,7 +115,8 @@ export class Extraction {
       this.runners.map(async (r) => {
         for (;;) {
           const finalPass = this.freeze;
-          await this.slots.run(() => r.pass());
+          // PostgreSQL or Kafka away during a pass: the pass is made again once it is back (it resumes from its checkpoint)
+          await this.slots.run(() => rideOut(() => r.pass(), { weather: weatherOf(this.rt.logger), abandon: () => this.stopped, limitMs: Number.MAX_SAFE_INTEGER }));
           if (finalPass || this.stopped) return;
           await this.pause(interval);
         }

@@ -5,6 +5,7 @@ import { consumerGroups, planEntity, routeTopics, topics } from '@ferry/contract
 import { DESTINATION } from '@ferry/destinations/core';
 import type { Destination, WriteColumn, WriteItem, WriteResult } from '@ferry/destinations/core';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
+import { FerryError, rideOut, sleep, weatherOf } from '@ferry/common';
 import { AuditEntry, AuditRepository, FileManifestRepository, OversizedFile } from '@ferry/persistence';
 import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
 
@@ -69,7 +70,7 @@ export class LoadHandler {
       for (const l of i.lookups) touched.add(l.column);
     }
     const before = items.length ? await this.destination.readBefore(entity, items.map((i) => i.key), [...touched]) : new Map();
-    const results = items.length ? await this.destination.upsertMany(entity, items) : [];
+    const results = items.length ? await this.upsertUntilTaken(entity, items) : [];
     const byKey = new Map<string, Outcome>(results.map((r) => [r.key, r]));
     for (const e of events.filter((x) => !upserts.includes(x))) {
       // A delete of a record that is not there has nothing left to do: it counts as done.
@@ -102,13 +103,47 @@ export class LoadHandler {
       }
       out.push({ topic: topics.loaded(this.rt.migration, this.rt.plan.destination, entity), key: target.key, value: { envelope: env, result } satisfies LoadedEvent });
     }
-    await this.audit.append(audit);
+    // The destination holds the records now: what follows is waited for rather than the chunk written again, since a
+    // second write would read the first one back as the before-image and audit a created record as updated.
+    const after = { weather: weatherOf(this.rt.logger) };
+    await rideOut(() => this.audit.append(audit), after);
     if (oversized.length) {
       this.rt.logger.warn({ entity, files: oversized.length }, 'files over the destination limit: their records landed without them (ferry report quality lists them)');
-      await this.files.record(oversized);
+      await rideOut(() => this.files.record(oversized), after);
     }
-    await this.rt.producer.send(out);
-    if (rejects.length) await this.rt.deadLetter(rejects);
+    await rideOut(() => this.rt.producer.send(out), after);
+    if (rejects.length) await rideOut(() => this.rt.deadLetter(rejects), after);
+  }
+
+  /**
+   * Records the destination could not take now (throttled, unavailable) are sent again with backoff until it does:
+   * a storm of 429 or 503, however long, never turns them into dead letters. Past FERRY_OUTAGE_LIMIT_MS the chunk
+   * fails uncommitted and is delivered again.
+   */
+  private async upsertUntilTaken(entity: string, items: WriteItem[]): Promise<WriteResult[]> {
+    const weather = weatherOf(this.rt.logger);
+    const limit = Number(process.env.FERRY_OUTAGE_LIMIT_MS ?? 600_000);
+    const started = Date.now();
+    const done = new Map<string, WriteResult>();
+    let pending = items;
+    for (let delay = 1000; ; delay = Math.min(30_000, delay * 2)) {
+      const results = await this.destination.upsertMany(entity, pending);
+      const again = new Set<string>();
+      for (const r of results) {
+        if (!r.ok && r.transient) again.add(r.key);
+        else done.set(r.key, r);
+      }
+      if (again.size === 0) break;
+      const sample = results.find((r) => !r.ok && r.transient) as Extract<WriteResult, { ok: false }>;
+      if (Date.now() - started > limit) {
+        throw new FerryError('DESTINATION_UNAVAILABLE', `${entity}: ${again.size} records still refused after ${Math.round(limit / 1000)} s: ${sample.code} ${sample.message}`, 'retry');
+      }
+      weather.waiting('the destination', `${entity}: ${again.size} records refused for now (${sample.code}: ${sample.message})`);
+      await sleep(delay);
+      pending = pending.filter((i) => again.has(i.key));
+    }
+    if (done.size && weather.waitingFor.some((w) => w.dependency === 'the destination')) weather.back('the destination');
+    return items.map((i) => done.get(i.key)!).filter(Boolean);
   }
 }
 

@@ -12,6 +12,8 @@ export interface ThrottleOptions {
   concurrencyLimit: number;
   /** Value of the x-ms-dop-hint response header. */
   dopHint: number;
+  /** Retry-After (seconds) of the answers during a storm started by POST /_sandbox/storm without its own. */
+  stormRetryAfterSeconds: number;
 }
 
 export interface SandboxOptions {
@@ -65,6 +67,7 @@ const DEFAULT_THROTTLE: ThrottleOptions = {
   executionTimeLimitMs: 1_200_000,
   concurrencyLimit: 52,
   dopHint: 4,
+  stormRetryAfterSeconds: 5,
 };
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -91,6 +94,7 @@ const envSchema = z.object({
   SANDBOX_THROTTLE_EXECUTION_MS: int(1).optional(),
   SANDBOX_THROTTLE_CONCURRENCY: int(1).optional(),
   SANDBOX_DOP_HINT: int(1).optional(),
+  SANDBOX_STORM_RETRY_AFTER: int(0).optional(),
   SANDBOX_MAX_PAGE_SIZE: int(1).max(5000).optional(),
   SANDBOX_MAX_BATCH_REQUESTS: int(1).optional(),
   SANDBOX_MAX_UPLOAD_FILE_SIZE: int(1).max(131_072_000).optional(),
@@ -116,6 +120,7 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined> = 
   if (e.SANDBOX_THROTTLE_EXECUTION_MS !== undefined) throttle.executionTimeLimitMs = e.SANDBOX_THROTTLE_EXECUTION_MS;
   if (e.SANDBOX_THROTTLE_CONCURRENCY !== undefined) throttle.concurrencyLimit = e.SANDBOX_THROTTLE_CONCURRENCY;
   if (e.SANDBOX_DOP_HINT !== undefined) throttle.dopHint = e.SANDBOX_DOP_HINT;
+  if (e.SANDBOX_STORM_RETRY_AFTER !== undefined) throttle.stormRetryAfterSeconds = e.SANDBOX_STORM_RETRY_AFTER;
   const out: SandboxOptionsInput = { throttle, source: sourceOptionsFromEnv(env) };
   const set = <K extends keyof SandboxOptionsInput>(k: K, v: SandboxOptionsInput[K] | undefined) => {
     if (v !== undefined) out[k] = v;

@@ -4,3 +4,4 @@ export * from './hash';
 export * from './wait';
 export * from './paths';
 export * from './semaphore';
+export * from './weather';

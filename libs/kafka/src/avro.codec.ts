@@ -1,7 +1,7 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import * as avro from 'avsc';
 import type { AvroSchema } from '@ferry/contracts';
-import { FerryError } from '@ferry/common';
+import { FerryError, nameEndpoint, outageOf, sleep } from '@ferry/common';
 
 /**
  * Avro values through the schema registry in Confluent wire format (magic byte, 4-byte schema id, Avro body).
@@ -12,8 +12,11 @@ export class AvroCodec {
   private readonly ids = new Map<string, number>();
   /** per topic: the registered schema as an avsc type and the 5-byte wire header, so encoding needs no await */
   private readonly writers = new Map<string, { type: avro.Type; header: Buffer }>();
+  /** per schema id: the schema registered under it, known from register(); decoding those needs no registry call */
+  private readonly readers = new Map<number, avro.Type>();
 
   constructor(readonly registryUrl: string) {
+    nameEndpoint(registryUrl, 'the schema registry');
     this.registry = new SchemaRegistry({ host: registryUrl, retry: { retries: 5, initialRetryTimeInSecs: 0.2 } });
   }
 
@@ -37,7 +40,9 @@ export class AvroCodec {
       const header = Buffer.alloc(5);
       header.writeUInt8(0, 0);
       header.writeInt32BE(id, 1);
-      this.writers.set(topic, { type: avro.Type.forSchema(schema as avro.Schema), header });
+      const type = avro.Type.forSchema(schema as avro.Schema);
+      this.writers.set(topic, { type, header });
+      this.readers.set(id, type);
       return id;
     } catch (e) {
       throw registryError(this.registryUrl, e, `registering the value schema of ${topic}`);
@@ -75,8 +80,27 @@ export class AvroCodec {
     return Buffer.concat([w.header, body], w.header.length + body.length);
   }
 
+  /**
+   * A value in Confluent wire format. Schemas this codec registered decode without the registry; others are fetched
+   * (once, then cached), and a registry that is away is waited for (FERRY_REGISTRY_OUTAGE_MS, default 10 minutes),
+   * then REGISTRY_UNREACHABLE is thrown: the caller keeps the message, it is not undecodable.
+   */
   async decode<T>(buffer: Buffer): Promise<T> {
-    return (await this.registry.decode(buffer)) as T;
+    if (buffer.length >= 5 && buffer[0] === 0) {
+      const known = this.readers.get(buffer.readInt32BE(1));
+      if (known) return known.fromBuffer(buffer.subarray(5)) as T;
+    }
+    const limit = Number(process.env.FERRY_REGISTRY_OUTAGE_MS ?? 600_000);
+    const started = Date.now();
+    for (let delay = 250; ; delay = Math.min(10_000, delay * 2)) {
+      try {
+        return (await this.registry.decode(buffer)) as T;
+      } catch (e) {
+        if (!registryAway(e)) throw e;
+        if (Date.now() - started > limit) throw registryError(this.registryUrl, e, 'fetching a schema to decode a value');
+        await sleep(delay);
+      }
+    }
   }
 }
 
@@ -91,9 +115,16 @@ export function encodeAvro(type: avro.Type, value: unknown, what: string): Buffe
   }
 }
 
+/** The registry did not answer, or answered that it cannot now (5xx): nothing is wrong with the value. */
+function registryAway(e: unknown): boolean {
+  const err = e as { status?: number; message?: string; code?: string };
+  if (typeof err?.status === 'number' && err.status >= 500) return true;
+  return !!outageOf(e) || /ECONNREFUSED|ECONNRESET|socket hang up|ETIMEDOUT|EAI_AGAIN|50[234]|Service Unavailable/i.test(String(err?.message ?? ''));
+}
+
 function registryError(url: string, e: unknown, doing: string): FerryError {
   const msg = e instanceof Error ? e.message : String(e);
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|socket hang up|ETIMEDOUT/i.test(msg)) {
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|socket hang up|ETIMEDOUT|ECONNRESET/i.test(msg) || registryAway(e)) {
     return new FerryError('REGISTRY_UNREACHABLE', `schema registry at ${url} does not answer (${doing}); start it with npm run infra:up or set SCHEMA_REGISTRY_URL`, 'fatal');
   }
   return new FerryError('REGISTRY_ERROR', `schema registry refused ${doing}: ${msg}`, 'fatal');

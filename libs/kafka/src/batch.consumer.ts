@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { Logger } from '@ferry/common';
+import { type Logger, outageOf, rideOut, sleep, weatherOf } from '@ferry/common';
 import type { AvroCodec } from './avro.codec';
 
 export interface ConsumedRecord<T> {
@@ -45,6 +45,7 @@ export interface BatchConsumerOptions<T> {
 export class BatchConsumer<T> {
   private consumer: Consumer | null = null;
   private running = false;
+  private relaunching = false;
 
   constructor(private readonly opts: BatchConsumerOptions<T>) {}
 
@@ -54,34 +55,81 @@ export class BatchConsumer<T> {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const { kafka, groupId, topics, logger } = this.opts;
-    const consumer = kafka.consumer({
-      groupId,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
-      maxBytesPerPartition: 2 * 1024 * 1024,
-      allowAutoTopicCreation: false,
-    });
-    await consumer.connect();
-    logger.debug({ groupId }, 'consumer connected');
-    await consumer.subscribe({ topics, fromBeginning: true });
-    logger.debug({ groupId }, 'consumer subscribed');
-    this.consumer = consumer;
     this.running = true;
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
+    try {
+      await this.launch();
+    } catch (e) {
+      this.running = false;
+      throw e;
+    }
+  }
+
+  /**
+   * A consumer that connects, subscribes and runs; a broker that is away meanwhile is waited for. kafkajs restarts
+   * a crashed consumer itself when the cause is retriable; when it gives up (no broker at all for longer than its
+   * retries), a new consumer is launched here, so the phase resumes whenever the broker is back.
+   */
+  private async launch(): Promise<void> {
+    const { kafka, groupId, topics, logger } = this.opts;
+    const weather = weatherOf(logger);
+    await rideOut(
+      async () => {
+        const consumer = kafka.consumer({
+          groupId,
+          sessionTimeout: 30000,
+          heartbeatInterval: 3000,
+          maxBytesPerPartition: 2 * 1024 * 1024,
+          allowAutoTopicCreation: false,
+          retry: { restartOnFailure: async () => true },
+        });
+        try {
+          await consumer.connect();
+          logger.debug({ groupId }, 'consumer connected');
+          await consumer.subscribe({ topics, fromBeginning: true });
+          logger.debug({ groupId }, 'consumer subscribed');
+        } catch (e) {
+          await consumer.disconnect().catch(() => undefined);
+          throw e;
+        }
+        consumer.on(consumer.events.GROUP_JOIN, () => weather.back('Kafka'));
+        consumer.on(consumer.events.CRASH, (event) => {
+          if (event.payload.restart || !this.running || this.consumer !== consumer) return;
+          weather.waiting('Kafka', `consumer ${groupId} stopped: ${event.payload.error.message}`);
+          void this.relaunch(consumer);
+        });
+        this.consumer = consumer;
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
+          eachBatch: (payload) => this.eachBatch(payload),
+        });
+      },
+      { weather, abandon: () => !this.running, limitMs: Number.MAX_SAFE_INTEGER },
+    );
     logger.info({ groupId, topics: topics.length }, 'consumer started');
   }
 
+  private async relaunch(crashed: Consumer): Promise<void> {
+    if (this.relaunching) return;
+    this.relaunching = true;
+    try {
+      await crashed.disconnect().catch(() => undefined);
+      if (this.consumer === crashed) this.consumer = null;
+      await sleep(1000);
+      if (this.running) await this.launch();
+    } catch (e) {
+      this.opts.logger.error({ groupId: this.opts.groupId, err: e }, 'consumer could not be started again');
+    } finally {
+      this.relaunching = false;
+    }
+  }
+
   async stop(): Promise<void> {
+    this.running = false;
     if (!this.consumer) return;
     const c = this.consumer;
     this.consumer = null;
-    this.running = false;
     await c.disconnect();
     this.opts.logger.info({ groupId: this.opts.groupId }, 'consumer stopped');
   }
@@ -92,16 +140,24 @@ export class BatchConsumer<T> {
     for (let i = 0; i < messages.length; i += maxChunk) {
       if (!isRunning() || isStale()) return;
       const chunk = messages.slice(i, i + maxChunk);
-      const { records, poison } = await this.decode(batch.topic, batch.partition, chunk);
-      await this.withPacemaker(heartbeat, async () => {
-        if (poison.length) await this.opts.onPoison(poison);
-        if (records.length) await this.opts.handle(records);
-      });
+      // An outage (registry, database, destination, broker) while the chunk is worked on is waited out and the chunk
+      // done again: every step is idempotent, and the offset moves only once it is all done.
+      await this.withPacemaker(heartbeat, () =>
+        rideOut(
+          async () => {
+            const { records, poison } = await this.decode(batch.topic, batch.partition, chunk);
+            if (poison.length) await this.opts.onPoison(poison);
+            if (records.length) await this.opts.handle(records);
+          },
+          { weather: weatherOf(this.opts.logger), abandon: () => !isRunning() || isStale() },
+        ),
+      );
       const last = chunk[chunk.length - 1].offset;
       resolveOffset(last);
       await this.consumer?.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
+      weatherOf(this.opts.logger).back('Kafka');
       await heartbeat();
     }
   }
@@ -119,6 +175,8 @@ export class BatchConsumer<T> {
         const value = await this.opts.codec.decode<T>(m.value);
         records.push({ topic, partition, offset: m.offset, key: key ?? '', value, timestamp: Number(m.timestamp) });
       } catch (e) {
+        // the registry being away says nothing about the message: the chunk waits, it is not dead-lettered
+        if (outageOf(e)) throw e;
         poison.push({ topic, partition, offset: m.offset, key, raw: m.value, reason: `not a decodable Avro value: ${(e as Error).message}` });
       }
     }

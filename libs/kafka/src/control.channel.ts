@@ -22,7 +22,7 @@ export class ControlListener {
   }
 
   async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, retry: { restartOnFailure: async () => true } });
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic, fromBeginning: false });
     this.consumer = consumer;

@@ -1,10 +1,13 @@
 import { Kafka, type KafkaConfig, logLevel, LogEntry } from 'kafkajs';
-import { FerryError, Logger } from '@ferry/common';
+import { FerryError, Logger, nameEndpoint, weatherOf } from '@ferry/common';
 
 export interface KafkaSettings {
   brokers: string;
   clientId: string;
-  /** connection retries before giving up; services ride out a broker restart, the CLI answers fast */
+  /**
+   * retries of a request before kafkajs gives up (backoff from 300 ms doubling to 10 s). The CLI's 8 answer within
+   * about 40 s; services use SERVICE_KAFKA_RETRIES, which outlasts a broker that is away for 5 minutes.
+   */
   retries?: number;
 }
 
@@ -15,6 +18,12 @@ export function brokerUnreachable(e: unknown, brokers: string): FerryError | nul
   if (!/ECONNREFUSED|Connection error|ENOTFOUND|EAI_AGAIN|KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError|Connection timeout|ETIMEDOUT/i.test(text)) return null;
   return new FerryError('BROKER_UNREACHABLE', `Kafka at ${brokers} does not answer (${err.message}); start it with npm run infra:up or fix KAFKA_BROKERS`, 'fatal');
 }
+
+/** kafkajs retries per request in a service: about 6 minutes at the 10 s cap (FERRY_KAFKA_RETRIES overrides). */
+export const SERVICE_KAFKA_RETRIES = Number(process.env.FERRY_KAFKA_RETRIES ?? 40);
+
+/** kafkajs' lines that only say the broker does not answer (now): one "waiting for Kafka" stands for all of them. */
+const BROKER_AWAY = /ECONNREFUSED|Connection error|Connection timeout|Closed connection|Failed to connect|KafkaJSConnection|connect ETIMEDOUT|ECONNRESET|There is no leader|broker not (connected|available)|KafkaJSNoBrokerAvailable|Connection closed/i;
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -39,6 +48,11 @@ export function kafkaClientConfig(settings: KafkaSettings): KafkaConfig {
 export function logKafkaEntry(logger: Logger, level: number, log: { message: string; [k: string]: unknown }, extraFields: Record<string, unknown> = {}): void {
   const { message, ...extra } = log;
   const lvl = levels[level] ?? 'info';
+  if ((lvl === 'error' || lvl === 'warn') && BROKER_AWAY.test(`${message} ${String(extra.error ?? '')}`)) {
+    weatherOf(logger).waiting('Kafka', `${message}${extra.error ? `: ${String(extra.error)}` : ''}`);
+    logger.debug({ kafka: extra, ...extraFields }, message);
+    return;
+  }
   if (lvl === 'error' && /rebalanc|not the coordinator|The group is rebalancing/i.test(message)) {
     logger.info({ kafka: extra, ...extraFields }, message);
     return;
@@ -50,6 +64,7 @@ export function logKafkaEntry(logger: Logger, level: number, log: { message: str
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   // The default-partitioner notice is about kafkajs 1.x users; Ferry never used the legacy one.
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  for (const broker of settings.brokers.split(',')) nameEndpoint(broker.trim(), 'Kafka');
   return new Kafka({
     ...kafkaClientConfig(settings),
     logCreator:

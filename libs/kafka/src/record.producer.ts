@@ -1,13 +1,15 @@
 import type { Kafka, ProducerBatch } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
 import type { AvroCodec } from './avro.codec';
-import { FerryError, type Logger } from '@ferry/common';
+import { FerryError, type Logger, weatherOf } from '@ferry/common';
 import type { KafkaSettings } from './kafka.factory';
 import { ProducerThread, type BatchSender } from './producer.thread';
 
 export interface RecordProducerOptions {
   /** run kafkajs in a producer thread of its own (see ProducerThread), connecting with these settings */
   thread?: { settings: KafkaSettings; logger: Logger };
+  /** told when a send goes through, so a "waiting for Kafka" it logged is followed by "Kafka is back" */
+  logger?: Logger;
 }
 
 export interface OutgoingRecord {
@@ -25,6 +27,7 @@ export interface OutgoingRecord {
  */
 export class RecordProducer {
   private readonly producer: BatchSender;
+  private readonly logger?: Logger;
 
   constructor(
     kafka: Kafka,
@@ -39,6 +42,7 @@ export class RecordProducer {
       allowAutoTopicCreation: false,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
     };
+    this.logger = options.logger ?? options.thread?.logger;
     this.producer = options.thread ? new ProducerThread(options.thread.settings, config, options.thread.logger) : kafka.producer(config);
   }
 
@@ -83,6 +87,7 @@ export class RecordProducer {
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     };
     await this.producer.sendBatch(batch);
+    if (this.logger) weatherOf(this.logger).back('Kafka');
     return invalid;
   }
 }

@@ -44,7 +44,7 @@ export async function startRouteStack(o: RouteStackOptions, db: DataSource): Pro
       o.logDir,
     );
     services.push(sandbox);
-    await waitForHttp(`${sandboxUrl}/_sandbox/stats`).catch(() => {
+    await waitForHttp(`${sandboxUrl}/_sandbox/stats`, 120_000).catch(() => {
       throw new Error(`the Dataverse sandbox did not start: ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`);
     });
     if (o.resetSandbox) await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST' });

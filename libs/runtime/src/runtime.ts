@@ -6,7 +6,7 @@ import { createLogger, Logger } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
 import { allRouteTopics, DeadLetter, RoutePlan, routeValueSchemas, topics } from '@ferry/contracts';
 import { CompiledRouteMap, confirmedMap } from '@ferry/mapping';
-import { AvroCodec, brokerUnreachable, createKafka, ensureTopics, RecordProducer } from '@ferry/kafka';
+import { AvroCodec, brokerUnreachable, createKafka, ensureTopics, RecordProducer, SERVICE_KAFKA_RETRIES } from '@ferry/kafka';
 import { assertSchemaCurrent, connectDataSource } from '@ferry/persistence';
 import { metricsEndpoint, ServiceMetrics } from '@ferry/metrics';
 
@@ -53,14 +53,14 @@ export class Runtime {
       await startup.step('schema check', () => assertSchemaCurrent(db));
       const map = options.map ?? (await startup.unwatched('confirmed map', () => waitForConfirmedMap(db, config.FERRY_MIGRATION, logger, service)));
       const route = map.plan;
-      const kafkaSettings = { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${service}` };
+      const kafkaSettings = { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${service}`, retries: SERVICE_KAFKA_RETRIES };
       const kafka = createKafka(kafkaSettings, logger);
       await startup.step('topics', () =>
         withBrokerCheck(config.KAFKA_BROKERS, () => ensureTopics(kafka, allRouteTopics(route, config.FERRY_MIGRATION), config.FERRY_TOPIC_PARTITIONS)),
       );
       const codec = new AvroCodec(config.SCHEMA_REGISTRY_URL);
       await startup.step('schemas', () => codec.registerAll(routeValueSchemas(route, config.FERRY_MIGRATION)));
-      const producer = new RecordProducer(kafka, codec, options.producerThread ? { thread: { settings: kafkaSettings, logger } } : {});
+      const producer = new RecordProducer(kafka, codec, options.producerThread ? { thread: { settings: kafkaSettings, logger } } : { logger });
       await startup.step('producer', () => producer.connect());
       const rt = new Runtime(service, config, map, logger, kafka, codec, producer, db);
       await serveMetrics(rt);

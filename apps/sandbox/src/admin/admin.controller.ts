@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
 import type { SandboxOptions } from '../sandbox.options';
@@ -43,6 +43,45 @@ export class AdminController {
   async snapshot(@Headers('authorization') auth?: string): Promise<{ rows: Awaited<ReturnType<RecordStore['snapshot']>> }> {
     this.authorize(auth);
     return { rows: await this.store.snapshot() };
+  }
+
+  /** Per table: rows, distinct alternate-key values, rows without one: a record held twice shows as rows > keys. */
+  @Get('keys')
+  async keys(@Headers('authorization') auth?: string): Promise<{ tables: Record<string, { rows: number; keys: number; unkeyed: number }> }> {
+    this.authorize(auth);
+    return { tables: await this.store.keyCounts() };
+  }
+
+  /**
+   * Starts a storm: every Web API request is refused with 429 (service protection) or 503 for `seconds`, with
+   * Retry-After `retryAfter` (default SANDBOX_STORM_RETRY_AFTER). `seconds: 0` ends it.
+   */
+  @Post('storm')
+  @HttpCode(200)
+  storm(@Body() body: { status?: number; seconds?: number; retryAfter?: number }, @Headers('authorization') auth?: string) {
+    this.authorize(auth);
+    const status = body?.status ?? 429;
+    const seconds = Number(body?.seconds ?? 60);
+    if (status !== 429 && status !== 503) throw new BadRequestException('status must be 429 or 503');
+    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) throw new BadRequestException('seconds must be 0 to 3600');
+    const retryAfter = body?.retryAfter === undefined ? undefined : Number(body.retryAfter);
+    if (retryAfter !== undefined && (!Number.isInteger(retryAfter) || retryAfter < 0)) throw new BadRequestException('retryAfter must be a whole number of seconds');
+    const storm = this.throttle.startStorm(status, seconds, retryAfter);
+    this.logger.warn({ storm }, seconds > 0 ? `storm: every Web API request answers ${status} for ${seconds} s` : 'storm ended');
+    return { storm: this.throttle.stormState() };
+  }
+
+  @Get('storm')
+  stormState(@Headers('authorization') auth?: string) {
+    this.authorize(auth);
+    return { storm: this.throttle.stormState() };
+  }
+
+  @Delete('storm')
+  endStorm(@Headers('authorization') auth?: string) {
+    this.authorize(auth);
+    this.throttle.startStorm(429, 0);
+    return { storm: null };
   }
 
   @Get('health')

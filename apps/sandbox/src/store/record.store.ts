@@ -456,6 +456,14 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
     return res.rows.map((r) => ({ entity: r.entity, id: r.id, data: r.data, createdon: r.createdon.toISOString(), modifiedon: r.modifiedon.toISOString(), versionnumber: String(r.versionnumber) }));
   }
 
+  /** Per table: rows, distinct alternate-key values and rows with none. */
+  async keyCounts(): Promise<Record<string, { rows: number; keys: number; unkeyed: number }>> {
+    const res = await this.pool.query<{ entity: string; rows: string; keys: string; unkeyed: string }>(
+      `SELECT entity, count(*) AS rows, count(DISTINCT alt_key) AS keys, count(*) FILTER (WHERE alt_key IS NULL) AS unkeyed FROM ${this.table} GROUP BY entity`,
+    );
+    return Object.fromEntries(res.rows.map((r) => [r.entity, { rows: Number(r.rows), keys: Number(r.keys), unkeyed: Number(r.unkeyed) }]));
+  }
+
   /** Wipes every record and puts the seeded users back. */
   async reset(): Promise<void> {
     await this.pool.query(`TRUNCATE ${this.table}, ${this.associations}`);

@@ -27,6 +27,21 @@ describe('ThrottleService', () => {
     expect(() => t.admit('app', 10_001)).not.toThrow();
   });
 
+  it('refuses every request during a storm with its status and Retry-After, and admits again when it ends', () => {
+    const t = service({ stormRetryAfterSeconds: 7 });
+    t.startStorm(503, 30, undefined, 1000);
+    const err = refusal(() => t.admit('app', 1500));
+    expect([err.status, err.headers['Retry-After']]).toEqual([503, '7']);
+    t.startStorm(429, 10, 2, 2000);
+    expect(refusal(() => t.admit('other-app', 11_999)).headers['Retry-After']).toBe('2');
+    expect(t.stormState(11_999)).toMatchObject({ status: 429, refused: 1, active: true });
+    expect(() => t.admit('app', 12_000).release()).not.toThrow();
+    expect(t.stormState(12_000)?.active).toBe(false);
+    t.startStorm(429, 60, undefined, 13_000);
+    t.startStorm(429, 0, undefined, 13_001);
+    expect(() => t.admit('app', 13_002)).not.toThrow();
+  });
+
   it('caps concurrent requests per user at once', () => {
     const t = service({ concurrencyLimit: 2 });
     const a = t.admit('app');

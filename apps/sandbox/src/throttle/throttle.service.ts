@@ -54,11 +54,21 @@ export interface Admission {
   release(): void;
 }
 
+/** A storm an operator or a test started: every Web API request is refused with this status until it ends. */
+export interface Storm {
+  status: 429 | 503;
+  startedAt: number;
+  endsAt: number;
+  retryAfterSeconds: number;
+  refused: number;
+}
+
 /** Service protection per user (the token's client): request count and execution time per window, concurrency. */
 @Injectable()
 export class ThrottleService {
   private readonly users = new Map<string, UserState>();
   readonly limits: ThrottleOptions;
+  private storm: Storm | null = null;
 
   constructor(@Inject(SANDBOX_OPTIONS) options: SandboxOptions) {
     this.limits = options.throttle;
@@ -66,6 +76,13 @@ export class ThrottleService {
 
   /** Admits a request or throws 429 with Retry-After, the platform's code and message. */
   admit(user: string, now = Date.now()): Admission {
+    if (this.storm && now < this.storm.endsAt) {
+      this.storm.refused++;
+      const retryAfter = { 'Retry-After': String(this.storm.retryAfterSeconds) };
+      throw this.storm.status === 429
+        ? new DataverseHttpError(429, '0x80072322', 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.', retryAfter)
+        : new DataverseHttpError(503, '0x80040216', 'The service is temporarily unavailable. Please try again later.', retryAfter);
+    }
     const windowMs = this.limits.windowSeconds * 1000;
     let state = this.users.get(user);
     if (!state) this.users.set(user, (state = { requests: new Window(), execution: new Window(), inFlight: 0 }));
@@ -106,6 +123,18 @@ export class ThrottleService {
 
   reset(): void {
     this.users.clear();
+    this.storm = null;
+  }
+
+  /** Refuses every Web API request with `status` for `seconds` (0 ends a storm at once). */
+  startStorm(status: 429 | 503, seconds: number, retryAfterSeconds = this.limits.stormRetryAfterSeconds, now = Date.now()): Storm | null {
+    this.storm = seconds > 0 ? { status, startedAt: now, endsAt: now + seconds * 1000, retryAfterSeconds, refused: 0 } : null;
+    return this.storm;
+  }
+
+  /** The storm going on (or the last one, with `active` false), and how many requests it refused. */
+  stormState(now = Date.now()): (Storm & { active: boolean }) | null {
+    return this.storm ? { ...this.storm, active: now < this.storm.endsAt } : null;
   }
 
   private tooMany(code: string, message: string, waitSeconds: number): DataverseHttpError {

@@ -91,7 +91,11 @@ export interface DroppedValue {
 
 export type WriteResult =
   | { key: string; ok: true; id: string; created: boolean; dropped?: DroppedValue[] }
-  | { key: string; ok: false; code: string; message: string };
+  /**
+   * `transient`: the destination could not take it now (throttled, unavailable, no answer); the record is written
+   * again later, never dead-lettered.
+   */
+  | { key: string; ok: false; code: string; message: string; transient?: boolean };
 
 /** Nest injection token for the migration's destination. */
 export const DESTINATION = Symbol('DESTINATION');

@@ -77,15 +77,31 @@ describe('DataverseClient (against a scripted server)', () => {
     expect(client.metrics).toMatchObject({ retries: 2, throttled: 1 });
   });
 
-  it('gives up after maxRetries with a retryable DataverseError', async () => {
+  it('gives up on a 5xx other than 503 after maxRetries with a retryable DataverseError', async () => {
     const s = await serve((req, res) => {
       if (req.url === '/token') return json(res, 200, { access_token: 't', expires_in: 3599 });
-      json(res, 503, { error: { code: '0x80040216', message: 'down' } });
+      json(res, 502, { error: { code: '0x80040216', message: 'down' } });
     });
     server = s.server;
-    const err = await clientFor(s.url, { maxRetries: 2 }).count('accounts').catch((e: unknown) => e);
+    const err = await clientFor(s.url, { maxRetries: 2, backoffBaseMs: 10 }).count('accounts').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataverseError);
-    expect(err).toMatchObject({ status: 503, code: '0x80040216', retryable: true });
+    expect(err).toMatchObject({ status: 502, code: '0x80040216', retryable: true });
+  });
+
+  it('waits out a storm of 429 and 503 far longer than maxRetries, and gives up only past outageLimitMs', async () => {
+    let calls = 0;
+    const s = await serve((req, res) => {
+      if (req.url === '/token') return json(res, 200, { access_token: 't', expires_in: 3599 });
+      calls++;
+      if (calls <= 12) return json(res, calls % 2 ? 429 : 503, { error: { code: '0x80072322', message: 'storm' } }, { 'Retry-After': '0' });
+      json(res, 200, { '@odata.count': 3, value: [] });
+    });
+    server = s.server;
+    expect(await clientFor(s.url, { maxRetries: 1, backoffBaseMs: 5 }).count('accounts')).toBe(3);
+    expect(calls).toBe(13);
+    calls = 0;
+    const err = await clientFor(s.url, { maxRetries: 1, backoffBaseMs: 5, outageLimitMs: 1 }).count('accounts').catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 429, retryable: true });
   });
 
   it('computes backoff as base * 2^n, capped, unless the server names a delay', () => {

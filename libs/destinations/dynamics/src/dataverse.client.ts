@@ -18,8 +18,14 @@ export interface DataverseClientOptions {
   clientId: string;
   clientSecret: string;
   scope: string;
-  /** Attempts after the first for throttled, 5xx and network failures; default 6. */
+  /** Attempts after the first for 5xx failures other than 503; default 6. */
   maxRetries?: number;
+  /**
+   * How long a request answered 429 or 503, or not answered at all, keeps being retried (Retry-After honoured):
+   * a throttling or maintenance storm of minutes is waited out, never turned into failures. Default 15 minutes
+   * (FERRY_DESTINATION_OUTAGE_MS).
+   */
+  outageLimitMs?: number;
   /** HTTP calls in flight at once from this client; default 4. */
   maxConcurrency?: number;
   /** Per attempt; default 120 s. */
@@ -100,6 +106,13 @@ function lowerHeaders(headers: unknown): Record<string, string> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Answers that say "not now" rather than "something is wrong": waited out however long they last (up to a limit). */
+function isOutageStatus(status: number): boolean {
+  return status === 0 || status === 429 || status === 503;
+}
+
+type StampedConfig = AxiosRequestConfig & { ferryFirstSentAt?: number; 'axios-retry'?: { retryCount?: number } };
+
 /**
  * Dataverse Web API client for Ferry's loader and resolver: bearer tokens, retries that honour the platform's
  * service-protection answers, a concurrency cap, and batched alternate-key upserts with per-record outcomes.
@@ -113,13 +126,17 @@ export class DataverseClient {
   private readonly maxRetries: number;
   private readonly backoffBaseMs: number;
   private readonly maxBackoffMs: number;
+  private readonly outageLimitMs: number;
   private lastDopHint?: number;
+  /** when the current run of throttled or failed answers began (null: the last answer was fine) */
+  private stormSince: number | null = null;
 
   constructor(private readonly opts: DataverseClientOptions) {
     this.serviceRoot = opts.baseUrl.replace(/\/+$/, '');
     this.maxRetries = opts.maxRetries ?? 6;
     this.backoffBaseMs = opts.backoffBaseMs ?? 1000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 60_000;
+    this.outageLimitMs = opts.outageLimitMs ?? Number(process.env.FERRY_DESTINATION_OUTAGE_MS ?? 15 * 60_000);
     this.gate = new Semaphore(opts.maxConcurrency ?? 4);
     this.tokens = new ClientCredentialsTokenProvider({
       tokenUrl: opts.tokenUrl,
@@ -139,23 +156,52 @@ export class DataverseClient {
     });
     this.http.interceptors.request.use(async (config) => {
       config.headers.set('Authorization', `Bearer ${await this.tokens.getToken()}`);
+      (config as StampedConfig).ferryFirstSentAt ??= Date.now();
       this.metrics.requests++;
       return config;
     });
+    this.http.interceptors.response.use((res) => {
+      this.calm();
+      return res;
+    });
     axiosRetry(this.http, {
-      retries: this.maxRetries,
+      retries: Number.MAX_SAFE_INTEGER,
       shouldResetTimeout: true,
-      retryCondition: (e) => !isCancel(e) && isRetryableStatus(e.response?.status ?? 0),
+      retryCondition: (e) => !isCancel(e) && this.shouldRetry(e.response?.status ?? 0, e.config as StampedConfig | undefined),
       retryDelay: (attempt, e) => this.retryDelayMs(attempt, e),
       onRetry: (attempt, e, config) => {
         this.metrics.retries++;
         if (e.response?.status === 429) this.metrics.throttled++;
-        this.opts.logger?.warn(
-          { attempt, status: e.response?.status ?? 0, code: e.code, url: config.url },
-          'dataverse request failed; retrying',
-        );
+        this.storm(e.response?.status ?? 0, e.code, config.url, attempt);
       },
     });
+  }
+
+  /**
+   * 429 (service protection), 503 (unavailable) and no answer are waited out for outageLimitMs since the request
+   * was first sent; other 5xx are retried maxRetries times.
+   */
+  private shouldRetry(status: number, config: StampedConfig | undefined): boolean {
+    if (!isRetryableStatus(status)) return false;
+    if (isOutageStatus(status)) return Date.now() - (config?.ferryFirstSentAt ?? Date.now()) < this.outageLimitMs;
+    return (config?.['axios-retry']?.retryCount ?? 0) < this.maxRetries;
+  }
+
+  /** One warning when the destination starts refusing, one when it answers again: a storm is not a flood of lines. */
+  private storm(status: number, code: string | undefined, url: string | undefined, attempt: number): void {
+    if (this.stormSince === null) {
+      this.stormSince = Date.now();
+      this.opts.logger?.warn({ status, code, url, attempt }, `waiting for the destination (it answers ${status || code || 'nothing'}); retrying with backoff`);
+    } else {
+      this.opts.logger?.debug({ status, code, url, attempt }, 'dataverse request failed; retrying');
+    }
+  }
+
+  private calm(): void {
+    if (this.stormSince === null) return;
+    const waited = Date.now() - this.stormSince;
+    this.stormSince = null;
+    this.opts.logger?.warn({ waitedMs: waited }, `the destination answers again after ${(waited / 1000).toFixed(1)} s`);
   }
 
   /** Parallelism the server last suggested through x-ms-dop-hint, if any. */
@@ -245,6 +291,7 @@ export class DataverseClient {
         : undefined,
     );
     let pending = items.map((_, i) => i).filter((i) => results[i] === undefined);
+    const started = Date.now();
     for (let attempt = 0; pending.length > 0; attempt++) {
       const parts = await this.executeBatch(
         pending.map((i) => ({
@@ -268,10 +315,18 @@ export class DataverseClient {
           return;
         }
         const error = DataverseError.fromBody(part.status, parseMaybeJson(part.body), part.headers);
-        if (error.retryable && attempt < this.maxRetries) retry.push(index);
+        const again = isOutageStatus(part.status) ? Date.now() - started < this.outageLimitMs : attempt < this.maxRetries;
+        if (error.retryable && again) retry.push(index);
         results[index] = { key, ok: false, status: part.status, code: error.code, message: error.message };
       });
-      if (retry.length > 0) await sleep(this.retryDelayMs(attempt + 1));
+      if (retry.length > 0) {
+        const first = retry.map((i) => parts[pending.indexOf(i)]).find((p) => p?.headers['retry-after'] !== undefined);
+        const after = Number(first?.headers['retry-after']);
+        this.storm(parts[pending.indexOf(retry[0])]?.status ?? 0, undefined, entitySet, attempt);
+        await sleep(Number.isFinite(after) && after >= 0 ? after * 1000 : this.retryDelayMs(attempt + 1));
+      } else if (attempt > 0) {
+        this.calm();
+      }
       pending = retry;
     }
     return results as UpsertResult[];

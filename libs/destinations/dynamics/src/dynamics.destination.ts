@@ -6,7 +6,7 @@ import type {
 import { FerryError, sleep } from '@ferry/common';
 import { planDataverseSchema } from './dataverse-schema';
 import { DataverseClient } from './dataverse.client';
-import { DataverseError } from './dataverse.error';
+import { DataverseError, isRetryableStatus } from './dataverse.error';
 import { odataString } from './odata-key';
 
 interface AttributeJson {
@@ -172,7 +172,7 @@ export class DynamicsDestination implements Destination {
       primaryIdAttribute: table.description.primaryId,
     });
     return results.map((r) =>
-      r.ok ? { key: r.key, ok: true, id: r.id, created: r.created, ...(dropped.has(r.key) ? { dropped: dropped.get(r.key) } : {}) } : { key: r.key, ok: false, code: r.code, message: r.message },
+      r.ok ? { key: r.key, ok: true, id: r.id, created: r.created, ...(dropped.has(r.key) ? { dropped: dropped.get(r.key) } : {}) } : { key: r.key, ok: false, code: r.code, message: r.message, ...(isRetryableStatus(r.status) ? { transient: true } : {}) },
     );
   }
 

@@ -9,7 +9,7 @@ export class DestinationModule {
   static forRuntime(): DynamicModule {
     return {
       module: DestinationModule,
-      providers: [{ provide: DESTINATION, inject: [RUNTIME], useFactory: (rt: Runtime) => watched(rt, createDestination(rt.plan.destination, rt.plan.keyColumn)) }],
+      providers: [{ provide: DESTINATION, inject: [RUNTIME], useFactory: (rt: Runtime) => watched(rt, createDestination(rt.plan.destination, rt.plan.keyColumn, process.env, rt.logger)) }],
       exports: [DESTINATION],
     };
   }

@@ -1,7 +1,7 @@
 import { FerryError } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
 import type { Destination } from '@ferry/destinations/core';
-import { DataverseClient, DynamicsDestination } from '@ferry/destinations/dynamics';
+import { DataverseClient, DataverseLogger, DynamicsDestination } from '@ferry/destinations/dynamics';
 
 export const DESTINATION_SYSTEMS = ['dynamics'] as const;
 
@@ -9,7 +9,7 @@ export const DESTINATION_SYSTEMS = ['dynamics'] as const;
  * The destination a migration's map names, built from its settings (credentials from the environment or the
  * secrets file). The one place that knows which destinations exist.
  */
-export function createDestination(system: string, keyColumn: string, env: NodeJS.ProcessEnv = process.env): Destination {
+export function createDestination(system: string, keyColumn: string, env: NodeJS.ProcessEnv = process.env, logger?: DataverseLogger): Destination {
   switch (system) {
     case 'dynamics': {
       const c = loadConfig([settings.dataverse], env);
@@ -19,6 +19,7 @@ export function createDestination(system: string, keyColumn: string, env: NodeJS
         clientId: c.DATAVERSE_CLIENT_ID,
         clientSecret: c.DATAVERSE_CLIENT_SECRET,
         scope: c.DATAVERSE_SCOPE,
+        logger,
       });
       return new DynamicsDestination(client, {
         keyColumn,
