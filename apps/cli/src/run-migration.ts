@@ -173,7 +173,7 @@ async function supervise(
     if (config.destination.sandbox) {
       const url = sandboxBaseUrl(config.destination.sandbox.port);
       const sandbox = supervisor.start('sandbox');
-      await waitForHttp(`${url}/_sandbox/stats`).catch(() => {
+      await waitForHttp(`${url}/_sandbox/stats`, 120_000).catch(() => {
         throw new FerryError('SANDBOX_FAILED', `the built-in Dataverse sandbox did not start on ${url}: ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`, 'fatal');
       });
       if (o.resetSandbox) await fetch(`${url}/_sandbox/reset`, { method: 'POST' });
