@@ -15,6 +15,8 @@ import { runDemo } from './demo.command';
 import { runSample } from './sample.command';
 import { runCutover } from './cutover.command';
 import { discoverCommand } from './discover.command';
+import { registerRollback } from './rollback.command';
+import { registerDlq } from './dlq.command';
 import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
 
 const print = (s: string) => process.stdout.write(`${s}\n`);
@@ -145,6 +147,8 @@ mapCommand(program);
 schemaCommand(program);
 reportCommand(program);
 ownersCommand(program);
+registerRollback(program);
+registerDlq(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd

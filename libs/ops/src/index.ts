@@ -5,3 +5,5 @@ export * from './tables';
 export * from './stack';
 export * from './migrations';
 export * from './route-stack';
+export * from './rollback';
+export * from './dlq';

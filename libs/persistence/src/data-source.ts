@@ -7,10 +7,11 @@ import { SourceRecordLean1764000000000 } from './migrations/1764000000000-source
 import { DestinationKeys1764100000000 } from './migrations/1764100000000-destination-keys';
 import { RelatedRouting1764200000000 } from './migrations/1764200000000-related-routing';
 import { QualityOwnersFiles1764300000000 } from './migrations/1764300000000-quality-owners-files';
+import { RollbackDlq1764500000000 } from './migrations/1764500000000-rollback-dlq';
 import { FerryError } from '@ferry/common';
 import { redactUrl } from '@ferry/config';
 
-export const MIGRATIONS = [Initial1763800000000, SourceDelta1763900000000, SourceRecordLean1764000000000, DestinationKeys1764100000000, RelatedRouting1764200000000, QualityOwnersFiles1764300000000];
+export const MIGRATIONS = [Initial1763800000000, SourceDelta1763900000000, SourceRecordLean1764000000000, DestinationKeys1764100000000, RelatedRouting1764200000000, QualityOwnersFiles1764300000000, RollbackDlq1764500000000];
 
 export function createDataSource(databaseUrl: string, poolSize = 5): DataSource {
   return new DataSource({

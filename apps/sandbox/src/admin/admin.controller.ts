@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
 import type { SandboxOptions } from '../sandbox.options';
 import { MetadataService } from '../metadata/metadata.service';
-import { RecordStore } from '../store/record.store';
+import { RecordStore, SandboxSnapshot } from '../store/record.store';
 import { ThrottleService } from '../throttle/throttle.service';
 
 /** Demo and test controls, outside the Web API path; open on loopback, behind SANDBOX_ADMIN_TOKEN when that is set. */
@@ -33,6 +33,13 @@ export class AdminController {
   async stats(@Headers('authorization') auth?: string): Promise<{ counts: Record<string, number> }> {
     this.authorize(auth);
     return { counts: await this.store.counts() };
+  }
+
+  /** Read-only: every row of every table (records, then N:N links), sorted by table and id. */
+  @Get('snapshot')
+  async snapshot(@Headers('authorization') auth?: string): Promise<SandboxSnapshot> {
+    this.authorize(auth);
+    return this.store.snapshot();
   }
 
   @Get('health')

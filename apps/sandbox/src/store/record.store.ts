@@ -30,6 +30,11 @@ export function wholeSecondsNow(): Date {
   return new Date(Math.floor(Date.now() / 1000) * 1000);
 }
 
+export interface SandboxSnapshot {
+  records: { entity: string; id: string; alt_key: string | null; data: Record<string, unknown>; createdon: string; modifiedon: string; versionnumber: string }[];
+  associations: { relationship: string; id1: string; id2: string }[];
+}
+
 /**
  * Every table's rows in one generic table: (entity, id) identifies a record, `alt_key` holds the canonical value of
  * the table's alternate key and a unique index enforces it, `data` holds the columns. One statement per write.
@@ -446,6 +451,19 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
     const out: Record<string, number> = Object.fromEntries(this.registry.all().map((t) => [t.logicalName, 0]));
     for (const row of res.rows) out[row.entity] = Number(row.n);
     return out;
+  }
+
+  /** Every row of every table, sorted: what a test compares before a migration and after its rollback. */
+  async snapshot(): Promise<SandboxSnapshot> {
+    const records = await this.pool.query<SandboxSnapshot['records'][number]>(
+      `SELECT entity, id::text AS id, alt_key, data, to_char(createdon AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS createdon,
+              to_char(modifiedon AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS modifiedon, versionnumber::text AS versionnumber
+         FROM ${this.table} ORDER BY entity, id`,
+    );
+    const associations = await this.pool.query<SandboxSnapshot['associations'][number]>(
+      `SELECT relationship, id1::text AS id1, id2::text AS id2 FROM ${this.associations} ORDER BY relationship, id1, id2`,
+    );
+    return { records: records.rows, associations: associations.rows };
   }
 
   /** Wipes every record and puts the seeded users back. */
