@@ -31,8 +31,9 @@ interface Snapshot {
 
 /**
  * What must come back identical. Dataverse itself changes `modifiedon` and `versionnumber` on every write, so they
- * are left out; and it reads a column never set and a column set to null alike (both null), so null columns are
- * dropped from `data` on both sides.
+ * are left out; it reads a column never set and a column set to null alike (both null), so null columns are
+ * dropped from `data` on both sides; and a record created again under its id gets its old creation time through
+ * `overriddencreatedon`, which Dataverse then holds: equal to `createdon`, it is dropped too.
  */
 function comparable(s: Snapshot) {
   return {
@@ -41,7 +42,8 @@ function comparable(s: Snapshot) {
       id: r.id,
       alt_key: r.alt_key,
       createdon: r.createdon,
-      data: Object.fromEntries(Object.entries(r.data).filter(([, v]) => v !== null)),
+      // A record created again keeps its creation time through overriddencreatedon, which then reads as that time.
+      data: Object.fromEntries(Object.entries(r.data).filter(([k, v]) => v !== null && !(k === 'overriddencreatedon' && v === r.createdon))),
     })),
     associations: s.associations,
   };

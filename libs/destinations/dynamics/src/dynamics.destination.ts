@@ -246,15 +246,13 @@ export class DynamicsDestination implements Destination {
         body[`${this.navigation(table, column, target)}@odata.bind`] = `/${targetTable.setName}(${String(value)})`;
         continue;
       }
-      if (name === table.description.primaryId) continue;
-      if (name === 'createdon') {
-        if (forCreate && value && table.columns.has('overriddencreatedon')) body.overriddencreatedon = value;
-        continue;
-      }
+      if (name === table.description.primaryId || name === 'createdon' || name === 'overriddencreatedon') continue;
       const meta = table.columns.get(name);
       if (!meta || (forCreate ? meta.validForCreate === false : meta.validForUpdate === false)) continue;
       body[name] = value;
     }
+    // Created again, a record keeps the creation time it had (the platform then also shows it as "Record Created On").
+    if (forCreate && image.createdon && table.columns.has('overriddencreatedon')) body.overriddencreatedon = image.createdon;
     return body;
   }
 
