@@ -5,7 +5,8 @@ import { createLogger, FerryError } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
 import { createDestination } from '@ferry/destinations/registry';
 import { createKafka } from '@ferry/kafka';
-import { pickMigration, RollbackOutcome, RollbackPlanRow, runningLoaders, runRollback } from '@ferry/ops';
+import { pickMigration, RollbackOutcome, RollbackPlanRow, runningLoaders, runningRun, runRollback } from '@ferry/ops';
+import type { DataSource } from 'typeorm';
 import { migratedDataSource } from './db';
 import { migrationMap } from './map.command';
 
@@ -60,7 +61,7 @@ export function registerRollback(program: Command): void {
         print(planTable(preview.plan));
         if (o.dryRun) return;
 
-        await refuseWhileLoading(migration, !!o.yes);
+        await refuseWhileLoading(db, migration, !!o.yes);
         if (!o.yes) {
           if (!process.stdin.isTTY) throw new FerryError('NEEDS_YES', `ferry rollback changes the destination of ${migration}: pass --yes to run it without a terminal (or --dry-run to look)`, 'fatal');
           const answer = await confirm(`type the migration id (${migration}) to roll it back: `);
@@ -105,10 +106,13 @@ export function registerRollback(program: Command): void {
 }
 
 /**
- * A loader still consuming would write back what the rollback takes away: refuse while the migration's load group
- * has members. When Kafka cannot be asked, only --yes (the operator's word that the services are stopped) goes on.
+ * A loader still consuming would write back what the rollback takes away: refuse while `ferry run` holds the
+ * migration or its load group has members. When Kafka cannot be asked, only --yes (the operator's word that the
+ * services are stopped) goes on.
  */
-async function refuseWhileLoading(migration: string, yes: boolean): Promise<void> {
+async function refuseWhileLoading(db: DataSource, migration: string, yes: boolean): Promise<void> {
+  const run = await runningRun(db, migration);
+  if (run) throw new FerryError('MIGRATION_RUNNING', `ferry run (pid ${run.pid} on ${run.host}) is moving records of ${migration}: stop it (ferry stop) before rolling back`, 'fatal');
   let members: number;
   try {
     const { KAFKA_BROKERS } = loadConfig([settings.kafka]);
