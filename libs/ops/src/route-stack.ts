@@ -37,7 +37,12 @@ export async function startRouteStack(o: RouteStackOptions, db: DataSource): Pro
   const services: RunningService[] = [];
   const sandboxUrl = `http://127.0.0.1:${o.sandboxPort}`;
   try {
-    const sandbox = startService('sandbox', { SANDBOX_PORT: String(o.sandboxPort), DATABASE_URL: o.databaseUrl }, o.logDir);
+    // One schema per sandbox port: two sandboxes on one database (a demo beside a test) never reset each other.
+    const sandbox = startService(
+      'sandbox',
+      { SANDBOX_PORT: String(o.sandboxPort), DATABASE_URL: o.databaseUrl, SANDBOX_DB_SCHEMA: process.env.SANDBOX_DB_SCHEMA ?? `sandbox_dataverse_${o.sandboxPort}` },
+      o.logDir,
+    );
     services.push(sandbox);
     await waitForHttp(`${sandboxUrl}/_sandbox/stats`).catch(() => {
       throw new Error(`the Dataverse sandbox did not start: ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`);

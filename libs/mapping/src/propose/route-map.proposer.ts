@@ -328,12 +328,23 @@ function entryFor(
     if (f === owner) continue;
     const n = normalName(f.name);
     if (CREATED_NAMES.has(n) && (f.type === 'timestamp' || f.type === 'date')) {
-      fields.crm_sourcecreatedon = {
+      // Dataverse stamps createdon itself; the source's time survives in overriddencreatedon, which every table has
+      // (set on create only), so a record keeps the age it had in the source.
+      const column = cols.has('overriddencreatedon') || !cols.size ? 'overriddencreatedon' : 'crm_sourcecreatedon';
+      fields[column] = {
         from: pathOf(f), transforms: textDeclared(f) ? [{ date: { output: 'datetime' } }] : [], type: 'datetime', onOverflow: 'reject', required: false,
-        confidence: cols.has('crm_sourcecreatedon') ? 0.95 : 0.85,
-        reason: `the source's created time → crm_sourcecreatedon (createdon is set by Dataverse)${cols.has('crm_sourcecreatedon') ? '' : '; proposed custom column'}`,
+        confidence: column === 'overriddencreatedon' ? 0.95 : 0.85,
+        reason:
+          column === 'overriddencreatedon'
+            ? `the source's created time → overriddencreatedon (Dataverse keeps it as the record's created on; createdon is its own)`
+            : `the source's created time → crm_sourcecreatedon (createdon is set by Dataverse); proposed custom column`,
       };
-      used.add('crm_sourcecreatedon');
+      used.add(column);
+      if (column === 'overriddencreatedon' && cols.has('crm_sourcecreatedon')) {
+        // the org already has a column for the source's created time (a template or an earlier migration made it): fill it too
+        fields.crm_sourcecreatedon = { ...fields[column], confidence: 0.9, reason: `the source's created time, also in the destination's crm_sourcecreatedon` };
+        used.add('crm_sourcecreatedon');
+      }
       continue;
     }
     if (!hasFirst && (n === 'fullname' || (n === 'name' && !cols.has('name'))) && cols.has('firstname') && cols.has('lastname')) {
@@ -434,11 +445,15 @@ function lookupsFor(ctx: Ctx, entity: EntityDescription, refs: Reference[]): Rec
       // two lookups alike (a connection's record1id and record2id): the partner/parent side takes the second
       (parent && twins.length > 1 ? twins[1] : undefined) ??
       [...fits].sort((a, b) => (b.targets!.length - a.targets!.length) || (out[a.name] ? -1 : 0))[0];
-    const l = (out[pick.name] ??= { targets: [], deferrable: false, required: false });
-    const existing = l.targets.find((t) => t.key === r.field);
-    if (existing) continue;
-    l.targets.push({ to: target, key: r.field });
-    if (target === entity.entity) l.deferrable = true;
+    // a customer- or regarding-style lookup has a single-table twin (opportunity's parentaccountid beside customerid):
+    // the reference fills both, as a person mapping it would
+    const twin = pick.targets!.length > 1 ? fits.find((c) => c.targets!.length === 1 && c.name.startsWith('parent') && target !== entity.entity) : undefined;
+    for (const column of twin ? [pick, twin] : [pick]) {
+      const l = (out[column.name] ??= { targets: [], deferrable: false, required: false });
+      if (l.targets.some((t) => t.key === r.field)) continue;
+      l.targets.push({ to: target, key: r.field });
+      if (target === entity.entity) l.deferrable = true;
+    }
   }
   return out;
 }
@@ -455,6 +470,22 @@ function activitySplit(o: ObjectInventory): { field: FieldProfile; byKind: Map<A
     if (!seen.includes(value)) byKind.set(kind, [...seen, value]);
   }
   return { field, byKind };
+}
+
+/** Stage values of a person before they became a customer (lifecycle stages as CRMs name them). */
+const LEAD_STAGE = /^(subscriber|lead|new|open|prospect|marketing ?qualified ?lead|sales ?qualified ?lead|marketingqualifiedlead|salesqualifiedlead|mql|sql|pre[- ]?\w*|interested|unqualified|attempted|contacted|in ?progress|nurture|cold|warm)$/;
+
+/**
+ * A person object whose lifecycle stage says some are not customers yet: those become leads, the rest contacts
+ * (the 1:many split the seeds describe). Null when no such field, or when it names no early stage.
+ */
+function leadSplit(o: ObjectInventory): { field: FieldProfile; leadValues: string[]; contactValues: string[] } | null {
+  const field = o.fields.find((f) => f.type === 'picklist' && ['lifecyclestage', 'lifecycle', 'stage', 'leadstage'].includes(normalName(f.name)));
+  if (!field?.values?.length) return null;
+  const values = [...new Set(field.values.map((v) => v.value.trim().toLowerCase()))];
+  const leadValues = values.filter((v) => LEAD_STAGE.test(v.replace(/[_-]+/g, ' ')));
+  if (!leadValues.length || leadValues.length === values.length) return null;
+  return { field, leadValues, contactValues: values.filter((v) => !leadValues.includes(v)) };
 }
 
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -495,7 +526,16 @@ export function proposeRouteMap(input: ProposeInput): RouteMapDocument {
     const home = ctx.homes.get(o.name)!;
     const id = identifierOf(o.name).replace(/_/g, '-');
     const refs = refsOf(o.name);
-    if (home.kind === 'entity') objects.push(entryFor(ctx, o, home.entity, id, refs));
+    const split = home.kind === 'entity' && home.entity === 'contact' && entities.has('lead') ? leadSplit(o) : null;
+    if (split) {
+      const field = pathOf(split.field);
+      const isLead = `lower(trim(str(${field}))) in [${split.leadValues.map(quote).join(', ')}]`;
+      const c = entryFor(ctx, o, 'contact', id, refs, `!(${isLead})`);
+      c.note = [`${split.field.name} ${split.contactValues.join(', ') || '(other values)'} → contact; the earlier stages go to lead (next entry)`, c.note].filter(Boolean).join('. ');
+      const l = entryFor(ctx, o, 'lead', `${id}-as-lead`, refs, isLead);
+      l.note = [`${split.field.name} ${split.leadValues.join(', ')} → lead: people not yet customers are leads in Dynamics`, l.note].filter(Boolean).join('. ');
+      objects.push(c, l);
+    } else if (home.kind === 'entity') objects.push(entryFor(ctx, o, home.entity, id, refs));
     else if (home.kind === 'custom') {
       const e = entryFor(ctx, o, home.entity, id, refs, undefined, true);
       e.note = [`no standard table for ${o.name}: proposed custom table ${home.entity} (${o.records - o.deleted} records)`, e.note].filter(Boolean).join('. ');
