@@ -1,6 +1,6 @@
 import * as readline from 'readline';
 import Table from 'cli-table3';
-import type { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { createLogger, FerryError } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
 import { createDestination } from '@ferry/destinations/registry';
@@ -40,7 +40,11 @@ export function registerRollback(program: Command): void {
     .option('--migration <id>', 'migration (default: the latest)')
     .option('--dry-run', 'print what would be done per entity and change nothing')
     .option('--yes', 'do not ask (required when not on a terminal)')
-    .option('--batch-size <n>', 'records per destination call (capped by the destination limit)', (v) => Number(v))
+    .option('--batch-size <n>', 'records per destination call (capped by the destination limit)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number from 1');
+      return n;
+    })
     .action(async (o) => {
       const cfg = loadConfig([settings.database]);
       const db = await migratedDataSource(cfg.DATABASE_URL);
