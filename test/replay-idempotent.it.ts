@@ -87,7 +87,7 @@ describe('replaying transform and resolve', () => {
   const snapshot = async (): Promise<SandboxRow[]> => {
     const res = await fetch(`${stack.sandboxUrl}/_sandbox/snapshot`);
     expect(res.status).toBe(200);
-    return ((await res.json()) as { rows: SandboxRow[] }).rows;
+    return ((await res.json()) as { records: SandboxRow[] }).records;
   };
 
   const audited = async () => Number((await db.query(`SELECT count(*) AS n FROM ferry.audit_log WHERE migration_id = $1`, [migration]))[0].n);

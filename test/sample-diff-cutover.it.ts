@@ -157,7 +157,7 @@ describe('sample run, diff and the cutover parity gate', () => {
   /** A migrated contact no other record points at: removing it touches no other row (no cascade, no cleared lookup). */
   const unreferencedContact = async () => {
     const res = await fetch(`${stack.sandboxUrl}/_sandbox/snapshot`);
-    const rows = ((await res.json()) as { rows: Array<{ entity: string; id: string; data: Record<string, unknown> }> }).rows;
+    const rows = ((await res.json()) as { records: Array<{ entity: string; id: string; data: Record<string, unknown> }> }).records;
     const referenced = new Set(rows.flatMap((r) => Object.values(r.data).flatMap((v) => (v && typeof v === 'object' && 'id' in v ? [String((v as { id: unknown }).id)] : []))));
     const row = rows.find((r) => r.entity === 'contact' && r.data[plan.keyColumn] && !referenced.has(r.id));
     if (!row) throw new Error('every migrated contact is referenced by another record');

@@ -17,6 +17,8 @@ import { registerCutover } from './cutover.command';
 import { discoverCommand } from './discover.command';
 import { registerDashboard } from './dashboard.command';
 import { registerDiff } from './diff.command';
+import { registerRollback } from './rollback.command';
+import { registerDlq } from './dlq.command';
 import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
 import { registerInit } from './init.command';
 import { registerRun } from './run.command';
@@ -134,6 +136,8 @@ registerInit(program);
 registerRun(program);
 registerDiff(program);
 registerCutover(program);
+registerRollback(program);
+registerDlq(program);
 
 const dbCmd = program.command('db').description('database schema');
 dbCmd

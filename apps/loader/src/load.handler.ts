@@ -72,7 +72,18 @@ export class LoadHandler {
     const before = items.length ? await this.destination.readBefore(entity, items.map((i) => i.key), [...touched]) : new Map();
     const results = items.length ? await this.upsertUntilTaken(entity, items) : [];
     const byKey = new Map<string, Outcome>(results.map((r) => [r.key, r]));
-    for (const e of events.filter((x) => !upserts.includes(x))) {
+    const deletes = events.filter((x) => !upserts.includes(x));
+    if (deletes.length) {
+      // What a delete removes is audited whole, and before it goes, so a rollback can always create it again.
+      const whole = await this.destination.readWhole(entity, deletes.map((e) => e.target.key));
+      await this.audit.append(
+        deletes.flatMap((e) => {
+          const w = whole.get(e.target.key);
+          return w ? [{ run: e.envelope.run, entity, alternateKey: e.target.key, destinationId: w.id, action: 'deleted' as const, beforeImage: w.image }] : [];
+        }),
+      );
+    }
+    for (const e of deletes) {
       // A delete of a record that is not there has nothing left to do: it counts as done.
       await this.destination.deleteByKey(entity, e.target.key);
       byKey.set(e.target.key, { key: e.target.key, ok: true, deleted: true });

@@ -10,3 +10,5 @@ export * from './run-config';
 export * from './supervisor';
 export * from './weather';
 export * from './migration-list';
+export * from './rollback';
+export * from './dlq';

@@ -5,7 +5,8 @@ export interface AuditEntry {
   entity: string;
   alternateKey: string;
   destinationId: string;
-  action: 'created' | 'updated';
+  /** deleted: the before-image is the whole record, read just before the delete */
+  action: 'created' | 'updated' | 'deleted';
   beforeImage: unknown;
 }
 

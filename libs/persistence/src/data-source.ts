@@ -8,6 +8,7 @@ import { DestinationKeys1764100000000 } from './migrations/1764100000000-destina
 import { RelatedRouting1764200000000 } from './migrations/1764200000000-related-routing';
 import { QualityOwnersFiles1764300000000 } from './migrations/1764300000000-quality-owners-files';
 import { RunSupervision1764400000000 } from './migrations/1764400000000-run-supervision';
+import { RollbackDlq1764500000000 } from './migrations/1764500000000-rollback-dlq';
 import { CutoverVerdict1764700000000 } from './migrations/1764700000000-cutover-verdict';
 import { RelatedHold1764900000000 } from './migrations/1764900000000-related-hold';
 import { FerryError } from '@ferry/common';
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   RelatedRouting1764200000000,
   QualityOwnersFiles1764300000000,
   RunSupervision1764400000000,
+  RollbackDlq1764500000000,
   CutoverVerdict1764700000000,
   RelatedHold1764900000000,
 ];

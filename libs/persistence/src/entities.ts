@@ -109,10 +109,12 @@ export class AuditLogEntity {
   @Column({ type: 'text' }) entity!: string;
   @Column({ name: 'alternate_key', type: 'text' }) alternateKey!: string;
   @Column({ name: 'destination_id', type: 'text' }) destinationId!: string;
-  /** created | updated */
+  /** created | updated | deleted */
   @Column({ type: 'text' }) action!: string;
   @Column({ name: 'before_image', type: 'jsonb', nullable: true }) beforeImage!: unknown;
   @Column({ name: 'written_at', type: 'timestamptz', default: () => 'now()' }) writtenAt!: Date;
+  /** set once `ferry rollback` has put the record back */
+  @Column({ name: 'rolled_back_at', type: 'timestamptz', nullable: true }) rolledBackAt!: Date | null;
 }
 
 @Entity({ name: 'recon_record', schema })

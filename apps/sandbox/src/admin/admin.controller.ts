@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
 import type { SandboxOptions } from '../sandbox.options';
 import { MetadataService } from '../metadata/metadata.service';
-import { RecordStore } from '../store/record.store';
+import { RecordStore, SandboxSnapshot } from '../store/record.store';
 import { ThrottleService } from '../throttle/throttle.service';
 
 /** Demo and test controls, outside the Web API path; open on loopback, behind SANDBOX_ADMIN_TOKEN when that is set. */
@@ -35,14 +35,11 @@ export class AdminController {
     return { counts: await this.store.counts() };
   }
 
-  /**
-   * Read-only: every row of every table, sorted by table and id, with its system columns (createdon, modifiedon,
-   * versionnumber) apart from its data.
-   */
+  /** Read-only: every row of every table (records, then N:N links), sorted by table and id. */
   @Get('snapshot')
-  async snapshot(@Headers('authorization') auth?: string): Promise<{ rows: Awaited<ReturnType<RecordStore['snapshot']>> }> {
+  async snapshot(@Headers('authorization') auth?: string): Promise<SandboxSnapshot> {
     this.authorize(auth);
-    return { rows: await this.store.snapshot() };
+    return this.store.snapshot();
   }
 
   /** Per table: rows, distinct alternate-key values, rows without one: a record held twice shows as rows > keys. */

@@ -30,6 +30,11 @@ export function wholeSecondsNow(): Date {
   return new Date(Math.floor(Date.now() / 1000) * 1000);
 }
 
+export interface SandboxSnapshot {
+  records: { entity: string; id: string; alt_key: string | null; data: Record<string, unknown>; createdon: string; modifiedon: string; versionnumber: string }[];
+  associations: { relationship: string; id1: string; id2: string }[];
+}
+
 /**
  * Every table's rows in one generic table: (entity, id) identifies a record, `alt_key` holds the canonical value of
  * the table's alternate key and a unique index enforces it, `data` holds the columns. One statement per write.
@@ -448,12 +453,17 @@ export class RecordStore implements OnModuleInit, OnModuleDestroy {
     return out;
   }
 
-  /** Every row of every table, sorted by table and id: what a test compares before and after an operation. */
-  async snapshot(): Promise<Array<{ entity: string; id: string; data: Record<string, unknown>; createdon: string; modifiedon: string; versionnumber: string }>> {
-    const res = await this.pool.query<{ entity: string; id: string; data: Record<string, unknown>; createdon: Date; modifiedon: Date; versionnumber: string }>(
-      `SELECT entity, id, data, createdon, modifiedon, versionnumber FROM ${this.table} ORDER BY entity, id`,
+  /** Every row of every table, sorted: what a test compares before a migration and after its rollback. */
+  async snapshot(): Promise<SandboxSnapshot> {
+    const records = await this.pool.query<SandboxSnapshot['records'][number]>(
+      `SELECT entity, id::text AS id, alt_key, data, to_char(createdon AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS createdon,
+              to_char(modifiedon AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS modifiedon, versionnumber::text AS versionnumber
+         FROM ${this.table} ORDER BY entity, id`,
     );
-    return res.rows.map((r) => ({ entity: r.entity, id: r.id, data: r.data, createdon: r.createdon.toISOString(), modifiedon: r.modifiedon.toISOString(), versionnumber: String(r.versionnumber) }));
+    const associations = await this.pool.query<SandboxSnapshot['associations'][number]>(
+      `SELECT relationship, id1::text AS id1, id2::text AS id2 FROM ${this.associations} ORDER BY relationship, id1, id2`,
+    );
+    return { records: records.rows, associations: associations.rows };
   }
 
   /** Per table: rows, distinct alternate-key values and rows with none. */

@@ -24,11 +24,35 @@ export interface Destination extends SchemaApplier {
   deleteByKey(entity: string, key: string): Promise<boolean>;
   /** Deletes by the destination's own id (rollback); false when it was already gone. */
   deleteById(entity: string, id: string): Promise<boolean>;
+  /**
+   * The records about to be deleted, whole (every column they could be created again with), by key: the audit log
+   * keeps them so a rollback can bring back what the migration deleted.
+   */
+  readWhole(entity: string, keys: string[]): Promise<Map<string, RecordImage>>;
+  /**
+   * Rollback writes, in batches of at most `limits.maxBatch`, throttling honoured: put the columns of an image (as
+   * readBefore or readWhole gave it, or several folded column by column) back on existing records...
+   */
+  restoreMany(entity: string, items: RecordImage[]): Promise<RollbackResult[]>;
+  /** ...create records again under the id they had (a record that is there already counts as done, `existed`)... */
+  createManyWithId(entity: string, items: RecordImage[]): Promise<RollbackResult[]>;
+  /** ...and delete records by id (one already gone counts as done, `gone`). */
+  deleteManyById(entity: string, ids: string[]): Promise<RollbackResult[]>;
   /** Forgets what describe() learnt (after a schema change). */
   refresh(): void;
   /** Requests sent so far, retried, and throttled (429): the service's metrics read them. */
   requestCounts?(): { requests: number; retries: number; throttled: number };
 }
+
+/** A record by the destination's own id with column values in the destination's own image format. */
+export interface RecordImage {
+  id: string;
+  image: Record<string, unknown>;
+}
+
+export type RollbackResult =
+  | { id: string; ok: true; existed?: boolean; gone?: boolean }
+  | { id: string; ok: false; code: string; message: string; gone?: boolean };
 
 export interface DestinationLimits {
   /** records per write call the destination accepts (Dataverse $batch: 1000) */
@@ -52,6 +76,9 @@ export interface ColumnDescription {
   /** lookup targets; several for a polymorphic lookup */
   targets?: string[];
   options?: { value: number; label: string }[];
+  /** false when the destination ignores the column on create / on update (system columns, computed names) */
+  validForCreate?: boolean;
+  validForUpdate?: boolean;
 }
 
 export interface EntityDescription {

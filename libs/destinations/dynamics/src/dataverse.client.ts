@@ -54,12 +54,24 @@ export interface UpsertManyOptions {
   batchSize?: number;
 }
 
+/** One write of a writeEach call: `url` is relative to the service root, e.g. `accounts(<guid>)`. */
+export interface WriteRequest {
+  method: 'PATCH' | 'POST' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+export type WriteOutcome = { ok: true; status: number } | { ok: false; status: number; code: string; message: string };
+
 export interface ListOptions {
   select?: string[];
   filter?: string;
   orderBy?: string;
   /** Sent as Prefer: odata.maxpagesize; the platform allows up to 5000. */
   pageSize?: number;
+  /** Also ask for the lookups' annotations (target table of each `_<lookup>_value`). */
+  annotations?: boolean;
 }
 
 export interface ClientMetrics {
@@ -348,10 +360,58 @@ export class DataverseClient {
     return result;
   }
 
+  /**
+   * Independent writes (PATCH, POST, DELETE by id) in $batch requests of at most `batchSize` (continue-on-error, no
+   * change set), each part retried on its own when throttled or failing transiently; one outcome per request, in order.
+   */
+  async writeEach(requests: WriteRequest[], batchSize = MAX_BATCH): Promise<WriteOutcome[]> {
+    const size = Math.min(MAX_BATCH, Math.max(1, batchSize));
+    const out: WriteOutcome[] = [];
+    for (let i = 0; i < requests.length; i += size) out.push(...(await this.writeChunk(requests.slice(i, i + size))));
+    return out;
+  }
+
+  private async writeChunk(requests: WriteRequest[]): Promise<WriteOutcome[]> {
+    const results: (WriteOutcome | undefined)[] = requests.map(() => undefined);
+    let pending = requests.map((_, i) => i);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const parts = await this.executeBatch(
+        pending.map((i) => {
+          const r = requests[i];
+          return {
+            method: r.method,
+            url: `${this.serviceRoot}/${r.url}`,
+            headers: { ...(r.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(r.headers ?? {}) },
+            ...(r.body !== undefined ? { body: JSON.stringify(r.body) } : {}),
+          };
+        }),
+        { continueOnError: true },
+      );
+      const retry: number[] = [];
+      pending.forEach((index, n) => {
+        const part = parts[n];
+        if (!part) {
+          results[index] = { ok: false, status: 0, code: 'NoResponse', message: 'the batch response holds no part for this request' };
+          return;
+        }
+        if (part.status >= 200 && part.status < 300) {
+          results[index] = { ok: true, status: part.status };
+          return;
+        }
+        const error = DataverseError.fromBody(part.status, parseMaybeJson(part.body), part.headers);
+        if (error.retryable && attempt < this.maxRetries) retry.push(index);
+        results[index] = { ok: false, status: part.status, code: error.code, message: error.message };
+      });
+      if (retry.length > 0) await sleep(this.retryDelayMs(attempt + 1));
+      pending = retry;
+    }
+    return results as WriteOutcome[];
+  }
+
   /** Every record of a set, following @odata.nextLink page by page. */
   async *listAll(entitySet: string, opts: ListOptions = {}): AsyncGenerator<Record<string, unknown>> {
     let url: string | undefined = `${entitySet}${queryString({ $select: opts.select?.join(','), $filter: opts.filter, $orderby: opts.orderBy })}`;
-    const headers = { Prefer: `odata.maxpagesize=${opts.pageSize ?? 5000}` };
+    const headers = { Prefer: `odata.maxpagesize=${opts.pageSize ?? 5000}${opts.annotations ? ',odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"' : ''}` };
     while (url) {
       const res: ApiResponse<{ value?: Record<string, unknown>[]; '@odata.nextLink'?: string }> = await this.request({ method: 'GET', url, headers });
       for (const record of res.data?.value ?? []) yield record;

@@ -1,7 +1,7 @@
 import type { ColumnType } from '@ferry/contracts';
 import type { RoutePlan } from '@ferry/contracts';
 import type {
-  ColumnDescription, Destination, DestinationLimits, DestinationUser, DroppedValue, EntityDescription, SchemaPlan, WriteColumn, WriteItem, WriteResult,
+  ColumnDescription, Destination, DestinationLimits, DestinationUser, DroppedValue, EntityDescription, RecordImage, RollbackResult, SchemaPlan, WriteColumn, WriteItem, WriteResult,
 } from '@ferry/destinations/core';
 import { FerryError, sleep } from '@ferry/common';
 import { planDataverseSchema } from './dataverse-schema';
@@ -15,6 +15,8 @@ interface AttributeJson {
   MaxLength?: number;
   Targets?: string[];
   RequiredLevel?: { Value?: string };
+  IsValidForCreate?: boolean;
+  IsValidForUpdate?: boolean;
   OptionSet?: { Options?: { Value: number; Label?: { UserLocalizedLabel?: { Label?: string } } }[] };
 }
 
@@ -204,11 +206,92 @@ export class DynamicsDestination implements Destination {
       select.add(/^(Lookup|Owner|Customer)$/.test(meta.type) ? `_${c}_value` : c);
     }
     const filter = keys.map((k) => `${keyColumn} eq ${odataString(k)}`).join(' or ');
-    for await (const r of this.client.listAll(table.setName, { select: [...select], filter, pageSize: 5000 })) {
+    for await (const r of this.client.listAll(table.setName, { select: [...select], filter, pageSize: 5000, annotations: true })) {
       const { '@odata.etag': _etag, ...image } = r;
       out.set(String(r[keyColumn]), image);
     }
     return out;
+  }
+
+  async readWhole(entity: string, keys: string[]): Promise<Map<string, RecordImage>> {
+    const table = await this.require(entity);
+    const columns = table.description.columns.filter((c) => c.validForCreate !== false || c.name === 'createdon').map((c) => c.name);
+    const images = await this.readBefore(entity, keys, columns);
+    const primaryId = table.description.primaryId;
+    return new Map([...images].map(([k, image]) => [k, { id: String(image[primaryId]), image }]));
+  }
+
+  /**
+   * An image back as a Web API body: lookups read as `_<column>_value` (with the lookuplogicalname annotation naming
+   * the table) are bound again through their navigation property, or unbound when they were empty; columns the
+   * operation cannot set are left out; on create the original `createdon` goes to `overriddencreatedon`.
+   */
+  private async imageBody(table: Table, image: Record<string, unknown>, forCreate: boolean): Promise<Record<string, unknown>> {
+    const body: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(image)) {
+      if (name.includes('@')) continue;
+      const lookup = /^_(.+)_value$/.exec(name);
+      if (lookup) {
+        const column = lookup[1];
+        const meta = table.columns.get(column);
+        if (!meta) continue;
+        const target = (image[`${name}@Microsoft.Dynamics.CRM.lookuplogicalname`] as string | undefined) ?? (meta.targets?.length === 1 ? meta.targets[0] : undefined);
+        if (column === 'ownerid') {
+          // A record always has an owner: an empty one is not written (the platform would refuse to clear it).
+          if (value) body['ownerid@odata.bind'] = `/${target === 'team' ? 'teams' : 'systemusers'}(${String(value)})`;
+          continue;
+        }
+        if (value === null || value === undefined) {
+          const nav = this.navigation(table, column, target ?? meta.targets?.[0] ?? column);
+          if (!forCreate) body[`${nav}@odata.bind`] = null;
+          continue;
+        }
+        if (!target) throw new DataverseError(400, 'UnknownLookupTarget', `${table.description.entity}.${column}: the image does not say which table ${String(value)} is in`, { retryable: false });
+        const targetTable = await this.require(target);
+        body[`${this.navigation(table, column, target)}@odata.bind`] = `/${targetTable.setName}(${String(value)})`;
+        continue;
+      }
+      if (name === table.description.primaryId || name === 'createdon' || name === 'overriddencreatedon') continue;
+      const meta = table.columns.get(name);
+      if (!meta || (forCreate ? meta.validForCreate === false : meta.validForUpdate === false)) continue;
+      body[name] = value;
+    }
+    // Created again, a record keeps the creation time it had (the platform then also shows it as "Record Created On").
+    if (forCreate && image.createdon && table.columns.has('overriddencreatedon')) body.overriddencreatedon = image.createdon;
+    return body;
+  }
+
+  async restoreMany(entity: string, items: RecordImage[]): Promise<RollbackResult[]> {
+    const table = await this.require(entity);
+    const requests = await Promise.all(
+      items.map(async (i) => ({ method: 'PATCH' as const, url: `${table.setName}(${i.id})`, headers: { 'If-Match': '*' }, body: await this.imageBody(table, i.image, false) })),
+    );
+    const out = await this.client.writeEach(requests, this.limits.maxBatch);
+    return out.map((r, n): RollbackResult => (r.ok ? { id: items[n].id, ok: true } : { id: items[n].id, ok: false, code: r.code, message: r.message, ...(r.status === 404 && /Does Not Exist/i.test(r.message) ? { gone: true } : {}) }));
+  }
+
+  async createManyWithId(entity: string, items: RecordImage[]): Promise<RollbackResult[]> {
+    const table = await this.require(entity);
+    const primaryId = table.description.primaryId;
+    const requests = await Promise.all(
+      items.map(async (i) => ({ method: 'POST' as const, url: table.setName, body: { ...(await this.imageBody(table, i.image, true)), [primaryId]: i.id } })),
+    );
+    const out = await this.client.writeEach(requests, this.limits.maxBatch);
+    return Promise.all(
+      out.map(async (r, n): Promise<RollbackResult> => {
+        const id = items[n].id;
+        if (r.ok) return { id, ok: true };
+        // Created by an earlier, interrupted rollback: it is there, so it counts as done.
+        if (await this.client.get(table.setName, id, { select: [primaryId] })) return { id, ok: true, existed: true };
+        return { id, ok: false, code: r.code, message: r.message };
+      }),
+    );
+  }
+
+  async deleteManyById(entity: string, ids: string[]): Promise<RollbackResult[]> {
+    const table = await this.require(entity);
+    const out = await this.client.writeEach(ids.map((id) => ({ method: 'DELETE' as const, url: `${table.setName}(${id})` })), this.limits.maxBatch);
+    return out.map((r, n): RollbackResult => (r.ok ? { id: ids[n], ok: true } : r.status === 404 ? { id: ids[n], ok: true, gone: true } : { id: ids[n], ok: false, code: r.code, message: r.message }));
   }
 
   async deleteByKey(entity: string, key: string): Promise<boolean> {
@@ -276,6 +359,8 @@ export class DynamicsDestination implements Destination {
       type: a.AttributeType,
       ...(a.MaxLength !== undefined ? { maxLength: a.MaxLength } : {}),
       required: REQUIRED[a.RequiredLevel?.Value ?? 'None'] ?? 'none',
+      ...(a.IsValidForCreate === false ? { validForCreate: false } : {}),
+      ...(a.IsValidForUpdate === false ? { validForUpdate: false } : {}),
       ...(a.Targets ? { targets: a.Targets } : {}),
       ...(a.OptionSet?.Options
         ? { options: a.OptionSet.Options.map((o) => ({ value: o.Value, label: o.Label?.UserLocalizedLabel?.Label ?? String(o.Value) })) }
