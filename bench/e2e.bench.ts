@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const o = new Command()
     .option('--records <n>', 'records in the sample, over every object of the source', (v) => Number(v), 100_000)
     .option('--route <route>', 'route to run', 'leaf360-dynamics')
+    .option('--map <file>', "a map of the route to confirm instead of its template (e.g. to compare two maps' cost)")
     .parse(process.argv)
     .opts();
   let services: RunningService[] = [];
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     }
   }, 500);
   const r = await runDemo({
-    once: true, quiet: false, seed: 42, stallTimeout: 180, sandboxPort: 18190, route: o.route, records: o.records,
+    once: true, quiet: false, seed: 42, stallTimeout: 180, sandboxPort: 18190, route: o.route, records: o.records, mapFile: o.map,
     onRunning: (s) => (services = s),
   });
   clearInterval(sampler);

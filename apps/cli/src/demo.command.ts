@@ -1,9 +1,10 @@
 import * as path from 'path';
+import { FerryError } from '@ferry/common';
 import { ferryHome, loadConfig, settings } from '@ferry/config';
 import { sourceConnector } from '@ferry/connectors/registry';
 import { MapVersionRepository } from '@ferry/persistence';
 import { parseRunConfig, Reconciliation, RunningService } from '@ferry/ops';
-import { confirmedMap, readRouteMapFile, templateFile } from '@ferry/mapping';
+import { confirmedMap, readRouteMapFile, routeMapHash, templateFile } from '@ferry/mapping';
 import { DEMO_FALLBACK_OWNER_EMAIL } from '@ferry/demo';
 import { ensureLocalInfra } from './infra';
 import { migratedDataSource } from './db';
@@ -14,6 +15,8 @@ export interface DemoOptions {
   once: boolean;
   /** the route whose template and sample to run, e.g. leaf360-dynamics */
   route: string;
+  /** a map file of that route to confirm instead of its template (the benchmark compares maps this way) */
+  mapFile?: string;
   /** records in the generated sample, over every object of the source */
   records: number;
   seed: number;
@@ -71,10 +74,19 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     });
     const init = await initMigration(db, migration, config, 'ferry demo');
     say(`migration ${migration} initialised: ${source} export → the built-in Dataverse sandbox on port ${o.sandboxPort} (as \`ferry init --sandbox\` would)`);
-    const confirmed = await new MapVersionRepository(db, migration).confirm(init.draftVersion, 'ferry demo (automatic)');
+    let version = init.draftVersion;
+    if (o.mapFile) {
+      const { text, document } = readRouteMapFile(o.mapFile);
+      if (document.route !== route) throw new FerryError('USAGE', `${o.mapFile} is a map of ${document.route}, not of ${route}`, 'fatal');
+      const draft = await new MapVersionRepository(db, migration).addDraft({
+        route, hash: routeMapHash(document), document, sourceText: text, origin: `file ${path.basename(o.mapFile)}`, createdBy: 'ferry demo',
+      });
+      version = draft.version;
+    }
+    const confirmed = await new MapVersionRepository(db, migration).confirm(version, 'ferry demo (automatic)');
     const map = await confirmedMap(db, migration);
-    if (!map || !confirmed) throw new Error(`map version ${init.draftVersion} of ${migration} could not be confirmed`);
-    say(`map: the ${route} template, confirmed automatically by the demo as ${map.mapVersion} (a real migration waits for \`ferry map confirm\`)`);
+    if (!map || !confirmed) throw new Error(`map version ${version} of ${migration} could not be confirmed`);
+    say(`map: ${o.mapFile ? `${o.mapFile} (a ${route} map)` : `the ${route} template`}, confirmed automatically by the demo as ${map.mapVersion} (a real migration waits for \`ferry map confirm\`)`);
 
     const r = await runMigration({
       migration, once: o.once, stallTimeout: o.stallTimeout, view: o.quiet ? 'none' : 'auto', logDir, resetSandbox: true, onRunning: o.onRunning, db,
