@@ -12,9 +12,10 @@ import { createDestination } from '@ferry/destinations/registry';
 import { DataverseClient } from '@ferry/destinations/dynamics';
 import { createKafka } from '@ferry/kafka';
 import { confirmedMap, draftFromTemplate, templateMap } from '@ferry/mapping';
-import { assertAlive, groupLag, progress, replayPhase, RouteStack, startRouteStack } from '@ferry/ops';
+import { groupLag, replayPhase, RouteStack, startRouteStack } from '@ferry/ops';
 import { connectDataSource, MapVersionRepository } from '@ferry/persistence';
 import type { DataSource } from 'typeorm';
+import { settled } from './support/settle';
 import { testDatabaseUrl, uniqueMigration } from './support/it-env';
 
 const run = promisify(execFile);
@@ -110,15 +111,7 @@ describe('replaying the load phase', () => {
     await db?.destroy();
   });
 
-  const settle = () =>
-    pollUntil(
-      async () => {
-        assertAlive(stack.services);
-        const p = await progress(db, admin, plan, migration);
-        return p.settled ? p : undefined;
-      },
-      { timeoutMs: 180_000, intervalMs: 1000, what: 'the migration to reconcile' },
-    );
+  const settle = () => settled({ db, admin, plan, migration, services: stack.services }, 180_000, 'the migration to reconcile');
 
   async function snapshot(): Promise<Map<string, Record<string, unknown>>> {
     const client = new DataverseClient({

@@ -9,9 +9,10 @@ import { sourceConnector } from '@ferry/connectors/registry';
 import { createDestination } from '@ferry/destinations/registry';
 import { createKafka } from '@ferry/kafka';
 import { confirmedMap, draftFromTemplate } from '@ferry/mapping';
-import { assertAlive, groupLag, progress, replayPhase, RouteStack, startRouteStack } from '@ferry/ops';
+import { assertAlive, groupLag, replayPhase, RouteStack, startRouteStack } from '@ferry/ops';
 import { connectDataSource, MapVersionRepository } from '@ferry/persistence';
 import type { DataSource } from 'typeorm';
+import { settled } from './support/settle';
 import { testDatabaseUrl, uniqueMigration } from './support/it-env';
 
 const cfg = loadConfig([settings.kafka]);
@@ -74,15 +75,7 @@ describe('replaying transform and resolve', () => {
     await db?.destroy();
   });
 
-  const settle = () =>
-    pollUntil(
-      async () => {
-        assertAlive(stack.services);
-        const p = await progress(db, admin, plan, migration);
-        return p.settled ? p : undefined;
-      },
-      { timeoutMs: 300_000, intervalMs: 1000, what: 'the migration to reconcile' },
-    );
+  const settle = () => settled({ db, admin, plan, migration, services: stack.services }, 300_000, 'the migration to reconcile');
 
   const snapshot = async (): Promise<SandboxRow[]> => {
     const res = await fetch(`${stack.sandboxUrl}/_sandbox/snapshot`);

@@ -3,15 +3,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { DataSource } from 'typeorm';
-import { createLogger, pollUntil } from '@ferry/common';
+import { createLogger } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
 import type { RoutePlan } from '@ferry/contracts';
 import { createDestination } from '@ferry/destinations/registry';
 import { DataverseClient } from '@ferry/destinations/dynamics';
 import { createKafka } from '@ferry/kafka';
 import { confirmedMap, draftFromTemplate } from '@ferry/mapping';
-import { assertAlive, progress, RouteStack, startRouteStack } from '@ferry/ops';
+import { RouteStack, startRouteStack } from '@ferry/ops';
 import { connectDataSource, MapVersionRepository } from '@ferry/persistence';
+import { settled } from './support/settle';
 import { testDatabaseUrl, uniqueMigration } from './support/it-env';
 
 /**
@@ -78,14 +79,7 @@ describe.each(ROUTES)('%s: a committed export lands as exactly the golden destin
   });
 
   it('reconciles, and the sandbox holds the golden rows', async () => {
-    const settled = await pollUntil(
-      async () => {
-        assertAlive(stack.services);
-        const p = await progress(db, admin, plan, migration);
-        return p.settled ? p : undefined;
-      },
-      { timeoutMs: 420_000, intervalMs: 1000, what: `${route} to reconcile` },
-    );
+    const result = await settled({ db, admin, plan, migration, services: stack.services }, 420_000, `${route} to reconcile`);
     const made = await db.query(
       `SELECT entity || ':' || target_key AS id FROM ferry.target_source WHERE migration_id = $1 GROUP BY entity, target_key HAVING count(*) > 1`,
       [migration],
@@ -94,7 +88,7 @@ describe.each(ROUTES)('%s: a committed export lands as exactly the golden destin
     const rows = await destinationRows(stack.sandboxUrl, plan, merged);
     const actual = {
       route,
-      counts: Object.fromEntries(settled.entities.map((e) => [e.entity, { loaded: e.loaded, rejected: e.rejected, waiting: e.waiting }])),
+      counts: Object.fromEntries(result.entities.map((e) => [e.entity, { loaded: e.loaded, rejected: e.rejected, waiting: e.waiting }])),
       rows,
     };
     const file = path.join(fixtures, `${route}.rows.json`);

@@ -11,10 +11,11 @@ import { createDestination } from '@ferry/destinations/registry';
 import { DataverseClient } from '@ferry/destinations/dynamics';
 import { createKafka } from '@ferry/kafka';
 import { confirmedMap, draftFromTemplate, type CompiledRouteMap } from '@ferry/mapping';
-import { assertAlive, progress, replayPhase, RouteStack, startRouteStack } from '@ferry/ops';
+import { replayPhase, RouteStack, startRouteStack } from '@ferry/ops';
 import { SourceDiff, type DiffReport } from '@ferry/parity';
 import { connectDataSource, CutoverVerdictRepository, MapVersionRepository, ParkingRepository, SourceRecordRepository } from '@ferry/persistence';
 import type { DataSource } from 'typeorm';
+import { settled } from './support/settle';
 import { testDatabaseUrl, uniqueMigration } from './support/it-env';
 
 const run = promisify(execFile);
@@ -88,15 +89,7 @@ describe('sample run, diff and the cutover parity gate', () => {
     await db?.destroy();
   });
 
-  const settle = () =>
-    pollUntil(
-      async () => {
-        assertAlive(stack.services);
-        const p = await progress(db, admin, plan, migration);
-        return p.settled ? p : undefined;
-      },
-      { timeoutMs: 240_000, intervalMs: 1000, what: 'the sample run to reconcile' },
-    );
+  const settle = () => settled({ db, admin, plan, migration, services: stack.services }, 240_000, 'the sample run to reconcile');
 
   const diff = (o: { sample?: number; objects?: string[] } = {}): Promise<DiffReport> =>
     new SourceDiff({ db, migration, map, connector: sourceConnector('leaf360'), exportDir, destination: createDestination(plan.destination, plan.keyColumn, { ...process.env, ...env }) }).run(o);

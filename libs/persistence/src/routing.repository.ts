@@ -59,15 +59,7 @@ export class RoutingRepository extends Scoped {
 
   /** Targets among `keys` that a counting related record points at (or that the rule has latched). */
   async existing(rule: string, keys: string[], sticky: boolean): Promise<Set<string>> {
-    if (!keys.length) return new Set();
-    const rows = await this.q<{ target_key: string }>(
-      `SELECT DISTINCT target_key FROM ferry.related_fact
-        WHERE migration_id = $1 AND rule = $2 AND matches AND target_key = ANY($3::text[])
-       UNION
-       SELECT target_key FROM ferry.related_latch WHERE $4 AND migration_id = $1 AND rule = $2 AND target_key = ANY($3::text[])`,
-      [rule, keys, sticky],
-    );
-    const found = new Set(rows.map((r) => r.target_key));
+    const found = await this.holding(rule, keys, sticky);
     if (sticky && found.size) {
       await this.q(
         `INSERT INTO ferry.related_latch (migration_id, rule, target_key) SELECT $1, $2, k FROM unnest($3::text[]) AS t(k) ON CONFLICT DO NOTHING`,
