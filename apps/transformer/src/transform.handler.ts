@@ -67,6 +67,8 @@ export class TransformHandler implements OnModuleInit, OnModuleDestroy {
    */
   async releaseHeld(): Promise<number> {
     if (!this.relatedSettled) {
+      // Nothing held: nothing to decide yet, and no reason to ask PostgreSQL for checkpoints or Kafka for lag.
+      if (!(await this.routing.held(1)).length) return 0;
       const related = [...this.relatedObjects()];
       const done = await new CheckpointRepository(this.rt.db, this.rt.migration).completeStreams();
       if (!related.every((o) => done.has(extractStream(this.rt.plan, o)))) return 0;
