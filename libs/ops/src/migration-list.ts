@@ -41,7 +41,8 @@ export async function listMigrations(db: DataSource, o: { counts?: boolean; limi
             EXISTS (SELECT 1 FROM ferry.map_version v WHERE v.migration_id = m.migration_id AND v.confirmed_at IS NOT NULL) AS confirmed,
             (SELECT v.route || '@' || v.version FROM ferry.map_version v WHERE v.migration_id = m.migration_id AND v.confirmed_at IS NOT NULL
               ORDER BY v.version DESC LIMIT 1) AS confirmed_version,
-            to_jsonb(m) AS raw
+            (EXISTS (SELECT 1 FROM ferry.audit_log a WHERE a.migration_id = m.migration_id AND a.rolled_back_at IS NOT NULL)
+             AND NOT EXISTS (SELECT 1 FROM ferry.audit_log a WHERE a.migration_id = m.migration_id AND a.rolled_back_at IS NULL)) AS rolled_back
        FROM ferry.migration m
        LEFT JOIN ferry.migration_config c ON c.migration_id = m.migration_id
        LEFT JOIN ferry.migration_run r ON r.migration_id = m.migration_id AND r.run_id <> ''
@@ -51,12 +52,11 @@ export async function listMigrations(db: DataSource, o: { counts?: boolean; limi
   const countsBy = o.counts ? await countsOf(db, rows.map((r) => String(r.migration_id))) : new Map();
   const out: MigrationListing[] = [];
   for (const r of rows) {
-    const raw = r.raw as Record<string, unknown>;
     const run = r.pid !== null && r.pid !== undefined
       ? { startedAt: r.started_at as Date, stoppedAt: (r.stopped_at as Date | null) ?? null, status: String(r.run_status), pid: Number(r.pid), host: String(r.host), stopReason: (r.stop_reason as string | null) ?? null }
       : null;
-    // A rollback (another part of Ferry) records itself on the migration row; honour it when the column exists.
-    const rolledBack = raw.rolled_back_at !== undefined && raw.rolled_back_at !== null;
+    // Rolled back: every write the audit log holds was put back by `ferry rollback` (and there was one).
+    const rolledBack = r.rolled_back === true;
     let state: MigrationState = 'created';
     if (rolledBack) state = 'rolled back';
     else if (r.cutover_completed_at) state = 'cut over';

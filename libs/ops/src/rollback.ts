@@ -1,9 +1,9 @@
-import * as os from 'os';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { consumerGroups, RoutePlan } from '@ferry/contracts';
 import type { Destination, RecordImage, RollbackResult } from '@ferry/destinations/core';
-import { PendingRollback, RollbackKind, RollbackRepository } from '@ferry/persistence';
+import { MigrationRunRepository, PendingRollback, RollbackKind, RollbackRepository } from '@ferry/persistence';
+import { runIsLive } from './migration-list';
 
 /**
  * Entities in the order their records may be created: a parent before the entities whose lookups point at it.
@@ -192,22 +192,8 @@ export async function runningLoaders(kafka: Kafka, migration: string): Promise<n
   }
 }
 
-/**
- * The `ferry run` holding the migration, if its marker (ferry.migration_run, kept by `ferry run` where that
- * command exists) says one is running and, on this host, its pid is alive. Absent table or row: null.
- */
+/** The `ferry run` holding the migration, when its marker (ferry.migration_run) says one is and it is alive. */
 export async function runningRun(db: DataSource, migration: string): Promise<{ pid: number; host: string } | null> {
-  const [t] = (await db.query(`SELECT to_regclass('ferry.migration_run') IS NOT NULL AS present`)) as { present: boolean }[];
-  if (!t?.present) return null;
-  const rows = (await db.query(`SELECT pid, host FROM ferry.migration_run WHERE migration_id = $1 AND status IN ('running', 'stopping')`, [migration])) as { pid: number; host: string }[];
-  const r = rows[0];
-  if (!r) return null;
-  if (r.host === os.hostname()) {
-    try {
-      process.kill(r.pid, 0);
-    } catch {
-      return null;
-    }
-  }
-  return { pid: r.pid, host: r.host };
+  const run = await new MigrationRunRepository(db, migration).get();
+  return run && runIsLive(run) ? { pid: run.pid, host: run.host } : null;
 }
