@@ -11,6 +11,32 @@ export interface PlanColumn {
   maxLength?: number;
   /** picklist values the map writes, with the source values they come from (what a created option set holds) */
   options?: { value: number; label: string }[];
+  /**
+   * the text values a string column is mapped to by a value map (what a destination whose picklists hold text, not
+   * numbers, must offer before the load), in first-seen order
+   */
+  values?: string[];
+}
+
+/** One stage of a sales process, as the map names it. */
+export interface PlanStage {
+  name: string;
+  /** win probability in percent (0–100) */
+  probability: number;
+  closed: boolean;
+  won: boolean;
+}
+
+/**
+ * Record kinds with their own stage lists (a source pipeline each): a destination that models them (record types and
+ * sales processes, business process flows) creates them from this before the load.
+ */
+export interface PlanProcess {
+  /** the column that names the kind (the value written is a kind's `name`) */
+  typeColumn: string;
+  /** the column that holds the stage (the value written is a stage's `name`) */
+  stageColumn: string;
+  types: { name: string; label: string; stages: PlanStage[] }[];
 }
 
 export interface PlanLookup {
@@ -26,6 +52,8 @@ export interface PlanEntity {
   columns: PlanColumn[];
   /** every lookup any entry sets on this entity */
   lookups: PlanLookup[];
+  /** the stage lists per record kind the map declares for this entity */
+  processes?: PlanProcess;
 }
 
 /**
