@@ -4,6 +4,7 @@ import { allRouteTopics, RoutePlan, routeValueSchemas } from '@ferry/contracts';
 import { DEMO_FALLBACK_OWNER_EMAIL } from '@ferry/demo';
 import { AvroCodec, createKafka, ensureTopics } from '@ferry/kafka';
 import { MigrationRepository } from '@ferry/persistence';
+import { destinationEnv, parseRunConfig } from './run-config';
 import { lastLogLine, RunningService, SERVICES, startService, stopServices, waitForHttp } from './stack';
 
 export interface RouteStackOptions {
@@ -30,7 +31,7 @@ export interface RouteStack {
 }
 
 /**
- * The Dataverse sandbox and the five services as child processes for one migration: what the demo, the
+ * The built-in destination sandbox and the five services as child processes for one migration: what the demo, the
  * end-to-end tests and the benchmark all run. Topics and schemas are created first so the services do not race.
  */
 export async function startRouteStack(o: RouteStackOptions, db: DataSource): Promise<RouteStack> {
@@ -45,7 +46,7 @@ export async function startRouteStack(o: RouteStackOptions, db: DataSource): Pro
     );
     services.push(sandbox);
     await waitForHttp(`${sandboxUrl}/_sandbox/stats`, 120_000).catch(() => {
-      throw new Error(`the Dataverse sandbox did not start: ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`);
+      throw new Error(`the destination sandbox did not start: ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`);
     });
     if (o.resetSandbox) await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST' });
 
@@ -62,9 +63,7 @@ export async function startRouteStack(o: RouteStackOptions, db: DataSource): Pro
       FERRY_EXPORT_DIR: o.exportDir,
       FERRY_FALLBACK_OWNER_EMAIL: process.env.FERRY_FALLBACK_OWNER_EMAIL ?? DEMO_FALLBACK_OWNER_EMAIL,
       FERRY_OWNER_REFRESH_S: process.env.FERRY_OWNER_REFRESH_S ?? '5',
-      DATAVERSE_URL: `${sandboxUrl}/api/data/v9.2`,
-      DATAVERSE_TOKEN_URL: `${sandboxUrl}/login/ferry-demo-tenant/oauth2/v2.0/token`,
-      DATAVERSE_SCOPE: `${sandboxUrl}/.default`,
+      ...sandboxDestinationEnv(o.plan, o.sandboxPort),
       DATABASE_URL: o.databaseUrl,
       KAFKA_BROKERS: o.kafkaBrokers,
       SCHEMA_REGISTRY_URL: o.registryUrl,
@@ -76,6 +75,19 @@ export async function startRouteStack(o: RouteStackOptions, db: DataSource): Pro
     throw e;
   }
   return { services, sandboxUrl, stop: () => stopServices(services) };
+}
+
+/** The destination settings the services need to write to the built-in sandbox of the plan's destination. */
+function sandboxDestinationEnv(plan: RoutePlan, port: number): Record<string, string> {
+  const config = parseRunConfig({
+    version: 1, route: plan.route,
+    source: { system: plan.sourceSystem, mode: 'export', exportDir: '.' },
+    destination: { kind: plan.destination, sandbox: { port } },
+    credentials: { env: {} },
+    options: { fallbackOwnerEmail: DEMO_FALLBACK_OWNER_EMAIL },
+  });
+  const { SANDBOX_PORT: _port, SANDBOX_DB_SCHEMA: _schema, ...env } = destinationEnv(config);
+  return env;
 }
 
 /** Throws with the dead service's last log line if any child has stopped. */
