@@ -146,6 +146,16 @@ function readPath(record: Record<string, unknown>, path: string): unknown {
   return v ?? null;
 }
 
+const DAY_MS = 86_400_000;
+
+/** A source date (days) or timestamp (epoch ms) as ISO text; anything else as it is. */
+function isoOf(v: unknown, kind: ValueKind): unknown {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return v;
+  if (kind === 'date') return new Date(v * DAY_MS).toISOString().slice(0, 10);
+  if (kind === 'timestamp') return new Date(v).toISOString();
+  return v;
+}
+
 const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
 /**
@@ -543,7 +553,11 @@ export class CompiledRouteMap {
     } else if (Array.isArray(f.from)) {
       const paths = f.from;
       for (const p of paths) this.checkPath(entry, p, kinds);
-      read = (_s, r) => paths.map((p) => readPath(r, p));
+      const pathKinds = paths.map((p) => (p.startsWith('custom.') ? 'string' : (kinds.get(p.split('.')[0]) ?? 'unknown')));
+      const mixedDates = pathKinds.some((k) => k === 'date' || k === 'timestamp') && new Set(pathKinds).size > 1;
+      // Dates and date-times side by side (a close date, else a closing instant) are read as ISO text, so a coalesce
+      // of them keeps what each number meant.
+      read = mixedDates ? (_s, r) => paths.map((p, i) => isoOf(readPath(r, p), pathKinds[i])) : (_s, r) => paths.map((p) => readPath(r, p));
     } else {
       const path = f.from!;
       this.checkPath(entry, path, kinds);
