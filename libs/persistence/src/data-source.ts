@@ -11,6 +11,7 @@ import { RunSupervision1764400000000 } from './migrations/1764400000000-run-supe
 import { RollbackDlq1764500000000 } from './migrations/1764500000000-rollback-dlq';
 import { CutoverVerdict1764700000000 } from './migrations/1764700000000-cutover-verdict';
 import { RelatedHold1764900000000 } from './migrations/1764900000000-related-hold';
+import { RefRecords1765100000000 } from './migrations/1765100000000-ref-records';
 import { FerryError } from '@ferry/common';
 import { redactUrl } from '@ferry/config';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   RollbackDlq1764500000000,
   CutoverVerdict1764700000000,
   RelatedHold1764900000000,
+  RefRecords1765100000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 5): DataSource {

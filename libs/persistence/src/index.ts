@@ -13,6 +13,7 @@ export * from './audit.repository';
 export * from './rollback.repository';
 export * from './recon.repository';
 export * from './quality.repository';
+export * from './ref-record.repository';
 export * from './routing.repository';
 export * from './file-manifest.repository';
 export * from './dashboard.repository';

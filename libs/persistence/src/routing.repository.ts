@@ -95,10 +95,28 @@ export class RoutingRepository extends Scoped {
     return rows.map((r) => ({ key: r.source_key, record: r.record, entries: r.entries }));
   }
 
-  /** Records left unmapped until the related snapshot is complete (their facts were absent while it was being read). */
-  async hold(object: string, keys: string[]): Promise<void> {
+  /**
+   * Records left unmapped until the related snapshot is complete (their facts were absent while it was being read),
+   * or until the records they read through ref() arrive (`waitingOn`, as `object|key`, by record key).
+   */
+  async hold(object: string, keys: string[], waitingOn: Map<string, string[]> = new Map()): Promise<void> {
     if (!keys.length) return;
-    await this.q(`UPDATE ferry.routed_record SET held = true WHERE migration_id = $1 AND object_type = $2 AND source_key = ANY($3::text[])`, [object, keys]);
+    await this.q(
+      `UPDATE ferry.routed_record r SET held = true, waiting_on = string_to_array(t.w, chr(1))
+         FROM unnest($3::text[], $4::text[]) AS t(k, w)
+        WHERE r.migration_id = $1 AND r.object_type = $2 AND r.source_key = t.k`,
+      [object, keys, keys.map((k) => (waitingOn.get(k) ?? []).join('\u0001'))],
+    );
+  }
+
+  /** Held records waiting on any of these referenced records (`object|key`). */
+  async waitingOn(refs: string[]): Promise<(RoutedRecord & { object: string })[]> {
+    if (!refs.length) return [];
+    const rows = await this.q<{ object_type: string; source_key: string; record: Record<string, unknown>; entries: string[] }>(
+      `SELECT object_type, source_key, record, entries FROM ferry.routed_record WHERE migration_id = $1 AND held AND waiting_on && $2::text[]`,
+      [refs],
+    );
+    return rows.map((r) => ({ object: r.object_type, key: r.source_key, record: r.record, entries: r.entries }));
   }
 
   /** A page of held records, oldest first. */
@@ -114,7 +132,7 @@ export class RoutingRepository extends Scoped {
   async setEntries(object: string, rows: { key: string; entries: string[] }[]): Promise<void> {
     if (!rows.length) return;
     await this.q(
-      `UPDATE ferry.routed_record r SET entries = string_to_array(t.e, ','), held = false
+      `UPDATE ferry.routed_record r SET entries = string_to_array(t.e, ','), held = false, waiting_on = '{}'
          FROM unnest($3::text[], $4::text[]) AS t(k, e)
         WHERE r.migration_id = $1 AND r.object_type = $2 AND r.source_key = t.k`,
       [object, rows.map((r) => r.key), rows.map((r) => r.entries.join(','))],

@@ -1,5 +1,6 @@
 import { MapLangError } from './errors';
-import { compileExpression } from './expression';
+import { compileExpression, REF_READER } from './expression';
+import type { RefReader } from './expression';
 
 const record: Record<string, unknown> = {
   first: 'Ana',
@@ -140,5 +141,46 @@ describe('compileExpression', () => {
     expect(failure('constructor.constructor("return process")()').message).toMatch(/expected an operator or the end but found "\("/);
     expect(ev('custom.constructor')).toBeNull();
     expect(ev('custom.__proto__')).toBeNull();
+  });
+
+  describe('ref()', () => {
+    const users: Record<string, Record<string, unknown>> = { usr_1: { email: 'Ana@Example.com', custom: { Team: 'TR' } } };
+    const reads: string[] = [];
+    const reader: RefReader = (object, key) => {
+      reads.push(`${object}|${key}`);
+      return object === 'user' ? (users[key] ?? null) : null;
+    };
+    const row: Record<string, unknown> = { owner_id: ' usr_1 ', other: 'usr_9', none: null };
+    const withRefs = (name: string) => (name === REF_READER ? reader : row[name]);
+
+    it('reads a field of another object\'s record by its key, null when the record or key is missing', () => {
+      expect(compileExpression("ref('user', owner_id).email", 'deal.owner').evaluate(withRefs)).toBe('Ana@Example.com');
+      expect(compileExpression("lower(ref('user', owner_id).email)", 'deal.owner').evaluate(withRefs)).toBe('ana@example.com');
+      expect(compileExpression("ref('user', owner_id).custom['Team']", 'deal.x').evaluate(withRefs)).toBe('TR');
+      expect(compileExpression("ref('user', owner_id)['email']", 'deal.x').evaluate(withRefs)).toBe('Ana@Example.com');
+      expect(compileExpression("ref('user', other).email", 'deal.owner').evaluate(withRefs)).toBeNull();
+      reads.length = 0;
+      expect(compileExpression("ref('user', none).email", 'deal.owner').evaluate(withRefs)).toBeNull();
+      expect(reads).toEqual([]);
+      // without a reader in scope (a dry run), a ref reads nothing
+      expect(compileExpression("ref('user', owner_id).email", 'deal.owner').evaluate((n) => row[n])).toBeNull();
+    });
+
+    it('lists what it reads: object, field and key, so the interpreter knows what to keep and what to wait for', () => {
+      const x = compileExpression("coalesce(ref('contact', contact_id).company_name, ref('user', concat('u', owner_id)).email)", 'deal.x');
+      expect(x.refs.map((r) => [r.object, r.field, r.keySource])).toEqual([
+        ['contact', 'company_name', 'contact_id'],
+        ['user', 'email', "concat('u', owner_id)"],
+      ]);
+      expect(x.refs[1].key((n) => (n === 'owner_id' ? '7' : null))).toBe('u7');
+      expect(x.fields).toEqual(['contact_id', 'owner_id']);
+    });
+
+    it('refuses what it cannot know statically, naming the fix', () => {
+      expect(failure("ref('user', owner_id)").message).toMatch(/expected a field of the user record after ref\(…\), e.g\. ref\('user', owner_id\)\.name/);
+      expect(failure('ref(user, owner_id).email').message).toMatch(/expected the source object as a quoted lower-case name/);
+      expect(failure("ref('user', ref('deal', deal_id).owner_id).email").message).toMatch(/ref\(\) cannot take a key that itself uses ref\(\)/);
+      expect(failure("ref('user').email").message).toMatch(/expected ","/);
+    });
   });
 });

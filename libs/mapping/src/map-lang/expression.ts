@@ -9,6 +9,32 @@ export interface CompiledExpression {
   evaluate(scope: Scope): unknown;
   /** Root identifiers it reads, in order of first use. */
   fields: string[];
+  /** The other records it reads through `ref()`, in order of use. */
+  refs: RefUse[];
+}
+
+/**
+ * Reads the kept fields of another source object's record by its source key: null when no such record is known.
+ * An interpreter offers it to expressions as the scope name REF_READER.
+ */
+export type RefReader = (object: string, key: string) => Record<string, unknown> | null;
+
+/** The scope name under which an interpreter passes its RefReader. */
+export const REF_READER = '$ref';
+
+/** One `ref('<object>', <key>).<field>` in an expression: which record's which field it reads. */
+export interface RefUse {
+  object: string;
+  field: string;
+  /** the referenced record's source key, over the referring record (never itself a ref) */
+  key: (scope: Scope) => unknown;
+  keySource: string;
+}
+
+/** The key a ref's key expression gives, trimmed; null when empty (the ref then reads nothing). */
+export function refKey(use: RefUse, scope: Scope): string | null {
+  const k = use.key(scope);
+  return isEmpty(k) ? null : (text(k) as string).trim();
 }
 
 type Eval = (scope: Scope) => unknown;
@@ -229,7 +255,7 @@ const FUNCTIONS: Record<string, FunctionDef> = {
   str: { min: 1, max: 1, call: (args) => text(args[0]) ?? '' },
 };
 
-const KNOWN_FUNCTIONS = Object.keys(FUNCTIONS).sort().join(', ');
+const KNOWN_FUNCTIONS = [...Object.keys(FUNCTIONS), 'ref'].sort().join(', ');
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'true', 'false', 'null']);
 
 // ---------------------------------------------------------------------------------------------------- parser
@@ -242,6 +268,9 @@ const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'true', 'false', 'null']);
 class Parser {
   private pos = 0;
   readonly fields: string[] = [];
+  readonly refs: RefUse[] = [];
+  /** inside a ref's key: another ref there is refused (a key is read from the record itself) */
+  private inRef = false;
 
   constructor(
     private readonly tokens: Token[],
@@ -444,6 +473,7 @@ class Parser {
       if (t.text === 'true') return () => true;
       if (t.text === 'false') return () => false;
       if (t.text === 'null') return () => null;
+      if (t.text === 'ref' && this.isOp('(')) return this.ref(t);
       if (this.isOp('(')) return this.call(t);
       if (KEYWORDS.has(t.text)) throw new Failure(`"${t.text}" is a keyword, not a value`, t.at);
       const name = t.text;
@@ -454,6 +484,48 @@ class Parser {
       };
     }
     throw this.unexpected('a value');
+  }
+
+  /**
+   * `ref('<object>', <key>).<field>`: a field of another source object's record, found by its source key. The object
+   * and the field are fixed in the text, so a compiler knows which fields of which objects to keep.
+   */
+  private ref(name: Token): Eval {
+    if (this.inRef) throw new Failure("ref() cannot take a key that itself uses ref(); the key is read from this record", name.at);
+    this.expect('(');
+    const o = this.peek;
+    if (o.type !== 'str' || !/^[a-z][a-z0-9_]*$/.test(o.value as string)) throw this.unexpected("the source object as a quoted lower-case name, e.g. ref('contact', contact_id)");
+    this.pos++;
+    this.expect(',');
+    const from = this.peek.at;
+    this.inRef = true;
+    let key: Eval;
+    try {
+      key = this.ternary();
+    } finally {
+      this.inRef = false;
+    }
+    const keySource = this.src.slice(from, this.peek.at).trim();
+    this.expect(')');
+    let field: string;
+    if (this.isOp('.') && this.tokens[this.pos + 1].type === 'id') {
+      field = this.tokens[this.pos + 1].text;
+      this.pos += 2;
+    } else if (this.isOp('[') && this.tokens[this.pos + 1].type === 'str' && this.tokens[this.pos + 2]?.text === ']') {
+      field = this.tokens[this.pos + 1].value as string;
+      this.pos += 3;
+    } else {
+      throw this.unexpected(`a field of the ${o.value as string} record after ref(…), e.g. ref('${o.value as string}', ${keySource}).name`);
+    }
+    const use: RefUse = { object: o.value as string, field, key, keySource };
+    this.refs.push(use);
+    return (s) => {
+      const k = refKey(use, s);
+      if (k === null) return null;
+      const read = s(REF_READER);
+      if (typeof read !== 'function') return null;
+      return member((read as RefReader)(use.object, k), field);
+    };
   }
 
   private list(): Eval {
@@ -514,7 +586,7 @@ export function compileExpression(text: string, where: string): CompiledExpressi
   try {
     const parser = new Parser(tokenize(text), text);
     const evaluate = parser.parse();
-    return { source: text, evaluate, fields: parser.fields };
+    return { source: text, evaluate, fields: parser.fields, refs: parser.refs };
   } catch (e) {
     if (!(e instanceof Failure)) throw e;
     const column = e.at + 1;

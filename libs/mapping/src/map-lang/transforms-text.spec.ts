@@ -15,6 +15,11 @@ describe('text transforms', () => {
     expect(() => value({ trim: { x: 1 } }, 'a')).toThrow(/trim takes no arguments/);
   });
 
+  it('base64 encodes the UTF-8 bytes of text', () => {
+    expect(value('base64', '<p>Çok iyi 🙏</p>')).toBe(Buffer.from('<p>Çok iyi 🙏</p>', 'utf8').toString('base64'));
+    expect(Buffer.from(value('base64', 'Ayşe') as string, 'base64').toString('utf8')).toBe('Ayşe');
+  });
+
   it('lower, upper, title are Unicode-aware', () => {
     expect(value('lower', 'ÇAĞLA')).toBe('çağla');
     expect(value('upper', 'straße')).toBe('STRASSE');

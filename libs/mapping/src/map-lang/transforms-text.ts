@@ -51,6 +51,12 @@ export const lower = stringOnly('lower', 'Lower case (Unicode-aware).', (s) => s
 
 export const upper = stringOnly('upper', 'Upper case (Unicode-aware).', (s) => s.toUpperCase());
 
+export const base64 = stringOnly(
+  'base64',
+  'The text as base64 of its UTF-8 bytes: how a destination takes a file body written from text (a note as a document).',
+  (s) => Buffer.from(s, 'utf8').toString('base64'),
+);
+
 // A letter starts a word after a space, a hyphen or the start; after an apostrophe only when two or more letters
 // follow, so "o'brien" → "O'Brien" but "don't" stays "Don't".
 const WORD_START = /(^|[\s\-‐/(])(\p{L})|(['’])(\p{L})(?=\p{L})/gu;

@@ -78,13 +78,23 @@ export function goldenOf(map: CompiledRouteMap): Golden {
       }
     }
   }
+  // What the map's ref() calls read: the kept fields of every fixture record of a referenced object.
+  const kept = new Map<string, Record<string, unknown>>();
+  for (const [object, records] of Object.entries(fixtures)) {
+    const field = keyField.get(object);
+    for (const record of records) {
+      const fields = map.keptFields(object, record);
+      if (fields && field) kept.set(`${object}|${String(record[field])}`, fields);
+    }
+  }
+  const refs = (object: string, key: string) => kept.get(`${object}|${key}`) ?? null;
   for (const [object, records] of Object.entries(fixtures)) {
     if (!map.reads(object)) continue;
     const field = keyField.get(object);
     if (!field) throw new Error(`${system} has no stream ${object}`);
     for (const record of records) {
       const sourceKey = String(record[field]);
-      const r = map.apply(object, sourceKey, record, (rule) => facts.has(`${rule}|${sourceKey}`));
+      const r = map.apply(object, sourceKey, record, (rule) => facts.has(`${rule}|${sourceKey}`), refs);
       for (const o of r.outputs) {
         golden.outputs.push({
           object,

@@ -221,3 +221,113 @@ ${entries}`;
 `)).message).toMatch(/filter/);
   });
 });
+
+describe('ref(): a field of another source object, by its key', () => {
+  const map = new CompiledRouteMap(
+    doc([
+      {
+        id: 'opportunity', from: 'deal', to: 'opportunity',
+        owner: { email: "ref('contact', contact_id).loan_officer" },
+        fields: {
+          name: { from: 'dealname', type: 'string' },
+          crm_borrower: { expr: "concat(ref('contact', contact_id).first_name, ' ', ref('contact', contact_id).last_name)", transforms: [squish()], type: 'string' },
+        },
+        lookups: { parentaccountid: { targets: [{ to: 'account', key: "ref('contact', contact_id).company_id" }] } },
+      },
+      { id: 'account', from: 'company', to: 'account', fields: { name: { from: 'name', type: 'string' } } },
+    ]),
+    1,
+  );
+  const reader = (object: string, key: string) => (object === 'contact' && key === 'CT-1' ? map.keptFields('contact', contact) : null);
+
+  it('keeps only the fields refs read, reads the referenced object, and names the records a record needs', () => {
+    expect(map.referenced()).toEqual(new Map([['contact', ['first_name', 'last_name', 'company_id', 'loan_officer']]]));
+    expect(map.plan.sourceObjects).toEqual(['deal', 'company', 'contact']);
+    expect(map.keptFields('contact', contact)).toEqual({ loan_officer: ' Brian.Okafor@Contoso-Lending.example ', first_name: ' Ana ', last_name: 'Díaz', company_id: 'CO-9' });
+    expect(map.keptFields('deal', deal)).toBeNull();
+    expect(map.refsNeeded('deal', 'D-1', deal)).toEqual(['contact|CT-1']);
+    expect(map.refsNeeded('deal', 'D-2', { ...deal, contact_id: '  ' })).toEqual([]);
+    expect(map.refsNeeded('company', 'CO-9', {})).toEqual([]);
+  });
+
+  it('maps with the referenced record: owner, fields and lookup keys', () => {
+    const [o] = map.apply('deal', 'D-1', deal, undefined, reader).outputs;
+    expect(o.owner).toEqual({ email: 'brian.okafor@contoso-lending.example', systemUserId: null, fallback: false });
+    expect(o.record).toMatchObject({ crm_borrower: 'Ana Díaz' });
+    expect(o.lookups.map((l) => l.candidates)).toEqual([[{ entity: 'account', key: 'CO-9' }]]);
+  });
+
+  it('reads nothing when the referenced record is unknown: the owner and lookup go empty', () => {
+    const [o] = map.apply('deal', 'D-1', { ...deal, contact_id: 'CT-404' }, undefined, reader).outputs;
+    expect(o.owner?.email).toBeNull();
+    expect(o.lookups).toEqual([]);
+  });
+
+  it('refuses a ref to an object or field the source does not have, and a ref in a related rule', () => {
+    const bad = (objects: unknown[]) => () => new CompiledRouteMap(doc(objects), 1);
+    const entry = (expr: string) => ({ id: 'opportunity', from: 'deal', to: 'opportunity', fields: { name: { expr, type: 'string' } } });
+    expect(bad([entry("ref('contact', contact_id).nickname")])).toThrow(/ref\('contact', contact_id\)\.nickname: leaf360 contact has no field "nickname" \(it has contact_id, /);
+    expect(bad([entry("ref('borrower', contact_id).name")])).toThrow(/leaf360 has no object "borrower"/);
+    expect(
+      bad([
+        {
+          id: 'c', from: 'contact', to: 'contact', fields: { lastname: { from: 'last_name', type: 'string' } },
+          related: { when: 'exists', of: [{ object: 'deal', key: "ref('contact', contact_id).contact_id" }] },
+        },
+      ]),
+    ).toThrow(/a related rule reads the related record itself; ref\('contact', …\) is not allowed here/);
+  });
+});
+
+describe('record kinds with stage lists, and the text values a column is mapped to', () => {
+  const stages = (won: string) => [
+    { name: 'Open', probability: 10 },
+    { name: won, probability: 100, closed: true, won: true },
+  ];
+  const entry = (id: string, types: unknown[], transformsOf: Record<string, string> = {}) => ({
+    id, from: 'deal', to: 'opportunity',
+    processes: { typeColumn: 'recordtypeid', stageColumn: 'stagename', types },
+    fields: {
+      recordtypeid: { from: 'pipeline', transforms: [{ map: { values: { Mortgage: 'Mortgage', Refi: 'Refi' }, unmapped: 'null' } }], type: 'string' },
+      stagename: { from: 'dealstage', transforms: [{ map: { values: transformsOf, default: 'Open' } }], type: 'string' },
+    },
+  });
+
+  it('compiles processes into the plan, and lists the mapped values of string columns (defaults and retire values too)', () => {
+    const map = new CompiledRouteMap(
+      doc([
+        entry('opportunity', [{ name: 'Mortgage', label: 'Mortgage loans', stages: stages('Funded') }], { Underwriting: 'Open', Funded: 'Funded' }),
+        { ...entry('refi', [{ name: 'Refi', label: 'Refinance', stages: stages('Closed') }], { Closed: 'Closed' }), filter: "pipeline == 'Refi'" },
+        {
+          id: 'lead', from: 'contact', to: 'lead', retire: { set: { status: 'Closed - Converted' } },
+          fields: { status: { from: 'loan_status', transforms: [{ map: { values: { New: 'Open - Not Contacted' }, unmapped: 'keep' } }], type: 'string' } },
+        },
+      ]),
+      1,
+    );
+    const opp = map.plan.entities.find((e) => e.entity === 'opportunity')!;
+    expect(opp.processes).toEqual({
+      typeColumn: 'recordtypeid', stageColumn: 'stagename',
+      types: [
+        { name: 'Mortgage', label: 'Mortgage loans', stages: [{ name: 'Open', probability: 10, closed: false, won: false }, { name: 'Funded', probability: 100, closed: true, won: true }] },
+        { name: 'Refi', label: 'Refinance', stages: [{ name: 'Open', probability: 10, closed: false, won: false }, { name: 'Closed', probability: 100, closed: true, won: true }] },
+      ],
+    });
+    expect(opp.columns.find((c) => c.name === 'stagename')?.values).toEqual(['Open', 'Funded', 'Closed']);
+    expect(opp.columns.find((c) => c.name === 'recordtypeid')?.values).toEqual(['Mortgage', 'Refi']);
+    expect(map.plan.entities.find((e) => e.entity === 'lead')!.columns.find((c) => c.name === 'status')?.values).toEqual(['Open - Not Contacted', 'Closed - Converted']);
+  });
+
+  it('refuses kinds naming a column the entry does not write, a stage listed twice, one kind declared two ways, a won stage left open', () => {
+    const bad = (objects: unknown[]) => () => new CompiledRouteMap(doc(objects), 1);
+    const kind = { name: 'Mortgage', label: 'Mortgage', stages: stages('Funded') };
+    expect(bad([{ ...entry('o', [kind]), processes: { typeColumn: 'recordtype', stageColumn: 'stagename', types: [kind] } }])).toThrow(/the entry writes no column recordtype/);
+    expect(bad([entry('o', [{ ...kind, stages: [...stages('Funded'), { name: 'Open', probability: 5 }] }])])).toThrow(/stage "Open" is listed twice/);
+    expect(bad([entry('o', [kind]), { ...entry('p', [{ ...kind, label: 'Other' }]), filter: 'false' }])).toThrow(/kind Mortgage is declared differently by another entry/);
+    expect(() => routeMapSchema.parse({ route: 'a-b', source: 'a', destination: 'b', keyColumn: 'k', objects: [entry('o', [{ ...kind, stages: [{ name: 'Won', probability: 100, won: true }] }])] })).toThrow(/a won stage is a closed stage/);
+  });
+});
+
+function squish(): string {
+  return 'squish';
+}

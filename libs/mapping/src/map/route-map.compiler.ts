@@ -1,9 +1,9 @@
 import { contentHash, FerryError } from '@ferry/common';
 import { loadSchema } from '@ferry/contracts';
-import type { ColumnType, Lookup, OwnerRef, PlanColumn, PlanEntity, RoutePlan, Target } from '@ferry/contracts';
-import { compileChain, compileExpression, MapLangError, TransformError } from '../map-lang';
-import type { CompiledExpression, Scope, TransformContext, TransformFn, ValueKind } from '../map-lang';
-import type { MapEntry, MapField, RouteMapDocument } from './route-map.schema';
+import type { ColumnType, Lookup, OwnerRef, PlanColumn, PlanEntity, PlanProcess, RoutePlan, Target } from '@ferry/contracts';
+import { compileChain, compileExpression, MapLangError, REF_READER, refKey, TransformError } from '../map-lang';
+import type { CompiledExpression, RefReader, RefUse, Scope, TransformContext, TransformFn, ValueKind } from '../map-lang';
+import type { MapEntry, MapField, MapProcesses, RouteMapDocument } from './route-map.schema';
 import { coerceColumn, ColumnValueError } from './column.coercer';
 
 /** One destination record a source record gives (a source record may give several: splits, side records). */
@@ -62,6 +62,7 @@ interface CompiledField {
   maxLength?: number;
   onOverflow: 'reject' | 'truncate';
   required: boolean;
+  refs: RefUse[];
 }
 
 interface CompiledLookup {
@@ -97,7 +98,12 @@ interface CompiledEntry {
   fields: CompiledField[];
   lookups: CompiledLookup[];
   owner: CompiledExpression | null;
+  /** every ref() its filter, key, fields, lookups and owner read */
+  refs: RefUse[];
 }
+
+/** `object|key`: one referenced record (object names never hold a '|'). */
+export const refId = (object: string, key: string) => `${object}|${key}`;
 
 const KIND_BY_AVRO: Record<string, ValueKind> = {
   string: 'string',
@@ -140,6 +146,16 @@ function readPath(record: Record<string, unknown>, path: string): unknown {
   return v ?? null;
 }
 
+const DAY_MS = 86_400_000;
+
+/** A source date (days) or timestamp (epoch ms) as ISO text; anything else as it is. */
+function isoOf(v: unknown, kind: ValueKind): unknown {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return v;
+  if (kind === 'date') return new Date(v * DAY_MS).toISOString().slice(0, 10);
+  if (kind === 'timestamp') return new Date(v).toISOString();
+  return v;
+}
+
 const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
 /**
@@ -151,6 +167,9 @@ export class CompiledRouteMap {
   private readonly byObject = new Map<string, CompiledEntry[]>();
   private readonly watches = new Map<string, RelatedWatch[]>();
   private readonly rules = new Map<string, { rule: string; sticky: boolean }[]>();
+  /** per referenced source object, the fields some ref() reads (what the transformer keeps of its records) */
+  private readonly kept = new Map<string, Set<string>>();
+  private readonly refsByObject = new Map<string, RefUse[]>();
 
   constructor(
     readonly document: RouteMapDocument,
@@ -159,6 +178,7 @@ export class CompiledRouteMap {
     const hash = routeMapHash(document);
     const entities = new Map<string, Map<string, PlanColumn>>();
     const entityLookups = new Map<string, Map<string, Set<string>>>();
+    const processes = new Map<string, PlanProcess>();
     const ids = new Set<string>();
     document.objects.forEach((entry, i) => {
       if (ids.has(entry.id)) throw new MapCompileError(`objects[${i}]: a second entry named "${entry.id}"; entry ids must be unique`, ['objects', i, 'id']);
@@ -167,6 +187,8 @@ export class CompiledRouteMap {
       const list = this.byObject.get(entry.from) ?? [];
       list.push(compiled);
       this.byObject.set(entry.from, list);
+      this.refsByObject.set(entry.from, [...(this.refsByObject.get(entry.from) ?? []), ...compiled.refs]);
+      for (const r of compiled.refs) this.kept.set(r.object, (this.kept.get(r.object) ?? new Set()).add(r.field));
       const columns = entities.get(entry.to) ?? new Map<string, PlanColumn>([[document.keyColumn, { name: document.keyColumn, type: 'string', maxLength: 100 }]]);
       for (const f of compiled.fields) {
         const seen = columns.get(f.column);
@@ -176,7 +198,8 @@ export class CompiledRouteMap {
             ['objects', i, 'fields', f.column, 'type'],
           );
         }
-        columns.set(f.column, mergeColumn(seen, { name: f.column, type: f.type, maxLength: entry.fields[f.column].maxLength, options: pickOptions(entry.fields[f.column]) }));
+        const spec = entry.fields[f.column];
+        columns.set(f.column, mergeColumn(seen, { name: f.column, type: f.type, maxLength: spec.maxLength, options: pickOptions(spec), values: pickValues(spec) }));
       }
       const lookups = entityLookups.get(entry.to) ?? new Map<string, Set<string>>();
       for (const [column, l] of Object.entries(entry.lookups)) {
@@ -188,16 +211,24 @@ export class CompiledRouteMap {
       if (typeof entry.retire === 'object') {
         for (const [column, v] of Object.entries(entry.retire.set)) {
           if (!columns.has(column)) columns.set(column, { name: column, type: typeof v === 'number' ? 'picklist' : typeof v === 'boolean' ? 'boolean' : 'string' });
+          // a text value a retired record is set to is one more value the column must offer
+          const c = columns.get(column)!;
+          if (typeof v === 'string' && c.type === 'string' && c.values) columns.set(column, mergeColumn(c, { name: column, type: 'string', values: [v] }));
         }
       }
       entities.set(entry.to, columns);
+      if (entry.processes) processes.set(entry.to, this.mergeProcesses(entry, i, processes.get(entry.to), entry.processes));
       entry.related?.of.forEach((r, j) => {
         const at = ['objects', i, 'related', 'of', j];
+        const noRef = (x: CompiledExpression) => {
+          if (x.refs.length) throw new Error(`a related rule reads the related record itself; ref('${x.refs[0].object}', …) is not allowed here`);
+          return x;
+        };
         const watch: RelatedWatch = {
           rule: entry.id,
           targetObject: entry.from,
-          key: this.guarded(entry, i, [...at, 'key'], () => compileExpression(r.key, `${entry.id}.related.${r.object}.key`)),
-          filter: r.filter ? this.guarded(entry, i, [...at, 'filter'], () => compileExpression(r.filter!, `${entry.id}.related.${r.object}.filter`)) : null,
+          key: this.guarded(entry, i, [...at, 'key'], () => noRef(compileExpression(r.key, `${entry.id}.related.${r.object}.key`))),
+          filter: r.filter ? this.guarded(entry, i, [...at, 'filter'], () => noRef(compileExpression(r.filter!, `${entry.id}.related.${r.object}.filter`))) : null,
         };
         this.watches.set(r.object, [...(this.watches.get(r.object) ?? []), watch]);
       });
@@ -206,6 +237,7 @@ export class CompiledRouteMap {
       entity,
       columns: [...cols.values()],
       lookups: [...(entityLookups.get(entity) ?? new Map<string, Set<string>>())].map(([column, targets]) => ({ column, targets: [...targets] })),
+      ...(processes.has(entity) ? { processes: processes.get(entity) } : {}),
     }));
     for (const entry of document.objects) {
       for (const [column, l] of Object.entries(entry.lookups)) {
@@ -225,7 +257,7 @@ export class CompiledRouteMap {
       destination: document.destination,
       keyColumn: document.keyColumn,
       mapVersion: `${document.route}@${version}#${hash.slice(0, 12)}`,
-      sourceObjects: [...new Set([...this.byObject.keys(), ...this.watches.keys()])],
+      sourceObjects: [...new Set([...this.byObject.keys(), ...this.watches.keys(), ...this.kept.keys()])],
       entities: entityList,
     };
   }
@@ -259,6 +291,36 @@ export class CompiledRouteMap {
     return this.watches.get(object) ?? [];
   }
 
+  /** Source objects some ref() reads, with the fields read of each (what the transformer keeps of their records). */
+  referenced(): ReadonlyMap<string, string[]> {
+    return new Map([...this.kept].map(([o, f]) => [o, [...f]]));
+  }
+
+  /** The fields of a referenced object's record that refs read; null when no ref reads this object. */
+  keptFields(object: string, record: Record<string, unknown>): Record<string, unknown> | null {
+    const fields = this.kept.get(object);
+    if (!fields) return null;
+    const out: Record<string, unknown> = {};
+    for (const f of fields) out[f] = record[f] ?? null;
+    return out;
+  }
+
+  /**
+   * The other records (`object|key`) mapping this record reads through ref(): all its entries' refs, whatever their
+   * filters decide, so a record is never mapped from part of what it reads.
+   */
+  refsNeeded(object: string, sourceKey: string, record: Record<string, unknown>): string[] {
+    const uses = this.refsByObject.get(object);
+    if (!uses?.length) return [];
+    const scope = this.scope(object, sourceKey, record, null);
+    const out = new Set<string>();
+    for (const u of uses) {
+      const k = refKey(u, scope);
+      if (k !== null) out.add(refId(u.object, k));
+    }
+    return [...out];
+  }
+
   /** Rules (entry ids) that decide where records of this object go. */
   rulesOf(object: string): { rule: string; sticky: boolean }[] {
     let rules = this.rules.get(object);
@@ -273,9 +335,9 @@ export class CompiledRouteMap {
    * Maps one source record. Entries with a related rule take it when `facts` says their related records exist
    * (`exists`) or do not (`absent`); without facts, none are known to exist.
    */
-  apply(object: string, sourceKey: string, record: Record<string, unknown>, facts: RelatedFacts = () => false): MapResult {
+  apply(object: string, sourceKey: string, record: Record<string, unknown>, facts: RelatedFacts = () => false, refs: RefReader | null = null): MapResult {
     const entries = this.byObject.get(object) ?? [];
-    const scope = this.scope(object, sourceKey, record);
+    const scope = this.scope(object, sourceKey, record, refs);
     const result: MapResult = { entries: [], outputs: [], rejections: [], issues: [] };
     for (const e of entries) {
       if (e.filter && !e.filter.evaluate(scope)) continue;
@@ -299,8 +361,8 @@ export class CompiledRouteMap {
    * What becomes of the destination records of entries that no longer take a record (its facts changed): deleted, or
    * updated in the retire columns only (a lead closed as qualified).
    */
-  retire(object: string, sourceKey: string, record: Record<string, unknown>, entryIds: string[]): MappedRecord[] {
-    const scope = this.scope(object, sourceKey, record);
+  retire(object: string, sourceKey: string, record: Record<string, unknown>, entryIds: string[], refs: RefReader | null = null): MappedRecord[] {
+    const scope = this.scope(object, sourceKey, record, refs);
     const out: MappedRecord[] = [];
     for (const e of (this.byObject.get(object) ?? []).filter((x) => entryIds.includes(x.id))) {
       const raw = e.key.evaluate(scope);
@@ -313,8 +375,31 @@ export class CompiledRouteMap {
     return out;
   }
 
-  private scope(object: string, sourceKey: string, record: Record<string, unknown>): Scope {
-    return (name) => (name === '$key' ? sourceKey : name === '$object' ? object : (record[name] ?? null));
+  private scope(object: string, sourceKey: string, record: Record<string, unknown>, refs: RefReader | null): Scope {
+    return (name) => (name === '$key' ? sourceKey : name === '$object' ? object : name === REF_READER ? refs : (record[name] ?? null));
+  }
+
+  /** Two entries writing one entity's kinds: the kinds of both, one kind (by name) declared once. */
+  private mergeProcesses(entry: MapEntry, i: number, seen: PlanProcess | undefined, p: MapProcesses): PlanProcess {
+    const at = ['objects', i, 'processes'];
+    for (const c of [p.typeColumn, p.stageColumn]) {
+      if (!entry.fields[c]) throw new MapCompileError(`objects[${i}] (${entry.id}) processes: the entry writes no column ${c}; name a column of its fields`, [...at]);
+    }
+    if (seen && (seen.typeColumn !== p.typeColumn || seen.stageColumn !== p.stageColumn)) {
+      throw new MapCompileError(`objects[${i}] (${entry.id}) processes: ${entry.to} has kinds in ${seen.typeColumn}/${seen.stageColumn} in another entry; one entity has one pair`, [...at]);
+    }
+    const types = [...(seen?.types ?? [])];
+    p.types.forEach((t, j) => {
+      const names = t.stages.map((st) => st.name);
+      const twice = names.find((n, k) => names.indexOf(n) !== k);
+      if (twice) throw new MapCompileError(`objects[${i}] (${entry.id}) processes.types[${j}] (${t.name}): stage "${twice}" is listed twice`, [...at, 'types', j]);
+      const before = types.find((x) => x.name === t.name);
+      if (before && JSON.stringify(before) !== JSON.stringify(t)) {
+        throw new MapCompileError(`objects[${i}] (${entry.id}) processes.types[${j}]: kind ${t.name} is declared differently by another entry of ${entry.to}; declare it once`, [...at, 'types', j]);
+      }
+      if (!before) types.push({ name: t.name, label: t.label, stages: t.stages.map((st) => ({ ...st })) });
+    });
+    return { typeColumn: p.typeColumn, stageColumn: p.stageColumn, types };
   }
 
   private applyEntry(e: CompiledEntry, scope: Scope, record: Record<string, unknown>, out: MapResult): void {
@@ -406,6 +491,17 @@ export class CompiledRouteMap {
         key: guard(at('lookups', column, 'targets', j, 'key'), () => compileExpression(t.key, `${entry.id}.lookups.${column}`)),
       })),
     }));
+    const filter = entry.filter ? guard(at('filter'), () => compileExpression(entry.filter!, `${entry.id}.filter`)) : null;
+    const key = guard(at('key'), () => compileExpression(entry.key, `${entry.id}.key`));
+    const owner = entry.owner ? guard(at('owner', 'email'), () => compileExpression(entry.owner!.email, `${entry.id}.owner`)) : null;
+    const refs = [
+      ...(filter?.refs ?? []),
+      ...key.refs,
+      ...fields.flatMap((f) => f.refs),
+      ...lookups.flatMap((l) => l.targets.flatMap((t) => t.key.refs)),
+      ...(owner?.refs ?? []),
+    ];
+    for (const r of refs) guard(at(), () => this.checkRef(r));
     return {
       id: entry.id,
       from: entry.from,
@@ -413,12 +509,26 @@ export class CompiledRouteMap {
       merge: entry.merge,
       related: entry.related ? { when: entry.related.when, sticky: entry.related.sticky } : null,
       retire: entry.retire,
-      filter: entry.filter ? guard(at('filter'), () => compileExpression(entry.filter!, `${entry.id}.filter`)) : null,
-      key: guard(at('key'), () => compileExpression(entry.key, `${entry.id}.key`)),
+      filter,
+      key,
       fields,
       lookups,
-      owner: entry.owner ? guard(at('owner', 'email'), () => compileExpression(entry.owner!.email, `${entry.id}.owner`)) : null,
+      owner,
+      refs,
     };
+  }
+
+  /** A ref must name a source object of the route and one of its fields. */
+  private checkRef(r: RefUse): void {
+    const kinds = sourceKinds(this.document.source, r.object);
+    if (!kinds.size) {
+      if (sourceKinds(this.document.source, this.document.objects[0].from).size) throw new Error(`ref('${r.object}', …): ${this.document.source} has no object "${r.object}"`);
+      return;
+    }
+    if (!kinds.has(r.field)) {
+      const known = [...kinds.keys()].filter((k) => k !== 'custom').join(', ');
+      throw new Error(`ref('${r.object}', ${r.keySource}).${r.field}: ${this.document.source} ${r.object} has no field "${r.field}" (it has ${known}; custom fields are custom.<name>)`);
+    }
   }
 
   /** A source path must name a field the source object has (custom fields live under `custom.`). */
@@ -435,13 +545,19 @@ export class CompiledRouteMap {
     const where = `${entry.to}.${column}`;
     let read: CompiledField['read'];
     let sourceKind: ValueKind = 'unknown';
+    let refs: RefUse[] = [];
     if (f.expr !== undefined) {
       const x = compileExpression(f.expr, where);
+      refs = x.refs;
       read = (scope) => x.evaluate(scope);
     } else if (Array.isArray(f.from)) {
       const paths = f.from;
       for (const p of paths) this.checkPath(entry, p, kinds);
-      read = (_s, r) => paths.map((p) => readPath(r, p));
+      const pathKinds = paths.map((p) => (p.startsWith('custom.') ? 'string' : (kinds.get(p.split('.')[0]) ?? 'unknown')));
+      const mixedDates = pathKinds.some((k) => k === 'date' || k === 'timestamp') && new Set(pathKinds).size > 1;
+      // Dates and date-times side by side (a close date, else a closing instant) are read as ISO text, so a coalesce
+      // of them keeps what each number meant.
+      read = mixedDates ? (_s, r) => paths.map((p, i) => isoOf(readPath(r, p), pathKinds[i])) : (_s, r) => paths.map((p) => readPath(r, p));
     } else {
       const path = f.from!;
       this.checkPath(entry, path, kinds);
@@ -457,21 +573,37 @@ export class CompiledRouteMap {
       maxLength: f.maxLength,
       onOverflow: f.onOverflow,
       required: f.required,
+      refs,
     };
   }
 }
 
-/** Two entries writing one column: the longer length and every option either writes. */
+/** Two entries writing one column: the longer length and every option and value either writes. */
 function mergeColumn(seen: PlanColumn | undefined, next: PlanColumn): PlanColumn {
   const maxLength = Math.max(seen?.maxLength ?? 0, next.maxLength ?? 0) || undefined;
   const options = new Map<number, string>();
   for (const o of [...(seen?.options ?? []), ...(next.options ?? [])]) if (!options.has(o.value)) options.set(o.value, o.label);
+  const values = [...new Set([...(seen?.values ?? []), ...(next.values ?? [])])];
   return {
     name: next.name,
     type: next.type,
     ...(maxLength ? { maxLength } : {}),
     ...(options.size ? { options: [...options].map(([value, label]) => ({ value, label })) } : {}),
+    ...(values.length ? { values } : {}),
   };
+}
+
+/** The text values a string field's value maps write (and their text default), in first-seen order. */
+function pickValues(f: MapField): string[] | undefined {
+  if (f.type !== 'string') return undefined;
+  const out = new Set<string>();
+  for (const step of f.transforms) {
+    if (typeof step !== 'object' || step === null || !('map' in step)) continue;
+    const args = (step as { map: { values?: Record<string, unknown>; default?: unknown } }).map;
+    for (const v of Object.values(args.values ?? {})) if (typeof v === 'string' && v.trim() !== '') out.add(v);
+    if (typeof args.default === 'string' && args.default.trim() !== '') out.add(args.default);
+  }
+  return out.size ? [...out] : undefined;
 }
 
 /** The option values a picklist field's value map writes, labelled with the source values that give them. */

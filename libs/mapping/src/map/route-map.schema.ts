@@ -83,6 +83,41 @@ export const retireSchema = z.union([
   z.object({ set: z.record(identifier, z.union([z.string(), z.number(), z.boolean()])) }).strict(),
 ]);
 
+/** One stage of a record kind's stage list. */
+export const stageSchema = z
+  .object({
+    name: z.string().min(1),
+    /** win probability in percent */
+    probability: z.number().min(0).max(100),
+    closed: z.boolean().default(false),
+    won: z.boolean().default(false),
+  })
+  .strict()
+  .refine((s) => !s.won || s.closed, { message: 'a won stage is a closed stage: set closed: true' });
+
+/**
+ * Record kinds with their own stage lists (a source pipeline each): the entry writes the kind's name into `typeColumn`
+ * and a stage name into `stageColumn`; a destination that models kinds and stage lists creates them before the load.
+ */
+export const processesSchema = z
+  .object({
+    typeColumn: identifier,
+    stageColumn: identifier,
+    types: z
+      .array(
+        z
+          .object({
+            /** what `typeColumn` holds for records of this kind */
+            name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter'),
+            label: z.string().min(1),
+            stages: z.array(stageSchema).min(1),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
 export const MERGE_POLICIES = ['last-wins', 'non-empty-wins'] as const;
 export type MergePolicy = (typeof MERGE_POLICIES)[number];
 
@@ -102,6 +137,8 @@ export const entrySchema = z
     fields: z.record(identifier, fieldSchema),
     lookups: z.record(identifier, lookupSchema).default({}),
     owner: ownerSchema.optional(),
+    /** the record kinds and stage lists of what this entry writes (pipelines as kinds, their stages) */
+    processes: processesSchema.optional(),
     note: z.string().optional(),
   })
   .strict();
@@ -126,3 +163,4 @@ export type MapField = z.infer<typeof fieldSchema>;
 export type MapLookup = z.infer<typeof lookupSchema>;
 export type RelatedRule = z.infer<typeof relatedRuleSchema>;
 export type Retire = z.infer<typeof retireSchema>;
+export type MapProcesses = z.infer<typeof processesSchema>;
