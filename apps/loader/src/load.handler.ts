@@ -3,11 +3,12 @@ import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, LoadedEvent, LoadResult } from '@ferry/contracts';
 import { consumerGroups, planEntity, routeTopics, topics } from '@ferry/contracts';
 import { DESTINATION } from '@ferry/destinations/core';
-import type { Destination, WriteColumn, WriteItem, WriteResult } from '@ferry/destinations/core';
+import type { Destination, DroppedValue, WriteColumn, WriteItem, WriteResult } from '@ferry/destinations/core';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
 import { FerryError, rideOut, sleep, weatherOf } from '@ferry/common';
 import { AuditEntry, AuditRepository, FileManifestRepository, OversizedFile } from '@ferry/persistence';
 import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
+import { FileBodies } from './file-bodies';
 
 export const LOAD_BATCH_SIZE = Symbol('LOAD_BATCH_SIZE');
 
@@ -22,6 +23,7 @@ type Outcome = WriteResult | { key: string; ok: true; deleted: true };
 export class LoadHandler {
   private readonly audit: AuditRepository;
   private readonly files: FileManifestRepository;
+  private readonly bodies: FileBodies;
 
   constructor(
     @Inject(RUNTIME) private readonly rt: Runtime,
@@ -29,6 +31,12 @@ export class LoadHandler {
   ) {
     this.audit = new AuditRepository(rt.db, rt.migration);
     this.files = new FileManifestRepository(rt.db, rt.migration);
+    const fromExport = process.env.FERRY_SOURCE_MODE !== 'api';
+    this.bodies = new FileBodies(
+      fromExport ? (process.env.FERRY_EXPORT_DIR ?? process.env.LEAF360_EXPORT_DIR ?? null) : null,
+      destination.limits.maxFileBytes,
+      Number(process.env.FERRY_FILE_BATCH_BYTES ?? 32 * 1024 * 1024),
+    );
   }
 
   /** A chunk is one destination batch at most: FERRY_LOAD_BATCH_SIZE, capped by what the destination accepts. */
@@ -70,7 +78,19 @@ export class LoadHandler {
       for (const l of i.lookups) touched.add(l.column);
     }
     const before = items.length ? await this.destination.readBefore(entity, items.map((i) => i.key), [...touched]) : new Map();
-    const results = items.length ? await this.upsertUntilTaken(entity, items) : [];
+    const fileColumns = planEntity(this.rt.plan, entity).columns.filter((c) => c.type === 'file').map((c) => c.name);
+    const droppedFiles = new Map<string, DroppedValue[]>();
+    const results: WriteResult[] = [];
+    if (items.length && !fileColumns.length) results.push(...(await this.upsertUntilTaken(entity, items)));
+    else if (items.length) {
+      // File bodies are read group by group, right before the write that sends them.
+      for (const group of this.bodies.groups(items, fileColumns)) {
+        const read = this.bodies.read(entity, group, fileColumns);
+        results.push(...read.rejected);
+        for (const [k, d] of read.dropped) droppedFiles.set(k, d);
+        if (read.items.length) results.push(...(await this.upsertUntilTaken(entity, read.items)));
+      }
+    }
     const byKey = new Map<string, Outcome>(results.map((r) => [r.key, r]));
     const deletes = events.filter((x) => !upserts.includes(x));
     if (deletes.length) {
@@ -95,6 +115,8 @@ export class LoadHandler {
     for (const e of events) {
       const { envelope: env, target } = e;
       const r = byKey.get(target.key);
+      // A file over the destination's limit is listed whatever became of its record (some destinations need the body).
+      for (const d of droppedFiles.get(target.key) ?? []) oversized.push({ entity, key: target.key, ...d });
       const base = { entity, alternateKey: target.key, errorCode: null, errorMessage: null, attempts: 1 };
       let result: LoadResult;
       if (r && r.ok && 'deleted' in r) {
@@ -119,7 +141,7 @@ export class LoadHandler {
     const after = { weather: weatherOf(this.rt.logger) };
     await rideOut(() => this.audit.append(audit), after);
     if (oversized.length) {
-      this.rt.logger.warn({ entity, files: oversized.length }, 'files over the destination limit: their records landed without them (ferry report quality lists them)');
+      this.rt.logger.warn({ entity, files: oversized.length }, 'files over the destination limit went without their bodies (ferry report quality lists them)');
       await rideOut(() => this.files.record(oversized), after);
     }
     await rideOut(() => this.rt.producer.send(out), after);

@@ -1,7 +1,7 @@
 import { topics } from './topics';
 
 /** Destination column types a map declares; the Avro type of a column and its wire form at the destination follow from it. */
-export const COLUMN_TYPES = ['string', 'memo', 'integer', 'bigint', 'double', 'decimal', 'money', 'boolean', 'datetime', 'dateonly', 'picklist', 'uniqueidentifier'] as const;
+export const COLUMN_TYPES = ['string', 'memo', 'integer', 'bigint', 'double', 'decimal', 'money', 'boolean', 'datetime', 'dateonly', 'picklist', 'uniqueidentifier', 'file'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 export interface PlanColumn {

@@ -45,6 +45,8 @@ const AVRO_COLUMN: Record<ColumnType, unknown> = {
   string: 'string',
   memo: 'string',
   uniqueidentifier: 'string',
+  // the file's path inside the export folder: the loader reads the body just before the write
+  file: 'string',
   integer: 'int',
   picklist: 'int',
   bigint: 'long',

@@ -9,6 +9,9 @@ export function normalizeValue(type: ColumnType, value: unknown): string | null 
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' && value === '') return null;
   switch (type) {
+    // the map carries the file's path, the destination holds its body: the diff checks one is there
+    case 'file':
+      return 'a file';
     case 'datetime': {
       // Dataverse keeps whole seconds.
       const ms = typeof value === 'number' ? value : Date.parse(String(value));

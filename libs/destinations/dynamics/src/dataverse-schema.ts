@@ -6,6 +6,8 @@ import type { EntityDescription, SchemaPlan, SchemaRefusal, SchemaStep, SchemaWa
 const COMPATIBLE: Record<ColumnType, string[]> = {
   string: ['String', 'Memo'],
   memo: ['Memo', 'String'],
+  // a file body as base64 text (annotation.documentbody)
+  file: ['Memo', 'String'],
   uniqueidentifier: ['Uniqueidentifier', 'String'],
   integer: ['Integer', 'BigInt'],
   bigint: ['BigInt'],
@@ -54,6 +56,7 @@ export function attributeBody(c: PlanColumn): Record<string, unknown> {
     case 'uniqueidentifier':
       return { '@odata.type': 'Microsoft.Dynamics.CRM.StringAttributeMetadata', ...base, MaxLength: Math.min(4000, c.maxLength ?? 100), FormatName: { Value: 'Text' } };
     case 'memo':
+    case 'file':
       return { '@odata.type': 'Microsoft.Dynamics.CRM.MemoAttributeMetadata', ...base, MaxLength: Math.max(2000, Math.min(1_048_576, c.maxLength ?? 100_000)), Format: 'TextArea' };
     case 'integer':
       return { '@odata.type': 'Microsoft.Dynamics.CRM.IntegerAttributeMetadata', ...base, Format: 'None', MinValue: -2_147_483_648, MaxValue: 2_147_483_647 };

@@ -15,9 +15,9 @@ describe('text transforms', () => {
     expect(() => value({ trim: { x: 1 } }, 'a')).toThrow(/trim takes no arguments/);
   });
 
-  it('base64 encodes the UTF-8 bytes of text', () => {
-    expect(value('base64', '<p>Çok iyi 🙏</p>')).toBe(Buffer.from('<p>Çok iyi 🙏</p>', 'utf8').toString('base64'));
-    expect(Buffer.from(value('base64', 'Ayşe') as string, 'base64').toString('utf8')).toBe('Ayşe');
+  it('file-of-text makes text a data: URI of its UTF-8 bytes', () => {
+    expect(value('file-of-text', '<p>Çok iyi 🙏</p>')).toBe(`data:text/html;charset=utf-8;base64,${Buffer.from('<p>Çok iyi 🙏</p>', 'utf8').toString('base64')}`);
+    expect(Buffer.from((value('file-of-text', 'Ayşe') as string).split(',')[1], 'base64').toString('utf8')).toBe('Ayşe');
   });
 
   it('lower, upper, title are Unicode-aware', () => {

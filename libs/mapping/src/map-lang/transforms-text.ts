@@ -51,10 +51,10 @@ export const lower = stringOnly('lower', 'Lower case (Unicode-aware).', (s) => s
 
 export const upper = stringOnly('upper', 'Upper case (Unicode-aware).', (s) => s.toUpperCase());
 
-export const base64 = stringOnly(
-  'base64',
-  'The text as base64 of its UTF-8 bytes: how a destination takes a file body written from text (a note as a document).',
-  (s) => Buffer.from(s, 'utf8').toString('base64'),
+export const fileOfText = stringOnly(
+  'file-of-text',
+  'The text as a file of its own (a data: URI holding its UTF-8 bytes), for a `file` column written from text: a note kept as a document.',
+  (s) => `data:text/html;charset=utf-8;base64,${Buffer.from(s, 'utf8').toString('base64')}`,
 );
 
 // A letter starts a word after a space, a hyphen or the start; after an apostrophe only when two or more letters

@@ -13,7 +13,7 @@ const ALL: TransformDefinition<any>[] = [
   text.squish,
   text.lower,
   text.upper,
-  text.base64,
+  text.fileOfText,
   text.title,
   text.firstName,
   text.lastName,

@@ -30,6 +30,7 @@ export function coerceColumn(value: unknown, type: ColumnType, kind: ValueKind, 
   switch (type) {
     case 'string':
     case 'memo':
+    case 'file':
     case 'uniqueidentifier': {
       if (typeof value === 'string') return value;
       if (typeof value === 'number' && kind === 'date') return new Date(value * DAY).toISOString().slice(0, 10);
