@@ -1,6 +1,9 @@
 import type { ColumnType } from '@ferry/contracts';
 import { compareRecord, normalizeValue, type Contribution } from './record.comparer';
 
+/** Dataverse images hold a lookup's id as _<column>_value. */
+const dataverseLookup = (image: Record<string, unknown>, column: string) => (image[`_${column}_value`] as string | null | undefined) ?? null;
+
 const types = new Map<string, ColumnType>([
   ['name', 'string'],
   ['revenue', 'money'],
@@ -50,11 +53,11 @@ describe('compareRecord', () => {
   );
 
   it('finds nothing when every column and lookup holds what the map gives', () => {
-    expect(compareRecord('account', 'K1', types, [expected], row)).toEqual([]);
+    expect(compareRecord('account', 'K1', types, [expected], row, dataverseLookup)).toEqual([]);
   });
 
   it('lists each differing column with record key, expected and actual', () => {
-    const found = compareRecord('account', 'K1', types, [expected], { ...row, revenue: 99, stage: 4 });
+    const found = compareRecord('account', 'K1', types, [expected], { ...row, revenue: 99, stage: 4 }, dataverseLookup);
     expect(found).toEqual([
       { entity: 'account', key: 'K1', sources: ['company:K1'], column: 'revenue', kind: 'value', expected: '1250.5', actual: '99' },
       { entity: 'account', key: 'K1', sources: ['company:K1'], column: 'stage', kind: 'value', expected: '3', actual: '4' },
@@ -62,16 +65,16 @@ describe('compareRecord', () => {
   });
 
   it('reports a lookup pointing elsewhere, or cleared', () => {
-    expect(compareRecord('account', 'K1', types, [expected], { ...row, _parentaccountid_value: 'bbbb-2' })).toEqual([
+    expect(compareRecord('account', 'K1', types, [expected], { ...row, _parentaccountid_value: 'bbbb-2' }, dataverseLookup)).toEqual([
       expect.objectContaining({ column: 'parentaccountid', kind: 'lookup', expected: 'aaaa-1', actual: 'bbbb-2' }),
     ]);
-    expect(compareRecord('account', 'K1', types, [expected], { ...row, _parentaccountid_value: null })).toEqual([
+    expect(compareRecord('account', 'K1', types, [expected], { ...row, _parentaccountid_value: null }, dataverseLookup)).toEqual([
       expect.objectContaining({ column: 'parentaccountid', expected: 'aaaa-1', actual: null }),
     ]);
   });
 
   it('reports a missing row as one mismatch naming its source records', () => {
-    expect(compareRecord('account', 'K1', types, [expected], null)).toEqual([
+    expect(compareRecord('account', 'K1', types, [expected], null, dataverseLookup)).toEqual([
       { entity: 'account', key: 'K1', sources: ['company:K1'], column: '(row)', kind: 'missing', expected: 'a record with this key', actual: null },
     ]);
   });
@@ -79,16 +82,16 @@ describe('compareRecord', () => {
   it('accepts any contributor of a many:1 merge, and no empty value where non-empty wins', () => {
     const a = c({ name: 'Acme Ltd', revenue: null }, {}, 'non-empty-wins', 'K1');
     const b = c({ name: 'Acme', revenue: '10' }, {}, 'non-empty-wins', 'K2');
-    expect(compareRecord('account', 'acme', types, [a, b], { name: 'Acme Ltd', revenue: 10 })).toEqual([]);
-    expect(compareRecord('account', 'acme', types, [a, b], { name: 'Acme', revenue: 10 })).toEqual([]);
-    const cleared = compareRecord('account', 'acme', types, [a, b], { name: 'Acme', revenue: null });
+    expect(compareRecord('account', 'acme', types, [a, b], { name: 'Acme Ltd', revenue: 10 }, dataverseLookup)).toEqual([]);
+    expect(compareRecord('account', 'acme', types, [a, b], { name: 'Acme', revenue: 10 }, dataverseLookup)).toEqual([]);
+    const cleared = compareRecord('account', 'acme', types, [a, b], { name: 'Acme', revenue: null }, dataverseLookup);
     expect(cleared).toEqual([expect.objectContaining({ column: 'revenue', expected: '(empty) | 10', actual: null, sources: ['company:K1', 'company:K2'] })]);
-    expect(compareRecord('account', 'acme', types, [a, b], { name: 'Other', revenue: 10 })).toEqual([expect.objectContaining({ column: 'name', expected: 'Acme Ltd | Acme' })]);
+    expect(compareRecord('account', 'acme', types, [a, b], { name: 'Other', revenue: 10 }, dataverseLookup)).toEqual([expect.objectContaining({ column: 'name', expected: 'Acme Ltd | Acme' })]);
   });
 
   it('accepts an empty column where the last writer of a last-wins merge had none', () => {
     const a = c({ revenue: '10' }, {}, 'last-wins', 'K1');
     const b = c({ revenue: null }, {}, 'last-wins', 'K2');
-    expect(compareRecord('account', 'acme', types, [a, b], { revenue: null })).toEqual([]);
+    expect(compareRecord('account', 'acme', types, [a, b], { revenue: null }, dataverseLookup)).toEqual([]);
   });
 });

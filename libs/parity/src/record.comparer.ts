@@ -88,6 +88,8 @@ export function compareRecord(
   types: Map<string, ColumnType>,
   contributions: Contribution[],
   actual: Record<string, unknown> | null,
+  /** the parent id a destination image holds in a lookup column (each destination has its own image form) */
+  lookupOf: (image: Record<string, unknown>, column: string) => string | null,
 ): Mismatch[] {
   const sources = contributions.map((c) => `${c.object}:${c.sourceKey}`);
   if (!actual) return [{ entity, key, sources, column: '(row)', kind: 'missing', expected: 'a record with this key', actual: null }];
@@ -103,8 +105,8 @@ export function compareRecord(
   const lookups = new Set(contributions.flatMap((c) => Object.keys(c.lookups)));
   for (const column of [...lookups].sort()) {
     const offered = contributions.filter((c) => column in c.lookups).map((c) => ({ merge: c.merge, v: c.lookups[column]?.toLowerCase() ?? null }));
-    const raw = actual[`_${column}_value`];
-    const got = raw === null || raw === undefined || raw === '' ? null : String(raw).toLowerCase();
+    const raw = lookupOf(actual, column);
+    const got = raw === null || raw === '' ? null : raw.toLowerCase();
     if (acceptable(offered, got)) continue;
     out.push({ entity, key, sources, column, kind: 'lookup', expected: describe(offered), actual: got });
   }

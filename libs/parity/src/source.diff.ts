@@ -207,7 +207,7 @@ export class SourceDiff {
           }
           if (!compared.has(ref)) continue;
           const cs = [...(contributions.get(ref)?.values() ?? [])].map((c) => resolved(c, parents));
-          const found = compareRecord(entity, key, types.get(entity)!, cs, row);
+          const found = compareRecord(entity, key, types.get(entity)!, cs, row, (image, column) => this.d.destination.lookupValue(image, column));
           if (found.length) bad.add(ref);
           mismatches.push(...found);
         }

@@ -20,6 +20,8 @@ export interface Destination extends SchemaApplier {
    * rollback can restore records that existed before the migration.
    */
   readBefore(entity: string, keys: string[], columns: string[]): Promise<Map<string, Record<string, unknown>>>;
+  /** The parent id an image from readBefore holds in a lookup column (null: none): each destination has its own image form. */
+  lookupValue(image: Record<string, unknown>, column: string): string | null;
   /** Deletes by external key; false when there was nothing to delete. */
   deleteByKey(entity: string, key: string): Promise<boolean>;
   /** Deletes by the destination's own id (rollback); false when it was already gone. */

@@ -192,6 +192,12 @@ export class DynamicsDestination implements Destination {
     return { column: 'documentbody', fileName, bytes: doc.length, limitBytes: limit, reason: `the file is ${doc.length} bytes as base64; the org allows ${limit} (organization.maxuploadfilesize)` };
   }
 
+  /** Lookups read back as _<column>_value. */
+  lookupValue(image: Record<string, unknown>, column: string): string | null {
+    const v = image[`_${column}_value`];
+    return v === null || v === undefined || v === '' ? null : String(v);
+  }
+
   async readBefore(entity: string, keys: string[], columns: string[]): Promise<Map<string, Record<string, unknown>>> {
     const out = new Map<string, Record<string, unknown>>();
     if (!keys.length) return out;
