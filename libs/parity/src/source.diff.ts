@@ -7,7 +7,7 @@ import { sampleRank } from '@ferry/connectors/core';
 import type { SourceConnector, StreamDefinition } from '@ferry/connectors/core';
 import type { Destination } from '@ferry/destinations/core';
 import type { CompiledRouteMap, MappedRecord } from '@ferry/mapping';
-import { IdMapRepository, ReconRepository, RoutingRepository, SourceRecordRepository, targetRef } from '@ferry/persistence';
+import { IdMapRepository, ReconRepository, RefRecordRepository, RoutingRepository, SourceRecordRepository, targetRef } from '@ferry/persistence';
 import { compareRecord, type Contribution, type Mismatch } from './record.comparer';
 
 export interface DiffOptions {
@@ -89,10 +89,12 @@ interface PendingContribution extends Omit<Contribution, 'lookups'> {
 export class SourceDiff {
   private readonly live: SourceRecordRepository;
   private readonly routing: RoutingRepository;
+  private readonly kept: RefRecordRepository;
 
   constructor(private readonly d: DiffDeps) {
     this.live = new SourceRecordRepository(d.db, d.migration);
     this.routing = new RoutingRepository(d.db, d.migration);
+    this.kept = new RefRecordRepository(d.db, d.migration);
   }
 
   async run(o: DiffOptions = {}): Promise<DiffReport> {
@@ -265,11 +267,16 @@ export class SourceDiff {
     return def;
   }
 
-  /** Maps a batch as the transformer does, with the related facts the migration holds for each record. */
+  /**
+   * Maps a batch as the transformer does, with the related facts the migration holds for each record and the fields
+   * of other records its refs read (as the transformer kept them).
+   */
   private async mapBatch(object: string, batch: Array<{ key: string; record: Record<string, unknown> }>) {
     const facts = new Map<string, Set<string>>();
     for (const r of this.d.map.rulesOf(object)) facts.set(r.rule, await this.routing.holding(r.rule, batch.map((b) => b.key), r.sticky));
-    return batch.map(({ key, record }) => ({ key, result: this.d.map.apply(object, key, record, (rule) => facts.get(rule)?.has(key) ?? false) }));
+    const kept = await this.kept.get(batch.flatMap(({ key, record }) => this.d.map.refsNeeded(object, key, record)));
+    const reader = (o: string, k: string) => kept.get(`${o}|${k}`) ?? null;
+    return batch.map(({ key, record }) => ({ key, result: this.d.map.apply(object, key, record, (rule) => facts.get(rule)?.has(key) ?? false, reader) }));
   }
 
   /** The destination id of every parent the contributions look up, from the id map (loaded ones only). */
