@@ -11,7 +11,7 @@ import { AvroCodec, createKafka, ensureTopics } from '@ferry/kafka';
 import { CompiledRouteMap, confirmedMap } from '@ferry/mapping';
 import {
   lastLogLine, parseRunConfig, probeRegistry, progress, reconciliation, Reconciliation, reconciliationTable, RunConfig, runEnv, runIsLive,
-  RunningService, sandboxBaseUrl, SERVICES, Supervisor, SupervisorEvent, waitForHttp, Weather,
+  RunningService, sandboxBaseUrl, sandboxResetUrl, SERVICES, Supervisor, SupervisorEvent, waitForHttp, Weather,
 } from '@ferry/ops';
 import { MigrationConfigRepository, MigrationRepository, MigrationRunRepository, OwnerRepository, ServiceStateRepository } from '@ferry/persistence';
 import { dashboardUrl } from '@ferry/dashboard';
@@ -174,9 +174,9 @@ async function supervise(
       const url = sandboxBaseUrl(config.destination.sandbox.port);
       const sandbox = supervisor.start('sandbox');
       await waitForHttp(`${url}/_sandbox/stats`, 120_000).catch(() => {
-        throw new FerryError('SANDBOX_FAILED', `the built-in Dataverse sandbox did not start on ${url}: ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`, 'fatal');
+        throw new FerryError('SANDBOX_FAILED', `the built-in destination sandbox did not start on ${url}: ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`, 'fatal');
       });
-      if (o.resetSandbox) await fetch(`${url}/_sandbox/reset`, { method: 'POST' });
+      if (o.resetSandbox) await fetch(sandboxResetUrl(plan.destination, config.destination.sandbox.port), { method: 'POST' });
       // The built-in sandbox is the rehearsal destination: it gets the schema the map needs without asking.
       const destination = createDestination(plan.destination, plan.keyColumn, { ...process.env, ...env });
       const schema = await destination.planSchema(plan);

@@ -4,7 +4,7 @@ import { allRouteTopics, RoutePlan, routeValueSchemas } from '@ferry/contracts';
 import { DEMO_FALLBACK_OWNER_EMAIL } from '@ferry/demo';
 import { AvroCodec, createKafka, ensureTopics } from '@ferry/kafka';
 import { MigrationRepository } from '@ferry/persistence';
-import { destinationEnv, parseRunConfig } from './run-config';
+import { destinationEnv, parseRunConfig, sandboxResetUrl } from './run-config';
 import { lastLogLine, RunningService, SERVICES, startService, stopServices, waitForHttp } from './stack';
 
 export interface RouteStackOptions {
@@ -48,7 +48,7 @@ export async function startRouteStack(o: RouteStackOptions, db: DataSource): Pro
     await waitForHttp(`${sandboxUrl}/_sandbox/stats`, 120_000).catch(() => {
       throw new Error(`the destination sandbox did not start: ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`);
     });
-    if (o.resetSandbox) await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST' });
+    if (o.resetSandbox) await fetch(sandboxResetUrl(o.plan.destination, o.sandboxPort), { method: 'POST' });
 
     await new MigrationRepository(db, o.migration).ensure(o.plan.sourceSystem, o.plan.destination, o.plan.mapVersion);
     const kafka = createKafka({ brokers: o.kafkaBrokers, clientId: 'ferry-cli' }, createLogger('cli', 'error'));

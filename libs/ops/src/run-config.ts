@@ -110,6 +110,11 @@ export function sandboxBaseUrl(port: number): string {
   return `http://127.0.0.1:${port}`;
 }
 
+/** Where the built-in sandbox wipes the records of one destination's org (each destination has its own). */
+export function sandboxResetUrl(kind: string, port: number): string {
+  return kind === 'dynamics' ? `${sandboxBaseUrl(port)}/_sandbox/reset` : `${sandboxBaseUrl(port)}/_sandbox/${kind}/reset`;
+}
+
 /** The Dataverse Web API base for an org URL: as given when it already names one, else <url>/api/data/v9.2. */
 export function webApiUrl(orgUrl: string): string {
   const u = orgUrl.replace(/\/+$/, '');
