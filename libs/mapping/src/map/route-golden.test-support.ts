@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { projectRoot } from '@ferry/common';
 import { sourceConnector } from '@ferry/connectors/registry';
+import { mapWhole } from './map-whole';
 import type { CompiledRouteMap } from './route-map.compiler';
 
 /**
@@ -65,52 +66,22 @@ export function goldenOf(map: CompiledRouteMap): Golden {
   const keyField = new Map(sourceConnector(system).streams().map((s) => [s.name, s.key]));
   const related = new Map(map.document.objects.filter((e) => e.related).map((e) => [e.id, e.related!.when]));
   const golden: Golden = { route: map.plan.route, outputs: [], rejections: [], issues: [] };
-  const fixtures = cleanFixtureRecords(system);
-  // The facts the transformer would hold once every fixture record has been read, whatever their order.
-  const facts = new Set<string>();
-  for (const [object, records] of Object.entries(fixtures)) {
-    const field = keyField.get(object);
-    for (const w of map.watchesOf(object)) {
-      for (const record of records) {
-        const scope = (name: string) => (name === '$key' ? String(record[field ?? ''] ?? '') : (record[name] ?? null));
-        const target = w.key.evaluate(scope);
-        if (target !== null && target !== undefined && String(target).trim() !== '' && (!w.filter || w.filter.evaluate(scope))) facts.add(`${w.rule}|${String(target).trim()}`);
-      }
+  for (const { object, sourceKey, result: r } of mapWhole(map, cleanFixtureRecords(system), keyField)) {
+    for (const o of r.outputs) {
+      golden.outputs.push({
+        object,
+        sourceKey,
+        entry: o.target.entry,
+        entity: o.target.entity,
+        key: o.target.key,
+        ...(related.has(o.target.entry) ? { related: related.get(o.target.entry) } : {}),
+        record: o.record,
+        lookups: o.lookups.map((l) => ({ column: l.column, candidates: l.candidates.map((c) => `${c.entity}:${c.key}`), deferrable: l.deferrable })),
+        owner: o.owner?.email ?? null,
+      });
     }
-  }
-  // What the map's ref() calls read: the kept fields of every fixture record of a referenced object.
-  const kept = new Map<string, Record<string, unknown>>();
-  for (const [object, records] of Object.entries(fixtures)) {
-    const field = keyField.get(object);
-    for (const record of records) {
-      const fields = map.keptFields(object, record);
-      if (fields && field) kept.set(`${object}|${String(record[field])}`, fields);
-    }
-  }
-  const refs = (object: string, key: string) => kept.get(`${object}|${key}`) ?? null;
-  for (const [object, records] of Object.entries(fixtures)) {
-    if (!map.reads(object)) continue;
-    const field = keyField.get(object);
-    if (!field) throw new Error(`${system} has no stream ${object}`);
-    for (const record of records) {
-      const sourceKey = String(record[field]);
-      const r = map.apply(object, sourceKey, record, (rule) => facts.has(`${rule}|${sourceKey}`), refs);
-      for (const o of r.outputs) {
-        golden.outputs.push({
-          object,
-          sourceKey,
-          entry: o.target.entry,
-          entity: o.target.entity,
-          key: o.target.key,
-          ...(related.has(o.target.entry) ? { related: related.get(o.target.entry) } : {}),
-          record: o.record,
-          lookups: o.lookups.map((l) => ({ column: l.column, candidates: l.candidates.map((c) => `${c.entity}:${c.key}`), deferrable: l.deferrable })),
-          owner: o.owner?.email ?? null,
-        });
-      }
-      for (const x of r.rejections) golden.rejections.push({ object, sourceKey, entry: x.entry, code: x.code });
-      for (const i of r.issues) golden.issues.push({ object, sourceKey, entry: i.entry, column: i.column, kind: i.kind });
-    }
+    for (const x of r.rejections) golden.rejections.push({ object, sourceKey, entry: x.entry, code: x.code });
+    for (const i of r.issues) golden.issues.push({ object, sourceKey, entry: i.entry, column: i.column, kind: i.kind });
   }
   return golden;
 }
