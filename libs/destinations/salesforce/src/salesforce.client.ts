@@ -1,9 +1,8 @@
 import axios, { AxiosInstance, AxiosResponse, isAxiosError } from 'axios';
-import { Connection } from 'jsforce';
 import { Semaphore, sleep } from '@ferry/common';
 import { QuotaPacer, type OrgLimits } from './quota.pacer';
 import { requestSession, type SalesforceCredentials, type SalesforceSession } from './salesforce.auth';
-import { SalesforceError, isTransient, recordErrors } from './salesforce.error';
+import { SalesforceError, recordErrors } from './salesforce.error';
 
 export interface SalesforceLogger {
   debug(obj: object, msg?: string): void;
@@ -12,7 +11,7 @@ export interface SalesforceLogger {
 
 export interface SalesforceClientOptions {
   credentials: SalesforceCredentials;
-  /** REST API version, e.g. `62.0` (set explicitly: jsforce alone would use 50.0) */
+  /** REST API version, e.g. `62.0` (set explicitly; jsforce would default to 50.0) */
   apiVersion: string;
   pacer?: QuotaPacer;
   /** attempts after the first for a transient answer (429, 503, 403 REQUEST_LIMIT_EXCEEDED, UNABLE_TO_LOCK_ROW, no answer); default 6 */
@@ -52,10 +51,10 @@ export interface SfRequestOptions {
 }
 
 /**
- * One Salesforce org: a session (client credentials or JWT bearer, renewed on 401 INVALID_SESSION_ID) shared by a
- * jsforce Connection, used for what jsforce does well (describe, SOQL with nextRecordsUrl paging), and by an axios
- * transport for writes, Bulk API 2.0 and Tooling calls, which jsforce does not retry (POST/PATCH, 403
- * REQUEST_LIMIT_EXCEEDED) and whose answers' headers it hides. Every answer's Sforce-Limit-Info feeds the pacer.
+ * One Salesforce org over plain HTTP (axios): a session (client credentials or JWT bearer, renewed once on 401
+ * INVALID_SESSION_ID), retries for every method (jsforce retries neither POST/PATCH nor 403 REQUEST_LIMIT_EXCEEDED),
+ * and every answer's Sforce-Limit-Info fed to the pacer. jsforce itself is not loaded: v3.10 pulls undici 8, which
+ * needs Node 22.19 and fails at require time on Node 20 (see the README).
  */
 export class SalesforceClient {
   readonly metrics = { requests: 0, retries: 0, throttled: 0, tokenRefreshes: 0 };
@@ -64,7 +63,6 @@ export class SalesforceClient {
   private readonly gate: Semaphore;
   private session: SalesforceSession | null = null;
   private pending: Promise<SalesforceSession> | null = null;
-  private connection: Connection | null = null;
   private limitsRead = false;
 
   constructor(private readonly o: SalesforceClientOptions) {
@@ -117,10 +115,6 @@ export class SalesforceClient {
       .then((s) => {
         if (this.session) this.metrics.tokenRefreshes++;
         this.session = s;
-        if (this.connection) {
-          this.connection.accessToken = s.accessToken;
-          this.connection.instanceUrl = s.instanceUrl;
-        }
         return s;
       })
       .finally(() => {
@@ -129,46 +123,26 @@ export class SalesforceClient {
     return this.pending;
   }
 
-  /** jsforce's Connection on the same session; its refreshFn renews the session when the API answers 401. */
-  async conn(): Promise<Connection> {
-    const s = await this.connect();
-    if (!this.connection) {
-      this.connection = new Connection({
-        instanceUrl: s.instanceUrl,
-        accessToken: s.accessToken,
-        version: this.o.apiVersion,
-        refreshFn: (c, callback) => {
-          this.renew(c.accessToken ?? null).then(
-            (fresh) => callback(null, fresh.accessToken, { access_token: fresh.accessToken, instance_url: fresh.instanceUrl } as never),
-            (err: Error) => callback(err),
-          );
-        },
-      });
-    }
-    return this.connection;
-  }
-
-  /** A call through jsforce, paced, counted, with its limit info read back. */
-  async viaJsforce<T>(work: (c: Connection) => Promise<T>, what: string): Promise<T> {
-    const c = await this.conn();
-    if (this.pacer?.wantsRecheck()) await this.readLimits();
-    this.pacer?.checkApi(1);
-    this.metrics.requests++;
-    try {
-      return await this.gate.run(() => work(c));
-    } catch (e) {
-      const err = e as Error & { errorCode?: string };
-      const code = err.errorCode ?? err.name ?? 'ERROR';
-      throw new SalesforceError(code === 'NOT_FOUND' ? 404 : 400, code, `${what}: ${err.message}`, { cause: e, retryable: isTransient(0, code) && code !== 'ERROR' });
-    } finally {
-      const usage = c.limitInfo?.apiUsage;
-      if (usage) this.pacer?.observeApi(usage.used, usage.limit);
-    }
-  }
-
-  /** SOQL through jsforce, following nextRecordsUrl to the end. */
+  /** SOQL, following nextRecordsUrl (≤ 2000 records a page) to the end. */
   async query<T = Record<string, unknown>>(soql: string): Promise<T[]> {
-    return this.viaJsforce(async (c) => (await c.query<Record<string, unknown>>(soql, { autoFetch: true, maxFetch: Number.MAX_SAFE_INTEGER })).records as T[], `query "${soql.slice(0, 120)}"`);
+    const out: T[] = [];
+    let url: string | undefined = `query?q=${encodeURIComponent(soql)}`;
+    while (url) {
+      const page: SfResponse<{ records?: T[]; done?: boolean; nextRecordsUrl?: string }> = await this.request({ method: 'GET', url });
+      out.push(...(page.data?.records ?? []).map((r) => stripAttributes(r)));
+      url = page.data?.done === false ? page.data.nextRecordsUrl : undefined;
+    }
+    return out;
+  }
+
+  async describeGlobal(): Promise<{ sobjects: { name: string }[] }> {
+    return (await this.request<{ sobjects: { name: string }[] }>({ method: 'GET', url: 'sobjects' })).data;
+  }
+
+  /** null when the org has no such object (404 NOT_FOUND) */
+  async describe<T = unknown>(apiName: string): Promise<T | null> {
+    const res = await this.request<T>({ method: 'GET', url: `sobjects/${apiName}/describe` }, { accept: [404] });
+    return res.status === 404 ? null : res.data;
   }
 
   url(path: string, instanceUrl: string): string {
@@ -241,6 +215,12 @@ export class SalesforceClient {
     const cap = Math.min(this.o.maxBackoffMs ?? 60_000, (this.o.backoffBaseMs ?? 1000) * 2 ** attempt);
     return Math.round(Math.random() * cap);
   }
+}
+
+function stripAttributes<T>(r: T): T {
+  if (!r || typeof r !== 'object') return r;
+  const { attributes: _a, ...rest } = r as Record<string, unknown>;
+  return rest as T;
 }
 
 function lower(headers: unknown): Record<string, string> {

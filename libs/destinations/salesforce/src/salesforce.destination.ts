@@ -511,12 +511,12 @@ export class SalesforceDestination implements Destination {
   }
 
   private async load(entity: string): Promise<SObjectModel | null> {
-    this.global ??= this.client.viaJsforce((c) => c.describeGlobal(), 'describeGlobal').then((g) => new Map(g.sobjects.map((s) => [s.name.toLowerCase(), s.name])));
+    this.global ??= this.client.describeGlobal().then((g) => new Map(g.sobjects.map((s) => [s.name.toLowerCase(), s.name])));
     this.global.catch(() => (this.global = null));
     const name = (await this.global).get(entity.toLowerCase());
     if (!name) return null;
-    const d = await this.client.viaJsforce((c) => c.describe(name), `describe ${name}`);
-    return new SObjectModel(entity.toLowerCase(), d as unknown as SfDescribe);
+    const d = await this.client.describe<SfDescribe>(name);
+    return d ? new SObjectModel(entity.toLowerCase(), d) : null;
   }
 }
 
