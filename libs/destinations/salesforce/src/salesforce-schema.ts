@@ -230,6 +230,13 @@ function planProcesses(e: PlanEntity, have: SObjectModel, o: SalesforceSchemaOpt
   const offered = new Set((stage.picklistValues ?? []).filter((v) => v.active !== false).map((v) => v.value.toLowerCase()));
   const seen = new Set<string>();
   const missing = p.types.flatMap((t) => t.stages).filter((s) => !offered.has(s.name.toLowerCase()) && !seen.has(s.name.toLowerCase()) && seen.add(s.name.toLowerCase()));
+  // A value map on the stage column may have listed some of them already: one step holds them all, with probabilities.
+  const earlier = steps.findIndex((s) => s.entity === e.entity && (s.body as SchemaCall).call === 'picklistValues' && (s.body as { field: string }).field === stage.name);
+  if (earlier >= 0) {
+    const listed = (steps[earlier].body as { values: { fullName: string }[] }).values.filter((v) => !missing.some((m) => m.name.toLowerCase() === v.fullName.toLowerCase()));
+    for (const v of listed) missing.push({ name: v.fullName, probability: 0, closed: false, won: false });
+    steps.splice(earlier, 1);
+  }
   if (missing.length) {
     steps.push({
       kind: 'option', entity: e.entity, name: p.stageColumn, detail: `${obj}.${stage.name} stages ${missing.map((s) => `"${s.name}" (${s.probability}%${s.closed ? (s.won ? ', won' : ', lost') : ''})`).join(', ')}`,

@@ -157,7 +157,7 @@ export class SalesforceClient {
    * SalesforceError with the platform's code; callers that expect a status list it in `accept`.
    */
   async request<T = unknown>(r: SfRequest, o: SfRequestOptions = {}): Promise<SfResponse<T>> {
-    let session = this.session ?? (await this.renew(null));
+    let session = o.paced === false ? (this.session ?? (await this.renew(null))) : await this.connect();
     if (o.paced !== false && this.pacer) {
       if (this.pacer.wantsRecheck()) await this.readLimits();
       this.pacer.checkApi(1);
