@@ -34,6 +34,14 @@ describe('QuotaPacer', () => {
     expect(() => p.checkBulk(1)).toThrow('Salesforce Bulk API 2.0 daily records 10% used (15,000,000 of 150,000,000): Ferry stops here; resume after the rolling 24 h window or raise SALESFORCE_BULK_RECORD_SHARE (now 0.1)');
   });
 
+  it('uses an exact daily Bulk record count when /limits gives one', () => {
+    const p = new QuotaPacer({ apiShare: 1, bulkRecordShare: 0.5 });
+    p.observeLimits({ DailyBulkApiBatches: { Max: 15_000, Remaining: 15_000 }, DailyBulkV2IngestRecords: { Max: 1000, Remaining: 600 } });
+    expect(() => p.checkBulk(100)).not.toThrow();
+    p.spentBulk(100);
+    expect(() => p.checkBulk(1)).toThrow(/Bulk API 2.0 daily records 50% used \(500 of 1,000\)/);
+  });
+
   it('asks for /limits again only some time after stopping', () => {
     let now = 0;
     const p = new QuotaPacer({ apiShare: 0.5, bulkRecordShare: 1, recheckMs: 1000, now: () => now });

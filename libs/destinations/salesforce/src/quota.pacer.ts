@@ -22,6 +22,8 @@ interface Usage {
 export interface OrgLimits {
   DailyApiRequests?: { Max: number; Remaining: number };
   DailyBulkApiBatches?: { Max: number; Remaining: number };
+  /** not in Salesforce's /limits (which counts Bulk 2.0 ingest in batches); the sandbox reports it, and it is exact */
+  DailyBulkV2IngestRecords?: { Max: number; Remaining: number };
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -38,9 +40,12 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  */
 export class QuotaPacer {
   private api: Usage | null = null;
-  private bulkBatches: Usage | null = null;
-  /** batches this process started since the last /limits reading (the header carries no Bulk figures) */
+  /** Bulk API 2.0 daily records (from batches × 10,000 unless /limits counts records) */
+  private bulk: Usage | null = null;
+  /** records this process sent to Bulk jobs since the last /limits reading (the header carries no Bulk figures) */
   private bulkSince = 0;
+  /** true when /limits counted Bulk records exactly; otherwise a job takes whole 10,000-record batches */
+  private bulkExact = false;
   private stoppedAt: number | null = null;
   private readonly now: () => number;
 
@@ -60,9 +65,15 @@ export class QuotaPacer {
 
   observeLimits(l: OrgLimits): void {
     if (l.DailyApiRequests?.Max) this.observeApi(l.DailyApiRequests.Max - l.DailyApiRequests.Remaining, l.DailyApiRequests.Max);
-    if (l.DailyBulkApiBatches?.Max) {
-      this.bulkBatches = { used: l.DailyBulkApiBatches.Max - l.DailyBulkApiBatches.Remaining, max: l.DailyBulkApiBatches.Max };
+    const records = l.DailyBulkV2IngestRecords;
+    if (records?.Max) {
+      this.bulk = { used: records.Max - records.Remaining, max: records.Max };
       this.bulkSince = 0;
+      this.bulkExact = true;
+    } else if (l.DailyBulkApiBatches?.Max) {
+      this.bulk = { used: (l.DailyBulkApiBatches.Max - l.DailyBulkApiBatches.Remaining) * BULK_RECORDS_PER_BATCH, max: l.DailyBulkApiBatches.Max * BULK_RECORDS_PER_BATCH };
+      this.bulkSince = 0;
+      this.bulkExact = false;
     }
     this.stoppedAt = null;
   }
@@ -93,23 +104,26 @@ export class QuotaPacer {
 
   /** Throws before a Bulk API 2.0 job of `records` rows would take the daily Bulk records past their share. */
   checkBulk(records: number): void {
-    if (!this.bulkBatches) return;
-    const needed = Math.ceil(records / BULK_RECORDS_PER_BATCH);
-    const used = this.bulkBatches.used + this.bulkSince;
-    const allowed = Math.floor(this.bulkBatches.max * this.o.bulkRecordShare);
-    if (used + needed <= allowed) return;
+    if (!this.bulk) return;
+    const used = this.bulk.used + this.bulkSince;
+    const allowed = Math.floor(this.bulk.max * this.o.bulkRecordShare);
+    if (used + this.cost(records) <= allowed) return;
     this.stoppedAt ??= this.now();
-    const rec = (b: number) => fmt(b * BULK_RECORDS_PER_BATCH);
     throw new FerryError(
       'DESTINATION_QUOTA',
-      `Salesforce Bulk API 2.0 daily records ${Math.round((used / this.bulkBatches.max) * 100)}% used (${rec(used)} of ${rec(this.bulkBatches.max)}): Ferry stops here; resume after the rolling 24 h window or raise SALESFORCE_BULK_RECORD_SHARE (now ${this.o.bulkRecordShare})`,
+      `Salesforce Bulk API 2.0 daily records ${Math.round((used / this.bulk.max) * 100)}% used (${fmt(used)} of ${fmt(this.bulk.max)}): Ferry stops here; resume after the rolling 24 h window or raise SALESFORCE_BULK_RECORD_SHARE (now ${this.o.bulkRecordShare})`,
       'fatal',
-      { usedBatches: used, maxBatches: this.bulkBatches.max, share: this.o.bulkRecordShare },
+      { used, max: this.bulk.max, share: this.o.bulkRecordShare },
     );
   }
 
   /** A Bulk job was started: its batches count until the next /limits reading. */
   spentBulk(records: number): void {
-    this.bulkSince += Math.ceil(records / BULK_RECORDS_PER_BATCH);
+    this.bulkSince += this.cost(records);
+  }
+
+  /** What a job of `records` rows uses: its rows when counted exactly, else whole 10,000-record batches. */
+  private cost(records: number): number {
+    return this.bulkExact ? records : Math.ceil(records / BULK_RECORDS_PER_BATCH) * BULK_RECORDS_PER_BATCH;
   }
 }

@@ -18,21 +18,21 @@ export class SalesforceMetadataCalls {
     return res.data?.records ?? [];
   }
 
-  /** Sales processes by object API name (lower-case process names), for planning. */
-  async businessProcesses(): Promise<Map<string, Set<string>>> {
-    const out = new Map<string, Set<string>>();
-    let rows: { Name: string; TableEnumOrId: string }[];
+  /** Sales processes by object API name (lower-case name → id), for planning and for record types. */
+  async businessProcesses(): Promise<Map<string, Map<string, string>>> {
+    const out = new Map<string, Map<string, string>>();
+    let rows: { Id: string; Name: string; TableEnumOrId: string }[];
     try {
-      rows = await this.toolingQuery('SELECT Name, TableEnumOrId FROM BusinessProcess');
+      rows = await this.client.query('SELECT Id, Name, TableEnumOrId FROM BusinessProcess');
     } catch (e) {
       // An org (or edition) without sales processes answers INVALID_TYPE: nothing exists yet.
       if (e instanceof SalesforceError && /INVALID_TYPE|NOT_FOUND/.test(e.code)) return out;
       throw e;
     }
     for (const r of rows) {
-      const set = out.get(r.TableEnumOrId) ?? new Set<string>();
-      set.add(r.Name.toLowerCase());
-      out.set(r.TableEnumOrId, set);
+      const m = out.get(r.TableEnumOrId) ?? new Map<string, string>();
+      m.set(r.Name.toLowerCase(), r.Id);
+      out.set(r.TableEnumOrId, m);
     }
     return out;
   }
@@ -48,9 +48,17 @@ export class SalesforceMetadataCalls {
       case 'businessProcess':
         await this.client.request({ method: 'POST', url: 'tooling/sobjects/BusinessProcess', data: { FullName: call.fullName, Metadata: call.metadata } });
         return;
-      case 'recordType':
-        await this.client.request({ method: 'POST', url: 'tooling/sobjects/RecordType', data: { FullName: call.fullName, Metadata: call.metadata } });
+      case 'recordType': {
+        // RecordType is an ordinary sObject: created through REST, on the sales process of the same name.
+        const process = String(call.metadata.businessProcess ?? '');
+        const processId = process ? (await this.businessProcesses()).get(call.object)?.get(process.toLowerCase()) : undefined;
+        if (process && !processId) throw new SalesforceError(404, 'NOT_FOUND', `the sales process ${call.object}.${process} the record type ${call.fullName} needs is not in the org`, { retryable: false });
+        await this.client.request({
+          method: 'POST', url: 'sobjects/RecordType',
+          data: { Name: call.metadata.label, DeveloperName: call.fullName.split('.')[1], SobjectType: call.object, Description: call.metadata.description ?? null, IsActive: true, ...(processId ? { BusinessProcessId: processId } : {}) },
+        });
         return;
+      }
     }
   }
 
@@ -71,6 +79,9 @@ export class SalesforceMetadataCalls {
 
   private ownPermissionSet(): Promise<string | null> {
     this.permissionSetId ??= (async () => {
+      // A permission set named Ferry_Integration (assigned to the integration user) is preferred; else its profile's own.
+      const named = await this.client.query<{ Id: string }>("SELECT Id FROM PermissionSet WHERE Name = 'Ferry_Integration'");
+      if (named[0]?.Id) return named[0].Id;
       const me = (await this.client.connect()).userId;
       if (!me) return null;
       const users = await this.client.query<{ ProfileId: string }>(`SELECT ProfileId FROM User WHERE Id = '${me}'`);
@@ -91,9 +102,15 @@ export class SalesforceMetadataCalls {
       ...(v.probability !== undefined ? { probability: v.probability, closed: Boolean(v.closed), won: Boolean(v.won), forecastCategory: v.won ? 'Closed' : v.closed ? 'Omitted' : 'Pipeline' } : {}),
     }));
     if (call.valueSet) {
-      const [set] = await this.toolingQuery<{ Id: string; Metadata: { standardValue?: unknown[] } & Record<string, unknown> }>(`SELECT Id, Metadata FROM StandardValueSet WHERE MasterLabel = '${call.valueSet}'`);
-      if (!set) throw new SalesforceError(404, 'NOT_FOUND', `the org has no standard value set ${call.valueSet} (for ${call.object}.${call.field})`, { retryable: false });
-      await this.client.request({ method: 'PATCH', url: `tooling/sobjects/StandardValueSet/${set.Id}`, data: { Metadata: { ...set.Metadata, standardValue: [...(set.Metadata.standardValue ?? []), ...values] } } });
+      let set: { Id: string; Metadata: { standardValue?: unknown[] } & Record<string, unknown> } | undefined;
+      try {
+        [set] = await this.toolingQuery(`SELECT Id, Metadata FROM StandardValueSet WHERE MasterLabel = '${call.valueSet}'`);
+      } catch (e) {
+        if (!(e instanceof SalesforceError) || e.retryable) throw e;
+      }
+      // Addressed by id when the Tooling query finds it; by name otherwise (the sandbox's form), sending the new values only.
+      const url = `tooling/sobjects/StandardValueSet/${set?.Id ?? call.valueSet}`;
+      await this.client.request({ method: 'PATCH', url, data: { Metadata: set ? { ...set.Metadata, standardValue: [...(set.Metadata.standardValue ?? []), ...values] } : { standardValue: values } } });
       return;
     }
     const developerName = call.field.replace(/__c$/i, '');

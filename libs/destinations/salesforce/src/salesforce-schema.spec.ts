@@ -84,7 +84,7 @@ describe('planSalesforceSchema', () => {
   });
 
   it('skips a record type (and its process) the org already has', () => {
-    const withProcess = planSalesforceSchema(plan, models, { keyColumn: 'ferry_key__c', processes: new Map([['Opportunity', new Set(['new_business'])]]) });
+    const withProcess = planSalesforceSchema(plan, models, { keyColumn: 'ferry_key__c', processes: new Map([['Opportunity', new Map([['new_business', '019000000000001']])]]) });
     expect(withProcess.steps.find((s) => s.name === 'process New_Business')).toBeUndefined();
     expect(withProcess.steps.find((s) => s.name === 'record type New_Business')).toBeDefined();
   });

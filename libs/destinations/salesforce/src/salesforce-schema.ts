@@ -100,8 +100,8 @@ const size = (m: Record<string, unknown>) => (m.length ? `(${String(m.length)})`
 
 export interface SalesforceSchemaOptions {
   keyColumn: string;
-  /** business processes (sales processes) the org has, by object API name → names (Tooling query) */
-  processes: Map<string, Set<string>>;
+  /** sales processes the org has: object API name → lower-case process name → id */
+  processes: Map<string, Map<string, string>>;
 }
 
 /**
@@ -243,7 +243,7 @@ function planProcesses(e: PlanEntity, have: SObjectModel, o: SalesforceSchemaOpt
       body: { call: 'picklistValues', object: obj, field: stage.name, valueSet: stage.custom ? null : (STANDARD_VALUE_SETS[`${e.entity}.${p.stageColumn}`] ?? null), values: missing.map((s) => ({ fullName: s.name, label: s.name, probability: s.probability, closed: s.closed, won: s.won })) } satisfies SchemaCall,
     });
   }
-  const processes = o.processes.get(obj) ?? new Set<string>();
+  const processes = o.processes.get(obj) ?? new Map<string, string>();
   for (const t of p.types) {
     if (have.recordTypeId(t.name)) continue;
     if (!processes.has(t.name.toLowerCase())) {

@@ -220,6 +220,29 @@ describe('SalesforceDestination over HTTP', () => {
     expect(await d.users()).toEqual([{ id: '005A', email: 'a@x.io', disabled: false }, { id: '005B', email: 'b@x.io', disabled: true }]);
   });
 
+  it('rolls back: deletes by id (gone counts as done), restores updateable columns, undeletes from the recycle bin', async () => {
+    const d = destination();
+    org.faults.push({ match: (x) => x.method === 'DELETE', reply: { status: 200, body: [{ id: '003A', success: true, errors: [] }, { success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] }, { success: false, errors: [{ statusCode: 'DELETE_FAILED', message: 'has children', fields: [] }] }] } });
+    expect(await d.deleteManyById('contact', ['003A', '003B', '003C'])).toEqual([
+      { id: '003A', ok: true }, { id: '003B', ok: true, gone: true }, { id: '003C', ok: false, code: 'DELETE_FAILED', message: 'has children' },
+    ]);
+    expect(org.seen.find((x) => x.method === 'DELETE')?.query.get('ids')).toBe('003A,003B,003C');
+
+    org.faults.push({ match: (x) => x.method === 'PATCH' && x.path.endsWith('/composite/sobjects'), reply: { status: 200, body: [{ id: '003A', success: true, errors: [] }] } });
+    expect(await d.restoreMany('contact', [{ id: '003A', image: { Id: '003A', LastName: 'Lee', CreatedDate: '2020-01-01T00:00:00.000Z', Ferry_Key__c: 'C-1' } }])).toEqual([{ id: '003A', ok: true }]);
+    const restored = org.seen.find((x) => x.method === 'PATCH' && x.path.endsWith('/composite/sobjects'))!.body as { records: unknown[] };
+    expect(restored.records).toEqual([{ attributes: { type: 'Contact' }, Id: '003A', LastName: 'Lee', Ferry_Key__c: 'C-1' }]);
+
+    org.onQuery = (q) => (q.startsWith('SELECT Id FROM Contact WHERE Id IN') ? [{ Id: '003L' }] : []);
+    org.faults.push({ match: (x) => x.path.startsWith('/services/Soap/u/62.0'), reply: { status: 200, body: '<soapenv:Envelope><soapenv:Body><undeleteResponse><result><id>003U</id><success>true</success></result><result><errors><message>not in recycle bin</message><statusCode>UNDELETE_FAILED</statusCode></errors><success>false</success></result></undeleteResponse></soapenv:Body></soapenv:Envelope>', headers: { 'Content-Type': 'text/xml' } } });
+    const back = await d.createManyWithId('contact', [{ id: '003L', image: {} }, { id: '003U', image: {} }, { id: '003X', image: {} }]);
+    expect(back).toEqual([
+      { id: '003L', ok: true, existed: true }, { id: '003U', ok: true },
+      { id: '003X', ok: false, code: 'UNDELETE_FAILED', message: expect.stringContaining('Salesforce cannot create a record under a given id and undelete failed (UNDELETE_FAILED: not in recycle bin)') },
+    ]);
+    expect(org.seen.find((x) => x.path.startsWith('/services/Soap'))?.raw).toContain('<urn:ids>003U</urn:ids><urn:ids>003X</urn:ids>');
+  });
+
   it('describes an unknown object as null', async () => {
     expect(await destination().describe('nosuchthing')).toBeNull();
   });

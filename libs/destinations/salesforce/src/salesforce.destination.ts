@@ -472,7 +472,7 @@ export class SalesforceDestination implements Destination {
       described.set(e.entity, await this.model(e.entity));
       for (const l of e.lookups) for (const t of l.targets) if (!described.has(t)) described.set(t, await this.model(t));
     }
-    const processes = plan.entities.some((e) => e.processes) ? await this.metadata.businessProcesses() : new Map<string, Set<string>>();
+    const processes = plan.entities.some((e) => e.processes) ? await this.metadata.businessProcesses() : new Map<string, Map<string, string>>();
     return planSalesforceSchema(plan, described, { keyColumn: this.o.keyColumn, processes });
   }
 
