@@ -86,7 +86,12 @@ export class SalesforceClient {
     const s = this.session ?? (await this.renew(null));
     if (!this.limitsRead && this.pacer) {
       this.limitsRead = true;
-      await this.readLimits();
+      try {
+        await this.readLimits();
+      } catch (e) {
+        if (e instanceof SalesforceError && isDailyCap(e)) this.pacer?.checkApi(1);
+        throw e;
+      }
     }
     return s;
   }
@@ -201,6 +206,12 @@ export class SalesforceClient {
         });
         if (res.status === 429 || code === 'REQUEST_LIMIT_EXCEEDED') this.metrics.throttled++;
       }
+      if (isDailyCap(failure!)) {
+        // The org's rolling allocation is spent: waiting minutes will not help. A read stops the run with the
+        // pacer's line (the answer's Sforce-Limit-Info was just read); a write's records come back transient.
+        if (o.paced !== false) this.pacer?.checkApi(1);
+        throw failure!;
+      }
       if (!failure!.retryable || attempt >= maxRetries) throw failure!;
       this.metrics.retries++;
       const wait = this.backoffMs(attempt, failure!);
@@ -215,6 +226,11 @@ export class SalesforceClient {
     const cap = Math.min(this.o.maxBackoffMs ?? 60_000, (this.o.backoffBaseMs ?? 1000) * 2 ** attempt);
     return Math.round(Math.random() * cap);
   }
+}
+
+/** 403 REQUEST_LIMIT_EXCEEDED "TotalRequests Limit exceeded.": the daily allocation, not the concurrency cap. */
+function isDailyCap(e: SalesforceError): boolean {
+  return e.code === 'REQUEST_LIMIT_EXCEEDED' && /TotalRequests/i.test(e.message);
 }
 
 function stripAttributes<T>(r: T): T {

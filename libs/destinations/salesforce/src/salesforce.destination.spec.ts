@@ -121,7 +121,7 @@ describe('SalesforceDestination over HTTP', () => {
     org.expireToken();
     org.faults.push({ match: (s) => s.method === 'PATCH', reply: { status: 429, headers: { 'Retry-After': '0' }, body: [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' }] } });
     org.faults.push({ match: (s) => s.method === 'PATCH', reply: { status: 503, body: 'Service Unavailable' } });
-    org.faults.push({ match: (s) => s.method === 'PATCH', reply: { status: 403, body: [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }] } });
+    org.faults.push({ match: (s) => s.method === 'PATCH', reply: { status: 403, body: [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' }] } });
     const [r] = await d.upsertMany('contact', [item('C-1')]);
     expect(r).toMatchObject({ ok: true });
     expect(org.seen.filter((s) => s.path === '/services/oauth2/token')).toHaveLength(2);
@@ -142,6 +142,16 @@ describe('SalesforceDestination over HTTP', () => {
     expect((err as FerryError).message).toMatch(/^Salesforce daily API allocation 80% used \(79,99\d of 100,000\): Ferry stops here; resume after the rolling 24 h window or raise SALESFORCE_API_SHARE/);
     expect(upserts()).toHaveLength(0);
     expect(org.calls()).toEqual(['GET limits', 'GET sobjects', 'GET sobjects/Contact/describe']);
+  });
+
+  it('stops with the line when the org answers TotalRequests Limit exceeded, without waiting on it', async () => {
+    org.apiUsed = 100_001;
+    org.faults.push({ match: (x) => x.path.endsWith('/limits'), reply: { status: 403, body: [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }] } });
+    const d = destination({}, new QuotaPacer({ apiShare: 0.8, bulkRecordShare: 0.8 }));
+    const err = await d.upsertMany('contact', [item('C-1')]).catch((e: unknown) => e);
+    expect((err as FerryError).message).toMatch(/^Salesforce daily API allocation 100% used \(100,00\d of 100,000\): Ferry stops here/);
+    expect(org.calls()).toEqual(['GET limits']);
+    expect(d.requestCounts().retries).toBe(0);
   });
 
   it('turns a record type DeveloperName into its id, and an unknown one into a coded result', async () => {

@@ -396,7 +396,7 @@ export class SalesforceDestination implements Destination {
           continue;
         }
         const e = undone.get(i.id);
-        out.push(e === null ? { id: i.id, ok: true } : { id: i.id, ok: false, code: 'UNDELETE_FAILED', message: `${entity} ${i.id}: Salesforce cannot create a record under a given id and undelete failed (${e?.code ?? 'NO_RESULT'}: ${e?.message ?? 'no answer'}); the record is no longer in the recycle bin: recreate it from the audit log's image` });
+        out.push(e === null ? { id: i.id, ok: true } : { id: i.id, ok: false, code: 'UNDELETE_FAILED', message: `${entity} ${i.id}: Salesforce cannot create a record under a given id and undelete failed (${e?.code ?? 'NO_RESULT'}: ${e?.message ?? 'no answer'}); a record no longer in the recycle bin (emptied, or deleted over 15 days ago) is recreated by hand from the audit log's image` });
       }
     }
     return out;

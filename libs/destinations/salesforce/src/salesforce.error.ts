@@ -44,11 +44,13 @@ export function recordErrors(body: unknown): RecordError[] {
   const out: RecordError[] = [];
   for (const e of list as Record<string, unknown>[]) {
     if (!e || typeof e !== 'object') continue;
-    const code = e.errorCode ?? e.statusCode ?? e.error;
+    // A gateway or proxy in front of the org may answer in its own shape: `{error: {code, message}}`.
+    const nested = e.error && typeof e.error === 'object' ? (e.error as Record<string, unknown>) : null;
+    const code = e.errorCode ?? e.statusCode ?? nested?.code ?? e.error;
     if (code === undefined) continue;
     out.push({
       code: String(code),
-      message: String(e.message ?? e.error_description ?? code),
+      message: String(e.message ?? nested?.message ?? e.error_description ?? code),
       fields: Array.isArray(e.fields) ? e.fields.map(String) : [],
     });
   }
