@@ -101,4 +101,22 @@ describe('runEnv: the services\' environment from the stored configuration', () 
     const env = runEnv(configFromFlags({ ...base, sandbox: true, sandboxPort: 18211 }), { ...ctx, env: {} });
     expect(env).toMatchObject({ SANDBOX_PORT: '18211', SANDBOX_DB_SCHEMA: 'sandbox_dataverse_18211', DATAVERSE_URL: 'http://127.0.0.1:18211/api/data/v9.2', DATAVERSE_SCOPE: 'http://127.0.0.1:18211/.default' });
   });
+
+  it('a Salesforce sandbox: the login URL under /salesforce with the demo connected app', () => {
+    const c = configFromFlags({ ...base, route: 'leaf360-salesforce', destination: 'salesforce', sandbox: true, sandboxPort: 18212, bulkThreshold: 300, apiShare: 0.5 });
+    const env = runEnv(c, { ...ctx, env: {} });
+    expect(env).toMatchObject({ SANDBOX_PORT: '18212', SALESFORCE_LOGIN_URL: 'http://127.0.0.1:18212/salesforce', SALESFORCE_CLIENT_ID: 'ferry-demo', SALESFORCE_CLIENT_SECRET: 'ferry-demo-secret', SALESFORCE_BULK_THRESHOLD: '300', SALESFORCE_API_SHARE: '0.5' });
+    expect(env.DATAVERSE_URL).toBeUndefined();
+  });
+
+  it('a real Salesforce org: client credentials or the JWT bearer flow, by reference', () => {
+    const sf: InitFlags = { ...base, route: 'leaf360-salesforce', destination: 'salesforce', destinationUrl: 'https://acme.my.salesforce.com', fallbackOwner: 'admin@acme.example', clientIdEnv: 'SF_ID' };
+    expect(refusal(sf)).toMatch(/^--client-secret-env must name where the client secret comes from/);
+    const secret = runEnv(configFromFlags({ ...sf, clientSecretEnv: 'SF_SECRET' }), { ...ctx, env: { SF_ID: 'id-1', SF_SECRET: 's-1' } });
+    expect(secret).toMatchObject({ SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com', SALESFORCE_CLIENT_ID: 'id-1', SALESFORCE_CLIENT_SECRET: 's-1' });
+    expect(refusal({ ...sf, jwtKeyFileEnv: 'SF_KEY' })).toMatch(/^--username-env must name where the username comes from/);
+    const jwt = runEnv(configFromFlags({ ...sf, jwtKeyFileEnv: 'SF_KEY', usernameEnv: 'SF_USER' }), { ...ctx, env: { SF_ID: 'id-1', SF_KEY: '/keys/sf.pem', SF_USER: 'ferry@acme.example' } });
+    expect(jwt).toMatchObject({ SALESFORCE_CLIENT_ID: 'id-1', SALESFORCE_USERNAME: 'ferry@acme.example', SALESFORCE_JWT_KEY_FILE: '/keys/sf.pem' });
+    expect(jwt.SALESFORCE_CLIENT_SECRET).toBeUndefined();
+  });
 });

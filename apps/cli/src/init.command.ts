@@ -39,6 +39,8 @@ export interface InitFlags {
   scope?: string;
   clientIdEnv?: string;
   clientSecretEnv?: string;
+  usernameEnv?: string;
+  jwtKeyFileEnv?: string;
   sourceApiKeyEnv?: string;
   secretsFile?: string;
   ownerPolicy: string;
@@ -51,6 +53,10 @@ export interface InitFlags {
   partitions?: number;
   customTableLimit?: number;
   maxUploadBytes?: number;
+  apiVersion?: string;
+  bulkThreshold?: number;
+  apiShare?: number;
+  bulkRecordShare?: number;
 }
 
 /** Which flag sets each configuration field: a mistake names the flag the user typed. */
@@ -68,6 +74,14 @@ const FLAG_OF: Record<string, string> = {
   'credentials.env.DATAVERSE_CLIENT_ID': '--client-id-env',
   'credentials.env.DATAVERSE_CLIENT_SECRET': '--client-secret-env',
   'credentials.env.FERRY_SOURCE_API_KEY': '--source-api-key-env',
+  'credentials.env.SALESFORCE_CLIENT_ID': '--client-id-env',
+  'credentials.env.SALESFORCE_CLIENT_SECRET': '--client-secret-env',
+  'credentials.env.SALESFORCE_USERNAME': '--username-env',
+  'credentials.env.SALESFORCE_JWT_KEY_FILE': '--jwt-key-file-env',
+  'options.apiVersion': '--api-version',
+  'options.bulkThreshold': '--bulk-threshold',
+  'options.apiShare': '--api-share',
+  'options.bulkRecordShare': '--bulk-record-share',
   'credentials.secretsFile': '--secrets-file',
   'options.ownerPolicy': '--owner-policy',
   'options.fallbackOwnerEmail': '--fallback-owner',
@@ -87,10 +101,15 @@ const flagOf = (p: string): string => FLAG_OF[p] ?? p;
 export function configFromFlags(f: InitFlags): RunConfig {
   if (!f.source) throw new FerryError('USAGE', `--source is required: one of ${SOURCE_SYSTEMS.join(', ')}`, 'fatal');
   if (!!f.export === !!f.api) throw new FerryError('USAGE', 'give exactly one of --export <folder> or --api <base URL>', 'fatal');
-  if (!!f.sandbox === !!f.destinationUrl) throw new FerryError('USAGE', 'give exactly one of --destination-url <org URL> or --sandbox (the built-in Dataverse sandbox)', 'fatal');
+  const salesforce = f.destination === 'salesforce';
+  if (!!f.sandbox === !!f.destinationUrl) {
+    throw new FerryError('USAGE', salesforce ? 'give exactly one of --destination-url <login URL> or --sandbox (the built-in Salesforce sandbox)' : 'give exactly one of --destination-url <org URL> or --sandbox (the built-in Dataverse sandbox)', 'fatal');
+  }
   const env: Record<string, string> = {};
-  if (f.clientIdEnv !== undefined) env.DATAVERSE_CLIENT_ID = f.clientIdEnv;
-  if (f.clientSecretEnv !== undefined) env.DATAVERSE_CLIENT_SECRET = f.clientSecretEnv;
+  if (f.clientIdEnv !== undefined) env[salesforce ? 'SALESFORCE_CLIENT_ID' : 'DATAVERSE_CLIENT_ID'] = f.clientIdEnv;
+  if (f.clientSecretEnv !== undefined) env[salesforce ? 'SALESFORCE_CLIENT_SECRET' : 'DATAVERSE_CLIENT_SECRET'] = f.clientSecretEnv;
+  if (f.usernameEnv !== undefined) env.SALESFORCE_USERNAME = f.usernameEnv;
+  if (f.jwtKeyFileEnv !== undefined) env.SALESFORCE_JWT_KEY_FILE = f.jwtKeyFileEnv;
   if (f.sourceApiKeyEnv !== undefined) env.FERRY_SOURCE_API_KEY = f.sourceApiKeyEnv;
   const input: RunConfigInput = {
     version: 1,
@@ -117,6 +136,10 @@ export function configFromFlags(f: InitFlags): RunConfig {
       partitions: f.partitions,
       customTableLimit: f.customTableLimit,
       maxUploadBytes: f.maxUploadBytes,
+      apiVersion: f.apiVersion,
+      bulkThreshold: f.bulkThreshold,
+      apiShare: f.apiShare,
+      bulkRecordShare: f.bulkRecordShare,
     },
   };
   return parseRunConfig(input, flagOf);
@@ -156,9 +179,12 @@ export async function initMigration(db: DataSource, migration: string, config: R
 /** One line per end of the migration, credentials shown as references only. */
 export function describeConfig(c: RunConfig): string[] {
   const src = c.source.mode === 'export' ? `${c.source.system} export in ${c.source.exportDir}` : `${c.source.system} API at ${c.source.apiUrl}`;
+  const salesforce = c.destination.kind === 'salesforce';
   const dst = c.destination.sandbox
-    ? `${c.destination.kind}: the built-in Dataverse sandbox (${sandboxBaseUrl(c.destination.sandbox.port)}, started by \`ferry run\`)`
-    : `${c.destination.kind}: ${webApiUrl(c.destination.url!)} (token ${c.destination.tokenUrl})`;
+    ? `${c.destination.kind}: the built-in ${salesforce ? 'Salesforce' : 'Dataverse'} sandbox (${sandboxBaseUrl(c.destination.sandbox.port)}${salesforce ? '/salesforce' : ''}, started by \`ferry run\`)`
+    : salesforce
+      ? `${c.destination.kind}: login ${c.destination.url} (${c.credentials.env.SALESFORCE_JWT_KEY_FILE ? 'JWT bearer' : 'client credentials'})`
+      : `${c.destination.kind}: ${webApiUrl(c.destination.url!)} (token ${c.destination.tokenUrl})`;
   const refs = Object.entries(c.credentials.env).map(([k, v]) => `${k} from $${v}`);
   if (c.credentials.secretsFile) refs.push(`others from ${c.credentials.secretsFile}`);
   return [
@@ -179,15 +205,17 @@ export function registerInit(program: Command): void {
     .option('--api <url>', "read the source from its REST API at this base URL")
     .option('--route <route>', 'map template to draft from (default: <source>-<destination>)')
     .option('--destination <kind>', 'destination kind', 'dynamics')
-    .option('--destination-url <url>', 'the org URL, e.g. https://contoso.crm4.dynamics.com')
-    .option('--sandbox', 'use the built-in Dataverse sandbox as destination (started by `ferry run`)')
+    .option('--destination-url <url>', 'the org URL, e.g. https://contoso.crm4.dynamics.com; Salesforce: the login URL, e.g. https://login.salesforce.com')
+    .option('--sandbox', 'use the built-in sandbox (Dataverse or Salesforce) as destination (started by `ferry run`)')
     .option('--sandbox-port <port>', 'port of the built-in sandbox', wholeNumber, 8181)
     .option('--token-url <url>', "the destination's OAuth token endpoint, e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token")
     .option('--scope <scope>', 'OAuth scope (default: <org URL>/.default)')
     .option('--client-id-env <NAME>', 'environment variable holding the OAuth client id')
     .option('--client-secret-env <NAME>', 'environment variable holding the OAuth client secret')
+    .option('--username-env <NAME>', 'Salesforce JWT bearer flow: environment variable holding the username Ferry signs in as')
+    .option('--jwt-key-file-env <NAME>', "Salesforce JWT bearer flow: environment variable holding the private key file's path")
     .option('--source-api-key-env <NAME>', "environment variable holding the source API's key")
-    .option('--secrets-file <file>', 'KEY=VALUE or JSON file holding credentials not named by an --*-env flag (DATAVERSE_CLIENT_ID, DATAVERSE_CLIENT_SECRET, FERRY_SOURCE_API_KEY)')
+    .option('--secrets-file <file>', 'KEY=VALUE or JSON file holding credentials not named by an --*-env flag (DATAVERSE_CLIENT_ID, DATAVERSE_CLIENT_SECRET, SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET, SALESFORCE_USERNAME, SALESFORCE_JWT_KEY_FILE, FERRY_SOURCE_API_KEY)')
     .option('--owner-policy <policy>', 'unmatched owners: fallback (give the fallback owner) or queue (wait until mapped)', 'fallback')
     .option('--fallback-owner <email>', 'destination user for records whose owner has no active user (default with --sandbox: the demo admin)')
     .option('--owner-refresh-s <s>', "how often the resolver re-reads the destination's users", wholeNumber)
@@ -197,7 +225,11 @@ export function registerInit(program: Command): void {
     .option('--poll-interval-ms <ms>', 'API mode: how often the source is polled for changes', wholeNumber)
     .option('--partitions <n>', 'partitions per topic (replicas of a phase that can share the work)', wholeNumber)
     .option('--custom-table-limit <n>', "custom tables the org's licence allows", wholeNumber)
-    .option('--max-upload-bytes <n>', "the org's attachment size limit", wholeNumber)
+    .option('--max-upload-bytes <n>', "the org's attachment size limit (Salesforce: largest ContentVersion body, base64)", wholeNumber)
+    .option('--api-version <v>', 'Salesforce REST API version (default 62.0)')
+    .option('--bulk-threshold <n>', 'Salesforce: records per batch at or above which Bulk API 2.0 is used', wholeNumber)
+    .option('--api-share <share>', "Salesforce: share of the org's daily API allocation Ferry may use (0-1, default 0.8)", (v: string) => Number(v))
+    .option('--bulk-record-share <share>', 'Salesforce: share of the Bulk API 2.0 daily records Ferry may use (0-1, default 0.8)', (v: string) => Number(v))
     .option('--by <name>', 'who creates it', os.userInfo().username)
     .action(async (o) => {
       const config = configFromFlags(o as InitFlags);

@@ -23,6 +23,7 @@ export function schemaPlanText(p: SchemaPlan): string {
   } else {
     lines.push('nothing to create: every table, column, lookup and key the map needs is there');
   }
+  for (const n of p.notes ?? []) lines.push(`note: ${n}`);
   for (const w of p.waits) lines.push(`waiting: alternate key ${w.name} on ${w.entity} is ${w.status}`);
   lines.push(`custom tables: ${p.customTables.count}${p.customTables.limit !== null ? ` of ${p.customTables.limit} the licence allows` : ''}`);
   if (p.refusals.length) {

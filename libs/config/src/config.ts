@@ -9,7 +9,7 @@ export class ConfigError extends Error {
 }
 
 /** Names of settings whose values must never appear in logs or error messages. */
-const SECRET_NAMES = new Set(['DATAVERSE_CLIENT_SECRET', 'FERRY_DASHBOARD_TOKEN', 'FERRY_METRICS_TOKEN', 'SANDBOX_ADMIN_TOKEN', 'FERRY_SOURCE_API_KEY']);
+const SECRET_NAMES = new Set(['DATAVERSE_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'FERRY_DASHBOARD_TOKEN', 'FERRY_METRICS_TOKEN', 'SANDBOX_ADMIN_TOKEN', 'FERRY_SOURCE_API_KEY']);
 
 export function ferryHome(): string {
   return process.env.FERRY_HOME ?? path.join(os.homedir(), '.ferry');
@@ -110,6 +110,28 @@ export const settings = {
     DATAVERSE_CUSTOM_TABLE_LIMIT: z.coerce.number().int().min(0).optional(),
     /** how long `ferry schema apply` waits for new alternate keys to become Active */
     DATAVERSE_KEY_ACTIVATION_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  },
+  salesforce: {
+    /** where Ferry signs in: https://login.salesforce.com, https://test.salesforce.com, a My Domain URL, or the sandbox's `<base>/salesforce` */
+    SALESFORCE_LOGIN_URL: httpUrl().default('http://127.0.0.1:8181/salesforce'),
+    /** the connected app's consumer key */
+    SALESFORCE_CLIENT_ID: z.string().min(1).default('ferry-demo'),
+    /** client credentials flow; leave unset and give SALESFORCE_JWT_KEY_FILE + SALESFORCE_USERNAME for the JWT bearer flow */
+    SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+    /** JWT bearer flow: the user Ferry acts as (pre-authorized for the connected app) */
+    SALESFORCE_USERNAME: z.string().min(1).optional(),
+    /** JWT bearer flow: PEM file of the private key whose certificate the connected app holds */
+    SALESFORCE_JWT_KEY_FILE: z.string().min(1).optional(),
+    /** REST API version, set explicitly (jsforce alone would use 50.0) */
+    SALESFORCE_API_VERSION: z.string().regex(/^\d{2}\.0$/, 'must look like 62.0').default('62.0'),
+    /** records per entity batch at or above which a Bulk API 2.0 job is used instead of sObject Collections */
+    SALESFORCE_BULK_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(500),
+    /** share of the org's daily API request allocation Ferry may use; it stops cleanly before passing it */
+    SALESFORCE_API_SHARE: z.coerce.number().gt(0).max(1).default(0.8),
+    /** share of the Bulk API 2.0 daily records (15,000 batches of 10,000) Ferry may use */
+    SALESFORCE_BULK_RECORD_SHARE: z.coerce.number().gt(0).max(1).default(0.8),
+    /** largest ContentVersion.VersionData, base64 as sent: a JSON body takes 37.5 MB of base64 */
+    SALESFORCE_MAX_FILE_BYTES: z.coerce.number().int().min(1).max(39_321_600).default(39_321_600),
   },
   resolver: {
     FERRY_FALLBACK_OWNER_EMAIL: z.string().email('must be an email address'),

@@ -12,7 +12,10 @@ import { DESTINATION_SYSTEMS } from '@ferry/destinations/registry';
  */
 
 /** Settings that hold a credential: the only ones that may come from a reference. */
-export const CREDENTIAL_SETTINGS = ['DATAVERSE_CLIENT_ID', 'DATAVERSE_CLIENT_SECRET', 'FERRY_SOURCE_API_KEY'] as const;
+export const CREDENTIAL_SETTINGS = [
+  'DATAVERSE_CLIENT_ID', 'DATAVERSE_CLIENT_SECRET', 'FERRY_SOURCE_API_KEY',
+  'SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET', 'SALESFORCE_USERNAME', 'SALESFORCE_JWT_KEY_FILE',
+] as const;
 export type CredentialSetting = (typeof CREDENTIAL_SETTINGS)[number];
 
 const httpUrl = z.string().refine((v) => {
@@ -35,9 +38,12 @@ const sourceSchema = z.discriminatedUnion('mode', [
 
 const destinationSchema = z.object({
   kind: z.string().refine((k) => (DESTINATION_SYSTEMS as readonly string[]).includes(k), `must be one of ${DESTINATION_SYSTEMS.join(', ')}`),
-  /** the built-in Dataverse sandbox, started by `ferry run` on this port; null for a real org */
+  /** the built-in sandbox (Dataverse, or Salesforce under /salesforce), started by `ferry run` on this port; null for a real org */
   sandbox: z.object({ port: z.number().int().min(1).max(65535) }).nullable(),
-  /** the org's URL (its Web API base is <url>/api/data/v9.2 unless the URL already names one) */
+  /**
+   * Dynamics: the org's URL (its Web API base is <url>/api/data/v9.2 unless the URL already names one). Salesforce:
+   * the login URL (https://login.salesforce.com, https://test.salesforce.com or the org's My Domain URL).
+   */
   url: httpUrl.optional(),
   tokenUrl: httpUrl.optional(),
   scope: z.string().min(1).optional(),
@@ -65,11 +71,26 @@ export const runConfigSchema = z
       partitions: z.number().int().min(1).max(1000).optional(),
       customTableLimit: z.number().int().min(0).optional(),
       maxUploadBytes: z.number().int().min(1).max(131_072_000).optional(),
+      /** Salesforce: REST API version, Bulk threshold and the shares of the daily allocations Ferry may use */
+      apiVersion: z.string().regex(/^\d{2}\.0$/, 'must look like 62.0').optional(),
+      bulkThreshold: z.number().int().min(1).max(10_000).optional(),
+      apiShare: z.number().gt(0).max(1).optional(),
+      bulkRecordShare: z.number().gt(0).max(1).optional(),
     }),
   })
   .superRefine((c, ctx) => {
     const d = c.destination;
-    if (!d.sandbox) {
+    if (!d.sandbox && d.kind === 'salesforce') {
+      if (!d.url) ctx.addIssue({ code: 'custom', path: ['destination', 'url'], message: 'is required unless the destination is the built-in sandbox (the login URL, e.g. https://login.salesforce.com)' });
+      const has = (s: CredentialSetting) => Boolean(c.credentials.env[s] || c.credentials.secretsFile);
+      if (!has('SALESFORCE_CLIENT_ID')) ctx.addIssue({ code: 'custom', path: ['credentials', 'env', 'SALESFORCE_CLIENT_ID'], message: 'must name where the connected app\'s consumer key comes from (an environment variable or a secrets file)' });
+      if (c.credentials.env.SALESFORCE_JWT_KEY_FILE && !has('SALESFORCE_USERNAME')) {
+        ctx.addIssue({ code: 'custom', path: ['credentials', 'env', 'SALESFORCE_USERNAME'], message: 'must name where the username comes from (the JWT bearer flow signs in as that user)' });
+      }
+      if (!c.credentials.env.SALESFORCE_JWT_KEY_FILE && !has('SALESFORCE_CLIENT_SECRET')) {
+        ctx.addIssue({ code: 'custom', path: ['credentials', 'env', 'SALESFORCE_CLIENT_SECRET'], message: 'must name where the client secret comes from, or name SALESFORCE_JWT_KEY_FILE and SALESFORCE_USERNAME for the JWT bearer flow' });
+      }
+    } else if (!d.sandbox) {
       if (!d.url) ctx.addIssue({ code: 'custom', path: ['destination', 'url'], message: 'is required unless the destination is the built-in sandbox' });
       if (!d.tokenUrl) ctx.addIssue({ code: 'custom', path: ['destination', 'tokenUrl'], message: 'is required for a real org (its OAuth token endpoint)' });
       for (const s of ['DATAVERSE_CLIENT_ID', 'DATAVERSE_CLIENT_SECRET'] as const) {
@@ -186,10 +207,14 @@ export function runEnv(c: RunConfig, ctx: RunEnvContext): Record<string, string>
     FERRY_POLL_INTERVAL_MS: o.pollIntervalMs,
     FERRY_TOPIC_PARTITIONS: o.partitions,
     DATAVERSE_CUSTOM_TABLE_LIMIT: o.customTableLimit,
-    DATAVERSE_MAX_UPLOAD_BYTES: o.maxUploadBytes,
+    [c.destination.kind === 'salesforce' ? 'SALESFORCE_MAX_FILE_BYTES' : 'DATAVERSE_MAX_UPLOAD_BYTES']: o.maxUploadBytes,
+    SALESFORCE_BULK_THRESHOLD: o.bulkThreshold,
+    SALESFORCE_API_SHARE: o.apiShare,
+    SALESFORCE_BULK_RECORD_SHARE: o.bulkRecordShare,
     FERRY_SAMPLE_PER_OBJECT: ctx.samplePerObject,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) env[k] = String(v);
+  if (o.apiVersion) env.SALESFORCE_API_VERSION = o.apiVersion;
 
   if (c.source.mode === 'api') Object.assign(env, credentials(c, ['FERRY_SOURCE_API_KEY'], from));
   return env;
@@ -199,6 +224,7 @@ export function runEnv(c: RunConfig, ctx: RunEnvContext): Record<string, string>
 export function destinationEnv(c: RunConfig, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {};
   const d = c.destination;
+  if (d.kind === 'salesforce') return salesforceEnv(c, from);
   if (d.sandbox) {
     const base = sandboxBaseUrl(d.sandbox.port);
     Object.assign(env, {
@@ -219,6 +245,27 @@ export function destinationEnv(c: RunConfig, from: NodeJS.ProcessEnv = process.e
 
   const wanted: CredentialSetting[] = d.sandbox ? [] : ['DATAVERSE_CLIENT_ID', 'DATAVERSE_CLIENT_SECRET'];
   return Object.assign(env, credentials(c, wanted, from));
+}
+
+/**
+ * Salesforce: the sandbox's login URL (`<base>/salesforce`) with the demo connected app, or a real org's login URL
+ * with the credentials its references give: client credentials, or the JWT bearer flow when SALESFORCE_JWT_KEY_FILE
+ * is named (in the environment references or the secrets file).
+ */
+function salesforceEnv(c: RunConfig, from: NodeJS.ProcessEnv): Record<string, string> {
+  const d = c.destination;
+  if (d.sandbox) {
+    return {
+      SANDBOX_PORT: String(d.sandbox.port),
+      SANDBOX_DB_SCHEMA: from.SANDBOX_DB_SCHEMA ?? `sandbox_dataverse_${d.sandbox.port}`,
+      SALESFORCE_LOGIN_URL: `${sandboxBaseUrl(d.sandbox.port)}/salesforce`,
+      SALESFORCE_CLIENT_ID: 'ferry-demo',
+      SALESFORCE_CLIENT_SECRET: 'ferry-demo-secret',
+    };
+  }
+  const jwt = Boolean(c.credentials.env.SALESFORCE_JWT_KEY_FILE) || (!c.credentials.env.SALESFORCE_CLIENT_SECRET && c.credentials.secretsFile !== undefined && 'SALESFORCE_JWT_KEY_FILE' in readSecretsFile(c.credentials.secretsFile));
+  const wanted: CredentialSetting[] = jwt ? ['SALESFORCE_CLIENT_ID', 'SALESFORCE_USERNAME', 'SALESFORCE_JWT_KEY_FILE'] : ['SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET'];
+  return { SALESFORCE_LOGIN_URL: d.url!.replace(/\/+$/, ''), ...credentials(c, wanted, from) };
 }
 
 /**

@@ -162,6 +162,8 @@ export interface SchemaPlan {
   waits: SchemaWait[];
   /** custom tables the org will hold once applied, and the configured limit (null: none) */
   customTables: { count: number; limit: number | null };
+  /** what the plan decided that is worth a line (e.g. whether audit fields can be set on insert) */
+  notes?: string[];
 }
 
 export interface SchemaApplier {
