@@ -58,10 +58,9 @@ export class FileBodies {
         if (inline !== null) {
           // Content the map made from text (a note as a document): no file to read, the same size limit.
           if (this.maxBytes !== null && inline.length > this.maxBytes) {
-            const list = group.dropped.get(item.key) ?? [];
-            list.push({ column, fileName: null, bytes: inline.length, limitBytes: this.maxBytes, reason: `the content is ${inline.length} bytes as base64; the destination takes ${this.maxBytes} at most` });
-            group.dropped.set(item.key, list);
-            columns[column] = { type: c.type, value: null };
+            const drop = { column, fileName: null, bytes: inline.length, limitBytes: this.maxBytes, reason: `the content is ${inline.length} bytes as base64; the destination takes ${this.maxBytes} at most` };
+            group.dropped.set(item.key, [...(group.dropped.get(item.key) ?? []), drop]);
+            columns[column] = { type: c.type, value: null, omitted: drop };
           } else {
             columns[column] = { type: c.type, value: inline };
           }
@@ -85,10 +84,9 @@ export class FileBodies {
         }
         const encoded = Math.ceil(bytes / 3) * 4;
         if (this.maxBytes !== null && encoded > this.maxBytes) {
-          const list = group.dropped.get(item.key) ?? [];
-          list.push({ column, fileName: path.basename(rel), bytes: encoded, limitBytes: this.maxBytes, reason: `the file is ${encoded} bytes as base64 (${bytes} on disk); the destination takes ${this.maxBytes} at most` });
-          group.dropped.set(item.key, list);
-          columns[column] = { type: c.type, value: null };
+          const drop = { column, fileName: path.basename(rel), bytes: encoded, limitBytes: this.maxBytes, reason: `the file is ${encoded} bytes as base64 (${bytes} on disk); the destination takes ${this.maxBytes} at most` };
+          group.dropped.set(item.key, [...(group.dropped.get(item.key) ?? []), drop]);
+          columns[column] = { type: c.type, value: null, omitted: drop };
           continue;
         }
         columns[column] = { type: c.type, value: fs.readFileSync(file).toString('base64') };

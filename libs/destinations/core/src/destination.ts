@@ -96,6 +96,8 @@ export interface EntityDescription {
 export interface WriteColumn {
   type: ColumnType;
   value: unknown;
+  /** a file body the loader left out (over the destination's limit): value is null, this says what it was */
+  omitted?: DroppedValue;
 }
 
 export interface WriteItem {

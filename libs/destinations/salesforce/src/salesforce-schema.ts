@@ -6,6 +6,8 @@ import type { SObjectModel, SfField } from './sobject.model';
 const COMPATIBLE: Record<ColumnType, string[]> = {
   string: ['string', 'textarea', 'picklist', 'multipicklist', 'combobox', 'email', 'phone', 'url', 'encryptedstring', 'base64', 'reference', 'id'],
   memo: ['textarea', 'string'],
+  // a file body: only a standard base64 field holds one (ContentVersion.VersionData)
+  file: ['base64'],
   uniqueidentifier: ['string', 'id', 'reference'],
   integer: ['int', 'long', 'double', 'currency', 'percent'],
   bigint: ['long', 'double'],
@@ -76,6 +78,9 @@ export function customFieldMetadata(c: PlanColumn): Record<string, unknown> {
       return length <= 255 ? { label, type: 'Text', length } : { label, type: 'LongTextArea', length: Math.min(131_072, length), visibleLines: 3 };
     }
     case 'memo':
+    // Salesforce has no custom file field: a file column can only land in a standard base64 field, so a custom one
+    // the plan asks for is kept as its text (the export path or data URI) and the plan says so through the type check
+    case 'file':
       return { label, type: 'LongTextArea', length: Math.min(131_072, Math.max(256, c.maxLength ?? 32_768)), visibleLines: 5 };
     case 'integer':
     case 'bigint':

@@ -226,7 +226,7 @@ describe('SalesforceDestination over HTTP', () => {
     const before = await d.readBefore('contact', keys, ['lastname', 'nosuch', 'ownerid']);
     expect(queries[0]).toMatch(/^SELECT Id, Ferry_Key__c, LastName, OwnerId FROM Contact WHERE Ferry_Key__c IN \('C-1', /);
     expect(queries).toHaveLength(2);
-    expect(before.get('C-1')).toEqual({ Id: '003A', Ferry_Key__c: 'c-1', LastName: 'Lee' });
+    expect(before.get('C-1')).toEqual({ Id: '003A', lastname: 'Lee', ownerid: null });
     expect(await d.users()).toEqual([{ id: '005A', email: 'a@x.io', disabled: false }, { id: '005B', email: 'b@x.io', disabled: true }]);
   });
 

@@ -177,6 +177,8 @@ export class SalesforceDestination implements Destination {
       fields.Pricebook2Id = pb;
     }
     const p: Prepared = { key: i.key, fields, parent: i.lookups.find((l) => l.destinationId)?.destinationId ?? `self:${i.key}` };
+    const omitted = Object.values(i.columns).find((c) => c.omitted)?.omitted;
+    if (entity === 'contentversion' && omitted) this.standIn(p, omitted.fileName, omitted.bytes, omitted.limitBytes);
     if (entity === 'contentversion') this.dropOversizedFile(p);
     return p;
   }
@@ -190,10 +192,16 @@ export class SalesforceDestination implements Destination {
     const data = p.fields.VersionData;
     if (limit === null || typeof data !== 'string' || data.length <= limit) return;
     const fileName = typeof p.fields.PathOnClient === 'string' ? p.fields.PathOnClient : typeof p.fields.Title === 'string' ? p.fields.Title : null;
-    const note = `${fileName ?? 'This file'} (${data.length} bytes as base64) was over the ${limit}-byte limit and was not migrated; Ferry's oversized-file manifest lists it.\n`;
-    p.fields.VersionData = Buffer.from(note).toString('base64');
-    p.fields.PathOnClient = `${fileName ?? 'file'}.omitted.txt`;
+    this.standIn(p, fileName, data.length, limit);
     p.dropped = [{ column: 'versiondata', fileName, bytes: data.length, limitBytes: limit, reason: `the file is ${data.length} bytes as base64; the limit is ${limit} (SALESFORCE_MAX_FILE_BYTES; a JSON body takes 37.5 MB of base64)` }];
+  }
+
+  /** The short text that stands in for a file left out (here or by the loader), naming it. */
+  private standIn(p: Prepared, fileName: string | null, bytes: number, limit: number): void {
+    const name = fileName ?? (typeof p.fields.PathOnClient === 'string' ? p.fields.PathOnClient : null);
+    const note = `${name ?? 'This file'} (${bytes} bytes as base64) was over the ${limit}-byte limit and was not migrated; Ferry's oversized-file manifest lists it.\n`;
+    p.fields.VersionData = Buffer.from(note).toString('base64');
+    p.fields.PathOnClient = `${name ?? 'file'}.omitted.txt`;
   }
 
   private standardPricebookId(): Promise<string | null> {
@@ -326,6 +334,10 @@ export class SalesforceDestination implements Destination {
 
   // ---- reads for the audit log ----
 
+  /**
+   * Images hold the columns under the names they were asked by (the map's lower-case names, or API names for
+   * readWhole), with `Id`: what a diff compares by the map's names, and what restoreMany puts back either way.
+   */
   async readBefore(entity: string, keys: string[], columns: string[]): Promise<Map<string, Record<string, unknown>>> {
     const out = new Map<string, Record<string, unknown>>();
     if (!keys.length) return out;
@@ -333,21 +345,32 @@ export class SalesforceDestination implements Destination {
     const keyField = m.field(this.o.keyColumn);
     if (!keyField) return out;
     const select = new Set(['Id', keyField.name]);
+    const asked = new Map<string, string>();
     for (const c of columns) {
       const f = m.field(c);
       // A column the object lacks (or a file body, which SOQL returns one record at a time) has nothing to restore.
-      if (f && f.type !== 'base64') select.add(f.name);
+      if (f && f.type !== 'base64') {
+        select.add(f.name);
+        asked.set(c, f.name);
+      }
     }
     for (const part of chunks([...new Set(keys)], COLLECTION_LIMIT)) {
       const rows = await this.client.query<Record<string, unknown>>(`SELECT ${[...select].join(', ')} FROM ${m.apiName} WHERE ${keyField.name} IN (${part.map(soqlString).join(', ')})`);
       const byLower = new Map(part.map((k) => [k.toLowerCase(), k]));
       for (const r of rows) {
-        const { attributes: _a, ...image } = r;
+        const image: Record<string, unknown> = { Id: r.Id };
+        for (const [c, api] of asked) image[c] = r[api] ?? null;
         const k = byLower.get(String(r[keyField.name]).toLowerCase());
         if (k !== undefined) out.set(k, image);
       }
     }
     return out;
+  }
+
+  /** A lookup's parent id is the reference field itself. */
+  lookupValue(image: Record<string, unknown>, column: string): string | null {
+    const v = image[column];
+    return v === null || v === undefined || v === '' ? null : String(v);
   }
 
   async readWhole(entity: string, keys: string[]): Promise<Map<string, RecordImage>> {
