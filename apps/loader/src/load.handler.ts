@@ -159,8 +159,19 @@ export class LoadHandler {
     const started = Date.now();
     const done = new Map<string, WriteResult>();
     let pending = items;
+    const quotaPause = Number(process.env.FERRY_QUOTA_PAUSE_MS ?? 60_000);
     for (let delay = 1000; ; delay = Math.min(30_000, delay * 2)) {
-      const results = await this.destination.upsertMany(entity, pending);
+      let results: WriteResult[];
+      try {
+        results = await this.destination.upsertMany(entity, pending);
+      } catch (e) {
+        // The destination's own daily allowance (the share of it Ferry may use) is spent: nothing of this chunk was
+        // written, so the loader waits, saying why once, and tries again; the records stay where they are.
+        if (!(e instanceof FerryError && e.code === 'DESTINATION_QUOTA')) throw e;
+        weather.waiting('the destination quota', e.message);
+        await sleep(quotaPause);
+        continue;
+      }
       const again = new Set<string>();
       for (const r of results) {
         if (!r.ok && r.transient) again.add(r.key);
@@ -176,6 +187,7 @@ export class LoadHandler {
       pending = pending.filter((i) => again.has(i.key));
     }
     if (done.size && weather.waitingFor.some((w) => w.dependency === 'the destination')) weather.back('the destination');
+    if (weather.waitingFor.some((w) => w.dependency === 'the destination quota')) weather.back('the destination quota');
     return items.map((i) => done.get(i.key)!).filter(Boolean);
   }
 }
