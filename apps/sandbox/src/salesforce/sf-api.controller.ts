@@ -14,8 +14,12 @@ import { SfSeed } from './sf-seed.service';
 /**
  * The Salesforce org under /salesforce: the OAuth token endpoint, then for every REST call the bearer token, the
  * injected faults, the daily API allocation, and the resource itself. Every answer carries Sforce-Limit-Info.
+ *
+ * The same routes answer without the prefix too (/services/...): jsforce's Bulk 2.0 client resolves its paths with
+ * `new URL('/services/…', instanceUrl)`, which keeps only the instance URL's origin. Nothing else in the sandbox
+ * lives under /services.
  */
-@Controller('salesforce')
+@Controller({ path: ['salesforce', ''] })
 @UseFilters(SfExceptionFilter)
 export class SfApiController {
   constructor(
@@ -59,7 +63,7 @@ export class SfApiController {
   async handle(@Req() req: Request, @Res() res: Response): Promise<void> {
     const started = Date.now();
     const url = new URL(req.originalUrl, 'http://sandbox');
-    const below = url.pathname.replace(/^\/salesforce\/services\/data\/?/, '');
+    const below = url.pathname.replace(/^(\/salesforce)?\/services\/data\/?/, '');
     const [versionPart, ...rest] = below.split('/');
     const m = /^v(\d+)\.(\d)$/.exec(versionPart);
     if (!m || Number(m[1]) < MIN_VERSION || Number(m[1]) > MAX_VERSION) throw SfErrors.notFound();

@@ -74,6 +74,7 @@ export class SfBulkService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     // Jobs closed before a restart carry on.
+    await this.store.ensureTables();
     const res = await this.store.pool.query<{ info: JobInfo }>(`SELECT info FROM ${this.store.t.jobs} WHERE info->>'state' IN ('UploadComplete', 'InProgress')`);
     for (const r of res.rows) this.schedule(r.info.id, 0);
   }

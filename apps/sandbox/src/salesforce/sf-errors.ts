@@ -83,7 +83,7 @@ export const RecErr = {
   inactiveOwner: (field: string) => new SfRecordError('INACTIVE_OWNER_OR_USER', 'operation performed with inactive User', [field]),
   integrity: (message: string, fields: string[] = []) => new SfRecordError('FIELD_INTEGRITY_EXCEPTION', message, fields),
   lockRow: () => new SfRecordError('UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access to this record', []),
-  entityDeleted: () => new SfRecordError('ENTITY_IS_DELETED', 'entity is deleted', []),
+  entityDeleted: () => new SfRecordError('ENTITY_IS_DELETED', 'entity is deleted', [], 404),
   notFoundId: () => new SfRecordError('NOT_FOUND', 'The requested resource does not exist', [], 404),
   malformedRecordId: (id: string) => new SfRecordError('MALFORMED_ID', `malformed id ${id}`, []),
   rolledBack: () =>

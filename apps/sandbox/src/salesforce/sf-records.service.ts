@@ -48,12 +48,12 @@ export class SfRecords {
       const ctx: WriteContext = { db: client, userId, now: new Date(), touched: new Set() };
       const out: RowOutcome<T>[] = [];
       try {
-        await client.query('BEGIN');
+        await client.query('BEGIN; SAVEPOINT rec');
         for (let i = 0; i < items.length; i++) {
-          await client.query('SAVEPOINT rec');
           try {
             out.push({ ok: true, value: await fn(ctx, items[i], i) });
-            await client.query('RELEASE SAVEPOINT rec');
+            // One round trip: keep this record's work and open the next record's savepoint.
+            await client.query('RELEASE SAVEPOINT rec; SAVEPOINT rec');
           } catch (err) {
             await client.query('ROLLBACK TO SAVEPOINT rec');
             if (!(err instanceof SfRecordError)) throw err;

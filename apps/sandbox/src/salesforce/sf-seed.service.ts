@@ -31,6 +31,7 @@ export class SfSeed implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    await this.store.ensureTables();
     const seeded = await this.store.getMeta<boolean>(this.store.pool, 'seeded');
     if (!seeded) await this.store.transaction((db) => this.seed(db));
     await this.meta.refresh();

@@ -47,7 +47,19 @@ export class SfStore implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  async onModuleInit(): Promise<void> {
+  private ready?: Promise<void>;
+
+  onModuleInit(): Promise<void> {
+    return this.ensureTables();
+  }
+
+  /** Creates the tables once; services that read at start-up await it, whatever order Nest starts them in. */
+  ensureTables(): Promise<void> {
+    this.ready ??= this.createTables();
+    return this.ready;
+  }
+
+  private async createTables(): Promise<void> {
     const t = this.t;
     await this.transaction(async (db) => {
       await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ferry-sandbox:${this.options.schema}`]);
@@ -91,9 +103,15 @@ export class SfStore implements OnModuleInit, OnModuleDestroy {
     await db.query(`TRUNCATE ${t.records}, ${t.keys}, ${t.meta}, ${t.jobs}, ${t.jobData}, ${t.jobResults}`);
   }
 
+  private idBlock: number[] = [];
+
+  /** Ids come from a sequence, fetched a block at a time (gaps are fine, as in Salesforce). */
   async newId(db: Db, prefix: string): Promise<string> {
-    const res = await db.query<{ n: string }>(`SELECT nextval('${this.t.seq}') AS n`);
-    return makeId(prefix, Number(res.rows[0].n));
+    if (this.idBlock.length === 0) {
+      const res = await db.query<{ n: string }>(`SELECT nextval('${this.t.seq}') AS n FROM generate_series(1, 200)`);
+      this.idBlock = res.rows.map((r) => Number(r.n));
+    }
+    return makeId(prefix, this.idBlock.shift()!);
   }
 
   async get(db: Db, id: string, includeDeleted = false): Promise<SfRow | null> {
@@ -132,8 +150,16 @@ export class SfStore implements OnModuleInit, OnModuleDestroy {
     return res.rows.map((r) => ({ object, id: r.id, data: r.data, isDeleted: false }));
   }
 
-  async insert(db: Db, object: string, id: string, data: Record<string, unknown>): Promise<void> {
-    await db.query(`INSERT INTO ${this.t.records} (object, id, data) VALUES ($1, $2, $3)`, [object, id, data]);
+  async insert(db: Db, object: string, id: string, data: Record<string, unknown>, keys: KeyValue[] = []): Promise<void> {
+    if (keys.length === 0) {
+      await db.query(`INSERT INTO ${this.t.records} (object, id, data) VALUES ($1, $2, $3)`, [object, id, data]);
+      return;
+    }
+    await db.query(
+      `WITH r AS (INSERT INTO ${this.t.records} (object, id, data) VALUES ($1, $2, $3))
+       INSERT INTO ${this.t.keys} (object, field, value, id) SELECT $1, f, v, $2 FROM unnest($4::text[], $5::text[]) AS k(f, v)`,
+      [object, id, data, keys.map((k) => k.field), keys.map((k) => k.value)],
+    );
   }
 
   async update(db: Db, object: string, id: string, data: Record<string, unknown>): Promise<void> {
@@ -156,10 +182,9 @@ export class SfStore implements OnModuleInit, OnModuleDestroy {
   }
 
   async setKeys(db: Db, object: string, id: string, keys: KeyValue[]): Promise<void> {
-    await db.query(`DELETE FROM ${this.t.keys} WHERE id = $1`, [id]);
-    if (keys.length === 0) return;
     await db.query(
-      `INSERT INTO ${this.t.keys} (object, field, value, id) SELECT $1, f, v, $2 FROM unnest($3::text[], $4::text[]) AS k(f, v)`,
+      `WITH d AS (DELETE FROM ${this.t.keys} WHERE id = $2)
+       INSERT INTO ${this.t.keys} (object, field, value, id) SELECT $1, f, v, $2 FROM unnest($3::text[], $4::text[]) AS k(f, v)`,
       [object, id, keys.map((k) => k.field), keys.map((k) => k.value)],
     );
   }

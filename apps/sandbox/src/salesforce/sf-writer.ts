@@ -86,8 +86,7 @@ export class SfWriter {
     this.checkRequired(def, data);
     await this.rules(ctx, def, data, null, changes, id);
     await this.checkUnique(ctx, def, data, id);
-    await this.store.insert(ctx.db, def.name, id, data);
-    await this.store.setKeys(ctx.db, def.name, id, this.keysOf(def, data));
+    await this.store.insert(ctx.db, def.name, id, data, this.keysOf(def, data));
     await this.afterInsert(ctx, def, id, data);
     if (SfMetadata.METADATA_OBJECTS.has(def.name)) ctx.touched.add(def.name);
     return id;
