@@ -143,6 +143,9 @@ describe('Salesforce sandbox', () => {
     expect(old.status).toBe(404);
     expect(await old.json()).toEqual([{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
     expect((await raw('GET', 'sobjects/NoSuchThing/describe')).data[0].errorCode).toBe('NOT_FOUND');
+    const elsewhere = await fetch(`${login}/nowhere`);
+    expect(elsewhere.status).toBe(404);
+    expect(await elsewhere.json()).toEqual([{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
   });
 
   it('describes objects with field metadata, record types, and hides custom fields without field permissions', async () => {
@@ -297,6 +300,9 @@ describe('Salesforce sandbox', () => {
     expect(links.records).toEqual([expect.objectContaining({ ShareType: 'V' })]);
     const notes = await conn.query<{ TextPreview: string }>(`SELECT TextPreview FROM ContentNote WHERE Id = '${cv.records[0].ContentDocumentId}'`);
     expect(notes.records[0].TextPreview).toBe('Met the client');
+    const version = await conn.sobject('ContentVersion').retrieve(note.id!);
+    expect(version.VersionData).toBe(`/services/data/v62.0/sobjects/ContentVersion/${note.id}/VersionData`);
+    expect((await raw('GET', `sobjects/ContentVersion/${note.id}/VersionData`)).text).toBe('<p>Met the client</p>');
     await admin('PATCH', '/settings', { maxFileBytes: 4 });
     expect(await errs('ContentVersion', { PathOnClient: 'a.txt', VersionData: Buffer.from('too long').toString('base64') })).toMatchObject({ errorCode: 'STRING_TOO_LONG' });
     await admin('PATCH', '/settings', { maxFileBytes: 1_000_000 });
@@ -406,6 +412,10 @@ describe('Salesforce sandbox', () => {
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('7');
     expect((await raw('GET', 'limits')).status).toBe(200);
+    await admin('POST', '/faults', { kind: '503', count: 1 });
+    const unavailable = await raw('GET', 'limits');
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.data[0].errorCode).toBe('SERVER_UNAVAILABLE');
     const stats = await admin('GET', '/stats');
     expect(stats.requests['limits:429']).toBe(1);
   });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { SfAdminController } from './sf-admin.controller';
-import { SfApiController } from './sf-api.controller';
+import { SfApiController, SfNotFoundController } from './sf-api.controller';
 import { SfApiService } from './sf-api.service';
 import { SfAuthService } from './sf-auth.service';
 import { SfBulkService } from './sf-bulk.service';
@@ -24,7 +24,7 @@ export class SalesforceSandboxModule {
   static register(options: SandboxOptions, logger: Logger): DynamicModule {
     return {
       module: SalesforceSandboxModule,
-      controllers: [SfApiController, SfAdminController],
+      controllers: [SfApiController, SfAdminController, SfNotFoundController],
       providers: [
         { provide: SANDBOX_OPTIONS, useValue: options },
         { provide: SANDBOX_LOGGER, useValue: logger },

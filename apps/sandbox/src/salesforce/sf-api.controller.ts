@@ -108,7 +108,10 @@ export class SfApiController {
     res.status(out.status);
     res.setHeader('Sforce-Limit-Info', this.limits.header());
     for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
-    if (out.text !== undefined) {
+    if (out.binary !== undefined) {
+      res.setHeader('Content-Type', out.contentType ?? 'application/octetstream');
+      res.send(out.binary);
+    } else if (out.text !== undefined) {
       res.setHeader('Content-Type', out.contentType ?? 'text/plain');
       res.send(Buffer.from(out.text, 'utf8'));
     } else if (out.body !== undefined) {
@@ -116,5 +119,15 @@ export class SfApiController {
       res.send(Buffer.from(JSON.stringify(out.body), 'utf8'));
     } else res.end();
     this.logger.debug({ method: req.method, url: req.originalUrl, status: out.status, ms: Date.now() - started }, 'salesforce api request');
+  }
+}
+
+/** Anything else below /salesforce answers Salesforce's 404, not the Dataverse one; registered after SfApiController. */
+@Controller('salesforce')
+@UseFilters(SfExceptionFilter)
+export class SfNotFoundController {
+  @All('*path')
+  notFound(): never {
+    throw SfErrors.notFound();
   }
 }

@@ -30,6 +30,7 @@ export interface SfResponse {
   status: number;
   body?: unknown;
   text?: string;
+  binary?: Buffer;
   contentType?: string;
   headers?: Record<string, string>;
 }
@@ -169,6 +170,9 @@ export class SfApiService {
     }
     if (rest.length === 2 && rest[1] === 'describe') return this.get(req, () => ({ status: 200, body: this.meta.describe(def, req.version) }));
     if (rest.length === 2) return this.byId(req, def, rest[1]);
+    if (rest.length === 3 && req.method === 'GET' && canonicalId(rest[1]) && this.meta.field(def, rest[2])?.type === 'base64') {
+      return this.blob(def, canonicalId(rest[1])!, this.meta.field(def, rest[2])!.name);
+    }
     if (rest.length === 3) return this.byExternalId(req, def, rest[1], rest[2]);
     throw SfErrors.notFound();
   }
@@ -191,6 +195,13 @@ export class SfApiService {
     throw SfErrors.methodNotAllowed(req.method, ['GET', 'HEAD', 'PATCH', 'DELETE']);
   }
 
+  /** A base64 field's bytes (ContentVersion.VersionData): records and queries give its URL, not its content. */
+  private async blob(def: SfObjectDef, id: string, field: string): Promise<SfResponse> {
+    const row = await this.store.getAs(this.store.pool, def.name, id);
+    if (!row || row.isDeleted || typeof row.data[field] !== 'string') throw SfErrors.notFound();
+    return { status: 200, binary: Buffer.from(row.data[field] as string, 'base64'), contentType: 'application/octetstream' };
+  }
+
   private async retrieve(def: SfObjectDef, id: string, fields: string | null, version: string): Promise<Record<string, unknown>> {
     const row = await this.store.get(this.store.pool, id);
     if (!row || row.object !== def.name) throw SfErrors.notFound();
@@ -203,7 +214,10 @@ export class SfApiService {
         })
       : visible.map((f) => f.name);
     const out: Record<string, unknown> = { attributes: { type: def.name, url: `/services/data/v${version}/sobjects/${def.name}/${id}` } };
-    for (const n of names) out[n] = n === 'Id' ? id : (row.data[n] ?? null);
+    for (const n of names) {
+      const f = this.meta.field(def, n)!;
+      out[n] = n === 'Id' ? id : f.type === 'base64' && row.data[n] ? `/services/data/v${version}/sobjects/${def.name}/${id}/${n}` : (row.data[n] ?? null);
+    }
     return out;
   }
 

@@ -346,7 +346,8 @@ export class SfQueryService {
           source = parent;
         }
         if (!target || !source) continue;
-        target[p.name] = p.name === 'Id' ? source.id : p.field === null && p.name === 'Type' ? source.object : (source.data[p.name] ?? null);
+        const value = p.name === 'Id' ? source.id : p.field === null && p.name === 'Type' ? source.object : (source.data[p.name] ?? null);
+        target[p.name] = p.type === 'base64' && value ? `/services/data/v${version}/sobjects/${source.object}/${source.id}/${p.name}` : value;
       }
       return out;
     });
