@@ -348,6 +348,9 @@ export class SfBulkService implements OnModuleInit, OnModuleDestroy {
   private async row(ctx: Parameters<SfWriter['create']>[0], def: SfObjectDef, info: JobInfo, header: string[], values: string[]): Promise<{ id: string; created: boolean }> {
     const body: Body = {};
     let id: string | undefined;
+    const max = this.org.settings.bulkMaxFieldChars;
+    const long = header.find((_, i) => (values[i] ?? '').length > max);
+    if (long) throw new SfRecordError('STRING_TOO_LONG', `a Bulk API field value may hold at most ${max} characters`, [long]);
     header.forEach((col, i) => {
       const v = values[i] ?? '';
       if (col.toLowerCase() === 'id') {
