@@ -376,6 +376,24 @@ describe('Salesforce sandbox', () => {
     expect(failed.text).toMatch(/^"sf__Id";"sf__Error";Name;Description;Ferry_Key__c\r\n"";"DUPLICATE_VALUE:duplicate value found: Ferry_Key__c duplicates value on record with id: 001\w{15}:--";"Quote ""x""";"";"S-1"\r\n$/);
     expect((await raw('GET', 'jobs/ingest')).data.records.length).toBeGreaterThanOrEqual(4);
     expect((await raw('DELETE', `jobs/ingest/${job.data.id}`)).status).toBe(204);
+
+    await admin('PATCH', '/settings', { dailyBulkRecords: 1 });
+    await expect(conn.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'insert', input: [{ Name: 'Q1' }, { Name: 'Q2' }], pollInterval: 100 } as never)).rejects.toThrow(
+      /ExceededQuota : processing 2 records would exceed the 1 Bulk API records allowed per 24 hours/,
+    );
+    await admin('PATCH', '/settings', { dailyBulkRecords: 150_000_000 });
+  });
+
+  it('expires tokens after the configured lifetime', async () => {
+    await admin('PATCH', '/settings', { tokenTtlSeconds: 1 });
+    const t = await token();
+    const call = () => fetch(`${login}/services/data/v${VERSION}/limits`, { headers: { authorization: `Bearer ${t.access_token}` } });
+    expect((await call()).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100));
+    const late = await call();
+    expect(late.status).toBe(401);
+    expect(late.headers.get('sforce-limit-info')).toMatch(/^api-usage=/);
+    await admin('PATCH', '/settings', { tokenTtlSeconds: 7200 });
   });
 
   it('refreshes an expired session through refreshFn, then refuses with 403 once the daily allocation is spent', async () => {

@@ -242,7 +242,8 @@ export class SfWriter {
     if (field.name === 'RecordTypeId' && id === MASTER_RECORD_TYPE_ID) return;
     const row = await this.store.get(ctx.db, id);
     if (!row || !field.referenceTo.includes(row.object)) throw RecErr.crossRef(field.name);
-    if (row.object === 'User' && (field.name === 'OwnerId' || field.name === 'CreatedById') && row.data.IsActive !== true) throw RecErr.inactiveOwner(field.name);
+    // Audit fields may name a departed (inactive) user; an owner must be active.
+    if (row.object === 'User' && field.name === 'OwnerId' && row.data.IsActive !== true) throw RecErr.inactiveOwner(field.name);
     if (field.name === 'RecordTypeId') {
       if (String(row.data.SobjectType) !== def.name || row.data.IsActive === false) throw RecErr.crossRef(field.name);
     }
