@@ -96,6 +96,7 @@ describe('Salesforce sandbox', () => {
     await customField('Account.Ferry_Key__c', { label: 'Ferry Key', type: 'Text', length: 255, externalId: true, unique: true, caseSensitive: false });
     await customField('Contact.Ferry_Key__c', { label: 'Ferry Key', type: 'Text', length: 255, externalId: true, unique: true });
     await customField('Account.Legacy_Id__c', { label: 'Legacy Id', type: 'Text', length: 40, externalId: true });
+    await customField('QuoteLineItem.Ferry_Key__c', { label: 'Ferry Key', type: 'Text', length: 255, externalId: true, unique: true });
   }, 30_000);
 
   afterAll(async () => {
@@ -277,7 +278,8 @@ describe('Salesforce sandbox', () => {
     const product = (await conn.sobject('Product2').create({ Name: 'Loan', IsActive: true })).id!;
     expect(await errs('PricebookEntry', { Pricebook2Id: book, Product2Id: product, UnitPrice: 5 })).toMatchObject({ errorCode: 'STANDARD_PRICE_NOT_DEFINED' });
     const stdEntry = (await conn.sobject('PricebookEntry').create({ Pricebook2Id: std, Product2Id: product, UnitPrice: 10, IsActive: true })).id!;
-    expect((await raw('POST', 'sobjects/PricebookEntry', { Pricebook2Id: book, Product2Id: product, UnitPrice: 5 })).status).toBe(201);
+    const bookEntry = await raw('POST', 'sobjects/PricebookEntry', { Pricebook2Id: book, Product2Id: product, UnitPrice: 5 });
+    expect(bookEntry.status).toBe(201);
     const contract = (await conn.sobject('Contract').create({ AccountId: acct, StartDate: '2025-01-01', ContractTerm: 12 })).id!;
     expect((await conn.sobject('Contract').retrieve(contract)).EndDate).toBe('2026-01-01');
     expect(await errs('Order', { AccountId: acct, EffectiveDate: '2024-06-01', Status: 'Draft', Pricebook2Id: std, ContractId: contract })).toMatchObject({ errorCode: 'FIELD_INTEGRITY_EXCEPTION' });
@@ -287,6 +289,15 @@ describe('Salesforce sandbox', () => {
     expect(item.success).toBe(true);
     const quote = (await conn.sobject('Quote').create({ Name: 'Q', OpportunityId: opp.id, Pricebook2Id: book })).id!;
     expect(await errs('QuoteLineItem', { QuoteId: quote, PricebookEntryId: stdEntry, Quantity: 1, UnitPrice: 1 })).toMatchObject({ errorCode: 'FIELD_INTEGRITY_EXCEPTION' });
+    // A replayed upsert repeats the create-only parents: accepted while unchanged, refused when they differ.
+    const line = { QuoteId: quote, PricebookEntryId: bookEntry.data.id, Quantity: 2, UnitPrice: 4 };
+    expect((await raw('PATCH', 'sobjects/QuoteLineItem/Ferry_Key__c/QL-1', line)).status).toBe(201);
+    expect((await raw('PATCH', 'sobjects/QuoteLineItem/Ferry_Key__c/QL-1', { ...line, Quantity: 3 })).data).toMatchObject({ created: false });
+    const other = (await conn.sobject('Quote').create({ Name: 'Q2', OpportunityId: opp.id, Pricebook2Id: book })).id!;
+    const moved = await raw('PATCH', 'sobjects/QuoteLineItem/Ferry_Key__c/QL-1', { ...line, QuoteId: other });
+    expect(moved.data[0]).toMatchObject({ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['QuoteId'] });
+    const qli = await conn.query<{ TotalPrice: number; Quote: { Name: string } }>("SELECT TotalPrice, Quote.Name FROM QuoteLineItem WHERE Ferry_Key__c = 'ql-1'");
+    expect(qli.records[0]).toMatchObject({ TotalPrice: 12, Quote: { Name: 'Q' } });
 
     const sent = (await conn.sobject('EmailMessage').create({ Subject: 'Hi', Status: '3', RelatedToId: acct })).id!;
     expect((await raw('PATCH', `sobjects/EmailMessage/${sent}`, { Subject: 'Edit' })).status).toBe(400);

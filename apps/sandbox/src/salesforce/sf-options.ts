@@ -35,6 +35,11 @@ export interface SalesforceSettings {
   auditFieldsOnCreate: boolean;
   /** custom fields without FieldPermissions for the integration user are invisible (describe) and INVALID_FIELD (writes) */
   strictFieldSecurity: boolean;
+  /**
+   * An upsert that matches and repeats a create-only field (QuoteLineItem.QuoteId, ContentVersion.PathOnClient):
+   * false accepts it when the value is unchanged, true refuses it like an update (INVALID_FIELD_FOR_INSERT_UPDATE)
+   */
+  upsertRejectsCreateOnlyFields: boolean;
   /** from this API version an upsert that updates answers 200 {created:false}; before it, 204 */
   upsertUpdateBodyFromVersion: number;
   /** how long a deleted record stays visible to queryAll (the recycle bin keeps 15 days) */
@@ -71,6 +76,7 @@ export const DEFAULT_SALESFORCE_SETTINGS: SalesforceSettings = {
   maxFileBytes: 37_748_736,
   auditFieldsOnCreate: false,
   strictFieldSecurity: true,
+  upsertRejectsCreateOnlyFields: false,
   upsertUpdateBodyFromVersion: 46,
   deletedRetentionSeconds: 15 * 24 * 3600,
   faultRetryAfterSeconds: 5,
@@ -98,6 +104,7 @@ export const settingsPatchSchema = z
     maxFileBytes: z.number().int().min(1),
     auditFieldsOnCreate: z.boolean(),
     strictFieldSecurity: z.boolean(),
+    upsertRejectsCreateOnlyFields: z.boolean(),
     upsertUpdateBodyFromVersion: z.number().min(31).max(62),
     deletedRetentionSeconds: z.number().int().min(0),
     faultRetryAfterSeconds: z.number().int().min(0),

@@ -39,6 +39,10 @@ const AUTO_NUMBERS: Record<string, { field: string; width: number }> = {
   QuoteLineItem: { field: 'LineNumber', width: 7 },
 };
 
+function sameValue(a: unknown, b: unknown): boolean {
+  return (a ?? null) === (b ?? null);
+}
+
 const FILE_TYPES: Record<string, string> = {
   pdf: 'PDF', png: 'PNG', jpg: 'JPG', jpeg: 'JPG', gif: 'GIF', txt: 'TEXT', csv: 'CSV', html: 'HTML', htm: 'HTML', xml: 'XML',
   doc: 'WORD', docx: 'WORD_X', xls: 'EXCEL', xlsx: 'EXCEL_X', ppt: 'POWER_POINT', pptx: 'POWER_POINT_X', zip: 'ZIP', snote: 'SNOTE',
@@ -104,8 +108,8 @@ export class SfWriter {
     return this.updateRow(ctx, target, row, body);
   }
 
-  private async updateRow(ctx: WriteContext, def: SfObjectDef, row: SfRow, body: Body): Promise<string> {
-    const changes = await this.resolveBody(ctx, def, body, 'update');
+  private async updateRow(ctx: WriteContext, def: SfObjectDef, row: SfRow, body: Body, upsert = false): Promise<string> {
+    const changes = await this.resolveBody(ctx, def, body, 'update', upsert && !this.org.settings.upsertRejectsCreateOnlyFields ? row.data : undefined);
     const data: Body = { ...row.data, ...changes };
     const now = sfDateTime(ctx.now);
     Object.assign(data, { LastModifiedDate: now, LastModifiedById: ctx.userId, SystemModstamp: now });
@@ -136,7 +140,7 @@ export class SfWriter {
       const row = (await this.store.get(ctx.db, ids[0]))!;
       const rest = { ...body };
       if (inBody) delete rest[inBody];
-      await this.updateRow(ctx, def, row, rest);
+      await this.updateRow(ctx, def, row, rest, true);
       return { id: row.id, created: false };
     }
     if (field.name === 'Id') throw RecErr.notFoundId();
@@ -187,15 +191,23 @@ export class SfWriter {
     if (this.limits.takeLockFault(def.name)) throw RecErr.lockRow();
   }
 
-  /** Body keys → API names and stored values; parents given by external ID become their ids. */
-  async resolveBody(ctx: WriteContext, def: SfObjectDef, body: Body, mode: 'insert' | 'update'): Promise<Body> {
+  /**
+   * Body keys → API names and stored values; parents given by external ID become their ids. `unchangedOk` (an upsert
+   * that matched) lets a create-only field through when it repeats the stored value, so a replayed upsert of a
+   * line item or a file succeeds; a different value is still refused.
+   */
+  async resolveBody(ctx: WriteContext, def: SfObjectDef, body: Body, mode: 'insert' | 'update', unchangedOk?: Body): Promise<Body> {
     const out: Body = {};
+    const writable = (field: SfField, value: unknown): boolean => {
+      if (mode === 'insert' ? field.createable : field.updateable) return true;
+      if (unchangedOk && field.createable && sameValue(unchangedOk[field.name], value)) return false;
+      throw RecErr.notWritable(field.name);
+    };
     for (const [key, raw] of Object.entries(body)) {
       if (key === 'attributes') continue;
       if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
         const { field, id } = await this.parentByExternalId(ctx, def, key, raw as Body);
-        if (mode === 'insert' ? !field.createable : !field.updateable) throw RecErr.notWritable(field.name);
-        out[field.name] = id;
+        if (writable(field, id)) out[field.name] = id;
         continue;
       }
       const field = this.meta.field(def, key);
@@ -204,8 +216,9 @@ export class SfWriter {
         if (mode === 'insert') throw new SfRecordError('INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']);
         continue;
       }
-      if (mode === 'insert' ? !field.createable : !field.updateable) throw RecErr.notWritable(field.name);
+      if (mode === 'insert' ? !field.createable : !field.updateable && !(unchangedOk && field.createable)) throw RecErr.notWritable(field.name);
       const value = coerceValue(field, raw);
+      if (!writable(field, value)) continue;
       if (field.type === 'reference' && value !== null) await this.checkReference(ctx, def, field, value as string);
       out[field.name] = value;
     }
