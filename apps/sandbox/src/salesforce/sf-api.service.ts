@@ -203,8 +203,8 @@ export class SfApiService {
   }
 
   private async retrieve(def: SfObjectDef, id: string, fields: string | null, version: string): Promise<Record<string, unknown>> {
-    const row = await this.store.get(this.store.pool, id);
-    if (!row || row.object !== def.name) throw SfErrors.notFound();
+    const row = await this.store.getAs(this.store.pool, def.name, id);
+    if (!row || row.isDeleted) throw SfErrors.notFound();
     const visible = this.meta.fields(def);
     const names = fields
       ? fields.split(',').map((f) => {
@@ -328,8 +328,8 @@ export class SfApiService {
       const out = [];
       for (const raw of ids) {
         const id = canonicalId(raw);
-        const row = id ? await this.store.get(this.store.pool, id) : null;
-        out.push(row && row.object === def.name ? await this.retrieve(def, row.id, fieldList, req.version) : null);
+        const row = id ? await this.store.getAs(this.store.pool, def.name, id) : null;
+        out.push(row && !row.isDeleted ? await this.retrieve(def, row.id, fieldList, req.version) : null);
       }
       return { status: 200, body: out };
     }
