@@ -319,6 +319,31 @@ describe('Salesforce sandbox', () => {
     await admin('PATCH', '/settings', { maxFileBytes: 1_000_000 });
   });
 
+  it('answers the SOQL subset: dates, numbers, NOT, NULLS LAST, OFFSET, parent paths, and refuses the rest', async () => {
+    const acct = (await conn.sobject('Account').create({ Name: 'Soql Co' })).id!;
+    await conn.sobject('Opportunity').create([
+      { Name: 'S1', StageName: 'Prospecting', CloseDate: '2025-03-01', Amount: 100, AccountId: acct },
+      { Name: 'S2', StageName: 'Prospecting', CloseDate: '2025-06-01', Amount: 300, AccountId: acct },
+      { Name: 'S3', StageName: 'Closed Won', CloseDate: '2024-12-01', AccountId: acct },
+      { Name: 'S4', StageName: 'Prospecting', CloseDate: '2025-07-01', Amount: 200, AccountId: acct },
+    ]);
+    const names = async (where: string, tail = 'ORDER BY Name') =>
+      (await conn.query<{ Name: string }>(`SELECT Name FROM Opportunity WHERE Account.Name = 'soql co' AND (${where}) ${tail}`)).records.map((r) => r.Name);
+    expect(await names('CloseDate > 2025-01-01')).toEqual(['S1', 'S2', 'S4']);
+    expect(await names('Amount >= 200 OR IsWon = true')).toEqual(['S2', 'S3', 'S4']);
+    expect(await names("NOT (StageName = 'prospecting')")).toEqual(['S3']);
+    expect(await names('Amount = null')).toEqual(['S3']);
+    expect(await names('CreatedDate = TODAY AND CreatedDate > 2020-01-01T00:00:00Z')).toEqual(['S1', 'S2', 'S3', 'S4']);
+    expect(await names('Id != null', 'ORDER BY Amount DESC NULLS LAST LIMIT 2 OFFSET 1')).toEqual(['S4', 'S1']);
+    const owner = await conn.query<{ Owner: { Email: string }; Account: { Name: string } }>(`SELECT Owner.Email, Account.Name FROM Opportunity WHERE Name = 'S1' AND AccountId = '${acct}'`);
+    expect(owner.records[0]).toMatchObject({ Owner: { Email: 'migration.admin@contoso-lending.example' }, Account: { Name: 'Soql Co' } });
+    const bad = async (q: string) => (await raw('GET', `query?q=${encodeURIComponent(q)}`)).data[0];
+    expect(await bad('SELECT Nope__c FROM Account')).toMatchObject({ errorCode: 'INVALID_FIELD' });
+    expect(await bad('SELECT Id FROM Nope')).toMatchObject({ errorCode: 'INVALID_TYPE' });
+    expect(await bad("SELECT Id FROM Opportunity WHERE Amount = '5'")).toMatchObject({ errorCode: 'INVALID_QUERY_FILTER_OPERATOR' });
+    expect(await bad('SELECT Id FROM Opportunity WHERE Amount = 5 HAVING x')).toMatchObject({ errorCode: 'MALFORMED_QUERY' });
+  });
+
   it('loads with Bulk API 2.0 and pages queries across more than 2000 rows, and queryAll sees deletes', async () => {
     const input = Array.from({ length: 2100 }, (_, i) => ({ Name: i === 7 ? 'x'.repeat(256) : `Bulk ${i}`, Ferry_Key__c: `B-${i}` }));
     const res = await conn.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'upsert', externalIdFieldName: 'Ferry_Key__c', input, pollInterval: 100 } as never);

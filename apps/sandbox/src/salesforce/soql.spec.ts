@@ -52,6 +52,7 @@ describe('parseSoql', () => {
     ['SELECT Id FROM Account LIMIT 1.5', /LIMIT must be a whole number/],
     ['SELECT Id FROM', /end of query/],
     ['', /empty/],
+    ["SELECT Id FROM Account WHERE Name = 'a' AND Phone = 'b' OR Site = 'c'", /parentheses/],
   ])('refuses %p', (text, message) => {
     expect(() => parseSoql(text)).toThrow(SoqlError);
     expect(() => parseSoql(text)).toThrow(message);

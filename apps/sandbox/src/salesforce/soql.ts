@@ -251,22 +251,18 @@ class Parser {
     return t.v;
   }
 
+  /** SOQL has no precedence between AND and OR: mixing them on one level needs parentheses. */
   private or(): Condition {
-    const items = [this.and()];
-    while (this.isKeyword('OR')) {
-      this.next();
-      items.push(this.and());
-    }
-    return items.length === 1 ? items[0] : { kind: 'or', items };
-  }
-
-  private and(): Condition {
     const items = [this.not()];
-    while (this.isKeyword('AND')) {
-      this.next();
+    let op: 'AND' | 'OR' | undefined;
+    while (this.isKeyword('AND') || this.isKeyword('OR')) {
+      const t = this.next() as { v: string };
+      const word = t.v.toUpperCase() as 'AND' | 'OR';
+      if (op && op !== word) throw new SoqlError(`unexpected token: '${t.v}': use parentheses to combine AND with OR`);
+      op = word;
       items.push(this.not());
     }
-    return items.length === 1 ? items[0] : { kind: 'and', items };
+    return items.length === 1 ? items[0] : { kind: op === 'AND' ? 'and' : 'or', items };
   }
 
   private not(): Condition {
