@@ -56,7 +56,7 @@ export interface SalesforceSandboxOptions {
   clientSecret: string;
   /** PEM of the connected app's certificate public key, for JWT bearer assertions */
   jwtPublicKey: string;
-  /** usernames accepted as JWT `sub`, besides the org's users' Username */
+  /** the org's 18-character id, in token ids and access tokens */
   orgId: string;
   settings: SalesforceSettings;
 }
