@@ -473,4 +473,16 @@ describe('Salesforce sandbox', () => {
     const stats = await admin('GET', '/stats');
     expect(stats.requests['limits:429']).toBe(1);
   });
+  it('resets to the seeded org with the same ids, and shows every record in the snapshot', async () => {
+    const users = async () => (await conn.query<{ Id: string; Username: string }>('SELECT Id, Username FROM User ORDER BY Username')).records.map((u) => `${u.Username}=${u.Id}`);
+    const before = await users();
+    const snap = await admin('GET', '/snapshot');
+    expect(snap.objects.Account.length).toBeGreaterThan(2000);
+    expect(snap.objects.Account.some((a: { IsDeleted: boolean }) => a.IsDeleted)).toBe(true);
+    const reset = await admin('POST', '/reset');
+    expect(reset.counts).toMatchObject({ User: 7, Pricebook2: 1, OpportunityStage: 10, PermissionSet: 1 });
+    expect(reset.counts.Account).toBeUndefined();
+    expect(await users()).toEqual(before);
+    expect((await conn.sobject('Account').describe()).fields.some((f) => f.name === 'Ferry_Key__c')).toBe(false);
+  });
 });

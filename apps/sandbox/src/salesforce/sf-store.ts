@@ -101,6 +101,9 @@ export class SfStore implements OnModuleInit, OnModuleDestroy {
   async truncateAll(db: Db): Promise<void> {
     const t = this.t;
     await db.query(`TRUNCATE ${t.records}, ${t.keys}, ${t.meta}, ${t.jobs}, ${t.jobData}, ${t.jobResults}`);
+    // A reset org hands out the same ids again (the seeded users, the standard price book), as a fresh start does.
+    await db.query(`ALTER SEQUENCE ${t.seq} RESTART WITH 1`);
+    this.idBlock = [];
   }
 
   private idBlock: number[] = [];
