@@ -367,6 +367,23 @@ describe('Salesforce sandbox', () => {
     const deleted = await conn.query<{ IsDeleted: boolean }>(q, { scanAll: true });
     expect(deleted.records.map((r) => r.IsDeleted)).toEqual([true, true, true]);
     expect((await raw('GET', `query?q=${encodeURIComponent('SELECT Name FROM Account GROUP BY Name')}`)).data[0].errorCode).toBe('MALFORMED_QUERY');
+
+    // Bulk API 2.0 query through jsforce, then the raw pages with Sforce-Locator.
+    const stream = await conn.bulk2.query("SELECT Id, Name, Owner.Email FROM Account WHERE Name LIKE 'Bulk 1%'", { pollInterval: 50 });
+    const rows: Record<string, string>[] = [];
+    await new Promise((resolve, reject) => stream.on('record', (r: Record<string, string>) => rows.push(r)).on('end', resolve).on('error', reject));
+    // Bulk 1, 10-19, 100-199, 1000-1999 less Bulk 1, deleted above.
+    expect(rows.length).toBe(1110);
+    expect(rows[0]['Owner.Email']).toBe('migration.admin@contoso-lending.example');
+    const job = await raw('POST', 'jobs/query', { operation: 'query', query: "SELECT Name FROM Account WHERE Name IN ('Bulk 5', 'Bulk 6', 'Bulk 8') ORDER BY Name" });
+    for (let i = 0; i < 50 && (await raw('GET', `jobs/query/${job.data.id}`)).data.state !== 'JobComplete'; i++) await new Promise((r) => setTimeout(r, 30));
+    const first = await raw('GET', `jobs/query/${job.data.id}/results?maxRecords=2`);
+    expect(first.text).toBe('"Name"\n"Bulk 5"\n"Bulk 6"\n');
+    expect(first.headers.get('sforce-numberofrecords')).toBe('2');
+    const last = await raw('GET', `jobs/query/${job.data.id}/results?maxRecords=2&locator=${first.headers.get('sforce-locator')}`);
+    expect(last.text).toBe('"Name"\n"Bulk 8"\n');
+    expect(last.headers.get('sforce-locator')).toBe('null');
+    expect((await raw('POST', 'jobs/query', { operation: 'query', query: 'SELECT Nope FROM Account' })).data[0].errorCode).toBe('INVALID_FIELD');
   }, 40_000);
 
   it('reports successful, failed and unprocessed bulk rows', async () => {

@@ -7,6 +7,7 @@ import { SfApiController, SfNotFoundController } from './sf-api.controller';
 import { SfApiService } from './sf-api.service';
 import { SfAuthService } from './sf-auth.service';
 import { SfBulkService } from './sf-bulk.service';
+import { SfBulkQueryService } from './sf-bulk-query.service';
 import { SfExceptionFilter } from './sf-exception.filter';
 import { SfLimits } from './sf-limits.service';
 import { SfMetadata } from './sf-metadata.service';
@@ -38,6 +39,7 @@ export class SalesforceSandboxModule {
         SfRecords,
         SfQueryService,
         SfBulkService,
+        SfBulkQueryService,
         SfToolingService,
         SfAuthService,
         SfApiService,

@@ -6,6 +6,7 @@ import type { SandboxOptions } from '../sandbox.options';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from '../sandbox.tokens';
 import { SfAuthService } from './sf-auth.service';
 import { SfBulkService } from './sf-bulk.service';
+import { SfBulkQueryService } from './sf-bulk-query.service';
 import { SfHttpError } from './sf-errors';
 import { SfExceptionFilter } from './sf-exception.filter';
 import { Fault, SfLimits } from './sf-limits.service';
@@ -67,6 +68,7 @@ export class SfAdminController {
     private readonly limits: SfLimits,
     private readonly auth: SfAuthService,
     private readonly bulk: SfBulkService,
+    private readonly bulkQuery: SfBulkQueryService,
     private readonly query: SfQueryService,
     private readonly meta: SfMetadata,
   ) {}
@@ -77,6 +79,7 @@ export class SfAdminController {
   async reset(@Headers('authorization') authz?: string) {
     this.authorize(authz);
     this.bulk.reset();
+    this.bulkQuery.reset();
     this.query.reset();
     this.limits.reset();
     this.org.resetSettings();

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { canonicalId } from './sf-ids';
 import { SfErrors, SfHttpError, SfRecordError } from './sf-errors';
 import { jobSummary, SfBulkService } from './sf-bulk.service';
+import { SfBulkQueryService } from './sf-bulk-query.service';
 import { RequestKind, SfLimits } from './sf-limits.service';
 import { SfMetadata } from './sf-metadata.service';
 import { SfObjectDef } from './sf-objects';
@@ -68,6 +69,7 @@ export class SfApiService {
     private readonly records: SfRecords,
     private readonly query: SfQueryService,
     private readonly bulk: SfBulkService,
+    private readonly bulkQuery: SfBulkQueryService,
     private readonly tooling: SfToolingService,
     private readonly limits: SfLimits,
   ) {}
@@ -102,6 +104,7 @@ export class SfApiService {
         return this.soql(req, rest, head === 'queryAll', false);
       case 'jobs':
         if (rest[0] === 'ingest') return this.ingest(req, rest.slice(1));
+        if (rest[0] === 'query') return this.queryJobs(req, rest.slice(1));
         break;
       case 'tooling':
         return this.toolingRoute(req, rest);
@@ -134,7 +137,7 @@ export class SfApiService {
       DailyApiRequests: entry(s.dailyApiRequests, this.limits.api.used()),
       DailyBulkApiBatches: entry(s.dailyBulkBatches, this.limits.bulkBatches.used()),
       DailyBulkV2QueryFileStorageMB: entry(976562, 0),
-      DailyBulkV2QueryJobs: entry(s.dailyBulkQueryJobs, 0),
+      DailyBulkV2QueryJobs: entry(s.dailyBulkQueryJobs, this.limits.bulkQueryJobs.used()),
       // Bulk API 2.0 ingest records per rolling 24 h; not a key Salesforce itself reports under this name.
       DailyBulkV2IngestRecords: entry(s.dailyBulkRecords, this.limits.bulkRecords.used()),
       DataStorageMB: entry(s.dataStorageMb, 0),
@@ -400,6 +403,34 @@ export class SfApiService {
       if (req.method !== 'GET') throw SfErrors.methodNotAllowed(req.method, ['GET']);
       const text = await this.bulk.result(id, rest[1] as 'successfulResults');
       return { status: 200, text, contentType: 'text/csv' };
+    }
+    throw SfErrors.notFound();
+  }
+
+  // ----- Bulk API 2.0 query -----
+
+  private async queryJobs(req: SfRequest, rest: string[]): Promise<SfResponse> {
+    const summary = (i: { state: string } & Record<string, unknown>) => {
+      const { jobType: _t, numberRecordsProcessed: _n, retries: _r, totalProcessingTime: _p, errorMessage: _e, ...rest } = i;
+      return rest;
+    };
+    if (rest.length === 0) {
+      if (req.method === 'POST') return { status: 200, body: summary({ ...(await this.bulkQuery.create(objectBody(req.body), req.userId, req.version)) }) };
+      if (req.method === 'GET') return { status: 200, body: { done: true, records: (await this.bulkQuery.list()).map((j) => summary({ ...j })), nextRecordsUrl: null } };
+      throw SfErrors.methodNotAllowed(req.method, ['GET', 'POST']);
+    }
+    if (rest.length === 1) {
+      if (req.method === 'GET') return { status: 200, body: await this.bulkQuery.get(rest[0]) };
+      if (req.method === 'PATCH') return { status: 200, body: summary({ ...(await this.bulkQuery.abort(rest[0], objectBody(req.body).state)) }) };
+      if (req.method === 'DELETE') {
+        await this.bulkQuery.remove(rest[0]);
+        return { status: 204 };
+      }
+      throw SfErrors.methodNotAllowed(req.method, ['GET', 'PATCH', 'DELETE']);
+    }
+    if (rest.length === 2 && rest[1] === 'results' && req.method === 'GET') {
+      const page = await this.bulkQuery.results(rest[0], req.query.get('locator'), req.query.get('maxRecords'));
+      return { status: 200, text: page.text, contentType: 'text/csv', headers: { 'Sforce-Locator': page.locator, 'Sforce-NumberOfRecords': String(page.count) } };
     }
     throw SfErrors.notFound();
   }

@@ -75,7 +75,7 @@ export class SfBulkService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     // Jobs closed before a restart carry on.
     await this.store.ensureTables();
-    const res = await this.store.pool.query<{ info: JobInfo }>(`SELECT info FROM ${this.store.t.jobs} WHERE info->>'state' IN ('UploadComplete', 'InProgress')`);
+    const res = await this.store.pool.query<{ info: JobInfo }>(`SELECT info FROM ${this.store.t.jobs} WHERE info->>'jobType' = 'V2Ingest' AND info->>'state' IN ('UploadComplete', 'InProgress')`);
     for (const r of res.rows) this.schedule(r.info.id, 0);
   }
 
@@ -138,13 +138,13 @@ export class SfBulkService implements OnModuleInit, OnModuleDestroy {
   }
 
   async get(id: string): Promise<JobInfo> {
-    const res = await this.store.pool.query<{ info: JobInfo }>(`SELECT info FROM ${this.store.t.jobs} WHERE id = $1`, [canonicalId(id) ?? id]);
+    const res = await this.store.pool.query<{ info: JobInfo }>(`SELECT info FROM ${this.store.t.jobs} WHERE id = $1 AND info->>'jobType' = 'V2Ingest'`, [canonicalId(id) ?? id]);
     if (!res.rows[0]) throw new SfHttpError(404, [{ errorCode: 'NOT_FOUND', message: `Job not found: ${id}` }]);
     return res.rows[0].info;
   }
 
   async list(): Promise<JobInfo[]> {
-    const res = await this.store.pool.query<{ info: JobInfo }>(`SELECT info FROM ${this.store.t.jobs} ORDER BY created_at`);
+    const res = await this.store.pool.query<{ info: JobInfo }>(`SELECT info FROM ${this.store.t.jobs} WHERE info->>'jobType' = 'V2Ingest' ORDER BY created_at`);
     return res.rows.map((r) => r.info);
   }
 

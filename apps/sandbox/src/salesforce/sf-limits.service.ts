@@ -62,6 +62,7 @@ export class SfLimits {
   readonly api = new RollingCount();
   readonly bulkRecords = new RollingCount();
   readonly bulkBatches = new RollingCount();
+  readonly bulkQueryJobs = new RollingCount();
   private faults: Fault[] = [];
   private requests = new Map<string, number>();
 
@@ -71,6 +72,7 @@ export class SfLimits {
     this.api.set(0);
     this.bulkRecords.set(0);
     this.bulkBatches.set(0);
+    this.bulkQueryJobs.set(0);
     this.faults = [];
     this.requests.clear();
   }
