@@ -77,6 +77,8 @@ export function customFieldFromMetadata(name: string, m: CustomFieldMetadata): S
     defaulted: type === 'boolean',
   });
   field.picklistValues = values.map((v) => ({ value: v.fullName, label: v.label ?? v.fullName, active: true, defaultValue: v.default ?? false }));
+  // A picklist with a default value is filled in on create, so it is never required.
+  if (field.picklistValues.some((v) => v.defaultValue)) field.defaultedOnCreate = true;
   return field;
 }
 

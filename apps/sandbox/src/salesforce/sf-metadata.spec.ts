@@ -50,7 +50,7 @@ describe('describe metadata', () => {
     const key = customFieldFromMetadata('Ferry_Key__c', { label: 'Ferry Key', type: 'Text', length: 255, externalId: true, unique: true });
     expect(key).toMatchObject({ type: 'string', length: 255, externalId: true, idLookup: true, unique: true, caseSensitive: false, custom: true, nillable: true });
     const pick = customFieldFromMetadata('Tier__c', { label: 'Tier', type: 'Picklist', valueSet: { restricted: true, valueSetDefinition: { value: [{ fullName: 'Gold', default: true }] } } });
-    expect(pick).toMatchObject({ type: 'picklist', restrictedPicklist: true, picklistValues: [{ value: 'Gold', label: 'Gold', active: true, defaultValue: true }] });
+    expect(pick).toMatchObject({ type: 'picklist', restrictedPicklist: true, defaultedOnCreate: true, picklistValues: [{ value: 'Gold', label: 'Gold', active: true, defaultValue: true }] });
     expect(customFieldFromMetadata('Flag__c', { label: 'Flag', type: 'Checkbox' })).toMatchObject({ type: 'boolean', nillable: false, defaultedOnCreate: true });
     expect(customFieldFromMetadata('Amount__c', { label: 'A', type: 'Currency', precision: 16, scale: 2 })).toMatchObject({ type: 'currency', precision: 16, scale: 2 });
   });

@@ -481,7 +481,7 @@ export class SfWriter {
     const path = String(data.PathOnClient);
     const ext = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase() ?? '';
     data.FileExtension = ext || null;
-    data.FileType = FILE_TYPES[ext] ?? (ext ? 'UNKNOWN' : 'UNKNOWN');
+    data.FileType = FILE_TYPES[ext] ?? 'UNKNOWN';
     data.ContentSize = bytes;
     data.IsLatest = true;
     if (!data.Title) data.Title = path.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');

@@ -90,14 +90,11 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     m = /^[+-]?\d+(\.\d+)?/.exec(rest);
-    if (m && !(c === '+' || c === '-') === true) {
-      out.push({ t: 'number', v: Number(m[0]), pos: i });
-      i += m[0].length;
-      continue;
-    }
-    if (m && (c === '-' || c === '+')) {
+    if (m) {
+      // A sign belongs to the number only where a value may start: after an operator, '(' or ','.
       const prev = out[out.length - 1];
-      if (prev && (prev.t === 'op' || (prev.t === 'punct' && prev.v !== ')') || (prev.t === 'ident' && /^(IN|LIKE)$/i.test(prev.v)))) {
+      const signed = c === '-' || c === '+';
+      if (!signed || prev?.t === 'op' || (prev?.t === 'punct' && prev.v !== ')')) {
         out.push({ t: 'number', v: Number(m[0]), pos: i });
         i += m[0].length;
         continue;
