@@ -211,6 +211,8 @@ describe('Salesforce sandbox', () => {
     const got = await conn.sobject('Account').retrieve(one.id);
     expect(got).toMatchObject({ Id: one.id, Name: 'Acme 2', Ferry_Key__c: 'A-1', IsDeleted: false });
 
+    const some = await raw('GET', `composite/sobjects/account?ids=${one.id},001000000000000AAA&fields=Name,ferry_key__c`);
+    expect(some.data).toEqual([{ attributes: { type: 'Account', url: `/services/data/v62.0/sobjects/Account/${one.id}` }, Name: 'Acme 2', Ferry_Key__c: 'A-1' }, null]);
     await conn.sobject('Account').update({ Id: one.id, Website: 'https://acme.example' });
     const upd = await conn.sobject('Account').update([{ Id: one.id, Phone: '123' }, { Id: '001000000000000AAA', Phone: '1' }]);
     expect(upd[0].success).toBe(true);
