@@ -32,6 +32,10 @@ async function main(): Promise<void> {
     'Dataverse sandbox listening',
   );
   logger.info(
+    { loginUrl: sandbox.salesforceUrl, tokenUrl: `${sandbox.salesforceUrl}/services/oauth2/token`, clientId: options.salesforce.clientId },
+    'Salesforce sandbox listening',
+  );
+  logger.info(
     { sourcesUrl: `${sandbox.url}/sources/<system>/api`, schema: options.source.schema, changesPerSecond: options.source.changesPerSecond },
     'source sandbox listening',
   );

@@ -37,6 +37,8 @@ export interface RunningSandbox {
   apiUrl: string;
   /** Token endpoint for the client-credentials flow. */
   tokenUrl: string;
+  /** The Salesforce org's login and instance URL: <url>/salesforce */
+  salesforceUrl: string;
   /** Base URL of one source system's API: <url>/sources/<system>/api */
   sourceApiUrl(system: string): string;
   close(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startSandbox(input: CreateSandboxOptions = {}): Promise<Ru
     url,
     apiUrl: `${url}/api/data/v9.2`,
     tokenUrl: `${url}/login/ferry-demo-tenant/oauth2/v2.0/token`,
+    salesforceUrl: `${url}/salesforce`,
     sourceApiUrl: (system: string) => `${url}/sources/${system}/api`,
     close: () => app.close(),
   };

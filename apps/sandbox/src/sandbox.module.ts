@@ -12,6 +12,7 @@ import { RelationshipService } from './web-api/relationships';
 import { SandboxOptions } from './sandbox.options';
 import { SANDBOX_LOGGER, SANDBOX_OPTIONS } from './sandbox.tokens';
 import { SourceSandboxModule } from './source/source-sandbox.module';
+import { SalesforceSandboxModule } from './salesforce/salesforce.module';
 import { RecordStore } from './store/record.store';
 import { ThrottleGuard } from './throttle/throttle.guard';
 import { ThrottleService } from './throttle/throttle.service';
@@ -27,7 +28,7 @@ export class SandboxModule {
   static forRoot(options: SandboxOptions, logger: Logger): DynamicModule {
     return {
       module: SandboxModule,
-      imports: [SourceSandboxModule.register(options, logger)],
+      imports: [SourceSandboxModule.register(options, logger), SalesforceSandboxModule.register(options, logger)],
       controllers: [TokenController, WebApiController, AdminController],
       providers: [
         { provide: SANDBOX_OPTIONS, useValue: options },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEMO_USERS, DemoUser } from '@ferry/demo';
 import { resolveSourceOptions, SourceSandboxOptions, sourceOptionsFromEnv } from './source/source-sandbox.options';
+import { resolveSalesforceOptions, SalesforceOptionsInput, SalesforceSandboxOptions, salesforceOptionsFromEnv } from './salesforce/sf-options';
 
 export interface ThrottleOptions {
   /** Requests per user per window before 429 (0x80072322). */
@@ -54,11 +55,14 @@ export interface SandboxOptions {
   logLevel: string;
   /** the source CRMs' APIs under /sources/<system>/api */
   source: SourceSandboxOptions;
+  /** the Salesforce org under /salesforce */
+  salesforce: SalesforceSandboxOptions;
 }
 
-export type SandboxOptionsInput = Partial<Omit<SandboxOptions, 'throttle' | 'source'>> & {
+export type SandboxOptionsInput = Partial<Omit<SandboxOptions, 'throttle' | 'source' | 'salesforce'>> & {
   throttle?: Partial<ThrottleOptions>;
   source?: Partial<SourceSandboxOptions>;
+  salesforce?: SalesforceOptionsInput;
 };
 
 const DEFAULT_THROTTLE: ThrottleOptions = {
@@ -121,7 +125,7 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined> = 
   if (e.SANDBOX_THROTTLE_CONCURRENCY !== undefined) throttle.concurrencyLimit = e.SANDBOX_THROTTLE_CONCURRENCY;
   if (e.SANDBOX_DOP_HINT !== undefined) throttle.dopHint = e.SANDBOX_DOP_HINT;
   if (e.SANDBOX_STORM_RETRY_AFTER !== undefined) throttle.stormRetryAfterSeconds = e.SANDBOX_STORM_RETRY_AFTER;
-  const out: SandboxOptionsInput = { throttle, source: sourceOptionsFromEnv(env) };
+  const out: SandboxOptionsInput = { throttle, source: sourceOptionsFromEnv(env), salesforce: salesforceOptionsFromEnv(env) };
   const set = <K extends keyof SandboxOptionsInput>(k: K, v: SandboxOptionsInput[K] | undefined) => {
     if (v !== undefined) out[k] = v;
   };
@@ -183,5 +187,6 @@ export function resolveSandboxOptions(input: SandboxOptionsInput = {}): SandboxO
     defaultOwnerId: input.defaultOwnerId ?? users.find((u) => !u.isdisabled)?.systemuserid ?? '00000000-0000-0000-0000-000000000000',
     logLevel: input.logLevel ?? 'info',
     source: resolveSourceOptions(input.source),
+    salesforce: resolveSalesforceOptions(input.salesforce),
   };
 }

@@ -1,0 +1,44 @@
+/**
+ * TEST-ONLY key pair for the sandbox's JWT bearer flow (consumer key ferry-demo). Public on purpose: it signs
+ * nothing but demo assertions against the sandbox. Never trust it anywhere else. The same keys are in the .pem files.
+ */
+export const DEMO_JWT_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCqREU5WvsCzc17
+bCcM6mSLlu0hzktnsOVdMuhGF1JhTEqa7TepVcfFAgCFM/NKJ6nYpcO75zOICFLc
+RJuxAFFvILwCzRM4OWNmfBxKi0G1UolUhj+cVrDQvAi4jX9kmSLPFZ123loa1PCr
+67kXE3kkMMvsGlGgMaeUGq4mMg5kNOJbwv6qk1/OF8a1FINXvsxQaJF4O+W81+Il
+jm1b8wDsA7jQrykDTl8JoKxqTucn67L9Lp3Olkl9jiM+aWPsBrzYnCEn7vU4MkWM
+JL645VoBZW+iFGqCNH2ubt2FOihgAN+tY54C1lKUV1ZDAFjAU7ubNLilkBAB685/
+LtgOpCI1AgMBAAECggEAA5jSn44Q/HOtkhxsTMUM37gOBWdOx3+AsPHY31YxytVq
+RBCb2utxf3N14FqDGr9wwp9p3afaOlb2rSmT4m7fyYm2/xYnAEqSE4GutVJwzmxS
+c2Msp9ha/uXiB0gR92WWyyopO/AhliyGcxNVQywJpJ6VSEUcEVbLNAFGSY9IJ4y/
+ol5m4PfGGY++qugrNQ0uvKoVyrGiaKrjrNRrrpVEx2U6duGv5Xg7HrOzMMVjZ9dN
+y4WwF09sLzX1WgrFg7EX/Xh+3CmfEyJdG/DUw6kKVxXpdKms7s5TiIA/WRehfCWN
+CxATJ+9KN1Y34A5vylhcin4tIPf6IE/5nMNFLgML0QKBgQDWkzk10kYxg0LJay/5
+PLUcd+7FNdixrthxDjoP+jKOj4S+CXduhDuIT3LgDlaU1TpGdpEJuNeKTqZNeKeX
+qWSn0QzLn7dNU4V1HprWWHHvwJvmvVsz6sRZJpDv3kY/0owe2/Zh6pq+pwOFXyqT
+7SkPk5y5pmNRgmJg7cw4PV06mQKBgQDLIzojMdwBwsVqQv0z/e+P4q2r8SK+xP94
+iguCo63jrWPqw33ZKVjO+UO6tM1MdMTn+0sXFwly+l3K3PCRd65AkAWcmTtnCXt9
+/ylxNSB8QgjzA8NdhG/8zukkmS5qlNh5VN8wEvkTrCkoBYW7zg3Babzcq5QWjTN2
+HzqCvD+h/QKBgAchiWsye8a1eAi9mTCNRe+WRMclDPiKuQK42FEjnX6DYoP2SJPR
+rTDQgx7TGymDFJa25gcOr4sXJgu5EMjHhmLVXbl+q1bUicDkrXymH9M58XRvopJN
+IQ1dbL+sAWWpl6KG6N9ELrRbVJCgIwgbf5vW6gR5dR+GV8Kk5H6R+4ExAoGAZbTs
+jeSP3/3R9AM4XUi+Ik9/XwBrwhJGSubrHmyvSrhst4VLxGgURAS/qYKO68HnOLM0
+BIqPO5cpUMHQXTUL9N1nQeHiwRMZVptj939/FVfGvU3cCj2eCHjceGuNtuVxgUZC
+PQKy3Ous65HgRIjFkFpNqjrp+WSXKIQ4Om7geU0CgYEAllCMab/TLDyaCxzImG+a
+7ks+dKW/vjJkzFn37/eDxWjUnZhgiG/4VZ16g/uwuzA6KYyTtBEijal/jAQn2QAa
+NESfsobDxD4+PUnkmRKlvOPorIt0w+vQtna6lkH0SAd8PpwHjIFAEhFxYluIa07W
+08fGldt3S7CUN2ZvO+xqWMI=
+-----END PRIVATE KEY-----
+`;
+
+export const DEMO_JWT_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqkRFOVr7As3Ne2wnDOpk
+i5btIc5LZ7DlXTLoRhdSYUxKmu03qVXHxQIAhTPzSiep2KXDu+cziAhS3ESbsQBR
+byC8As0TODljZnwcSotBtVKJVIY/nFaw0LwIuI1/ZJkizxWddt5aGtTwq+u5FxN5
+JDDL7BpRoDGnlBquJjIOZDTiW8L+qpNfzhfGtRSDV77MUGiReDvlvNfiJY5tW/MA
+7AO40K8pA05fCaCsak7nJ+uy/S6dzpZJfY4jPmlj7Aa82JwhJ+71ODJFjCS+uOVa
+AWVvohRqgjR9rm7dhTooYADfrWOeAtZSlFdWQwBYwFO7mzS4pZAQAevOfy7YDqQi
+NQIDAQAB
+-----END PUBLIC KEY-----
+`;
