@@ -343,6 +343,8 @@ export const STANDARD_OBJECTS: SfObjectDef[] = [
     f('Pricebook2Id', 'reference', { label: 'Price Book ID', ref: ['Pricebook2'], rel: 'Pricebook2' }),
     f('OpportunityId', 'reference', { ref: ['Opportunity'], rel: 'Opportunity' }),
     f('QuoteId', 'reference', { ref: ['Quote'], rel: 'Quote' }),
+    f('BillToContactId', 'reference', { label: 'Bill To Contact ID', ref: ['Contact'], rel: 'BillToContact' }),
+    f('ShipToContactId', 'reference', { label: 'Ship To Contact ID', ref: ['Contact'], rel: 'ShipToContact' }),
     f('OrderNumber', 'string', { len: 30, ro: true, notNull: true }),
     f('Name', 'string', { label: 'Order Name', len: 80 }),
     f('Status', 'picklist', { req: true, restricted: true, values: ['Draft', 'Activated'] }),

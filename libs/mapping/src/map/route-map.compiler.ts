@@ -558,6 +558,8 @@ export class CompiledRouteMap {
       // Dates and date-times side by side (a close date, else a closing instant) are read as ISO text, so a coalesce
       // of them keeps what each number meant.
       read = mixedDates ? (_s, r) => paths.map((p, i) => isoOf(readPath(r, p), pathKinds[i])) : (_s, r) => paths.map((p) => readPath(r, p));
+      // Fields of one kind (two date-times) keep it: a coalesce of them is still that kind.
+      if (new Set(pathKinds).size === 1) sourceKind = pathKinds[0];
     } else {
       const path = f.from!;
       this.checkPath(entry, path, kinds);
