@@ -54,7 +54,9 @@ describe('text transforms', () => {
     expect(value({ concat: { with: '' } }, ['A', 'B', 7])).toBe('AB7');
     expect(value('concat', 'single')).toBe('single');
     expect(() => value('concat', [['nested']])).toThrow(TransformError);
-    expect(run('coalesce', [null, '  ', 42, 'x'])).toMatchObject({ result: 42, kind: 'long' });
+    expect(run('coalesce', [null, '  ', 42, 'x'], 'unknown')).toMatchObject({ result: 42, kind: 'long' });
+    // fields of one kind (two date-times) keep it through the coalesce
+    expect(run('coalesce', [null, 1_757_478_660_000], 'timestamp')).toMatchObject({ result: 1_757_478_660_000, kind: 'timestamp' });
     expect(value('coalesce', [null, ''])).toBeNull();
     expect(value('coalesce', null)).toBeNull();
     expect(() => value({ coalesce: { first: true } }, [])).toThrow(/coalesce takes no arguments/);

@@ -170,7 +170,8 @@ export const coalesce = define({
     const items = Array.isArray(value) ? value : [value];
     for (const item of items) {
       if (!isBlank(item)) {
-        ctx.sourceKind = Array.isArray(value) ? kindOf(item) : ctx.sourceKind;
+        // A list of fields of one kind arrives with that kind (two date-times); a mixed list takes its item's kind.
+        if (Array.isArray(value) && ctx.sourceKind === 'unknown') ctx.sourceKind = kindOf(item);
         return item;
       }
     }
