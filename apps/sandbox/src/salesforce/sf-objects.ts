@@ -296,7 +296,7 @@ export const STANDARD_OBJECTS: SfObjectDef[] = [
     f('Quantity', 'double', { req: true, scale: 2 }),
     f('UnitPrice', 'currency', { label: 'Sales Price', req: true }),
     f('ListPrice', 'currency', { ro: true }),
-    f('Discount', 'percent', { scale: 2 }),
+    f('Discount', 'percent', { precision: 5, scale: 2 }),
     f('Subtotal', 'currency', { ro: true }),
     f('TotalPrice', 'currency', { ro: true }),
     f('ServiceDate', 'date'),
@@ -400,7 +400,7 @@ export const STANDARD_OBJECTS: SfObjectDef[] = [
   obj('EmailMessage', '02s', [
     f('ParentId', 'reference', { label: 'Case ID', ref: ['Case'], rel: 'Parent' }),
     f('RelatedToId', 'reference', { label: 'Related To ID', ref: WHAT, rel: 'RelatedTo' }),
-    f('ActivityId', 'reference', { ro: true, ref: ['Task'], rel: 'Activity' }),
+    f('ActivityId', 'reference', { createOnly: true, ref: ['Task'], rel: 'Activity' }),
     f('Subject', 'string', { len: 3000 }),
     f('TextBody', 'textarea', { len: 131072 }),
     f('HtmlBody', 'textarea', { len: 131072 }),

@@ -12,7 +12,9 @@ import { SalesforceError, explain, recordErrors, type RecordError } from './sale
 import { SObjectModel, wireValue, type SfDescribe } from './sobject.model';
 
 /** sObject Collections take at most 200 records per call. */
-export const COLLECTION_LIMIT = 200;
+export /** Key prefix of Lead ids. */
+const LEAD_PREFIX = '00Q';
+const COLLECTION_LIMIT = 200;
 /**
  * ContentVersion through a JSON body: the REST API takes at most 37.5 MB of base64 (50 MB of text) in a
  * non-multipart request; larger files need the multipart upload Ferry does not use.
@@ -171,6 +173,9 @@ export class SalesforceDestination implements Destination {
       fields[f.name] = l.destinationId;
     }
     if (i.ownerId && m.field('ownerid')) fields[m.field('ownerid')!.name] = i.ownerId;
+    // An activity about a lead can relate to nothing else (FIELD_INTEGRITY_EXCEPTION otherwise): when the person the
+    // map points at became a Lead, the task or event lands on the lead alone.
+    if ((entity === 'task' || entity === 'event') && typeof fields.WhoId === 'string' && fields.WhoId.startsWith(LEAD_PREFIX) && fields.WhatId) delete fields.WhatId;
     if (PRICEBOOK_ENTITIES.has(entity) && m.field('pricebook2id') && !fields.Pricebook2Id) {
       const pb = await this.standardPricebookId();
       if (!pb) return fail({ code: 'STANDARD_PRICE_BOOK_MISSING', message: 'the org has no active Standard Price Book (Pricebook2.IsStandard = true): activate it in Setup', fields: ['Pricebook2Id'] });
