@@ -71,6 +71,11 @@ export interface RoutePlan {
   /** `<route>@<version>#<hash>` */
   mapVersion: string;
   sourceObjects: string[];
+  /**
+   * source objects read only for what other records say about them (related facts, fields read through ref()):
+   * none of their records becomes a destination record, so one is done once the transformer has read it
+   */
+  referenceOnly?: string[];
   entities: PlanEntity[];
 }
 

@@ -115,7 +115,8 @@ export async function reconciliation(db: DataSource, plan: RoutePlan, migration:
   const [sourceCounts, targetCounts, waiting] = await Promise.all([recon.sourceCounts(), recon.targetCounts(), new ParkingRepository(db, migration).countByEntity()]);
   const sources = plan.sourceObjects.map((object) => {
     const c = sourceCounts.find((x) => x.objectType === object) ?? { extracted: 0, transformed: 0, rejected: 0, partial: 0 };
-    const inFlight = Math.max(0, c.extracted - c.transformed - c.rejected);
+    // An object only read for what other records say about it is done once read (the consumers' lag covers that).
+    const inFlight = plan.referenceOnly?.includes(object) ? 0 : Math.max(0, c.extracted - c.transformed - c.rejected);
     return { object, extracted: c.extracted, transformed: c.transformed, rejected: c.rejected, partial: c.partial, inFlight, reconciled: inFlight === 0 };
   });
   const entities = plan.entities.map(({ entity }) => {

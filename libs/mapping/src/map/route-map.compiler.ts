@@ -258,6 +258,7 @@ export class CompiledRouteMap {
       keyColumn: document.keyColumn,
       mapVersion: `${document.route}@${version}#${hash.slice(0, 12)}`,
       sourceObjects: [...new Set([...this.byObject.keys(), ...this.watches.keys(), ...this.kept.keys()])],
+      referenceOnly: [...new Set([...this.watches.keys(), ...this.kept.keys()])].filter((o) => !this.byObject.has(o)),
       entities: entityList,
     };
   }
