@@ -73,7 +73,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       },
     });
     const init = await initMigration(db, migration, config, 'ferry demo');
-    say(`migration ${migration} initialised: ${source} export → the built-in Dataverse sandbox on port ${o.sandboxPort} (as \`ferry init --sandbox\` would)`);
+    const org = config.destination.kind === 'salesforce' ? 'Salesforce' : 'Dataverse';
+    say(`migration ${migration} initialised: ${source} export → the built-in ${org} sandbox on port ${o.sandboxPort} (as \`ferry init --sandbox\` would)`);
     let version = init.draftVersion;
     if (o.mapFile) {
       const { text, document } = readRouteMapFile(o.mapFile);

@@ -45,7 +45,7 @@ program
   .option('--records <n>', 'records in the generated sample, over every object of the source', positiveInt, 3500)
   .option('--seed <n>', 'sample seed (same seed, same export)', positiveInt, 360)
   .option('--stall-timeout <s>', 'with --once: seconds without progress before giving up', positiveInt, 120)
-  .option('--sandbox-port <port>', 'port of the Dataverse sandbox', positiveInt, 8181)
+  .option('--sandbox-port <port>', 'port of the built-in sandbox (Dataverse, and Salesforce under /salesforce)', positiveInt, 8181)
   .action(async (o) => {
     const r = await runDemo({ once: !!o.once, route: o.route, records: o.records, seed: o.seed, stallTimeout: o.stallTimeout, sandboxPort: o.sandboxPort });
     if (!r.reconciled) process.exitCode = 1;

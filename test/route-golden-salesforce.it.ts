@@ -1,0 +1,187 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Connection } from 'jsforce';
+import type { DataSource } from 'typeorm';
+import { createLogger, pollUntil } from '@ferry/common';
+import { loadConfig, settings } from '@ferry/config';
+import { consumerGroups, type RoutePlan } from '@ferry/contracts';
+import { createDestination } from '@ferry/destinations/registry';
+import { createKafka } from '@ferry/kafka';
+import { confirmedMap, draftFromTemplate } from '@ferry/mapping';
+import { assertAlive, groupLag, replayPhase, RouteStack, startRouteStack } from '@ferry/ops';
+import { connectDataSource, MapVersionRepository } from '@ferry/persistence';
+import { settled } from './support/settle';
+import { testDatabaseUrl, uniqueMigration } from './support/it-env';
+
+/**
+ * Planports → Salesforce: the committed Planports export (test/fixtures/routes/planports, 400 records) goes through
+ * all five services into the Salesforce sandbox, and every row of every object the plan writes, read back with
+ * jsforce through SOQL, is exactly test/fixtures/routes/planports-salesforce.rows.json. Ids are replaced by the
+ * Ferry key of the row they point at (`account:<key>`), users by their e-mail, record types by DeveloperName, file
+ * bodies by length and digest; fields the org stamps itself are left out. Rows several source records merge into
+ * pin the row and its key but not which contributor's values won (see route-golden.it.ts).
+ * FERRY_UPDATE_GOLDEN=1 rewrites the golden file. A second pass replays the load topics and checks the org unchanged.
+ */
+const cfg = loadConfig([settings.kafka]);
+const fixtures = path.join(__dirname, 'fixtures', 'routes');
+const ROUTE = 'planports-salesforce';
+const PORT = 18164;
+/** Stamped by the org on each write, or derived by it from other fields. */
+const STAMPED = new Set([
+  'Id', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'IsDeleted', 'LastActivityDate', 'LastViewedDate',
+  'LastReferencedDate', 'OrderNumber', 'LineNumber', 'ContractNumber', 'CaseNumber', 'QuoteNumber', 'ContentDocumentId', 'VersionNumber', 'IsLatest',
+  'ContentSize', 'ContentModifiedDate', 'ContentBodyId', 'Checksum', 'FileType', 'FileExtension', 'ContentUrl', 'TotalAmount', 'TotalPrice', 'Subtotal',
+  'GrandTotal', 'ListPrice', 'EndDate',
+]);
+const SF_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
+
+type Row = Record<string, unknown>;
+
+describe(`${ROUTE}: a committed export lands in the Salesforce sandbox as exactly the golden rows`, () => {
+  const migration = uniqueMigration('golden-sf');
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-golden-sf-'));
+  const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'test' }, createLogger('test', 'warn'));
+  const admin = kafka.admin();
+  let db: DataSource;
+  let stack: RouteStack;
+  let plan: RoutePlan;
+
+  beforeAll(async () => {
+    db = await connectDataSource(testDatabaseUrl());
+    await db.runMigrations({ transaction: 'each' });
+    await admin.connect();
+    const exportDir = path.join(workDir, 'export');
+    fs.cpSync(path.join(fixtures, 'planports'), exportDir, { recursive: true });
+    const draft = await draftFromTemplate(db, migration, ROUTE, 'golden test');
+    await new MapVersionRepository(db, migration).confirm(draft.version, 'golden test');
+    plan = (await confirmedMap(db, migration))!.plan;
+    stack = await startRouteStack(
+      {
+        plan, migration, exportDir, logDir: path.join(workDir, 'logs'), sandboxPort: PORT, databaseUrl: testDatabaseUrl(),
+        kafkaBrokers: cfg.KAFKA_BROKERS, registryUrl: cfg.SCHEMA_REGISTRY_URL, partitions: 3, resetSandbox: true,
+        beforeServices: async (env) => {
+          const destination = createDestination(plan.destination, plan.keyColumn, { ...process.env, ...env });
+          await destination.applySchema(await destination.planSchema(plan));
+        },
+      },
+      db,
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await admin.disconnect();
+    await db?.destroy();
+  });
+
+  it('reconciles, and the org holds the golden rows', async () => {
+    const result = await settled({ db, admin, plan, migration, services: stack.services }, 420_000, `${ROUTE} to reconcile`);
+    const made = await db.query(
+      `SELECT entity || ':' || target_key AS id FROM ferry.target_source WHERE migration_id = $1 GROUP BY entity, target_key HAVING count(*) > 1`,
+      [migration],
+    );
+    const merged = new Set<string>(made.map((r: { id: string }) => r.id));
+    const rows = await orgRows(stack.sandboxUrl, plan, merged);
+    const actual = {
+      route: ROUTE,
+      counts: Object.fromEntries(result.entities.map((e) => [e.entity, { loaded: e.loaded, rejected: e.rejected, waiting: e.waiting }])),
+      rows,
+    };
+    const file = path.join(fixtures, `${ROUTE}.rows.json`);
+    if (process.env.FERRY_UPDATE_GOLDEN === '1') fs.writeFileSync(file, `${JSON.stringify(actual, null, 1)}\n`);
+    const golden = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(actual.counts).toEqual(golden.counts);
+    for (const entity of Object.keys(golden.rows)) expect({ entity, rows: actual.rows[entity] }).toEqual({ entity, rows: golden.rows[entity] });
+    expect(Object.keys(actual.rows).sort()).toEqual(Object.keys(golden.rows).sort());
+  }, 480_000);
+
+  it('replaying the load phase writes every record again and leaves the org unchanged', async () => {
+    const before = await orgRows(stack.sandboxUrl, plan, new Set());
+    const audited = async () => Number((await db.query(`SELECT count(*) AS n FROM ferry.audit_log WHERE migration_id = $1`, [migration]))[0].n);
+    const writes = await audited();
+    await replayPhase(kafka, plan, migration, 'load', { kind: 'beginning' });
+    await pollUntil(
+      async () => {
+        assertAlive(stack.services);
+        const lag = (await groupLag(admin, plan, migration)).find((g) => g.group === consumerGroups.load(migration));
+        return (await audited()) > writes && lag?.totalLag === 0;
+      },
+      { timeoutMs: 240_000, intervalMs: 1000, what: 'the replayed load phase to reach the org' },
+    );
+    await settled({ db, admin, plan, migration, services: stack.services }, 240_000, `${ROUTE} to settle after the replay`);
+    expect(await orgRows(stack.sandboxUrl, plan, new Set())).toEqual(before);
+  }, 480_000);
+});
+
+/** A file body read through its VersionData URL, as its length and digest. */
+async function body(conn: Connection, url: string): Promise<string> {
+  const res = await fetch(`${conn.instanceUrl}${url}`, { headers: { authorization: `Bearer ${conn.accessToken}` } });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return `${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}`;
+}
+
+async function connect(sandboxUrl: string): Promise<Connection> {
+  const res = await fetch(`${sandboxUrl}/salesforce/services/oauth2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'ferry-demo', client_secret: 'ferry-demo-secret' }),
+  });
+  const t = (await res.json()) as { access_token: string; instance_url: string };
+  return new Connection({ instanceUrl: t.instance_url, accessToken: t.access_token, version: '62.0' });
+}
+
+async function all(conn: Connection, soql: string): Promise<Row[]> {
+  const out: Row[] = [];
+  let page = await conn.query<Row>(soql);
+  out.push(...page.records);
+  while (!page.done && page.nextRecordsUrl) {
+    page = await conn.queryMore<Row>(page.nextRecordsUrl);
+    out.push(...page.records);
+  }
+  return out;
+}
+
+/**
+ * Every row of every object the plan writes, read back with SOQL, with the org's own ids replaced by what Ferry
+ * keys the rows by, so the result does not depend on the ids the sandbox made up.
+ */
+async function orgRows(sandboxUrl: string, plan: RoutePlan, merged: Set<string>): Promise<Record<string, Row[]>> {
+  const conn = await connect(sandboxUrl);
+  const names = new Map<string, string>();
+  for (const u of await all(conn, 'SELECT Id, Email FROM User')) names.set(String(u.Id), `user:${String(u.Email)}`);
+  for (const r of await all(conn, 'SELECT Id, DeveloperName FROM RecordType')) names.set(String(r.Id), `recordtype:${String(r.DeveloperName)}`);
+  for (const p of await all(conn, 'SELECT Id, Name FROM Pricebook2')) names.set(String(p.Id), `pricebook2:${String(p.Name)}`);
+  const raw = new Map<string, { key: string; rows: Row[] }>();
+  for (const { entity } of plan.entities) {
+    const d = await conn.sobject(entity).describe();
+    const key = d.fields.find((f) => f.name.toLowerCase() === plan.keyColumn)!.name;
+    const fields = d.fields.filter((f) => !STAMPED.has(f.name) || f.name === 'Id').map((f) => f.name);
+    const rows = await all(conn, `SELECT ${fields.join(', ')} FROM ${d.name}`);
+    for (const r of rows) names.set(String(r.Id), `${entity}:${String(r[key] ?? '?')}`);
+    if (entity === 'contentversion') {
+      for (const v of await all(conn, `SELECT ContentDocumentId, ${key} FROM ContentVersion`)) names.set(String(v.ContentDocumentId), `contentdocument of ${entity}:${String(v[key])}`);
+    }
+    raw.set(entity, { key, rows });
+  }
+  const bodies = new Map<string, string>();
+  for (const r of raw.get('contentversion')?.rows ?? []) if (typeof r.VersionData === 'string') bodies.set(r.VersionData, await body(conn, r.VersionData));
+  const out: Record<string, Row[]> = {};
+  for (const [entity, { key, rows }] of raw) {
+    out[entity] = rows
+      .map((r) => {
+        const row: Row = {};
+        const mergedRow = merged.has(`${entity}:${String(r[key])}`);
+        for (const [k, v] of Object.entries(r).sort(([a], [b]) => a.localeCompare(b))) {
+          if (k === 'attributes' || STAMPED.has(k) || v === null || v === undefined) continue;
+          if (typeof v === 'string' && SF_ID.test(v) && names.has(v)) row[k] = names.get(v);
+          else if (k === 'VersionData' && typeof v === 'string') row[k] = bodies.get(v);
+          else row[k] = v;
+          if (mergedRow && k !== key) row[k] = `(${typeof v}, from one of the merged records)`;
+        }
+        return row;
+      })
+      .sort((a, b) => String(a[key]).localeCompare(String(b[key])));
+  }
+  return out;
+}
