@@ -68,7 +68,7 @@ export class LoadHandler {
         columns,
         lookups: e.lookups.filter((l) => l.destinationId !== null),
         ownerId: e.owner?.systemUserId ?? null,
-        merge: e.target.merge === 'non-empty-wins' ? 'non-empty-wins' : 'last-wins',
+        merge: keepsEmpty(e.target.merge) ? 'non-empty-wins' : 'last-wins',
       };
     });
     const touched = new Set<string>();
@@ -192,6 +192,9 @@ export class LoadHandler {
   }
 }
 
+/** Merge policies that leave a column this version has no value for as it is. */
+const keepsEmpty = (merge: string) => merge === 'non-empty-wins' || merge === 'fills-existing';
+
 /**
  * Two versions of one record in a chunk: only the last one needs writing, and a batch must not race itself. Under
  * `non-empty-wins` (several source records merging into one) the versions are folded first, later values winning
@@ -202,7 +205,7 @@ function latestPerKey(events: DestinationEvent[]): DestinationEvent[] {
   for (const e of events) {
     const prev = m.get(e.target.key);
     m.delete(e.target.key);
-    if (prev?.record && e.record && e.target.merge === 'non-empty-wins') {
+    if (prev?.record && e.record && keepsEmpty(e.target.merge)) {
       const record = { ...prev.record };
       for (const [k, v] of Object.entries(e.record)) if (v !== null && v !== undefined && v !== '') record[k] = v;
       const lookups = [...prev.lookups.filter((l) => !e.lookups.some((x) => x.column === l.column)), ...e.lookups];

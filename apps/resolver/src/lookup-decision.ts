@@ -2,6 +2,12 @@ import type { DestinationEvent, Lookup } from '@ferry/contracts';
 import { targetRef } from '@ferry/persistence';
 import type { TargetRef } from '@ferry/persistence';
 
+/** The merge policy of a version that never creates its record (see the map document). */
+export const FILLS_EXISTING = 'fills-existing';
+
+/** Where a fills-existing version is parked: beside, not over, the record's own version that may be waiting too. */
+export const fillsKey = (key: string, entry: string) => `${key}\u0000${entry}`;
+
 export interface ParentState {
   destinationId: string | null;
   state: string;
@@ -31,6 +37,13 @@ export function decide(event: DestinationEvent, parents: Map<string, ParentState
   const deferred: WaitSlot[] = [];
   const absent: Lookup[] = [];
   const who = `${event.target.entity} ${event.target.key}`;
+  if (event.target.merge === FILLS_EXISTING) {
+    // A version that only adds to a record another entry writes waits until that record is there.
+    const self = parents.get(targetRef(event.target.entity, event.target.key));
+    if (!self) return { kind: 'wait', missing: [{ slot: FILLS_EXISTING, candidates: [{ entity: event.target.entity, key: event.target.key }] }] };
+    if (self.state === 'missing') return { kind: 'reject', code: 'NOTHING_TO_FILL', reason: `${who}: ${event.target.entry} adds to a record no other entry of the map writes for this key; nothing was written` };
+    if (self.state !== 'loaded') return { kind: 'reject', code: 'PARENT_FAILED', reason: `${who}: the record ${event.target.entry} adds to failed to load; fix that record and replay` };
+  }
   for (const l of event.lookups) {
     const states = l.candidates.map((c) => ({ c, p: parents.get(targetRef(c.entity, c.key)) }));
     const landed = states.find((s) => s.p?.state === 'loaded' && s.p.destinationId);

@@ -9,7 +9,7 @@ import { groupLag } from '@ferry/ops';
 import { DESTINATION } from '@ferry/destinations/core';
 import type { Destination } from '@ferry/destinations/core';
 import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
-import { Decision, decide } from './lookup-decision';
+import { Decision, decide, FILLS_EXISTING, fillsKey } from './lookup-decision';
 import { OwnerDirectory } from './owner.directory';
 
 type Incoming = DestinationEvent | LoadedEvent;
@@ -148,7 +148,10 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
    * so no record misses its release.
    */
   private async route(events: DestinationEvent[]): Promise<void> {
-    const refs = events.flatMap((e) => e.lookups.flatMap((l) => l.candidates));
+    const refs = events.flatMap((e) => [
+      ...e.lookups.flatMap((l) => l.candidates),
+      ...(e.target.merge === FILLS_EXISTING ? [{ entity: e.target.entity, key: e.target.key }] : []),
+    ]);
     const parents = await this.idMap.find(refs);
     const out: OutgoingRecord[] = [];
     const rejects: DeadLetterInput[] = [];
@@ -191,7 +194,8 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
           targetKey: target.key, file: null, line: null, code: d.code, reason: d.reason, raw: null, traceId: env.traceId,
         });
       } else {
-        park.push({ entity: target.entity, key: target.key, event: e, waitingFor: d.missing });
+        const key = target.merge === FILLS_EXISTING ? fillsKey(target.key, target.entry) : target.key;
+        park.push({ entity: target.entity, key, event: e, waitingFor: d.missing });
       }
     }
     await this.owners.assign(owners);

@@ -1,6 +1,6 @@
 import type { DestinationEvent, Lookup } from '@ferry/contracts';
 import { targetRef } from '@ferry/persistence';
-import { decide } from './lookup-decision';
+import { decide, fillsKey } from './lookup-decision';
 import { OwnerDirectory } from './owner.directory';
 
 const event = (lookups: Lookup[]): DestinationEvent => ({
@@ -63,6 +63,32 @@ describe('lookup decision', () => {
     });
     // A deferrable parent that failed is left out rather than holding the record back.
     expect(decide(event([parent]), new Map([[targetRef('account', 'CO-2'), failed]]))).toEqual({ kind: 'ready', lookups: [], deferred: [] });
+  });
+});
+
+describe('a version that fills an existing record', () => {
+  const card = (): DestinationEvent => ({ ...event([toCompany]), target: { entry: 'sales-card', entity: 'opportunity', key: 'D-1', merge: 'fills-existing' } });
+  const self = targetRef('opportunity', 'D-1');
+
+  it('waits until another entry has written the record, whatever its own lookups say', () => {
+    expect(decide(card(), new Map([[targetRef('account', 'CO-1'), loaded('guid-1')]]))).toEqual({
+      kind: 'wait', missing: [{ slot: 'fills-existing', candidates: [{ entity: 'opportunity', key: 'D-1' }] }],
+    });
+  });
+
+  it('goes on once the record is there, resolving its lookups as any version', () => {
+    const parents = new Map([[self, loaded('006A')], [targetRef('account', 'CO-1'), loaded('guid-1')]]);
+    expect(decide(card(), parents)).toEqual({ kind: 'ready', lookups: [{ ...toCompany, targetEntity: 'account', destinationId: 'guid-1' }], deferred: [] });
+  });
+
+  it('is refused when no entry writes the record, or when it failed, saying which', () => {
+    const none = decide(card(), new Map([[self, { destinationId: null, state: 'missing' }]]));
+    expect(none).toEqual(expect.objectContaining({ kind: 'reject', code: 'NOTHING_TO_FILL' }));
+    expect(decide(card(), new Map([[self, failed]]))).toEqual(expect.objectContaining({ kind: 'reject', code: 'PARENT_FAILED' }));
+  });
+
+  it('is parked beside the record\'s own version, not over it', () => {
+    expect(fillsKey('D-1', 'sales-card')).not.toBe('D-1');
   });
 });
 

@@ -116,7 +116,7 @@ export function compareRecord(
 function acceptable(offered: Array<{ merge: string; v: string | null }>, got: string | null): boolean {
   if (offered.some((o) => o.v === got)) {
     // An empty row value is right only where a merge could have left it empty.
-    return got !== null || offered.every((o) => o.v === null || o.merge !== 'non-empty-wins');
+    return got !== null || offered.every((o) => o.v === null || (o.merge !== 'non-empty-wins' && o.merge !== 'fills-existing'));
   }
   // Keeping non-empty values: an empty contribution never clears a column, so null offered by one is no answer.
   return false;

@@ -118,7 +118,13 @@ export const processesSchema = z
   })
   .strict();
 
-export const MERGE_POLICIES = ['last-wins', 'non-empty-wins'] as const;
+/**
+ * How an entry's version of a destination record combines with the others: `last-wins` writes every column;
+ * `non-empty-wins` leaves columns it has no value for as they are (many:1 merges); `fills-existing` is
+ * `non-empty-wins` that never creates the record: it waits until another entry has written it (a board card adding
+ * its board to its deal's opportunity), so the order the two arrive in does not matter.
+ */
+export const MERGE_POLICIES = ['last-wins', 'non-empty-wins', 'fills-existing'] as const;
 export type MergePolicy = (typeof MERGE_POLICIES)[number];
 
 export const entrySchema = z
