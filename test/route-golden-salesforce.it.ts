@@ -33,7 +33,7 @@ const STAMPED = new Set([
   'Id', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'IsDeleted', 'LastActivityDate', 'LastViewedDate',
   'LastReferencedDate', 'OrderNumber', 'LineNumber', 'ContractNumber', 'CaseNumber', 'QuoteNumber', 'ContentDocumentId', 'VersionNumber', 'IsLatest',
   'ContentSize', 'ContentModifiedDate', 'ContentBodyId', 'Checksum', 'FileType', 'FileExtension', 'ContentUrl', 'TotalAmount', 'TotalPrice', 'Subtotal',
-  'GrandTotal', 'ListPrice', 'EndDate',
+  'GrandTotal', 'ListPrice', 'EndDate', 'OrderItemNumber',
 ]);
 const SF_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 

@@ -198,16 +198,18 @@ const keepsEmpty = (merge: string) => merge === 'non-empty-wins' || merge === 'f
 /**
  * Two versions of one record in a chunk: only the last one needs writing, and a batch must not race itself. Under
  * `non-empty-wins` (several source records merging into one) the versions are folded first, later values winning
- * only where they are not empty.
+ * only where they are not empty; a version from another entry (a board card's columns beside its deal's) speaks only
+ * for its own columns, so the earlier one's other columns are kept.
  */
 function latestPerKey(events: DestinationEvent[]): DestinationEvent[] {
   const m = new Map<string, DestinationEvent>();
   for (const e of events) {
     const prev = m.get(e.target.key);
     m.delete(e.target.key);
-    if (prev?.record && e.record && keepsEmpty(e.target.merge)) {
+    if (prev?.record && e.record && (keepsEmpty(e.target.merge) || prev.target.entry !== e.target.entry)) {
       const record = { ...prev.record };
-      for (const [k, v] of Object.entries(e.record)) if (v !== null && v !== undefined && v !== '') record[k] = v;
+      const skipEmpty = keepsEmpty(e.target.merge);
+      for (const [k, v] of Object.entries(e.record)) if (!skipEmpty || (v !== null && v !== undefined && v !== '')) record[k] = v;
       const lookups = [...prev.lookups.filter((l) => !e.lookups.some((x) => x.column === l.column)), ...e.lookups];
       m.set(e.target.key, { ...e, record, lookups, owner: e.owner ?? prev.owner });
     } else {
