@@ -15,6 +15,10 @@ const moduleNameMapper = Object.fromEntries(
 );
 module.exports = {
   testTimeout: 300000,
+  // The integration suites drive clients Ferry does not own (kafkajs admin sockets, fetch keep-alive to sandboxes that
+  // were stopped); one left open once kept a finished run from exiting. Every suite closes what it opens; this only
+  // stops a stray socket from holding CI after the results are in.
+  forceExit: true,
   projects: [
     {
       displayName: 'unit',
