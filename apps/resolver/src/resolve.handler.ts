@@ -3,7 +3,7 @@ import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
 import { consumerGroups, parseRecordTopic, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
-import { CheckpointRepository, IdMapRepository, NO_OWNER, OWNER_QUEUE, OwnerAssignment, OwnerRepository, ParkedInput, ParkingRepository, QualityCount, QualityRepository } from '@ferry/persistence';
+import { CheckpointRepository, IdMapRepository, NO_OWNER, OWNER_QUEUE, OwnerAssignment, OwnerRepository, ParkedInput, ParkingRepository, QualityCount, QualityRepository, RoutingRepository } from '@ferry/persistence';
 import { extractStream } from '@ferry/contracts';
 import { groupLag } from '@ferry/ops';
 import { DESTINATION } from '@ferry/destinations/core';
@@ -81,6 +81,8 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     } finally {
       await admin.disconnect();
     }
+    // A record the transformer still holds (waiting for related facts or a ref) is a parent that will come.
+    if ((await new RoutingRepository(this.rt.db, this.rt.migration).held(1)).length) return 0;
     // Read again once everything is caught up: a parent may have arrived between the two reads.
     const absent = await this.parking.absentParents(OWNER_QUEUE);
     if (!absent.length) return 0;

@@ -101,7 +101,9 @@ describe('DataverseClient (against a scripted server)', () => {
     expect(calls).toBe(13);
     calls = 0;
     const err = await clientFor(s.url, { maxRetries: 1, backoffBaseMs: 5, outageLimitMs: 1 }).count('accounts').catch((e: unknown) => e);
-    expect(err).toMatchObject({ status: 429, retryable: true });
+    // past the outage limit it gives up with the storm's last answer: 429 or 503, depending on how fast the retry came
+    expect(err).toMatchObject({ retryable: true });
+    expect([429, 503]).toContain((err as { status: number }).status);
   });
 
   it('computes backoff as base * 2^n, capped, unless the server names a delay', () => {
