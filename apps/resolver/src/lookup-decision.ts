@@ -5,8 +5,11 @@ import type { TargetRef } from '@ferry/persistence';
 /** The merge policy of a version that never creates its record (see the map document). */
 export const FILLS_EXISTING = 'fills-existing';
 
-/** Where a fills-existing version is parked: beside, not over, the record's own version that may be waiting too. */
-export const fillsKey = (key: string, entry: string) => `${key}\u0000${entry}`;
+/**
+ * Where a fills-existing version is parked: beside, not over, the record's own version that may be waiting too. The
+ * separator is a control character no source key holds (and, unlike NUL, one PostgreSQL text accepts).
+ */
+export const fillsKey = (key: string, entry: string) => `${key}\u0001${entry}`;
 
 export interface ParentState {
   destinationId: string | null;

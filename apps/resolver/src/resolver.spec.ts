@@ -87,8 +87,9 @@ describe('a version that fills an existing record', () => {
     expect(decide(card(), new Map([[self, failed]]))).toEqual(expect.objectContaining({ kind: 'reject', code: 'PARENT_FAILED' }));
   });
 
-  it('is parked beside the record\'s own version, not over it', () => {
+  it('is parked beside the record\'s own version, not over it, under a key PostgreSQL text can hold', () => {
     expect(fillsKey('D-1', 'sales-card')).not.toBe('D-1');
+    expect(fillsKey('D-1', 'sales-card')).not.toContain('\u0000');
   });
 });
 
