@@ -101,7 +101,8 @@ async function main(): Promise<void> {
     const types = new Map(plan.entities.find((x) => x.entity === 'contact')!.columns.map((c) => [c.name, c.type]));
     const items = contacts.map((r) => writeItem(r, types, plan.keyColumn));
     const modes = [
-      ...String(o.collections).split(',').map((n) => ({ mode: 'Collections', chunk: Number(n), threshold: Number.MAX_SAFE_INTEGER })),
+      // the largest threshold the setting takes (one Bulk batch, 10,000): a smaller chunk never reaches it
+      ...String(o.collections).split(',').map((n) => ({ mode: 'Collections', chunk: Math.min(Number(n), 9_999), threshold: 10_000 })),
       ...String(o.bulk).split(',').map((n) => ({ mode: 'Bulk 2.0', chunk: Number(n), threshold: 1 })),
     ];
     for (const m of modes) {
