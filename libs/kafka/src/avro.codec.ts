@@ -35,7 +35,7 @@ export class AvroCodec {
       );
       const { id } = known !== null
         ? { id: known }
-        : await withTimeouts(() => this.registry.register(confluentSchema, { subject }), `registering the value schema of ${topic} at ${this.registryUrl}`);
+        : await withTimeouts(() => this.registerOnce(subject, confluentSchema), `registering the value schema of ${topic} at ${this.registryUrl}`);
       this.ids.set(topic, id);
       const header = Buffer.alloc(5);
       header.writeUInt8(0, 0);
@@ -46,6 +46,24 @@ export class AvroCodec {
       return id;
     } catch (e) {
       throw registryError(this.registryUrl, e, `registering the value schema of ${topic}`);
+    }
+  }
+
+  /**
+   * A registration the registry took but whose answer never came (a timeout, then a retry) leaves the subject without
+   * its BACKWARD setting, and the client then refuses it as "BACKWARD != NONE": the setting is put in place, and the
+   * registration asked again.
+   */
+  private async registerOnce(subject: string, confluentSchema: { type: SchemaType.AVRO; schema: string }): Promise<{ id: number }> {
+    try {
+      return await this.registry.register(confluentSchema, { subject });
+    } catch (e) {
+      if (!/Compatibility does not match the configuration \(BACKWARD != NONE\)/.test((e as Error)?.message ?? '')) throw e;
+      const res = await fetch(`${this.registryUrl}/config/${encodeURIComponent(subject)}`, {
+        method: 'PUT', headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body: JSON.stringify({ compatibility: 'BACKWARD' }),
+      });
+      if (!res.ok) throw e;
+      return await this.registry.register(confluentSchema, { subject });
     }
   }
 
