@@ -1,19 +1,12 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Connection } from 'jsforce';
-import type { DataSource } from 'typeorm';
 import { createLogger, pollUntil } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
 import { consumerGroups, type RoutePlan } from '@ferry/contracts';
-import { createDestination } from '@ferry/destinations/registry';
 import { createKafka } from '@ferry/kafka';
-import { confirmedMap, draftFromTemplate } from '@ferry/mapping';
-import { assertAlive, groupLag, replayPhase, RouteStack, startRouteStack } from '@ferry/ops';
-import { connectDataSource, MapVersionRepository } from '@ferry/persistence';
+import { assertAlive, groupLag, replayPhase } from '@ferry/ops';
+import { expectGoldenRows, GoldenStack, startGoldenStack, stopGoldenStack } from './support/golden-route';
 import { settled } from './support/settle';
-import { testDatabaseUrl, uniqueMigration } from './support/it-env';
 
 /**
  * Planports → Salesforce: the committed Planports export (test/fixtures/routes/planports, 400 records) goes through
@@ -24,8 +17,6 @@ import { testDatabaseUrl, uniqueMigration } from './support/it-env';
  * pin the row and its key but not which contributor's values won (see route-golden.it.ts).
  * FERRY_UPDATE_GOLDEN=1 rewrites the golden file. A second pass replays the load topics and checks the org unchanged.
  */
-const cfg = loadConfig([settings.kafka]);
-const fixtures = path.join(__dirname, 'fixtures', 'routes');
 const ROUTE = 'planports-salesforce';
 const PORT = 18164;
 /** Stamped by the org on each write, or derived by it from other fields. */
@@ -40,64 +31,19 @@ const SF_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 type Row = Record<string, unknown>;
 
 describe(`${ROUTE}: a committed export lands in the Salesforce sandbox as exactly the golden rows`, () => {
-  const migration = uniqueMigration('golden-sf');
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-golden-sf-'));
-  const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'test' }, createLogger('test', 'warn'));
-  const admin = kafka.admin();
-  let db: DataSource;
-  let stack: RouteStack;
-  let plan: RoutePlan;
+  const kafka = createKafka({ brokers: loadConfig([settings.kafka]).KAFKA_BROKERS, clientId: 'test' }, createLogger('test', 'warn'));
+  let g: GoldenStack;
 
   beforeAll(async () => {
-    db = await connectDataSource(testDatabaseUrl());
-    await db.runMigrations({ transaction: 'each' });
-    await admin.connect();
-    const exportDir = path.join(workDir, 'export');
-    fs.cpSync(path.join(fixtures, 'planports'), exportDir, { recursive: true });
-    const draft = await draftFromTemplate(db, migration, ROUTE, 'golden test');
-    await new MapVersionRepository(db, migration).confirm(draft.version, 'golden test');
-    plan = (await confirmedMap(db, migration))!.plan;
-    stack = await startRouteStack(
-      {
-        plan, migration, exportDir, logDir: path.join(workDir, 'logs'), sandboxPort: PORT, databaseUrl: testDatabaseUrl(),
-        kafkaBrokers: cfg.KAFKA_BROKERS, registryUrl: cfg.SCHEMA_REGISTRY_URL, partitions: 3, resetSandbox: true,
-        beforeServices: async (env) => {
-          const destination = createDestination(plan.destination, plan.keyColumn, { ...process.env, ...env });
-          await destination.applySchema(await destination.planSchema(plan));
-        },
-      },
-      db,
-    );
+    g = await startGoldenStack(ROUTE, 'planports', PORT);
   }, 240_000);
 
-  afterAll(async () => {
-    await stack?.stop();
-    await admin.disconnect();
-    await db?.destroy();
-  });
+  afterAll(() => stopGoldenStack(g ?? {}));
 
-  it('reconciles, and the org holds the golden rows', async () => {
-    const result = await settled({ db, admin, plan, migration, services: stack.services }, 420_000, `${ROUTE} to reconcile`);
-    const made = await db.query(
-      `SELECT entity || ':' || target_key AS id FROM ferry.target_source WHERE migration_id = $1 GROUP BY entity, target_key HAVING count(*) > 1`,
-      [migration],
-    );
-    const merged = new Set<string>(made.map((r: { id: string }) => r.id));
-    const rows = await orgRows(stack.sandboxUrl, plan, merged);
-    const actual = {
-      route: ROUTE,
-      counts: Object.fromEntries(result.entities.map((e) => [e.entity, { loaded: e.loaded, rejected: e.rejected, waiting: e.waiting }])),
-      rows,
-    };
-    const file = path.join(fixtures, `${ROUTE}.rows.json`);
-    if (process.env.FERRY_UPDATE_GOLDEN === '1') fs.writeFileSync(file, `${JSON.stringify(actual, null, 1)}\n`);
-    const golden = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(actual.counts).toEqual(golden.counts);
-    for (const entity of Object.keys(golden.rows)) expect({ entity, rows: actual.rows[entity] }).toEqual({ entity, rows: golden.rows[entity] });
-    expect(Object.keys(actual.rows).sort()).toEqual(Object.keys(golden.rows).sort());
-  }, 480_000);
+  it('reconciles, and the org holds the golden rows', () => expectGoldenRows(g, ROUTE, (merged) => orgRows(g.stack.sandboxUrl, g.plan, merged)), 480_000);
 
   it('replaying the load phase writes every record again and leaves the org unchanged', async () => {
+    const { db, admin, plan, migration, stack } = g;
     const before = await orgRows(stack.sandboxUrl, plan, new Set());
     const audited = async () => Number((await db.query(`SELECT count(*) AS n FROM ferry.audit_log WHERE migration_id = $1`, [migration]))[0].n);
     const writes = await audited();
@@ -105,7 +51,7 @@ describe(`${ROUTE}: a committed export lands in the Salesforce sandbox as exactl
     await pollUntil(
       async () => {
         assertAlive(stack.services);
-        const lag = (await groupLag(admin, plan, migration)).find((g) => g.group === consumerGroups.load(migration));
+        const lag = (await groupLag(admin, plan, migration)).find((x) => x.group === consumerGroups.load(migration));
         return (await audited()) > writes && lag?.totalLag === 0;
       },
       { timeoutMs: 240_000, intervalMs: 1000, what: 'the replayed load phase to reach the org' },

@@ -1,19 +1,7 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import type { DataSource } from 'typeorm';
-import { createLogger } from '@ferry/common';
-import { loadConfig, settings } from '@ferry/config';
 import type { RoutePlan } from '@ferry/contracts';
-import { createDestination } from '@ferry/destinations/registry';
 import { DataverseClient } from '@ferry/destinations/dynamics';
-import { createKafka } from '@ferry/kafka';
-import { confirmedMap, draftFromTemplate } from '@ferry/mapping';
-import { RouteStack, startRouteStack } from '@ferry/ops';
-import { connectDataSource, MapVersionRepository } from '@ferry/persistence';
-import { settled } from './support/settle';
-import { testDatabaseUrl, uniqueMigration } from './support/it-env';
+import { expectGoldenRows, GoldenStack, startGoldenStack, stopGoldenStack } from './support/golden-route';
 
 /**
  * Per Dynamics route: a committed export (test/fixtures/routes/<source>, 400 records over every object, written by
@@ -27,8 +15,6 @@ import { testDatabaseUrl, uniqueMigration } from './support/it-env';
  * the partitions interleave: for those rows the golden file pins the row and its key, and only that the columns are
  * filled, not which contributor's value they hold.
  */
-const cfg = loadConfig([settings.kafka]);
-const fixtures = path.join(__dirname, 'fixtures', 'routes');
 const ROUTES: Array<[string, string, number]> = [
   ['leaf360-dynamics', 'leaf360', 18160],
   ['planports-dynamics', 'planports', 18161],
@@ -42,62 +28,15 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Row = Record<string, unknown>;
 
 describe.each(ROUTES)('%s: a committed export lands as exactly the golden destination rows', (route, source, port) => {
-  const migration = uniqueMigration(`golden-${source}`);
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `ferry-golden-${source}-`));
-  const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'test' }, createLogger('test', 'warn'));
-  const admin = kafka.admin();
-  let db: DataSource;
-  let stack: RouteStack;
-  let plan: RoutePlan;
+  let g: GoldenStack;
 
   beforeAll(async () => {
-    db = await connectDataSource(testDatabaseUrl());
-    await db.runMigrations({ transaction: 'each' });
-    await admin.connect();
-    const exportDir = path.join(workDir, 'export');
-    fs.cpSync(path.join(fixtures, source), exportDir, { recursive: true });
-    const draft = await draftFromTemplate(db, migration, route, 'golden test');
-    await new MapVersionRepository(db, migration).confirm(draft.version, 'golden test');
-    plan = (await confirmedMap(db, migration))!.plan;
-    stack = await startRouteStack(
-      {
-        plan, migration, exportDir, logDir: path.join(workDir, 'logs'), sandboxPort: port, databaseUrl: testDatabaseUrl(),
-        kafkaBrokers: cfg.KAFKA_BROKERS, registryUrl: cfg.SCHEMA_REGISTRY_URL, partitions: 3, resetSandbox: true,
-        beforeServices: async (env) => {
-          const destination = createDestination(plan.destination, plan.keyColumn, { ...process.env, ...env });
-          await destination.applySchema(await destination.planSchema(plan));
-        },
-      },
-      db,
-    );
+    g = await startGoldenStack(route, source, port);
   }, 240_000);
 
-  afterAll(async () => {
-    await stack?.stop();
-    await admin.disconnect();
-    await db?.destroy();
-  });
+  afterAll(() => stopGoldenStack(g ?? {}));
 
-  it('reconciles, and the sandbox holds the golden rows', async () => {
-    const result = await settled({ db, admin, plan, migration, services: stack.services }, 420_000, `${route} to reconcile`);
-    const made = await db.query(
-      `SELECT entity || ':' || target_key AS id FROM ferry.target_source WHERE migration_id = $1 GROUP BY entity, target_key HAVING count(*) > 1`,
-      [migration],
-    );
-    const merged = new Set<string>(made.map((r: { id: string }) => r.id));
-    const rows = await destinationRows(stack.sandboxUrl, plan, merged);
-    const actual = {
-      route,
-      counts: Object.fromEntries(result.entities.map((e) => [e.entity, { loaded: e.loaded, rejected: e.rejected, waiting: e.waiting }])),
-      rows,
-    };
-    const file = path.join(fixtures, `${route}.rows.json`);
-    if (process.env.FERRY_UPDATE_GOLDEN === '1') fs.writeFileSync(file, `${JSON.stringify(actual, null, 1)}\n`);
-    const golden = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(actual.counts).toEqual(golden.counts);
-    for (const entity of Object.keys(golden.rows)) expect({ entity, rows: actual.rows[entity] }).toEqual({ entity, rows: golden.rows[entity] });
-    expect(Object.keys(actual.rows).sort()).toEqual(Object.keys(golden.rows).sort());
-  }, 480_000);
+  it('reconciles, and the sandbox holds the golden rows', () => expectGoldenRows(g, route, (merged) => destinationRows(g.stack.sandboxUrl, g.plan, merged)), 480_000);
 });
 
 /**

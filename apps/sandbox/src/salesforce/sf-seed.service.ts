@@ -5,7 +5,7 @@ import { SANDBOX_LOGGER } from '../sandbox.tokens';
 import { SfMetadata } from './sf-metadata.service';
 import { STANDARD_STAGES } from './sf-objects';
 import { Db, SfStore } from './sf-store';
-import { sfDateTime } from './sf-values';
+import { sfDateTime, systemFields } from './sf-values';
 
 export interface UserSpec {
   email: string;
@@ -45,10 +45,6 @@ export class SfSeed implements OnModuleInit {
     await this.meta.refresh();
   }
 
-  private system(now: string, userId: string | null): Record<string, unknown> {
-    return { IsDeleted: false, CreatedDate: now, CreatedById: userId, LastModifiedDate: now, LastModifiedById: userId, SystemModstamp: now };
-  }
-
   private async seed(db: Db): Promise<void> {
     const now = sfDateTime(new Date());
     const users: UserSpec[] = DEMO_USERS.map((u) => {
@@ -61,7 +57,7 @@ export class SfSeed implements OnModuleInit {
       adminId ??= id;
     }
     await this.store.putMeta(db, 'integrationUser', adminId);
-    const sys = this.system(now, adminId);
+    const sys = systemFields(now, adminId);
     const bookId = await this.store.newId(db, '01s');
     await this.store.insert(db, 'Pricebook2', bookId, { ...sys, Name: 'Standard Price Book', IsActive: true, IsStandard: true, Description: null });
     await this.store.setKeys(db, 'Pricebook2', bookId, []);
@@ -94,7 +90,7 @@ export class SfSeed implements OnModuleInit {
     const id = await this.store.newId(db, '005');
     const alias = `${(u.firstName ?? '').slice(0, 1)}${u.lastName}`.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 8) || 'user';
     await this.store.insert(db, 'User', id, {
-      ...this.system(now, createdBy ?? id),
+      ...systemFields(now, createdBy ?? id),
       Username: username,
       Email: u.email,
       FirstName: u.firstName ?? null,

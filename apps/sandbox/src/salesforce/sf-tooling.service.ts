@@ -5,7 +5,7 @@ import { CUSTOM_FIELD_TYPES, CustomFieldMetadata, customFieldFromMetadata, SfMet
 import { SfPicklistValue } from './sf-objects';
 import { SfRecords } from './sf-records.service';
 import { SfStore } from './sf-store';
-import { sfDateTime } from './sf-values';
+import { sfDateTime, systemFields } from './sf-values';
 
 function bad(message: string, errorCode = 'FIELD_INTEGRITY_EXCEPTION', fields?: string[]): SfHttpError {
   return new SfHttpError(400, [{ message, errorCode, fields }]);
@@ -73,12 +73,7 @@ export class SfToolingService {
       const id = await this.store.newId(ctx.db, '00N');
       const now = sfDateTime(ctx.now);
       await this.store.insert(ctx.db, 'CustomField', id, {
-        IsDeleted: false,
-        CreatedDate: now,
-        CreatedById: userId,
-        LastModifiedDate: now,
-        LastModifiedById: userId,
-        SystemModstamp: now,
+        ...systemFields(now, userId),
         DeveloperName: name.replace(/__c$/, ''),
         TableEnumOrId: def.name,
         FullName: `${def.name}.${name}`,
@@ -173,12 +168,7 @@ export class SfToolingService {
       const id = await this.store.newId(ctx.db, '019');
       const now = sfDateTime(ctx.now);
       await this.store.insert(ctx.db, 'BusinessProcess', id, {
-        IsDeleted: false,
-        CreatedDate: now,
-        CreatedById: userId,
-        LastModifiedDate: now,
-        LastModifiedById: userId,
-        SystemModstamp: now,
+        ...systemFields(now, userId),
         Name: name,
         TableEnumOrId: object,
         Description: metadata.description ?? null,
@@ -259,12 +249,7 @@ export class SfToolingService {
           else {
             const id = await this.store.newId(ctx.db, '01J');
             await this.store.insert(ctx.db, 'OpportunityStage', id, {
-              IsDeleted: false,
-              CreatedDate: now,
-              CreatedById: userId,
-              LastModifiedDate: now,
-              LastModifiedById: userId,
-              SystemModstamp: now,
+              ...systemFields(now, userId),
               SortOrder: ++sort,
               ...data,
             });

@@ -7,6 +7,11 @@ export function sfDateTime(d: Date): string {
   return d.toISOString().replace('Z', '+0000');
 }
 
+/** The system fields every new record gets: created and last modified now, by this user. */
+export function systemFields(now: string, userId: string | null): Record<string, unknown> {
+  return { IsDeleted: false, CreatedDate: now, CreatedById: userId, LastModifiedDate: now, LastModifiedById: userId, SystemModstamp: now };
+}
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;

@@ -6,7 +6,7 @@ import { SfMetadata } from './sf-metadata.service';
 import { SfField, SfObjectDef } from './sf-objects';
 import { SfOrg } from './sf-org';
 import { Db, KeyValue, SfRow, SfStore } from './sf-store';
-import { addMonths, coerceValue, keyText, sfDateTime } from './sf-values';
+import { addMonths, coerceValue, keyText, sfDateTime, systemFields } from './sf-values';
 
 export interface WriteContext {
   db: Db;
@@ -70,14 +70,7 @@ export class SfWriter {
     const now = sfDateTime(ctx.now);
     const data: Body = {};
     for (const f of def.fields) if (f.name !== 'Id') data[f.name] = null;
-    Object.assign(data, {
-      IsDeleted: false,
-      CreatedDate: now,
-      CreatedById: ctx.userId,
-      LastModifiedDate: now,
-      LastModifiedById: ctx.userId,
-      SystemModstamp: now,
-    });
+    Object.assign(data, systemFields(now, ctx.userId));
     if (def.fields.some((f) => f.name === 'OwnerId')) data.OwnerId = ctx.userId;
     for (const f of this.meta.fields(def)) {
       if (f.type === 'boolean' && data[f.name] === null) data[f.name] = false;
@@ -497,7 +490,7 @@ export class SfWriter {
   private async afterInsert(ctx: WriteContext, def: SfObjectDef, id: string, data: Body): Promise<void> {
     if (def.name !== 'ContentVersion') return;
     const now = sfDateTime(ctx.now);
-    const system = { IsDeleted: false, CreatedDate: now, CreatedById: ctx.userId, LastModifiedDate: now, LastModifiedById: ctx.userId, SystemModstamp: now };
+    const system = systemFields(now, ctx.userId);
     let docId = data.ContentDocumentId as string | null;
     const docFields = { Title: data.Title, FileType: data.FileType, FileExtension: data.FileExtension, ContentSize: data.ContentSize, LatestPublishedVersionId: id };
     if (docId) {
