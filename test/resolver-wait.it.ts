@@ -1,7 +1,7 @@
 import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
 import { topics } from '@ferry/contracts';
 import type { ConsumedRecord } from '@ferry/kafka';
-import { connectDataSource, OwnerRepository, ParkingRepository } from '@ferry/persistence';
+import { connectDataSource, IdMapRepository, OwnerRepository, ParkingRepository, QualityRepository } from '@ferry/persistence';
 import { templateMap } from '@ferry/mapping';
 import { Runtime } from '@ferry/runtime';
 import { OwnerDirectory } from '../apps/resolver/src/owner.directory';
@@ -90,6 +90,46 @@ describe('resolver: a contact arriving before its account', () => {
     const dlq = await readTopic<{ sourceKey: string; code: string; phase: string }>(rt.kafka, rt.codec, topics.dlq(migration), 1);
     expect(dlq[0].value).toMatchObject({ sourceKey: 'D-2', entity: 'opportunity', targetKey: 'D-2', code: 'PARENT_FAILED', phase: 'RESOLVE' });
     expect(await new ParkingRepository(rt.db, migration).countByEntity()).toEqual(new Map());
+  });
+});
+
+describe('resolver: parents the source does not have', () => {
+  const migration = uniqueMigration('absent');
+  let rt: Runtime;
+  let handler: ResolveHandler;
+
+  beforeAll(async () => {
+    useTestEnv(migration);
+    rt = await Runtime.create('resolver-absent-test', { map: templateMap('leaf360-dynamics') });
+    handler = new ResolveHandler(rt, new OwnerDirectory([{ id: 'u-admin', email: 'admin@org.example', disabled: false }], 'admin@org.example'));
+  });
+  afterAll(() => rt?.close());
+
+  it('lands a child without an optional lookup to an absent parent, and refuses one whose lookup the map requires', async () => {
+    const deal = (key: string, required: boolean): DestinationEvent => ({
+      envelope: envelope(migration, 'deal', key),
+      target: { entry: 'opportunity', entity: 'opportunity', key, merge: 'last-wins' },
+      record: { crm_sourceid: key, name: key },
+      lookups: [{ column: 'customerid', candidates: [{ entity: 'account', key: 'CO-GONE' }], deferrable: false, required, targetEntity: null, destinationId: null }],
+      owner: null,
+    });
+    // Through the transformed topic, so the required flag is shown to survive Avro.
+    const topic = topics.transformed(migration, 'dynamics', 'opportunity');
+    await rt.producer.send([{ topic, key: 'D-OPT', value: deal('D-OPT', false) }, { topic, key: 'D-REQ', value: deal('D-REQ', true) }]);
+    const sent = await readTopic<DestinationEvent>(rt.kafka, rt.codec, topic, 2);
+    expect(sent.map((r) => r.value.lookups[0].required)).toEqual([false, true]);
+    // What the sweep concludes once everything is read: the account is nowhere.
+    await new IdMapRepository(rt.db, migration).upsert([{ entity: 'account', key: 'CO-GONE', destinationId: null, state: 'missing' }]);
+    await handler.handle(sent.map((r) => consumed(topic, r.key!, r.value)));
+
+    const [landed] = await readTopic<DestinationEvent>(rt.kafka, rt.codec, topics.resolved(migration, 'dynamics', 'opportunity'), 1);
+    expect(landed.key).toBe('D-OPT');
+    expect(landed.value.lookups).toEqual([]);
+    const [refused] = await readTopic<{ sourceKey: string; code: string; phase: string; reason: string }>(rt.kafka, rt.codec, topics.dlq(migration), 1);
+    expect(refused.value).toMatchObject({ sourceKey: 'D-REQ', code: 'MISSING_PARENT', phase: 'RESOLVE' });
+    expect(refused.value.reason).toMatch(/customerid is required but the source has no account CO-GONE/);
+    const quality = await new QualityRepository(rt.db, migration).all();
+    expect(quality).toEqual([expect.objectContaining({ entity: 'opportunity', column: 'customerid', kind: 'MISSING_PARENT', occurrences: 1, exampleKey: 'D-OPT' })]);
   });
 });
 

@@ -32,7 +32,8 @@ export type Decision =
  * parent a split sent to contact or to lead, a polymorphic customer). A lookup none of whose candidates is known
  * yet waits, unless it is deferrable (a self-reference, which may form a cycle): then the record goes without it
  * and a copy waits to write it in. A lookup whose every candidate failed to load rejects the record, naming it; one
- * whose every candidate the source does not have (found by the resolver's sweep once everything is read) is left out.
+ * whose every candidate the source does not have (found by the resolver's sweep once everything is read) is left out,
+ * or, when the map requires it, rejects the record as MISSING_PARENT.
  */
 export function decide(event: DestinationEvent, parents: Map<string, ParentState>): Decision {
   const lookups: Lookup[] = [];
@@ -61,12 +62,19 @@ export function decide(event: DestinationEvent, parents: Map<string, ParentState
       continue;
     }
     if (l.deferrable) continue;
-    // Every candidate is a record the source does not have: the record lands without this lookup, and is reported.
+    const names = l.candidates.map((c) => `${c.entity} ${c.key}`).join(' or ');
+    // Every candidate is a record the source does not have: the record lands without this lookup, and is reported,
+    // unless the map requires the lookup; then the destination would refuse the record anyway, so it is refused here.
     if (states.every((x) => x.p?.state === 'missing')) {
+      if (l.required) {
+        return {
+          kind: 'reject', code: 'MISSING_PARENT',
+          reason: `${who}: its ${l.column} is required but the source has no ${names}; nothing was written (add the parent to the source and replay, or make the lookup optional in the map)`,
+        };
+      }
       absent.push(l);
       continue;
     }
-    const names = l.candidates.map((c) => `${c.entity} ${c.key}`).join(' or ');
     return { kind: 'reject', code: 'PARENT_FAILED', reason: `${who}: its ${l.column} (${names}) failed to load; fix that record and replay` };
   }
   if (missing.length) return { kind: 'wait', missing };

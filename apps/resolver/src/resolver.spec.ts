@@ -64,6 +64,20 @@ describe('lookup decision', () => {
     // A deferrable parent that failed is left out rather than holding the record back.
     expect(decide(event([parent]), new Map([[targetRef('account', 'CO-2'), failed]]))).toEqual({ kind: 'ready', lookups: [], deferred: [] });
   });
+
+  it('leaves out an optional lookup to a record the source does not have, and reports it', () => {
+    const absent = new Map([[targetRef('account', 'CO-1'), { destinationId: null, state: 'missing' }]]);
+    expect(decide(event([toCompany]), absent)).toEqual({ kind: 'ready', lookups: [], deferred: [], missing: [toCompany] });
+  });
+
+  it('refuses a record whose required lookup names a record the source does not have', () => {
+    const required = { ...lookup('accountid', [['account', 'CO-9']]), required: true };
+    const d = decide(event([required]), new Map([[targetRef('account', 'CO-9'), { destinationId: null, state: 'missing' }]]));
+    expect(d).toMatchObject({ kind: 'reject', code: 'MISSING_PARENT' });
+    expect(d.kind === 'reject' && d.reason).toMatch(/opportunity D-1: its accountid is required but the source has no account CO-9/);
+    // Still only waits while the parent may come.
+    expect(decide(event([required]), new Map())).toMatchObject({ kind: 'wait' });
+  });
 });
 
 describe('a version that fills an existing record', () => {

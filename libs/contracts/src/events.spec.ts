@@ -54,7 +54,7 @@ describe('value schemas', () => {
       envelope: { ...envelope, mapVersion: 'leaf360-dynamics@1#abc' },
       target: { entry: 'contact', entity: 'contact', key: 'C-1', merge: 'last-wins' },
       record: { crm_sourceid: 'C-1', firstname: 'Ana', lastname: 'Díaz', crm_sourcecreatedon: 1 },
-      lookups: [{ column: 'parentcustomerid', candidates: [{ entity: 'account', key: 'CO-1' }, { entity: 'contact', key: 'CO-1' }], deferrable: false, targetEntity: null, destinationId: null }],
+      lookups: [{ column: 'parentcustomerid', candidates: [{ entity: 'account', key: 'CO-1' }, { entity: 'contact', key: 'CO-1' }], deferrable: false, required: true, targetEntity: null, destinationId: null }],
       owner: { email: 'x@y.example', systemUserId: null, fallback: false },
     };
     const t2 = type('ferry.m1.resolved.dynamics.contact');

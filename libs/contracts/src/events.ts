@@ -32,6 +32,8 @@ export interface Lookup {
   column: string;
   candidates: LookupCandidate[];
   deferrable: boolean;
+  /** the map requires the lookup: a parent the source does not have rejects the record (absent in events written before it existed: false) */
+  required?: boolean;
   targetEntity: string | null;
   destinationId: string | null;
 }

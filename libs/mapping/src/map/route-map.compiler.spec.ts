@@ -37,7 +37,7 @@ describe('the leaf360-dynamics template', () => {
     const [o] = r.outputs;
     expect(o.target).toEqual({ entry: 'contact', entity: 'contact', key: 'CT-1', merge: 'last-wins' });
     expect(o.record).toMatchObject({ crm_sourceid: 'CT-1', firstname: 'Ana', lastname: 'Díaz', crm_loanstatus: 'Processing', crm_sourcecreatedon: 1_600_000_000_000 });
-    expect(o.lookups).toEqual([{ column: 'parentcustomerid', candidates: [{ entity: 'account', key: 'CO-9' }], deferrable: false, targetEntity: null, destinationId: null }]);
+    expect(o.lookups).toEqual([{ column: 'parentcustomerid', candidates: [{ entity: 'account', key: 'CO-9' }], deferrable: false, required: false, targetEntity: null, destinationId: null }]);
     expect(o.owner).toEqual({ email: 'brian.okafor@contoso-lending.example', systemUserId: null, fallback: false });
   });
 

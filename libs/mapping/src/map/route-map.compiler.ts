@@ -449,7 +449,7 @@ export class CompiledRouteMap {
         const parentKey = String(k).trim();
         // A record never waits on itself (a company listed as its own parent).
         if (t.entities.includes(e.entity) && parentKey === key) continue;
-        found = { column: l.column, candidates: t.entities.map((entity) => ({ entity, key: parentKey })), deferrable: l.deferrable, targetEntity: null, destinationId: null };
+        found = { column: l.column, candidates: t.entities.map((entity) => ({ entity, key: parentKey })), deferrable: l.deferrable, required: l.required, targetEntity: null, destinationId: null };
         break;
       }
       if (found) lookups.push(found);
