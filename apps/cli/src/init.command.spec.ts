@@ -57,7 +57,7 @@ describe('ferry init: flags to a run configuration', () => {
     ['a bad owner policy', { ...real, ownerPolicy: 'later' }, /^--owner-policy must be one of fallback, queue/],
     ['a bad fallback owner', { ...real, fallbackOwner: 'nobody' }, /^--fallback-owner must be an email address/],
     ['a real org without a fallback owner', { ...real, fallbackOwner: undefined }, /^--fallback-owner is required/],
-    ['a batch too large', { ...real, loadBatchSize: 5000 }, /^--load-batch-size /],
+    ['a batch too large', { ...real, loadBatchSize: 50_000 }, /^--load-batch-size /],
     ['a route of another source', { ...real, route: 'profi-dynamics' }, /^--route reads profi, not the source leaf360/],
   ])('refuses %s with one line naming the flag', (_what, flags, expected) => {
     expect(refusal(flags)).toMatch(expected);

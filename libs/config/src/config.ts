@@ -141,7 +141,8 @@ export const settings = {
     FERRY_OWNER_REFRESH_S: z.coerce.number().int().min(1).max(86_400).default(30),
   },
   loader: {
-    FERRY_LOAD_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+    /** records per destination write at most; the destination caps it further (Dataverse $batch 1,000, Salesforce Bulk 2.0 job 10,000) */
+    FERRY_LOAD_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
   },
   logging: {
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

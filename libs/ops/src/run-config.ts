@@ -64,7 +64,7 @@ export const runConfigSchema = z
       ownerPolicy: z.enum(['fallback', 'queue']).default('fallback'),
       fallbackOwnerEmail: z.string().email('must be an email address'),
       ownerRefreshSeconds: z.number().int().min(1).max(86_400).optional(),
-      loadBatchSize: z.number().int().min(1).max(1000).optional(),
+      loadBatchSize: z.number().int().min(1).max(10_000).optional(),
       extractBatch: z.number().int().min(1).max(50_000).optional(),
       extractConcurrency: z.number().int().min(1).max(64).optional(),
       pollIntervalMs: z.number().int().min(50).max(3_600_000).optional(),
