@@ -133,6 +133,37 @@ describe('resolver: parents the source does not have', () => {
   });
 });
 
+describe('resolver: an event its topic refuses', () => {
+  const migration = uniqueMigration('invalid');
+  let rt: Runtime;
+  let handler: ResolveHandler;
+
+  beforeAll(async () => {
+    useTestEnv(migration);
+    rt = await Runtime.create('resolver-invalid-test', { map: templateMap('leaf360-dynamics') });
+    handler = new ResolveHandler(rt, new OwnerDirectory([{ id: 'u-admin', email: 'admin@org.example', disabled: false }], 'admin@org.example'));
+  });
+  afterAll(() => rt?.close());
+
+  it('dead-letters the event that does not fit the schema, naming record and field, and sends the rest on', async () => {
+    const account = (key: string, name: unknown): DestinationEvent => ({
+      envelope: envelope(migration, 'company', key),
+      target: { entry: 'account', entity: 'account', key, merge: 'last-wins' },
+      record: { crm_sourceid: key, name } as DestinationEvent['record'],
+      lookups: [],
+      owner: null,
+    });
+    const topic = topics.transformed(migration, 'dynamics', 'account');
+    await handler.handle([consumed(topic, 'CO-BAD', account('CO-BAD', 42)), consumed(topic, 'CO-OK', account('CO-OK', 'Acme'))]);
+
+    const [ok] = await readTopic<DestinationEvent>(rt.kafka, rt.codec, topics.resolved(migration, 'dynamics', 'account'), 1);
+    expect(ok.key).toBe('CO-OK');
+    const [bad] = await readTopic<{ sourceKey: string; targetKey: string; code: string; phase: string; reason: string }>(rt.kafka, rt.codec, topics.dlq(migration), 1);
+    expect(bad.value).toMatchObject({ sourceKey: 'CO-BAD', targetKey: 'CO-BAD', code: 'AVRO_INVALID', phase: 'RESOLVE' });
+    expect(bad.value.reason).toMatch(/name/);
+  });
+});
+
 describe('resolver: the owner queue', () => {
   const migration = uniqueMigration('owners');
   let rt: Runtime;

@@ -202,7 +202,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     }
     await this.owners.assign(owners);
     if (quality.size) await this.quality.add([...quality.values()]);
-    await this.rt.producer.send(out);
+    await this.rt.sendOrDeadLetter(out, 'RESOLVE');
     if (rejects.length) await this.rt.deadLetter(rejects);
     if (park.length) {
       await this.parking.park(park);

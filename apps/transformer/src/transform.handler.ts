@@ -128,7 +128,7 @@ export class TransformHandler implements OnModuleInit, OnModuleDestroy {
         this.retireDropped(out, envelope, r.record, r.entries, result.entries, view.reader);
         taken.push({ key: r.key, entries: result.entries });
       }
-      await this.rt.producer.send(out.events.splice(0));
+      await this.rt.sendOrDeadLetter(out.events.splice(0), 'TRANSFORM');
       if (out.rejects.length) await this.rt.deadLetter(out.rejects.splice(0));
       // A record kept only while it waited (no related rule routes it) is not kept once mapped.
       if (this.rt.map.rulesOf(object).length) await this.routing.setEntries(object, taken);
@@ -257,7 +257,7 @@ export class TransformHandler implements OnModuleInit, OnModuleDestroy {
       }
     }
 
-    await this.rt.producer.send(out.events);
+    await this.rt.sendOrDeadLetter(out.events, 'TRANSFORM');
     if (out.rejects.length) await this.rt.deadLetter(out.rejects);
     await this.quality.add([...out.quality.values()]);
     for (const [object, rows] of entriesTaken) await this.routing.setEntries(object, rows);

@@ -7,6 +7,7 @@ import { loadConfig, settings } from '@ferry/config';
 import { allRouteTopics, DeadLetter, RoutePlan, routeValueSchemas, topics } from '@ferry/contracts';
 import { CompiledRouteMap, confirmedMap } from '@ferry/mapping';
 import { AvroCodec, brokerUnreachable, createKafka, ensureTopics, RecordProducer, SERVICE_KAFKA_RETRIES } from '@ferry/kafka';
+import type { OutgoingRecord } from '@ferry/kafka';
 import { assertSchemaCurrent, connectDataSource } from '@ferry/persistence';
 import { metricsEndpoint, ServiceMetrics } from '@ferry/metrics';
 
@@ -91,6 +92,18 @@ export class Runtime {
 
   get run(): string {
     return this.config.FERRY_RUN;
+  }
+
+  /**
+   * Sends a phase's output; an event that does not fit its topic's schema (a value of the wrong type that slipped
+   * through) is dead-lettered as AVRO_INVALID, naming the record and the fields, instead of failing the batch again
+   * and again and stalling the phase.
+   */
+  async sendOrDeadLetter(records: OutgoingRecord[], phase: DeadLetterInput['phase']): Promise<void> {
+    const invalid = await this.producer.send(records, { skipInvalid: true });
+    if (!invalid.length) return;
+    this.logger.warn({ invalid: invalid.length, example: invalid[0].reason }, 'events that do not fit their schema were dead-lettered');
+    await this.deadLetter(invalid.map(({ record, reason }) => invalidLetter(record, reason, phase)));
   }
 
   /** Dead letters go to the migration's DLQ, keyed by what identifies the record. */
@@ -204,4 +217,21 @@ export class StartupWatch {
   done(): void {
     clearInterval(this.timer);
   }
+}
+
+interface EventShape {
+  envelope?: { sourceSystem?: string; objectType?: string; sourceKey?: string; traceId?: string };
+  target?: { entity?: string; key?: string };
+  origin?: { file?: string | null; line?: number | null } | null;
+}
+
+/** The dead letter of an event its topic's schema refused: who it was, from the envelope it carries. */
+export function invalidLetter(record: OutgoingRecord, reason: string, phase: DeadLetterInput['phase']): DeadLetterInput {
+  const v = (record.value ?? {}) as EventShape;
+  const env = v.envelope ?? {};
+  return {
+    phase, sourceSystem: env.sourceSystem ?? 'unknown', objectType: env.objectType ?? record.topic, sourceKey: env.sourceKey ?? record.key,
+    entity: v.target?.entity ?? null, targetKey: v.target?.key ?? null, file: v.origin?.file ?? null, line: v.origin?.line ?? null,
+    code: 'AVRO_INVALID', reason: `${record.topic} refused the event: ${reason}; fix the map (or the source value) and replay`, raw: null, traceId: env.traceId,
+  };
 }
