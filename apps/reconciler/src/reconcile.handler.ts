@@ -24,7 +24,8 @@ export class ReconcileHandler {
   @EventPattern('reconcile', {
     subscribe: (rt) => {
       const t = routeTopics(rt.plan, rt.migration);
-      return { groupId: consumerGroups.reconcile(rt.migration), topics: [...t.extracted, ...t.transformed, ...t.resolved, ...t.loaded, t.dlq] };
+      // Only envelopes, targets and results are read here: the records themselves (most of every value) are skipped.
+      return { groupId: consumerGroups.reconcile(rt.migration), topics: [...t.extracted, ...t.transformed, ...t.resolved, ...t.loaded, t.dlq], skipFields: ['record'] };
     },
   } satisfies PhaseExtras)
   async handle(batch: ConsumedRecord<Any>[]): Promise<void> {

@@ -14,6 +14,8 @@ export class AvroCodec {
   private readonly writers = new Map<string, { type: avro.Type; header: Buffer }>();
   /** per schema id: the schema registered under it, known from register(); decoding those needs no registry call */
   private readonly readers = new Map<number, avro.Type>();
+  /** per schema id: the reader that skips the fields decodeSkipping was asked to skip (null: decode whole) */
+  private readonly projections = new Map<number, { reader: avro.Type; resolver: AvroResolver } | null>();
 
   constructor(readonly registryUrl: string) {
     nameEndpoint(registryUrl, 'the schema registry');
@@ -96,6 +98,26 @@ export class AvroCodec {
     const w = this.writer(topic);
     const body = encodeAvro(w.type, value, `the schema of ${topic}`);
     return Buffer.concat([w.header, body], w.header.length + body.length);
+  }
+
+  /**
+   * A value with the named fields left unread: each decodes as an empty object when the writer wrote one (null when
+   * it wrote null), so a reader that only needs the envelope does not pay for parsing the record. The reader schema
+   * is derived from the writer's, once per schema id; a value whose schema this codec did not register, or whose
+   * shape does not allow the shortcut, is decoded whole.
+   */
+  async decodeSkipping<T>(buffer: Buffer, skip: readonly string[]): Promise<T> {
+    if (buffer.length >= 5 && buffer[0] === 0) {
+      const id = buffer.readInt32BE(1);
+      let p = this.projections.get(id);
+      if (p === undefined) {
+        const writer = this.readers.get(id);
+        p = writer ? skippingReader(writer, skip) : null;
+        if (writer) this.projections.set(id, p);
+      }
+      if (p) return p.reader.fromBuffer(buffer.subarray(5), p.resolver) as T;
+    }
+    return this.decode<T>(buffer);
   }
 
   /**
@@ -223,5 +245,34 @@ async function withTimeouts<T>(call: () => Promise<T>, what: string, timeoutMs =
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+type AvroResolver = ReturnType<avro.Type['createResolver']>;
+
+/**
+ * A reader of `writer`'s values in which each named field holding a record (or null or a record) becomes a record of
+ * the same name with no fields: Avro schema resolution then skips the writer's bytes for it. Null when a named field
+ * is of another shape, or the reader cannot be built.
+ */
+export function skippingReader(writer: avro.Type, skip: readonly string[]): { reader: avro.Type; resolver: AvroResolver } | null {
+  if (!(writer instanceof avro.types.RecordType)) return null;
+  const schema = writer.schema() as { fields: { name: string; type: unknown }[] };
+  for (const name of skip) {
+    const field = writer.field(name);
+    const at = schema.fields.findIndex((f) => f.name === name);
+    if (!field || at < 0) continue;
+    const t = field.type;
+    const empty = (r: avro.Type) => ({ type: 'record', name: r.name, fields: [] });
+    if (t instanceof avro.types.RecordType) schema.fields[at].type = empty(t);
+    else if ((t instanceof avro.types.UnwrappedUnionType || t instanceof avro.types.WrappedUnionType) && t.types.length === 2 && t.types[0].typeName === 'null' && t.types[1] instanceof avro.types.RecordType) {
+      schema.fields[at].type = ['null', empty(t.types[1])];
+    } else return null;
+  }
+  try {
+    const reader = avro.Type.forSchema(schema as avro.Schema);
+    return { reader, resolver: reader.createResolver(writer) };
+  } catch {
+    return null;
   }
 }

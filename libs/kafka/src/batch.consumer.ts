@@ -33,6 +33,8 @@ export interface BatchConsumerOptions<T> {
   onPoison: (messages: PoisonMessage[]) => Promise<void>;
   /** Largest chunk handed to `handle` at once; bounds memory whatever the batch size. */
   maxChunk?: number;
+  /** top-level record fields the handler never reads: decoded as `{}` (or null), their bytes skipped */
+  skipFields?: string[];
   partitionsConsumedConcurrently?: number;
   heartbeatIntervalMs?: number;
 }
@@ -172,7 +174,8 @@ export class BatchConsumer<T> {
         continue;
       }
       try {
-        const value = await this.opts.codec.decode<T>(m.value);
+        const skip = this.opts.skipFields;
+        const value = skip?.length ? await this.opts.codec.decodeSkipping<T>(m.value, skip) : await this.opts.codec.decode<T>(m.value);
         records.push({ topic, partition, offset: m.offset, key: key ?? '', value, timestamp: Number(m.timestamp) });
       } catch (e) {
         // the registry being away says nothing about the message: the chunk waits, it is not dead-lettered

@@ -14,6 +14,8 @@ export interface PhaseSubscription {
   /** largest chunk handed to the handler at once (default 500) */
   maxChunk?: number;
   partitionsConsumedConcurrently?: number;
+  /** top-level fields of every value the handler never reads (decoded as `{}` or null; see AvroCodec.decodeSkipping) */
+  skipFields?: string[];
 }
 
 /**
