@@ -241,7 +241,8 @@ describe('SalesforceDestination over HTTP', () => {
     org.faults.push({ match: (x) => x.method === 'PATCH' && x.path.endsWith('/composite/sobjects'), reply: { status: 200, body: [{ id: '003A', success: true, errors: [] }] } });
     expect(await d.restoreMany('contact', [{ id: '003A', image: { Id: '003A', LastName: 'Lee', CreatedDate: '2020-01-01T00:00:00.000Z', Ferry_Key__c: 'C-1' } }])).toEqual([{ id: '003A', ok: true }]);
     const restored = org.seen.find((x) => x.method === 'PATCH' && x.path.endsWith('/composite/sobjects'))!.body as { records: unknown[] };
-    expect(restored.records).toEqual([{ attributes: { type: 'Contact' }, Id: '003A', LastName: 'Lee', Ferry_Key__c: 'C-1' }]);
+    // jsforce's update names the record by `id`, as Salesforce's collections examples do
+    expect(restored.records).toEqual([{ attributes: { type: 'Contact' }, id: '003A', LastName: 'Lee', Ferry_Key__c: 'C-1' }]);
 
     org.onQuery = (q) => (q.startsWith('SELECT Id FROM Contact WHERE Id IN') ? [{ Id: '003L' }] : []);
     org.faults.push({ match: (x) => x.path.startsWith('/services/Soap/u/62.0'), reply: { status: 200, body: '<soapenv:Envelope><soapenv:Body><undeleteResponse><result><id>003U</id><success>true</success></result><result><errors><message>not in recycle bin</message><statusCode>UNDELETE_FAILED</statusCode></errors><success>false</success></result></undeleteResponse></soapenv:Body></soapenv:Envelope>', headers: { 'Content-Type': 'text/xml' } } });
