@@ -3,7 +3,7 @@ import { FerryError, Semaphore } from '@ferry/common';
 import { QuotaPacer, type OrgLimits } from './quota.pacer';
 import { JWT_BEARER_GRANT, jwtAssertion, signInError, type SalesforceCredentials, type SalesforceSession } from './salesforce.auth';
 import { SalesforceError, isTransient } from './salesforce.error';
-import { FerryTransport, TokenTransport, backoffMs, isDailyCap, type RetryPolicy, type SalesforceLogger } from './salesforce.transport';
+import { FerryTransport, TokenTransport, isDailyCap, type RetryPolicy, type SalesforceLogger } from './salesforce.transport';
 
 export type { SalesforceLogger } from './salesforce.transport';
 
@@ -173,11 +173,6 @@ export class SalesforceClient {
         ),
       o,
     );
-  }
-
-  /** Retry-After when the server gave it (429, 503); otherwise a random wait up to base · 2^attempt, capped. */
-  backoffMs(attempt: number, e: Pick<SalesforceError, 'retryAfterSeconds'>): number {
-    return backoffMs(this.o, attempt, e);
   }
 
   private signIn(): Promise<void> {
