@@ -1,3 +1,4 @@
+import type { Connection } from 'jsforce';
 import type { RoutePlan } from '@ferry/contracts';
 import type {
   Destination, DestinationLimits, DestinationUser, DroppedValue, EntityDescription, RecordImage, RollbackResult, SchemaPlan, WriteItem, WriteResult,
@@ -7,8 +8,6 @@ import { buildCsv, joinBulkResults } from './bulk-results';
 import { lockRetryBatches } from './lock-retry';
 import { SalesforceMetadataCalls } from './salesforce-metadata.calls';
 import { planSalesforceSchema, type SchemaCall } from './salesforce-schema';
-import type { Connection } from 'jsforce';
-import type { IngestJobV2 } from 'jsforce/lib/api/bulk2';
 import type { SalesforceClient } from './salesforce.client';
 import { SalesforceError, explain, recordErrors, type RecordError } from './salesforce.error';
 import { SObjectModel, wireValue, type SfDescribe } from './sobject.model';
@@ -307,11 +306,11 @@ export class SalesforceDestination implements Destination {
     const headers = [keyField, ...[...new Set(ps.flatMap((p) => Object.keys(p.fields)))].filter((h) => h !== keyField)];
     const csv = buildCsv(headers, ps.map((p) => Object.fromEntries(Object.entries(p.fields).map(([k, v]) => [k, v === '' ? null : v]))));
     const transientAll = (code: string, message: string): WriteResult[] => ps.map((p) => ({ key: p.key, ok: false, code, message: `${m.entity}: ${message}`, transient: true }));
-    let job!: IngestJobV2<never>;
+    let job!: ReturnType<Connection['bulk2']['createJob']>;
     let jobId = '';
     try {
       await this.client.call(async (c) => {
-        job = c.bulk2.createJob({ object: m.apiName, operation: 'upsert', externalIdFieldName: keyField, contentType: 'CSV', lineEnding: 'LF', columnDelimiter: 'COMMA' }) as IngestJobV2<never>;
+        job = c.bulk2.createJob({ object: m.apiName, operation: 'upsert', externalIdFieldName: keyField, contentType: 'CSV', lineEnding: 'LF', columnDelimiter: 'COMMA' });
         jobId = (await job.open()).id ?? '';
         this.client.pacer?.spentBulk(ps.length);
         await job.uploadData(csv);
@@ -492,12 +491,12 @@ export class SalesforceDestination implements Destination {
   async deleteByKey(entity: string, key: string): Promise<boolean> {
     const m = await this.require(entity);
     // jsforce deletes by id only: by external id is a plain DELETE through the Connection.
-    return gone404(this.client.request({ method: 'DELETE', url: `sobjects/${m.apiName}/${m.field(this.o.keyColumn)?.name ?? this.o.keyColumn}/${encodeURIComponent(key)}` }));
+    return deletedUnless404(this.client.request({ method: 'DELETE', url: `sobjects/${m.apiName}/${m.field(this.o.keyColumn)?.name ?? this.o.keyColumn}/${encodeURIComponent(key)}` }));
   }
 
   async deleteById(entity: string, id: string): Promise<boolean> {
     const m = await this.require(entity);
-    return gone404(this.client.call((c) => c.destroy(m.apiName, id)));
+    return deletedUnless404(this.client.call((c) => c.destroy(m.apiName, id)));
   }
 
   // ---- schema ----
@@ -558,7 +557,7 @@ export class SalesforceDestination implements Destination {
 }
 
 /** true when the delete went through, false when Salesforce answered 404 (nothing there to delete). */
-async function gone404(call: Promise<unknown>): Promise<boolean> {
+async function deletedUnless404(call: Promise<unknown>): Promise<boolean> {
   try {
     await call;
     return true;
