@@ -310,7 +310,9 @@ export class SfApiService {
           if (!idKey || !r[idKey]) throw new SfRecordError('MISSING_ARGUMENT', 'Id not specified in an update call', []);
           return { id: await this.writer.update(ctx, def, r[idKey], r) };
         });
-        return { status: 200, body: this.results(out, false, records.map((r) => canonicalId(r?.Id) ?? (r?.Id as string | undefined))) };
+        // Salesforce reads the id field in any case (its own collections examples send `id`).
+        const idOf = (r: Record<string, unknown> | undefined) => r?.[Object.keys(r ?? {}).find((k) => k.toLowerCase() === 'id') ?? 'Id'] as string | undefined;
+        return { status: 200, body: this.results(out, false, records.map((r) => canonicalId(idOf(r)) ?? idOf(r))) };
       }
       if (req.method === 'DELETE') {
         const ids = (req.query.get('ids') ?? '').split(',').filter((x) => x);

@@ -4,8 +4,8 @@ import type { SchemaCall } from './salesforce-schema';
 
 /**
  * Every schema change Ferry makes in a Salesforce org, in one place: Tooling API calls with Metadata-style bodies
- * (CustomField, StandardValueSet, BusinessProcess, RecordType) and the FieldPermissions rows that give the
- * integration user's profile access to a new field. Kept apart so the endpoints can be aligned with the sandbox
+ * (CustomField, StandardValueSet, BusinessProcess) through jsforce's `conn.tooling`, and the RecordType and
+ * FieldPermissions rows (ordinary sObjects, `conn.create`) that give the integration user's profile access to a new field. Kept apart so the endpoints can be aligned with the sandbox
  * (or moved to the Metadata API) without touching the planning.
  */
 export class SalesforceMetadataCalls {
@@ -13,9 +13,18 @@ export class SalesforceMetadataCalls {
 
   constructor(private readonly client: SalesforceClient) {}
 
-  private async toolingQuery<T>(soql: string): Promise<T[]> {
-    const res = await this.client.request<{ records?: T[] }>({ method: 'GET', url: `tooling/query?q=${encodeURIComponent(soql)}` });
-    return res.data?.records ?? [];
+  private toolingQuery<T>(soql: string): Promise<T[]> {
+    return this.client.query<T>(soql, { tooling: true });
+  }
+
+  /** POST tooling/sobjects/{type} (jsforce's `conn.tooling.create`) */
+  private async toolingCreate(type: string, body: Record<string, unknown>): Promise<void> {
+    await this.client.call((c) => c.tooling.create(type, body));
+  }
+
+  /** PATCH tooling/sobjects/{type}/{id} (jsforce's `conn.tooling.update`) */
+  private async toolingUpdate(type: string, id: string, metadata: Record<string, unknown>): Promise<void> {
+    await this.client.call((c) => c.tooling.update(type, { Id: id, Metadata: metadata }));
   }
 
   /** Sales processes by object API name (lower-case name → id), for planning and for record types. */
@@ -40,23 +49,21 @@ export class SalesforceMetadataCalls {
   async apply(call: SchemaCall): Promise<void> {
     switch (call.call) {
       case 'customField':
-        await this.client.request({ method: 'POST', url: 'tooling/sobjects/CustomField', data: { FullName: call.fullName, Metadata: call.metadata } });
+        await this.toolingCreate('CustomField', { FullName: call.fullName, Metadata: call.metadata });
         await this.grantFieldAccess(call.object, call.fullName);
         return;
       case 'picklistValues':
         return this.addPicklistValues(call);
       case 'businessProcess':
-        await this.client.request({ method: 'POST', url: 'tooling/sobjects/BusinessProcess', data: { FullName: call.fullName, Metadata: call.metadata } });
+        await this.toolingCreate('BusinessProcess', { FullName: call.fullName, Metadata: call.metadata });
         return;
       case 'recordType': {
         // RecordType is an ordinary sObject: created through REST, on the sales process of the same name.
         const process = String(call.metadata.businessProcess ?? '');
         const processId = process ? (await this.businessProcesses()).get(call.object)?.get(process.toLowerCase()) : undefined;
         if (process && !processId) throw new SalesforceError(404, 'NOT_FOUND', `the sales process ${call.object}.${process} the record type ${call.fullName} needs is not in the org`, { retryable: false });
-        await this.client.request({
-          method: 'POST', url: 'sobjects/RecordType',
-          data: { Name: call.metadata.label, DeveloperName: call.fullName.split('.')[1], SobjectType: call.object, Description: call.metadata.description ?? null, IsActive: true, ...(processId ? { BusinessProcessId: processId } : {}) },
-        });
+        const recordType = { Name: call.metadata.label, DeveloperName: call.fullName.split('.')[1], SobjectType: call.object, Description: call.metadata.description ?? null, IsActive: true, ...(processId ? { BusinessProcessId: processId } : {}) };
+        await this.client.call((c) => c.create('RecordType', recordType));
         return;
       }
     }
@@ -70,7 +77,7 @@ export class SalesforceMetadataCalls {
     const parent = await this.ownPermissionSet();
     if (!parent) return;
     try {
-      await this.client.request({ method: 'POST', url: 'sobjects/FieldPermissions', data: { ParentId: parent, SobjectType: object, Field: field, PermissionsRead: true, PermissionsEdit: true } });
+      await this.client.call((c) => c.create('FieldPermissions', { ParentId: parent, SobjectType: object, Field: field, PermissionsRead: true, PermissionsEdit: true }));
     } catch (e) {
       // Granted already (an earlier, interrupted apply): nothing to do.
       if (!(e instanceof SalesforceError && e.code === 'DUPLICATE_VALUE')) throw e;
@@ -109,17 +116,13 @@ export class SalesforceMetadataCalls {
         if (!(e instanceof SalesforceError) || e.retryable) throw e;
       }
       // Addressed by id when the Tooling query finds it; by name otherwise (the sandbox's form), sending the new values only.
-      const url = `tooling/sobjects/StandardValueSet/${set?.Id ?? call.valueSet}`;
-      await this.client.request({ method: 'PATCH', url, data: { Metadata: set ? { ...set.Metadata, standardValue: [...(set.Metadata.standardValue ?? []), ...values] } : { standardValue: values } } });
+      await this.toolingUpdate('StandardValueSet', set?.Id ?? call.valueSet, set ? { ...set.Metadata, standardValue: [...(set.Metadata.standardValue ?? []), ...values] } : { standardValue: values });
       return;
     }
     const developerName = call.field.replace(/__c$/i, '');
     const [field] = await this.toolingQuery<{ Id: string; Metadata: { valueSet?: { valueSetDefinition?: { value?: unknown[] } } } & Record<string, unknown> }>(`SELECT Id, Metadata FROM CustomField WHERE DeveloperName = '${developerName}' AND TableEnumOrId = '${call.object}'`);
     if (!field) throw new SalesforceError(404, 'NOT_FOUND', `the org has no custom field ${call.object}.${call.field}`, { retryable: false });
     const def = field.Metadata.valueSet?.valueSetDefinition ?? {};
-    await this.client.request({
-      method: 'PATCH', url: `tooling/sobjects/CustomField/${field.Id}`,
-      data: { Metadata: { ...field.Metadata, valueSet: { ...field.Metadata.valueSet, valueSetDefinition: { ...def, value: [...(def.value ?? []), ...values] } } } },
-    });
+    await this.toolingUpdate('CustomField', field.Id, { ...field.Metadata, valueSet: { ...field.Metadata.valueSet, valueSetDefinition: { ...def, value: [...(def.value ?? []), ...values] } } });
   }
 }

@@ -1,7 +1,6 @@
 import { createSign } from 'crypto';
 import * as fs from 'fs';
-import axios from 'axios';
-import { SalesforceError, recordErrors } from './salesforce.error';
+import { SalesforceError } from './salesforce.error';
 
 export interface SalesforceSession {
   accessToken: string;
@@ -40,30 +39,16 @@ export function readPrivateKey(file: string): string {
   }
 }
 
-/** Asks the token endpoint for a session; an `invalid_grant` or `invalid_client` answer is not retried. */
-export async function requestSession(c: SalesforceCredentials, timeoutMs = 30_000): Promise<SalesforceSession> {
-  const form =
-    c.flow === 'jwt'
-      ? new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwtAssertion({ ...c }) })
-      : new URLSearchParams({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret });
-  const url = `${c.loginUrl.replace(/\/+$/, '')}/services/oauth2/token`;
-  for (let attempt = 0; ; attempt++) {
-    const res = await axios
-      .post(url, form.toString(), { timeout: timeoutMs, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }, validateStatus: () => true })
-      .catch((e: Error & { code?: string }) => new SalesforceError(0, e.code ?? 'NETWORK', `token request to ${url} failed: ${e.message}`, { retryable: true, cause: e }));
-    if (res instanceof SalesforceError || res.status >= 500 || res.status === 429) {
-      if (attempt < 3) {
-        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
-        continue;
-      }
-      if (res instanceof SalesforceError) throw res;
-    }
-    if (!(res instanceof SalesforceError) && res.status === 200 && typeof res.data?.access_token === 'string' && typeof res.data?.instance_url === 'string') {
-      const id = typeof res.data.id === 'string' ? (res.data.id.split('/').pop() ?? null) : null;
-      return { accessToken: res.data.access_token, instanceUrl: String(res.data.instance_url).replace(/\/+$/, ''), userId: id };
-    }
-    const status = res instanceof SalesforceError ? 0 : res.status;
-    const e = recordErrors(res instanceof SalesforceError ? undefined : res.data)[0];
-    throw new SalesforceError(status, e?.code ?? `HTTP_${status}`, `Salesforce sign-in (${c.flow === 'jwt' ? 'JWT bearer' : 'client credentials'}) at ${c.loginUrl} refused: ${e?.message ?? `HTTP ${status}`}; check SALESFORCE_CLIENT_ID and the ${c.flow === 'jwt' ? 'SALESFORCE_USERNAME / SALESFORCE_JWT_KEY_FILE' : 'SALESFORCE_CLIENT_SECRET'} settings`, { retryable: false });
-  }
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/**
+ * The one line for a refused sign-in. jsforce's OAuth2 makes the token request (client credentials, or the JWT
+ * bearer grant with Ferry's assertion: jsforce signs no JWT) and throws the endpoint's `error` as the Error's name
+ * and `error_description` as its message; an `invalid_grant` or `invalid_client` answer is not retried.
+ */
+export function signInError(c: SalesforceCredentials, e: Error): SalesforceError {
+  const code = e.name && e.name !== 'Error' ? e.name : 'SIGN_IN_FAILED';
+  const how = c.flow === 'jwt' ? 'JWT bearer' : 'client credentials';
+  const settings = c.flow === 'jwt' ? 'SALESFORCE_USERNAME / SALESFORCE_JWT_KEY_FILE' : 'SALESFORCE_CLIENT_SECRET';
+  return new SalesforceError(0, code, `Salesforce sign-in (${how}) at ${c.loginUrl} refused: ${e.message || code}; check SALESFORCE_CLIENT_ID and the ${settings} settings`, { retryable: false, cause: e });
 }

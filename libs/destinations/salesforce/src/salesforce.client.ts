@@ -1,89 +1,86 @@
-import axios, { AxiosInstance, AxiosResponse, isAxiosError } from 'axios';
-import { Semaphore, sleep } from '@ferry/common';
+import { Connection, OAuth2 } from 'jsforce';
+import { FerryError, Semaphore } from '@ferry/common';
 import { QuotaPacer, type OrgLimits } from './quota.pacer';
-import { requestSession, type SalesforceCredentials, type SalesforceSession } from './salesforce.auth';
-import { SalesforceError, recordErrors } from './salesforce.error';
+import { JWT_BEARER_GRANT, jwtAssertion, signInError, type SalesforceCredentials, type SalesforceSession } from './salesforce.auth';
+import { SalesforceError, isTransient } from './salesforce.error';
+import { FerryTransport, TokenTransport, isDailyCap, type RetryPolicy, type SalesforceLogger } from './salesforce.transport';
 
-export interface SalesforceLogger {
-  debug(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+export type { SalesforceLogger } from './salesforce.transport';
 
-export interface SalesforceClientOptions {
+export interface SalesforceClientOptions extends RetryPolicy {
   credentials: SalesforceCredentials;
-  /** REST API version, e.g. `62.0` (set explicitly; jsforce would default to 50.0) */
+  /** REST API version, e.g. `62.0`, set on the jsforce Connection (jsforce would default to 50.0) */
   apiVersion: string;
   pacer?: QuotaPacer;
-  /** attempts after the first for a transient answer (429, 503, 403 REQUEST_LIMIT_EXCEEDED, UNABLE_TO_LOCK_ROW, no answer); default 6 */
-  maxRetries?: number;
-  /** backoff base and cap: a random wait in [0, min(cap, base · 2^attempt)] (full jitter); defaults 1000 ms and 60 s */
-  backoffBaseMs?: number;
-  maxBackoffMs?: number;
-  /** per attempt; default 120 s */
-  timeoutMs?: number;
   /** calls in flight at once; default 4 */
   maxConcurrency?: number;
   logger?: SalesforceLogger;
 }
 
+/** A call jsforce has no method for, sent through the Connection (its session, URLs and Ferry's transport). */
 export interface SfRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** relative to the versioned REST root (`sobjects/Account/describe`), from the host (`/services/...`) or absolute */
+  /** relative to the versioned REST root (`sobjects/Account/Key__c/K-1`) or from the host (`/services/...`) */
   url: string;
+  /** an object goes as JSON; a string as it is (name its Content-Type in `headers`) */
   data?: unknown;
   headers?: Record<string, string>;
+  /** the answer's body kept as text (a SOAP envelope), not parsed */
+  text?: boolean;
 }
 
-export interface SfResponse<T = unknown> {
-  status: number;
-  headers: Record<string, string>;
-  data: T;
-}
-
-export interface SfRequestOptions {
+export interface SfCallOptions {
   /**
    * false: the caller already checked the quota for the whole operation (QuotaPacer.checkApi(n)), so this call is
    * not refused half-way through a write.
    */
   paced?: boolean;
-  /** answers with these statuses come back as responses rather than errors (404 on a delete) */
-  accept?: number[];
 }
 
 /**
- * One Salesforce org over plain HTTP (axios): a session (client credentials or JWT bearer, renewed once on 401
- * INVALID_SESSION_ID), retries for every method (jsforce retries neither POST/PATCH nor 403 REQUEST_LIMIT_EXCEEDED),
- * and every answer's Sforce-Limit-Info fed to the pacer. jsforce itself is not loaded: v3.10 pulls undici 8, which
- * needs Node 22.19 and fails at require time on Node 20 (see the README).
+ * One Salesforce org through a jsforce v3 `Connection`. jsforce makes the calls (OAuth token requests, describe,
+ * SOQL with nextRecordsUrl paging, /limits, Tooling, Bulk API 2.0 ingest jobs, sObject Collections) and renews the
+ * session on 401 INVALID_SESSION_ID through the refresh function given here; the Connection's transport
+ * (FerryTransport) is Ferry's: retries for every method with jittered backoff, the request semaphore, the counters
+ * and Sforce-Limit-Info for the pacer. The pacer's checks and its line on a spent daily allocation are made here,
+ * around each call.
  */
 export class SalesforceClient {
   readonly metrics = { requests: 0, retries: 0, throttled: 0, tokenRefreshes: 0 };
   readonly pacer: QuotaPacer | undefined;
-  private readonly http: AxiosInstance;
-  private readonly gate: Semaphore;
-  private session: SalesforceSession | null = null;
-  private pending: Promise<SalesforceSession> | null = null;
+  private readonly conn: Connection;
+  private signingIn: Promise<void> | null = null;
+  private signedIn = false;
   private limitsRead = false;
+  /** why the last sign-in failed: jsforce wraps a failed renewal in a plain Error, this keeps Ferry's line */
+  private signInFailure: SalesforceError | null = null;
 
   constructor(private readonly o: SalesforceClientOptions) {
     if (!/^\d{2}\.0$/.test(o.apiVersion)) throw new SalesforceError(0, 'BAD_VERSION', `SALESFORCE_API_VERSION must look like 62.0, not "${o.apiVersion}"`, { retryable: false });
     this.pacer = o.pacer;
-    this.gate = new Semaphore(o.maxConcurrency ?? 4);
-    this.http = axios.create({ timeout: o.timeoutMs ?? 120_000, responseType: 'text', transformResponse: (d) => d, maxBodyLength: Infinity, maxContentLength: Infinity, validateStatus: () => true });
+    const c = o.credentials;
+    // The JWT bearer request carries the consumer key inside the assertion only; client credentials send id and secret.
+    const oauth2 = new OAuth2(c.flow === 'client_credentials' ? { loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret } : { loginUrl: c.loginUrl });
+    oauth2._transport = new TokenTransport(o.timeoutMs);
+    this.conn = new Connection({
+      loginUrl: c.loginUrl,
+      version: o.apiVersion,
+      oauth2,
+      refreshFn: (_conn, done) => {
+        this.metrics.tokenRefreshes++;
+        this.authorize().then(() => done(null, this.conn.accessToken ?? undefined), (e: Error) => done(e));
+      },
+    });
+    this.conn._transport = new FerryTransport({ ...o, gate: new Semaphore(o.maxConcurrency ?? 4), metrics: this.metrics, pacer: o.pacer, logger: o.logger });
   }
 
   get apiVersion(): string {
-    return this.o.apiVersion;
-  }
-
-  /** The versioned REST root path, e.g. `/services/data/v62.0`. */
-  get restRoot(): string {
-    return `/services/data/v${this.o.apiVersion}`;
+    return this.conn.version;
   }
 
   /** Signs in (once, shared by concurrent callers) and reads /limits so the pacer knows where the org stands. */
   async connect(): Promise<SalesforceSession> {
-    const s = this.session ?? (await this.renew(null));
+    await this.signIn();
     if (!this.limitsRead && this.pacer) {
       this.limitsRead = true;
       try {
@@ -93,13 +90,13 @@ export class SalesforceClient {
         throw e;
       }
     }
-    return s;
+    return { accessToken: this.conn.accessToken ?? '', instanceUrl: this.conn.instanceUrl, userId: this.conn.userInfo?.id ?? null };
   }
 
   async readLimits(): Promise<OrgLimits> {
-    const res = await this.request<OrgLimits>({ method: 'GET', url: 'limits' }, { paced: false });
-    this.pacer?.observeLimits(res.data);
-    return res.data;
+    const limits = (await this.call((c) => c.limits(), { paced: false })) as OrgLimits;
+    this.pacer?.observeLimits(limits);
+    return limits;
   }
 
   /** The current session's access token (the SOAP calls carry it in their envelope). */
@@ -114,148 +111,108 @@ export class SalesforceClient {
     this.pacer?.checkApi(calls);
   }
 
-  private renew(stale: string | null): Promise<SalesforceSession> {
-    if (this.session && stale !== null && this.session.accessToken !== stale) return Promise.resolve(this.session);
-    this.pending ??= requestSession(this.o.credentials, this.o.timeoutMs)
-      .then((s) => {
-        if (this.session) this.metrics.tokenRefreshes++;
-        this.session = s;
-        return s;
-      })
-      .finally(() => {
-        this.pending = null;
-      });
-    return this.pending;
+  /**
+   * Runs jsforce calls on the signed-in Connection: checks the quota first (unless the caller checked the whole
+   * operation), and turns whatever jsforce throws into a SalesforceError (or the pacer's FerryError when the org
+   * refuses for its spent daily allocation).
+   */
+  async call<T>(fn: (conn: Connection) => Promise<T>, o: SfCallOptions = {}): Promise<T> {
+    if (o.paced === false) await this.signIn();
+    else {
+      await this.connect();
+      if (this.pacer?.wantsRecheck()) await this.readLimits();
+      this.pacer?.checkApi(1);
+    }
+    try {
+      return await fn(this.conn);
+    } catch (e) {
+      const err = this.asError(e);
+      // A read stops the run with the pacer's line (the refusal's Sforce-Limit-Info was just read); a write's records come back transient.
+      if (err instanceof SalesforceError && isDailyCap(err) && o.paced !== false) this.pacer?.checkApi(1);
+      throw err;
+    }
   }
 
-  /** SOQL, following nextRecordsUrl (≤ 2000 records a page) to the end. */
-  async query<T = Record<string, unknown>>(soql: string): Promise<T[]> {
-    const out: T[] = [];
-    let url: string | undefined = `query?q=${encodeURIComponent(soql)}`;
-    while (url) {
-      const page: SfResponse<{ records?: T[]; done?: boolean; nextRecordsUrl?: string }> = await this.request({ method: 'GET', url });
-      out.push(...(page.data?.records ?? []).map((r) => stripAttributes(r)));
-      url = page.data?.done === false ? page.data.nextRecordsUrl : undefined;
-    }
-    return out;
+  /** SOQL through jsforce's query, following nextRecordsUrl (≤ 2000 records a page) to the end. */
+  async query<T = Record<string, unknown>>(soql: string, o: SfCallOptions & { tooling?: boolean } = {}): Promise<T[]> {
+    const all = { autoFetch: true, maxFetch: Number.MAX_SAFE_INTEGER };
+    const res = await this.call(async (c) => (o.tooling ? await c.tooling.query<Record<string, unknown>>(soql, all) : await c.query<Record<string, unknown>>(soql, all)), o);
+    return res.records.map((r) => stripAttributes(r) as T);
   }
 
   async describeGlobal(): Promise<{ sobjects: { name: string }[] }> {
-    return (await this.request<{ sobjects: { name: string }[] }>({ method: 'GET', url: 'sobjects' })).data;
+    return this.call((c) => c.describeGlobal());
   }
 
   /** null when the org has no such object (404 NOT_FOUND) */
   async describe<T = unknown>(apiName: string): Promise<T | null> {
-    const res = await this.request<T>({ method: 'GET', url: `sobjects/${apiName}/describe` }, { accept: [404] });
-    return res.status === 404 ? null : res.data;
-  }
-
-  url(path: string, instanceUrl: string): string {
-    if (/^https?:\/\//.test(path)) return path;
-    if (path.startsWith('/services/')) return `${instanceUrl}${path}`;
-    return `${instanceUrl}${this.restRoot}/${path.replace(/^\/+/, '')}`;
+    try {
+      return (await this.call((c) => c.describe(apiName))) as T;
+    } catch (e) {
+      if (e instanceof SalesforceError && e.status === 404) return null;
+      throw e;
+    }
   }
 
   /**
-   * One REST call with retries: transient answers are sent again with exponential backoff and full jitter
-   * (Retry-After honoured on 429 and 503), a 401 renews the session once. Non-transient errors throw
-   * SalesforceError with the platform's code; callers that expect a status list it in `accept`.
+   * A call jsforce has no method for (delete by external id, SOAP undelete), sent with `conn.request`: the same
+   * session renewal, transport, retries and counters as every jsforce call.
    */
-  async request<T = unknown>(r: SfRequest, o: SfRequestOptions = {}): Promise<SfResponse<T>> {
-    let session = o.paced === false ? (this.session ?? (await this.renew(null))) : await this.connect();
-    if (o.paced !== false && this.pacer) {
-      if (this.pacer.wantsRecheck()) await this.readLimits();
-      this.pacer.checkApi(1);
-    }
-    const maxRetries = this.o.maxRetries ?? 6;
-    let renewed = false;
-    for (let attempt = 0; ; attempt++) {
-      let res: AxiosResponse<string> | null = null;
-      let failure: SalesforceError;
-      try {
-        this.metrics.requests++;
-        res = await this.gate.run(() =>
-          this.http.request<string>({
+  async request<T = unknown>(r: SfRequest, o: SfCallOptions = {}): Promise<T> {
+    const json = r.data !== undefined && typeof r.data !== 'string';
+    return this.call(
+      (c) =>
+        c.request<T>(
+          {
             method: r.method,
-            url: this.url(r.url, session.instanceUrl),
-            data: r.data === undefined ? undefined : typeof r.data === 'string' ? r.data : JSON.stringify(r.data),
-            headers: { Authorization: `Bearer ${session.accessToken}`, Accept: 'application/json', ...(r.data !== undefined && typeof r.data !== 'string' ? { 'Content-Type': 'application/json' } : {}), ...r.headers },
-          }),
-        );
+            url: /^https?:\/\//.test(r.url) || r.url.startsWith('/') ? r.url : `/${r.url}`,
+            ...(r.data !== undefined ? { body: json ? JSON.stringify(r.data) : (r.data as string) } : {}),
+            headers: { ...(json ? { 'content-type': 'application/json' } : {}), ...r.headers },
+          },
+          r.text ? { responseType: 'text/plain' } : {},
+        ),
+      o,
+    );
+  }
+
+  private signIn(): Promise<void> {
+    if (this.signedIn) return Promise.resolve();
+    return this.authorize().then(() => {
+      this.signedIn = true;
+    });
+  }
+
+  /** One token request at a time, shared by concurrent callers: client credentials or JWT bearer, through jsforce's OAuth2. */
+  private authorize(): Promise<void> {
+    this.signingIn ??= (async () => {
+      const c = this.o.credentials;
+      try {
+        await this.conn.authorize(c.flow === 'jwt' ? { grant_type: JWT_BEARER_GRANT, assertion: jwtAssertion(c) } : { grant_type: 'client_credentials' });
+        this.signInFailure = null;
       } catch (e) {
-        const code = isAxiosError(e) ? (e.code ?? 'NETWORK') : 'NETWORK';
-        failure = new SalesforceError(0, code, `${r.method} ${r.url}: no answer (${(e as Error).message})`, { retryable: true, cause: e });
+        this.signInFailure = e instanceof SalesforceError ? e : signInError(c, e as Error);
+        throw this.signInFailure;
       }
-      if (res) {
-        const headers = lower(res.headers);
-        this.pacer?.observeHeader(headers['sforce-limit-info']);
-        const data = parse(res.data, headers['content-type']);
-        if ((res.status < 300 && res.status >= 200) || o.accept?.includes(res.status)) return { status: res.status, headers, data: data as T };
-        const e = recordErrors(data)[0];
-        const code = e?.code ?? `HTTP_${res.status}`;
-        if (res.status === 401 && !renewed) {
-          renewed = true;
-          session = await this.renew(session.accessToken);
-          attempt--;
-          continue;
-        }
-        const after = Number(headers['retry-after']);
-        failure = new SalesforceError(res.status, code, `${r.method} ${shortUrl(r.url)}: ${e?.message ?? (typeof data === 'string' && data ? data.slice(0, 300) : `HTTP ${res.status}`)}`, {
-          fields: e?.fields,
-          ...(Number.isFinite(after) && after >= 0 && headers['retry-after'] !== undefined ? { retryAfterSeconds: after } : {}),
-        });
-        if (res.status === 429 || code === 'REQUEST_LIMIT_EXCEEDED') this.metrics.throttled++;
-      }
-      if (isDailyCap(failure!)) {
-        // The org's rolling allocation is spent: waiting minutes will not help. A read stops the run with the
-        // pacer's line (the answer's Sforce-Limit-Info was just read); a write's records come back transient.
-        if (o.paced !== false) this.pacer?.checkApi(1);
-        throw failure!;
-      }
-      if (!failure!.retryable || attempt >= maxRetries) throw failure!;
-      this.metrics.retries++;
-      const wait = this.backoffMs(attempt, failure!);
-      this.o.logger?.debug({ status: failure!.status, code: failure!.code, attempt, wait }, 'salesforce call refused for now; retrying');
-      await sleep(wait);
+    })().finally(() => {
+      this.signingIn = null;
+    });
+    return this.signingIn;
+  }
+
+  private asError(e: unknown): unknown {
+    if (e instanceof SalesforceError || e instanceof FerryError) return e;
+    const err = e as Error & { errorCode?: string; data?: { fields?: unknown } };
+    // jsforce's session refresh delegate wraps the refresh function's error in its own.
+    if (this.signInFailure && /Unable to refresh session/.test(err?.message ?? '')) return this.signInFailure;
+    if (err && typeof err.errorCode === 'string') {
+      const fields = Array.isArray(err.data?.fields) ? err.data.fields.map(String) : [];
+      return new SalesforceError(0, err.errorCode, err.message, { fields, retryable: isTransient(400, err.errorCode), cause: e });
     }
-  }
-
-  /** Retry-After when the server gave it (429, 503); otherwise a random wait up to base · 2^attempt, capped. */
-  backoffMs(attempt: number, e: Pick<SalesforceError, 'retryAfterSeconds'>): number {
-    if (e.retryAfterSeconds !== undefined) return e.retryAfterSeconds * 1000;
-    const cap = Math.min(this.o.maxBackoffMs ?? 60_000, (this.o.backoffBaseMs ?? 1000) * 2 ** attempt);
-    return Math.round(Math.random() * cap);
+    return e;
   }
 }
 
-/** 403 REQUEST_LIMIT_EXCEEDED "TotalRequests Limit exceeded.": the daily allocation, not the concurrency cap. */
-function isDailyCap(e: SalesforceError): boolean {
-  return e.code === 'REQUEST_LIMIT_EXCEEDED' && /TotalRequests/i.test(e.message);
-}
-
-function stripAttributes<T>(r: T): T {
-  if (!r || typeof r !== 'object') return r;
-  const { attributes: _a, ...rest } = r as Record<string, unknown>;
-  return rest as T;
-}
-
-function lower(headers: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((headers ?? {}) as Record<string, unknown>)) if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-  return out;
-}
-
-function parse(body: string | undefined, contentType: string | undefined): unknown {
-  if (body === undefined || body === '') return undefined;
-  if (contentType && !/json/i.test(contentType)) return body;
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body;
-  }
-}
-
-function shortUrl(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
+function stripAttributes(r: Record<string, unknown>): Record<string, unknown> {
+  const { attributes: _a, ...rest } = r;
+  return rest;
 }

@@ -214,6 +214,23 @@ describe('SalesforceDestination over HTTP', () => {
     ]);
   });
 
+  it('sends a Bulk upload refused for now (503) or for a stale session (401) again, whole', async () => {
+    let uploaded = '';
+    org.onBulk = (_job, csv) => {
+      uploaded = csv;
+      return { successful: 'sf__Id,sf__Created,Ferry_Key__c\n003A,true,C-1\n003B,true,C-2\n', failed: '', unprocessed: '' };
+    };
+    org.faults.push({ match: (s) => s.method === 'PUT' && s.path.endsWith('/batches'), reply: { status: 503, body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'try later' }] } });
+    org.faults.push({ match: (s) => s.method === 'PUT' && s.path.endsWith('/batches'), reply: { status: 401, body: [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }] } });
+    const d = destination({ bulkThreshold: 2 });
+    const results = await d.upsertMany('contact', [item('C-1', { lastname: { type: 'string', value: 'Lee' } }), item('C-2', { lastname: { type: 'string', value: 'Ng' } })]);
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    expect(uploaded).toBe('Ferry_Key__c,LastName\nC-1,Lee\nC-2,Ng\n');
+    expect(org.calls().filter((c) => c.startsWith('PUT'))).toHaveLength(3);
+    expect(d.requestCounts().retries).toBe(1);
+    expect(d.client.metrics.tokenRefreshes).toBe(1);
+  });
+
   it('reads before-images by key in groups of at most 200, and users with their state', async () => {
     const queries: string[] = [];
     org.onQuery = (q) => {
@@ -241,7 +258,8 @@ describe('SalesforceDestination over HTTP', () => {
     org.faults.push({ match: (x) => x.method === 'PATCH' && x.path.endsWith('/composite/sobjects'), reply: { status: 200, body: [{ id: '003A', success: true, errors: [] }] } });
     expect(await d.restoreMany('contact', [{ id: '003A', image: { Id: '003A', LastName: 'Lee', CreatedDate: '2020-01-01T00:00:00.000Z', Ferry_Key__c: 'C-1' } }])).toEqual([{ id: '003A', ok: true }]);
     const restored = org.seen.find((x) => x.method === 'PATCH' && x.path.endsWith('/composite/sobjects'))!.body as { records: unknown[] };
-    expect(restored.records).toEqual([{ attributes: { type: 'Contact' }, Id: '003A', LastName: 'Lee', Ferry_Key__c: 'C-1' }]);
+    // jsforce's update names the record by `id`, as Salesforce's collections examples do
+    expect(restored.records).toEqual([{ attributes: { type: 'Contact' }, id: '003A', LastName: 'Lee', Ferry_Key__c: 'C-1' }]);
 
     org.onQuery = (q) => (q.startsWith('SELECT Id FROM Contact WHERE Id IN') ? [{ Id: '003L' }] : []);
     org.faults.push({ match: (x) => x.path.startsWith('/services/Soap/u/62.0'), reply: { status: 200, body: '<soapenv:Envelope><soapenv:Body><undeleteResponse><result><id>003U</id><success>true</success></result><result><errors><message>not in recycle bin</message><statusCode>UNDELETE_FAILED</statusCode></errors><success>false</success></result></undeleteResponse></soapenv:Body></soapenv:Envelope>', headers: { 'Content-Type': 'text/xml' } } });
@@ -255,6 +273,42 @@ describe('SalesforceDestination over HTTP', () => {
 
   it('describes an unknown object as null', async () => {
     expect(await destination().describe('nosuchthing')).toBeNull();
+  });
+});
+
+describe('signing in through jsforce OAuth2', () => {
+  const loginUrl = `http://127.0.0.1:${PORT}/salesforce`;
+  const tokenCalls = () => org.seen.filter((s) => s.path === '/services/oauth2/token');
+
+  it('asks for a JWT bearer token with Ferry\'s assertion only (no secret), and uses the session it gets', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const client = new SalesforceClient({ credentials: { flow: 'jwt', loginUrl, clientId: 'ferry-demo', username: 'ferry@example.com', privateKeyPem: privateKey }, apiVersion: '62.0' });
+    const session = await client.connect();
+    const form = new URLSearchParams(tokenCalls()[0].raw);
+    expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+    expect(form.has('client_secret')).toBe(false);
+    const [h, c, sig] = String(form.get('assertion')).split('.');
+    expect(createVerify('RSA-SHA256').update(`${h}.${c}`).verify(publicKey, Buffer.from(sig, 'base64url'))).toBe(true);
+    expect(session).toEqual({ accessToken: org.token, instanceUrl: org.url, userId: '005000000000001' });
+    expect(await client.describeGlobal()).toEqual({ sobjects: expect.arrayContaining([{ name: 'Contact' }]) });
+    expect(org.seen.at(-1)!.auth).toBe(`Bearer ${org.token}`);
+  });
+
+  it('reports a refused client-credentials sign-in in one line naming the settings, without asking again', async () => {
+    org.faults.push({ match: (s) => s.path === '/services/oauth2/token', reply: { status: 400, body: { error: 'invalid_client', error_description: 'invalid client credentials' } } });
+    const client = new SalesforceClient({ credentials: { flow: 'client_credentials', loginUrl, clientId: 'ferry-demo', clientSecret: 'wrong' }, apiVersion: '62.0' });
+    const err = await client.connect().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'invalid_client', retryable: false });
+    expect((err as Error).message).toBe(`Salesforce sign-in (client credentials) at ${loginUrl} refused: invalid client credentials; check SALESFORCE_CLIENT_ID and the SALESFORCE_CLIENT_SECRET settings`);
+    expect(tokenCalls()).toHaveLength(1);
+    expect(new URLSearchParams(tokenCalls()[0].raw).get('grant_type')).toBe('client_credentials');
+  });
+
+  it('asks the token endpoint again when it is unavailable for a moment', async () => {
+    org.faults.push({ match: (s) => s.path === '/services/oauth2/token', reply: { status: 503, body: 'down' } });
+    const client = new SalesforceClient({ credentials: { flow: 'client_credentials', loginUrl, clientId: 'ferry-demo', clientSecret: 'ferry-demo-secret' }, apiVersion: '62.0' });
+    expect((await client.connect()).accessToken).toBe(org.token);
+    expect(tokenCalls()).toHaveLength(2);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Connection } from 'jsforce';
 import type { RoutePlan } from '@ferry/contracts';
 import type {
   Destination, DestinationLimits, DestinationUser, DroppedValue, EntityDescription, RecordImage, RollbackResult, SchemaPlan, WriteItem, WriteResult,
@@ -254,11 +255,14 @@ export class SalesforceDestination implements Destination {
     return ps.map((p) => results.get(p.key)!);
   }
 
-  /** One collections call; a whole-call failure becomes every record's result. */
+  /**
+   * One collections call, jsforce's `upsert` of a list (`PATCH /composite/sobjects/{Obj}/{Key}`, allOrNone false);
+   * a whole-call failure becomes every record's result.
+   */
   async sendCollection(m: SObjectModel, keyField: string, batch: Prepared[]): Promise<WriteResult[]> {
     let data: unknown;
     try {
-      data = (await this.client.request({ method: 'PATCH', url: `composite/sobjects/${m.apiName}/${keyField}`, data: { allOrNone: false, records: batch.map((p) => ({ attributes: { type: m.apiName }, ...p.fields })) } }, { paced: false })).data;
+      data = await this.client.call((c) => c.upsert(m.apiName, batch.map((p) => p.fields), keyField, { allOrNone: false }), { paced: false });
     } catch (e) {
       return batch.map((p) => this.failure(m.entity, p.key, e));
     }
@@ -302,13 +306,16 @@ export class SalesforceDestination implements Destination {
     const headers = [keyField, ...[...new Set(ps.flatMap((p) => Object.keys(p.fields)))].filter((h) => h !== keyField)];
     const csv = buildCsv(headers, ps.map((p) => Object.fromEntries(Object.entries(p.fields).map(([k, v]) => [k, v === '' ? null : v]))));
     const transientAll = (code: string, message: string): WriteResult[] => ps.map((p) => ({ key: p.key, ok: false, code, message: `${m.entity}: ${message}`, transient: true }));
-    let jobId: string;
+    let job!: ReturnType<Connection['bulk2']['createJob']>;
+    let jobId = '';
     try {
-      const job = await this.client.request<{ id: string }>({ method: 'POST', url: 'jobs/ingest', data: { object: m.apiName, operation: 'upsert', externalIdFieldName: keyField, contentType: 'CSV', lineEnding: 'LF', columnDelimiter: 'COMMA' } }, { paced: false });
-      jobId = job.data.id;
-      this.client.pacer?.spentBulk(ps.length);
-      await this.client.request({ method: 'PUT', url: `jobs/ingest/${jobId}/batches`, data: csv, headers: { 'Content-Type': 'text/csv' } }, { paced: false });
-      await this.client.request({ method: 'PATCH', url: `jobs/ingest/${jobId}`, data: { state: 'UploadComplete' } }, { paced: false });
+      await this.client.call(async (c) => {
+        job = c.bulk2.createJob({ object: m.apiName, operation: 'upsert', externalIdFieldName: keyField, contentType: 'CSV', lineEnding: 'LF', columnDelimiter: 'COMMA' });
+        jobId = (await job.open()).id ?? '';
+        this.client.pacer?.spentBulk(ps.length);
+        await job.uploadData(csv);
+        await job.close();
+      }, { paced: false });
     } catch (e) {
       if (e instanceof SalesforceError && !e.retryable) return ps.map((p) => this.failure(m.entity, p.key, e));
       return transientAll(e instanceof SalesforceError ? e.code : 'BULK_ERROR', `the Bulk job could not be started (${(e as Error).message}); the records are written again`);
@@ -319,12 +326,13 @@ export class SalesforceDestination implements Destination {
     while (!['JobComplete', 'Failed', 'Aborted'].includes(state)) {
       if (Date.now() > deadline) return transientAll('BULK_TIMEOUT', `Bulk job ${jobId} is still ${state} after ${Math.round((this.o.bulkTimeoutMs ?? 1_800_000) / 1000)} s; the records are written again (upserts by key, so nothing doubles)`);
       await sleep(this.o.bulkPollMs ?? 2000);
-      const info = (await this.client.request<{ state: string; errorMessage?: string }>({ method: 'GET', url: `jobs/ingest/${jobId}` }, { paced: false })).data;
+      const info = await this.client.call(() => job.check(), { paced: false });
       state = info.state;
       errorMessage = info.errorMessage ?? '';
     }
-    const file = async (name: string) => (await this.client.request<string>({ method: 'GET', url: `jobs/ingest/${jobId}/${name}`, headers: { Accept: 'text/csv' } }, { paced: false })).data;
-    const joined = joinBulkResults(keyField, { successful: await file('successfulResults'), failed: await file('failedResults'), unprocessed: await file('unprocessedrecords') });
+    // The result files as text: Ferry joins them back to its keys itself (bulk-results.ts).
+    const file = (get: () => Promise<unknown>) => this.client.call(async () => String((await get()) ?? ''), { paced: false });
+    const joined = joinBulkResults(keyField, { successful: await file(() => job.getSuccessfulResults(true)), failed: await file(() => job.getFailedResults(true)), unprocessed: await file(() => job.getUnprocessedRecords(true)) });
     const results = new Map<string, WriteResult>();
     for (const p of ps) {
       const r = joined.get(p.key.toLowerCase());
@@ -387,20 +395,20 @@ export class SalesforceDestination implements Destination {
 
   // ---- rollback ----
 
-  /** Updateable columns of an image back on the record (`PATCH /composite/sobjects`, ≤ 200 per call). */
+  /** Updateable columns of an image back on the record (jsforce's `update`: `PATCH /composite/sobjects`, ≤ 200 per call). */
   async restoreMany(entity: string, items: RecordImage[]): Promise<RollbackResult[]> {
     const m = await this.require(entity);
     const out: RollbackResult[] = [];
     for (const part of chunks(items, COLLECTION_LIMIT)) {
       const records = part.map((i) => {
-        const body: Record<string, unknown> = { attributes: { type: m.apiName }, Id: i.id };
+        const body: { Id: string } & Record<string, unknown> = { Id: i.id };
         for (const [name, value] of Object.entries(i.image)) {
           const f = m.field(name);
           if (f && f.updateable && f.name !== 'Id') body[f.name] = value;
         }
         return body;
       });
-      out.push(...(await this.rollbackCall(part.map((i) => i.id), { method: 'PATCH', url: 'composite/sobjects', data: { allOrNone: false, records } })));
+      out.push(...(await this.rollbackCall(part.map((i) => i.id), 'update', (c) => c.update(m.apiName, records, { allOrNone: false }))));
     }
     return out;
   }
@@ -436,7 +444,7 @@ export class SalesforceDestination implements Destination {
     const out = new Map<string, RecordError | null>();
     let body = '';
     try {
-      body = String((await this.client.request<string>({ method: 'POST', url: `/services/Soap/u/${this.client.apiVersion}`, data: xml, headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' } })).data ?? '');
+      body = String((await this.client.request<string>({ method: 'POST', url: `/services/Soap/u/${this.client.apiVersion}`, data: xml, headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' }, text: true })) ?? '');
     } catch (e) {
       for (const id of ids) out.set(id, { code: e instanceof SalesforceError ? e.code : 'ERROR', message: (e as Error).message, fields: [] });
       return out;
@@ -451,18 +459,19 @@ export class SalesforceDestination implements Destination {
   }
 
   async deleteManyById(entity: string, ids: string[]): Promise<RollbackResult[]> {
-    await this.require(entity);
+    const m = await this.require(entity);
     const out: RollbackResult[] = [];
     for (const part of chunks(ids, COLLECTION_LIMIT)) {
-      out.push(...(await this.rollbackCall(part, { method: 'DELETE', url: `composite/sobjects?ids=${part.join(',')}&allOrNone=false` })));
+      out.push(...(await this.rollbackCall(part, 'delete', (c) => c.destroy(m.apiName, part, { allOrNone: false }))));
     }
     return out;
   }
 
-  private async rollbackCall(ids: string[], r: { method: 'PATCH' | 'DELETE'; url: string; data?: unknown }): Promise<RollbackResult[]> {
+  /** A collections update or delete (jsforce's `update` / `destroy` of a list), one result per id in input order. */
+  private async rollbackCall(ids: string[], kind: 'update' | 'delete', fn: (c: Connection) => Promise<unknown>): Promise<RollbackResult[]> {
     let data: unknown;
     try {
-      data = (await this.client.request(r)).data;
+      data = await this.client.call(fn);
     } catch (e) {
       if (e instanceof FerryError) throw e;
       const err = e instanceof SalesforceError ? e : new SalesforceError(0, 'ERROR', String(e));
@@ -474,21 +483,20 @@ export class SalesforceDestination implements Destination {
       if (row?.success) return { id, ok: true };
       const e = recordErrors(row?.errors)[0] ?? { code: 'NO_RESULT', message: 'no result for this record', fields: [] };
       const gone = e.code === 'ENTITY_IS_DELETED' || e.code === 'INVALID_CROSS_REFERENCE_KEY' || e.code === 'NOT_FOUND';
-      if (r.method === 'DELETE' && gone) return { id, ok: true, gone: true };
+      if (kind === 'delete' && gone) return { id, ok: true, gone: true };
       return { id, ok: false, code: e.code, message: e.message, ...(gone ? { gone: true } : {}) };
     });
   }
 
   async deleteByKey(entity: string, key: string): Promise<boolean> {
     const m = await this.require(entity);
-    const res = await this.client.request({ method: 'DELETE', url: `sobjects/${m.apiName}/${m.field(this.o.keyColumn)?.name ?? this.o.keyColumn}/${encodeURIComponent(key)}` }, { accept: [404] });
-    return res.status !== 404;
+    // jsforce deletes by id only: by external id is a plain DELETE through the Connection.
+    return deletedUnless404(this.client.request({ method: 'DELETE', url: `sobjects/${m.apiName}/${m.field(this.o.keyColumn)?.name ?? this.o.keyColumn}/${encodeURIComponent(key)}` }));
   }
 
   async deleteById(entity: string, id: string): Promise<boolean> {
     const m = await this.require(entity);
-    const res = await this.client.request({ method: 'DELETE', url: `sobjects/${m.apiName}/${id}` }, { accept: [404] });
-    return res.status !== 404;
+    return deletedUnless404(this.client.call((c) => c.destroy(m.apiName, id)));
   }
 
   // ---- schema ----
@@ -545,6 +553,17 @@ export class SalesforceDestination implements Destination {
     if (!name) return null;
     const d = await this.client.describe<SfDescribe>(name);
     return d ? new SObjectModel(entity.toLowerCase(), d) : null;
+  }
+}
+
+/** true when the delete went through, false when Salesforce answered 404 (nothing there to delete). */
+async function deletedUnless404(call: Promise<unknown>): Promise<boolean> {
+  try {
+    await call;
+    return true;
+  } catch (e) {
+    if (e instanceof SalesforceError && e.status === 404) return false;
+    throw e;
   }
 }
 

@@ -82,13 +82,13 @@ export class FakeOrg {
   }
 
   private answer(s: Seen): Reply {
-    if (s.path === '/services/oauth2/token') {
-      return { status: 200, body: { access_token: this.token, instance_url: this.url, id: `${this.url}/id/00D000000000001/005000000000001`, token_type: 'Bearer' } };
-    }
     const fault = this.faults.findIndex((f) => f.match(s));
     if (fault >= 0) {
-      this.apiUsed++;
+      if (s.path !== '/services/oauth2/token') this.apiUsed++;
       return this.faults.splice(fault, 1)[0].reply;
+    }
+    if (s.path === '/services/oauth2/token') {
+      return { status: 200, body: { access_token: this.token, instance_url: this.url, id: `${this.url}/id/00D000000000001/005000000000001`, token_type: 'Bearer' } };
     }
     if (s.auth !== `Bearer ${this.token}`) return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
     this.apiUsed++;
