@@ -32,7 +32,7 @@ describe('reading a value without its record', () => {
 
   it('skips a source record of an extracted event', () => {
     const writer = avro.Type.forSchema(extractedValueSchema('planports', 'contact') as avro.Schema);
-    const sample = writer.random() as { record: unknown; envelope: unknown };
+    const sample = writer.random() as unknown as { record: unknown; envelope: unknown };
     const p = skippingReader(writer, ['record'])!;
     const read = p.reader.fromBuffer(writer.toBuffer(sample), p.resolver) as typeof sample;
     expect(read.envelope).toEqual(sample.envelope);
