@@ -3,7 +3,7 @@ import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, LoadedEvent, LoadResult } from '@ferry/contracts';
 import { consumerGroups, planEntity, routeTopics, topics } from '@ferry/contracts';
 import { DESTINATION } from '@ferry/destinations/core';
-import type { Destination, DroppedValue, WriteColumn, WriteItem, WriteResult } from '@ferry/destinations/core';
+import type { Destination, DestinationLimits, DroppedValue, WriteColumn, WriteItem, WriteResult } from '@ferry/destinations/core';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
 import { FerryError, rideOut, sleep, weatherOf } from '@ferry/common';
 import { AuditEntry, AuditRepository, FileManifestRepository, OversizedFile } from '@ferry/persistence';
@@ -39,12 +39,15 @@ export class LoadHandler {
     );
   }
 
-  /** A chunk is one destination batch at most: FERRY_LOAD_BATCH_SIZE, capped by what the destination accepts. */
+  /**
+   * A chunk is one destination batch at most: FERRY_LOAD_BATCH_SIZE, or the destination's own choice when unset,
+   * capped by what the destination accepts.
+   */
   @EventPattern('load', {
     subscribe: (rt, get) => ({
       groupId: consumerGroups.load(rt.migration),
       topics: routeTopics(rt.plan, rt.migration).resolved,
-      maxChunk: Math.min(get<number>(LOAD_BATCH_SIZE), get<Destination>(DESTINATION).limits.maxBatch),
+      maxChunk: chunkSize(get<number | undefined>(LOAD_BATCH_SIZE), get<Destination>(DESTINATION).limits),
       partitionsConsumedConcurrently: 3,
     }),
   } satisfies PhaseExtras)
@@ -217,4 +220,9 @@ function latestPerKey(events: DestinationEvent[]): DestinationEvent[] {
     }
   }
   return [...m.values()];
+}
+
+/** Records per loader chunk: the setting, or the destination's own choice, never more than a write takes. */
+export function chunkSize(setting: number | undefined, limits: DestinationLimits): number {
+  return Math.min(setting ?? limits.loadBatch, limits.maxBatch);
 }

@@ -125,7 +125,7 @@ export const settings = {
     /** REST API version, set explicitly (jsforce alone would use 50.0) */
     SALESFORCE_API_VERSION: z.string().regex(/^\d{2}\.0$/, 'must look like 62.0').default('62.0'),
     /** records per entity batch at or above which a Bulk API 2.0 job is used instead of sObject Collections */
-    SALESFORCE_BULK_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(500),
+    SALESFORCE_BULK_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(2000),
     /** share of the org's daily API request allocation Ferry may use; it stops cleanly before passing it */
     SALESFORCE_API_SHARE: z.coerce.number().gt(0).max(1).default(0.8),
     /** share of the Bulk API 2.0 daily records (15,000 batches of 10,000) Ferry may use */
@@ -141,8 +141,11 @@ export const settings = {
     FERRY_OWNER_REFRESH_S: z.coerce.number().int().min(1).max(86_400).default(30),
   },
   loader: {
-    /** records per destination write at most; the destination caps it further (Dataverse $batch 1,000, Salesforce Bulk 2.0 job 10,000) */
-    FERRY_LOAD_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
+    /**
+     * records per destination write at most; unset, the destination's own choice (Dataverse 200, Salesforce 10,000);
+     * either way capped by what the destination accepts (Dataverse $batch 1,000, Salesforce Bulk 2.0 job 10,000)
+     */
+    FERRY_LOAD_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).optional(),
   },
   logging: {
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -84,7 +84,7 @@ export class DynamicsDestination implements Destination {
     readonly client: DataverseClient,
     private readonly options: DynamicsDestinationOptions,
   ) {
-    this.limits = { maxBatch: 1000, maxFileBytes: options.maxFileBytes ?? 5_242_880 };
+    this.limits = { maxBatch: 1000, loadBatch: 200, maxFileBytes: options.maxFileBytes ?? 5_242_880 };
   }
 
   refresh(): void {

@@ -72,7 +72,7 @@ export class SalesforceDestination implements Destination {
     readonly client: SalesforceClient,
     private readonly o: SalesforceDestinationOptions,
   ) {
-    this.limits = { maxBatch: 10_000, maxFileBytes: o.maxFileBytes ?? CONTENT_VERSION_JSON_LIMIT };
+    this.limits = { maxBatch: 10_000, loadBatch: 10_000, maxFileBytes: o.maxFileBytes ?? CONTENT_VERSION_JSON_LIMIT };
     this.metadata = new SalesforceMetadataCalls(client);
   }
 
