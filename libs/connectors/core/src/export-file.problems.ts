@@ -31,16 +31,17 @@ function distance(a: string, b: string, max: number): number {
 const stem = (name: string) => name.toLowerCase().replace(/\.[^.]*$/, '').replace(/[^a-z0-9]/g, '');
 
 /**
- * The name in `names` a person most likely meant by `wanted`: the same letters and digits without the
- * extension or punctuation ("Contacts (1).csv" for contacts.csv is not one; "contact.csv" and "contacts.CSV.txt" are), or
- * at most two edits away (a quarter of the name for long ones). Null when nothing is that close.
+ * The name in `names` a person most likely meant by `wanted`: the same letters and digits once the
+ * extension, case and punctuation are set aside ("Contacts_.CSV" for contacts.csv), or one edit away from
+ * them ("contact.csv"; two for names of eight or more letters). Null when nothing is that close: "notes.csv"
+ * is not offered for quotes.csv.
  */
 export function nearestName(wanted: string, names: readonly string[]): string | null {
-  const lower = wanted.toLowerCase();
-  const max = Math.max(2, Math.floor(lower.length / 4));
+  const target = stem(wanted);
+  const max = target.length >= 8 ? 2 : 1;
   let best: { name: string; d: number } | null = null;
   for (const name of names) {
-    const d = stem(name) === stem(wanted) ? 0 : distance(lower, name.toLowerCase(), max);
+    const d = distance(target, stem(name), max);
     if (d <= max && (best === null || d < best.d || (d === best.d && name < best.name))) best = { name, d };
   }
   return best?.name ?? null;
@@ -65,9 +66,9 @@ export async function resolveExportFile(dir: string, file: string): Promise<Reso
 }
 
 /** `contacts.csv is missing from /x (the contact object is read from it); did you mean Contacts.csv?` */
-export function missingFileProblem(dir: string, file: string, stream: string, nearMiss: string | null = null): string {
+export function missingFileProblem(dir: string, file: string, stream: string, nearMiss: string | null = null, what = `the ${stream} object`): string {
   const hint = nearMiss !== null ? `did you mean ${nearMiss}? Rename it to ${file}` : `put the export's ${file} there, or leave ${stream} out`;
-  return `${file} is missing from ${dir} (the ${stream} object is read from it); ${hint}`;
+  return `${file} is missing from ${dir} (${what} is read from it); ${hint}`;
 }
 
 /** `contacts.csv is empty: it needs a header row naming the contact columns` */
@@ -117,13 +118,16 @@ export function missingColumnsProblem(args: MissingColumnsArgs): string {
     const why = args.why?.(f);
     return why ? `${f} (${why})` : f;
   });
-  const header = labels.length > 0 ? `the header has ${labels.join(', ')}` : 'the header is blank';
+  // JSON items have properties where a table has a header
+  const json = location.format === 'json' || location.format === 'ndjson';
+  const noun = json ? 'property' : 'column';
+  const header = labels.length === 0 ? `the ${json ? 'item' : 'header'} is blank` : `${json ? 'it' : 'the header'} has ${labels.join(', ')}`;
   const remedy =
     args.remedy ??
     (many
-      ? `rename the columns that hold them: ${fields.map((f) => `${quoted(namesFor(location, f))} for ${f}`).join(', ')}`
-      : `rename the column that holds it to ${quoted(namesFor(location, fields[0]))}`);
-  return `${at(location, line)}: no column for required field${many ? 's' : ''} ${named.join(', ')}; ${header}; ${remedy}`;
+      ? `rename the ${json ? 'properties' : 'columns'} that hold them: ${fields.map((f) => `${quoted(namesFor(location, f))} for ${f}`).join(', ')}`
+      : `rename the ${noun} that holds it to ${quoted(namesFor(location, fields[0]))}`);
+  return `${at(location, line)}: no ${noun} for required field${many ? 's' : ''} ${named.join(', ')}; ${header}; ${remedy}`;
 }
 
 /** `users.csv line 1: no "active" column, so every user is read as active; add one if some have left` */

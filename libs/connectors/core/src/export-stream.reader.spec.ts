@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { FerryError } from '@ferry/common';
 import { ExportFileMissingError, readExportStream, type ReadExportStreamArgs } from './export-stream.reader';
+import { nearestName } from './export-file.problems';
 import type { AvroSchema } from './record-schema';
 import type { RejectMessage, SourceMessage, StateMessage, StreamDefinition } from './source.connector';
 
@@ -198,5 +199,18 @@ describe('readExportStream', () => {
     // schemas/leaf360/contact.avsc needs contact_id, which this file does not have
     expect(brief(ms)).toEqual(['reject 1 MISSING_COLUMN', 'state 2 complete']);
     expect((ms[0] as RejectMessage).reason).toContain('required field contact_id');
+  });
+});
+
+describe('nearestName', () => {
+  it.each([
+    ['contacts.csv', ['Contacts.CSV', 'deals.csv'], 'Contacts.CSV'],
+    ['contacts.csv', ['contact.csv', 'deals.csv'], 'contact.csv'],
+    ['contacts.csv', ['contacts_.txt'], 'contacts_.txt'],
+    ['opportunities.csv', ['oportunites.csv'], 'oportunites.csv'],
+    ['quotes.csv', ['notes.csv'], null],
+    ['deals.csv', ['leads.csv', 'users.csv'], null],
+  ])('for %s among %j is %s', (wanted, names, expected) => {
+    expect(nearestName(wanted, names)).toBe(expected);
   });
 });

@@ -102,7 +102,14 @@ export type DateOrderEvidence = DateOrder | 'either' | null;
 export interface MomentReading {
   moment: Moment | null;
   evidence: DateOrderEvidence;
+  /** the separator of a numeric day-month date ('/', '.' or '-'): a column writing two kinds may order each its own way */
+  separator?: DateSeparator;
 }
+
+export type DateSeparator = '/' | '.' | '-';
+
+/** The order numeric dates are read in: one for every separator, or one per separator. */
+export type DateOrders = DateOrder | Partial<Record<DateSeparator, DateOrder>>;
 
 /**
  * Month names and their usual abbreviations in English, French, Spanish, German, Dutch, Italian and
@@ -232,7 +239,7 @@ function yearOf(text: string): number | null {
  * number over 12 means d/m, a second over 12 means m/d, and otherwise slashes are m/d (US) and dots and
  * dashes d/m (Europe). The column decides `order` from every value it holds (see the coercer).
  */
-export function readMoment(text: string, order?: DateOrder): MomentReading {
+export function readMoment(text: string, orders?: DateOrders): MomentReading {
   const fast = isoMillis(text);
   if (!Number.isNaN(fast)) return { moment: fromMillis(fast), evidence: null };
   const c0 = text.charCodeAt(0);
@@ -265,7 +272,8 @@ export function readMoment(text: string, order?: DateOrder): MomentReading {
     return { moment: at(year, t.month, Number(dayText)), evidence: null };
   }
   if (n.length !== 3 || n[1].sep !== n[2].sep || !/^[-/.]$/.test(n[1].sep)) return { moment: null, evidence: null };
-  const sep = n[1].sep;
+  const sep = n[1].sep as DateSeparator;
+  const order = typeof orders === 'string' ? orders : orders?.[sep];
   const [a, b, c] = n.map((x) => x.text);
   if (a.length === 4) {
     // year first: 2021.07.03, 2021/7/3
@@ -279,12 +287,12 @@ export function readMoment(text: string, order?: DateOrder): MomentReading {
   const evidence: DateOrderEvidence = first > 12 && second <= 12 ? 'dmy' : second > 12 && first <= 12 ? 'mdy' : first <= 12 && second <= 12 ? 'either' : null;
   const chosen = evidence === 'dmy' || evidence === 'mdy' ? evidence : (order ?? (sep === '/' ? 'mdy' : 'dmy'));
   const m = chosen === 'dmy' ? at(year, second, first) : at(year, first, second);
-  return { moment: m, evidence: m === null ? null : evidence };
+  return { moment: m, evidence: m === null ? null : evidence, separator: sep };
 }
 
 /** A date or date-time as a moment (see readMoment), or null. */
-export function parseMoment(text: string, order?: DateOrder): Moment | null {
-  return readMoment(text, order).moment;
+export function parseMoment(text: string, orders?: DateOrders): Moment | null {
+  return readMoment(text, orders).moment;
 }
 
 /** The number written in text[from, from + n) when it is all digits, else -1. */

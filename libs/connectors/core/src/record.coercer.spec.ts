@@ -287,6 +287,10 @@ describe('createCoercer, lenient', () => {
     expect(day('13/05/2021')).toBe(daysFromCivil(2021, 5, 13));
     expect(day('04/05/2021')).toBe(daysFromCivil(2021, 5, 4));
     expect(day('05/13/2021')).toBe(daysFromCivil(2021, 5, 13));
+    // dots keep their own order
+    expect(day('04.05.2021')).toBe(daysFromCivil(2021, 5, 4));
+    expect(day('05.13.2021')).toBe(daysFromCivil(2021, 5, 13));
+    expect(day('04.05.2021')).toBe(daysFromCivil(2021, 4, 5));
     const given = createCoercer(SCHEMA, { file: 'c.csv', format: 'csv', dateOrders: { birthday: 'dmy' } });
     expect(day('04/05/2021', given)).toBe(daysFromCivil(2021, 5, 4));
   });

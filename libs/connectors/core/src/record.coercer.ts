@@ -15,6 +15,7 @@ import {
   percentFromNumber,
   DATE_FORMATS_HINT,
   type DateOrder,
+  type DateSeparator,
   type Moment,
   type Parsed,
 } from './export-values.parser';
@@ -557,26 +558,25 @@ function notA(what: string): Parsed<never> {
 }
 
 /**
- * One column's day-month order: the location's when it gives one, else the first value that can only be read
- * one way (13/04/2021 is d/m) settles it for the values after it; until then the separator's custom holds.
+ * One column's day-month order: the location's when it gives one, else, per separator, the first value that
+ * can only be read one way (13/04/2021 is d/m) settles it for the values after it; until then the
+ * separator's custom holds (slashes m/d, dots and dashes d/m). Separators are apart because one column may
+ * mix 13.04.2021 with 4/13/2021.
  */
 interface DateOrderState {
-  order: DateOrder | undefined;
-  fixed: boolean;
+  given: DateOrder | undefined;
+  learned: Partial<Record<DateSeparator, DateOrder>>;
 }
 
 function dateOrderState(given: DateOrder | undefined): DateOrderState {
-  return { order: given, fixed: given !== undefined };
+  return { given, learned: {} };
 }
 
 /** A moment from text, a Date (XLSX date cell), or a number: epoch seconds/millis by digits, or an Excel serial. */
 function momentOf(v: unknown, excel: boolean, state: DateOrderState): Moment | null | 'not-a-moment' {
   if (typeof v === 'string') {
-    const r = readMoment(v, state.order);
-    if (!state.fixed && (r.evidence === 'dmy' || r.evidence === 'mdy')) {
-      state.order = r.evidence;
-      state.fixed = true;
-    }
+    const r = readMoment(v, state.given ?? state.learned);
+    if (state.given === undefined && r.separator !== undefined && (r.evidence === 'dmy' || r.evidence === 'mdy')) state.learned[r.separator] ??= r.evidence;
     return r.moment;
   }
   if (v instanceof Date) {

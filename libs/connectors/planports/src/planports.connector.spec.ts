@@ -158,10 +158,10 @@ describe('the malformed fixture', () => {
     const result = await connector.checkExport(dir);
     expect(result.ok).toBe(false);
     const about = (file: string) => result.problems.filter((p) => p.includes(file));
-    expect(about('users.csv')).toEqual([expect.stringMatching(/users\.csv: the header has no "User ID" column \(field user_id/)]);
+    expect(about('users.csv')).toEqual([expect.stringMatching(/^users\.csv line 1: no column for required field user_id \(the key of user records\); the header has E-mail, .*; rename the column that holds it to "User ID" or "user_id"$/)]);
     expect(about('notes.csv')).toEqual([expect.stringMatching(/notes\.csv line 1: the header names column "note" twice/)]);
     expect(about('contacts.csv')).toEqual([]);
-    expect(about('pipelines.csv')).toEqual([expect.stringMatching(/pipelines\.csv does not exist \(the pipeline stream\)/)]);
+    expect(about('pipelines.csv')).toEqual([expect.stringMatching(/^pipelines\.csv is missing from .* \(the pipeline object is read from it\); put the export's pipelines\.csv there, or leave pipeline out$/)]);
     for (const p of result.problems) expect(p).not.toContain('\n');
   });
 });
@@ -183,7 +183,7 @@ describe('checkExport', () => {
     lines[0] = lines[0].replace('Owner ID', 'Sorumlu');
     writeFileSync(file, lines.join('\r\n'));
     const result = await connector.checkExport(dir);
-    expect(result.problems).toEqual([expect.stringMatching(/^deals\.csv: the header has no "Owner ID" column \(field owner_id, needed to link deal records\)$/)]);
+    expect(result.problems).toEqual([expect.stringMatching(/^deals\.csv line 1: no column for required field owner_id \(the user each deal belongs to\); the header has Deal ID, .*; rename the column that holds it to "Owner ID" or "owner_id"$/)]);
   });
 });
 
@@ -200,7 +200,7 @@ describe('readExport', () => {
     const dir = copyOf('clean', 'no-quotes');
     rmSync(join(dir, PLANPORTS_SHEETS.quote.csv));
     await expect(readAll(dir, 'quote')).rejects.toBeInstanceOf(ExportFileMissingError);
-    await expect(readAll(dir, 'quote')).rejects.toThrow(/quotes\.csv does not exist/);
+    await expect(readAll(dir, 'quote')).rejects.toThrow(/quotes\.csv is missing from .* \(the quote object is read from it\); put the export's quotes\.csv there, or leave quote out/);
   });
 
   it('resumes after the last state it was given', async () => {
