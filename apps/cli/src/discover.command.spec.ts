@@ -84,7 +84,9 @@ describe('ferry discover', () => {
     try {
       await run(['--source', 'acme', '--export', empty, '--out', out]);
       expect(process.exitCode).toBe(1);
-      expect(stderr).toHaveBeenCalledWith(expect.stringMatching(/^ferry: company, contact, deal, workflow could not be read completely; the inventory at .*discovery\.json says why\n$/));
+      expect(stderr).toHaveBeenCalledWith(
+        expect.stringMatching(/^ferry: 4 objects were not profiled: company \(.*companies\.ndjson.*\); contact \(.*\); deal \(.*\); workflow \(.*\); the inventory at .*discovery\.json has the rest\n$/),
+      );
       expect(printed.join('\n')).toContain('problem: ');
     } finally {
       rmSync(empty, { recursive: true, force: true });
