@@ -57,7 +57,7 @@ export function discoverCommand(program: Command, deps: DiscoverCommandDeps = {}
       print(o.json ? JSON.stringify(inventory, null, 2) : discoveryReport(inventory, file));
       const failed = unprofiledObjects(inventory);
       if (failed.length > 0) {
-        const which = failed.map((x) => `${x.name} (${x.why.length > 160 ? `${x.why.slice(0, 159)}…` : x.why})`).join('; ');
+        const which = failed.map((x) => `${x.name} (${x.why})`).join('; ');
         process.stderr.write(`ferry: ${failed.length === 1 ? 'one object was' : `${failed.length} objects were`} not profiled: ${which}; the inventory at ${file} has the rest\n`);
         process.exitCode = 1;
       }
