@@ -42,7 +42,7 @@ const field = (o: string, name: string) => obj(o).fields.find((f) => f.name === 
 describe('discover over an export of another CRM', () => {
   it('keeps every person, emptying the optional values that do not parse, and reads a file named in another case', () => {
     expect(discoveryInventorySchema.safeParse(inv).success).toBe(true);
-    expect(obj('person')).toMatchObject({ location: 'people.csv', records: 60, rejected: { count: 0 }, refused: null });
+    expect(obj('person')).toMatchObject({ location: 'People.CSV', records: 60, rejected: { count: 0 }, refused: null });
     expect(field('person', 'born')).toMatchObject({
       type: 'date',
       // line 8, and the phone numbers the two shifted rows put under Born

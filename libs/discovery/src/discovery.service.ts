@@ -126,6 +126,8 @@ class ObjectProfile {
   rejected: ObjectInventory['rejected'] = { count: 0, byCode: {}, first: [] };
   /** a reject that stopped the whole file (a missing column, a duplicated one, a workbook that cannot be read) */
   refused: string | null = null;
+  /** the file as the folder spells it (Contacts.csv for contacts.csv), from the first row read */
+  file: string | null = null;
   readonly shifts = new ShiftDetector((column) => this.profilerOf(column)?.dominantGroup() ?? null);
 
   constructor(
@@ -214,6 +216,7 @@ export async function discoverSource(connector: SourceConnector, options: Discov
             ? connector.readExport(source.location, def.name)
             : apiReader(connector, def, { baseUrl: source.location, credential: options.credential });
         for await (const m of messages) {
+          if (m.type !== 'state' && profile.file === null && m.origin.file !== undefined) profile.file = m.origin.file;
           if (m.type === 'record') {
             readRecord(profile, m, refs, dups, connector, automations, problems);
             if (profile.records % 100_000 === 0) tuning.onProgress?.({ object: def.name, records: profile.records, done: false });
@@ -383,6 +386,7 @@ async function summarize(
     .map((f) => ({ name: f.custom ? `custom.${f.name}` : f.name, kind: f.type as ContactKind }));
   return {
     ...base,
+    location: profile.file ?? base.location,
     note: error && profile.records > 0 ? `reading stopped after ${profile.records} records` : null,
     error,
     records: profile.records,

@@ -1,4 +1,5 @@
 import { readdir } from 'fs/promises';
+import { join } from 'path';
 import { at } from './export-position';
 import type { ExportLocation } from './source.connector';
 
@@ -69,6 +70,11 @@ export async function resolveExportFile(dir: string, file: string): Promise<Reso
 export function missingFileProblem(dir: string, file: string, stream: string, nearMiss: string | null = null, what = `the ${stream} object`): string {
   const hint = nearMiss !== null ? `did you mean ${nearMiss}? Rename it to ${file}` : `put the export's ${file} there, or leave ${stream} out`;
   return `${file} is missing from ${dir} (${what} is read from it); ${hint}`;
+}
+
+/** `/x/files is missing: attachments.csv lists files kept there; copy the export's files/ folder too` */
+export function missingFilesFolderProblem(dir: string, folder: string, listedIn: string): string {
+  return `${join(dir, folder)} is missing: ${listedIn} lists files kept there; copy the export's ${folder}/ folder too`;
 }
 
 /** `contacts.csv is empty: it needs a header row naming the contact columns` */

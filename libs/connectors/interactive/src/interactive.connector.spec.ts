@@ -174,7 +174,7 @@ describe('InteractiveConnector.checkExport', () => {
 
   it('wants the files/ folder when attachments are listed', async () => {
     rmSync(join(dir, 'files'), { recursive: true });
-    expect((await connector.checkExport(dir)).problems).toEqual([`files/: missing from ${dir}, but attachments.ndjson lists attachments whose bytes belong there`]);
+    expect((await connector.checkExport(dir)).problems).toEqual([`${join(dir, 'files')} is missing: attachments.ndjson lists files kept there; copy the export's files/ folder too`]);
   });
 });
 

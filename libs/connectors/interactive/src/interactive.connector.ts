@@ -7,6 +7,7 @@ import {
   loadRecordSchema,
   missingColumnsProblem,
   missingFileProblem,
+  missingFilesFolderProblem,
   neededFor,
   readExportStream,
   resolveExportFile,
@@ -103,7 +104,7 @@ export class InteractiveConnector implements SourceConnector {
       if (problem) problems.push(problem);
       if (def.name === 'attachment' && info.size > 0) {
         const files = await stat(join(dir, 'files')).catch(() => null);
-        if (!files?.isDirectory()) problems.push(`files/: missing from ${dir}, but ${file} lists attachments whose bytes belong there`);
+        if (!files?.isDirectory()) problems.push(missingFilesFolderProblem(dir, 'files', file));
       }
     }
     return { ok: problems.length === 0, problems };

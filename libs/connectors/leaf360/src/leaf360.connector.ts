@@ -9,6 +9,7 @@ import {
   loadRecordSchema,
   missingColumnsProblem,
   missingFileProblem,
+  missingFilesFolderProblem,
   neededFor,
   readExportRows,
   resolveExportFile,
@@ -79,7 +80,7 @@ export class Leaf360Connector implements SourceConnector {
       if (problem) problems.push(problem);
     }
     if ((await exists(join(dir, 'attachments.csv'))) && !(await isFolder(join(dir, LEAF360_FILES_DIR)))) {
-      problems.push(`${join(dir, LEAF360_FILES_DIR)} is missing: attachments.csv lists files the export keeps there; copy the export's ${LEAF360_FILES_DIR}/ folder too`);
+      problems.push(missingFilesFolderProblem(dir, LEAF360_FILES_DIR, 'attachments.csv'));
     }
     return { ok: problems.length === 0, problems, ...(warnings.length > 0 ? { warnings } : {}) };
   }

@@ -120,7 +120,7 @@ describe('ProfiConnector', () => {
       expect(result.problems[0]).toMatch(/^companies\.csv line 1: no column for required field name; the header has Company ID, .*; rename the column that holds it to "Name"$/);
       expect(result.problems[1]).toMatch(/^coaches\.csv line 1: .*"E-Mail" twice/);
       expect(result.problems[2]).toMatch(/programs\.csv is missing/);
-      expect(result.problems[3]).toMatch(/files is missing: attachments\.csv lists uploaded files/);
+      expect(result.problems[3]).toMatch(/files is missing: attachments\.csv lists files kept there; copy the export's files\/ folder too$/);
       for (const p of result.problems) expect(p).not.toContain('\n');
     });
   });

@@ -7,6 +7,7 @@ import {
   loadRecordSchema,
   missingColumnsProblem,
   missingFileProblem,
+  missingFilesFolderProblem,
   neededFor,
   readExportRows,
   resolveExportFile,
@@ -56,7 +57,7 @@ export class ProfiConnector implements SourceConnector {
     const attachments = profiStream('attachment').export!.file;
     const filesDir = join(dir, PROFI_FILES_DIR);
     if (!(await isDirectory(filesDir)) && (await isFile(join(dir, attachments)))) {
-      problems.push(`${filesDir} is missing: ${attachments} lists uploaded files by their path under ${PROFI_FILES_DIR}/, so export the files along with the CSVs`);
+      problems.push(missingFilesFolderProblem(dir, PROFI_FILES_DIR, attachments));
     }
     return { ok: problems.length === 0, problems, ...(warnings.length > 0 ? { warnings } : {}) };
   }
