@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as avro from 'avsc';
@@ -201,6 +201,14 @@ describe('readExport', () => {
     rmSync(join(dir, PLANPORTS_SHEETS.quote.csv));
     await expect(readAll(dir, 'quote')).rejects.toBeInstanceOf(ExportFileMissingError);
     await expect(readAll(dir, 'quote')).rejects.toThrow(/quotes\.csv is missing from .* \(the quote object is read from it\); put the export's quotes\.csv there, or leave quote out/);
+  });
+
+  it('reads and checks per-object CSV files whose names differ in case', async () => {
+    const dir = copyOf('clean', 'capitalised');
+    for (const name of readdirSync(dir)) if (name.endsWith('.csv')) renameSync(join(dir, name), join(dir, name[0].toUpperCase() + name.slice(1)));
+    expect(planportsLayout(dir)).toBe('csv');
+    expect(await connector.checkExport(dir)).toEqual({ ok: true, problems: [] });
+    expect(recordsOf(await readAll(dir, 'contact'))).toEqual(recordsOf(await readAll(join(FIXTURES, 'clean'), 'contact')));
   });
 
   it('resumes after the last state it was given', async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'fs';
+import { existsSync, readdirSync } from 'fs';
 import { join } from 'path';
 import {
   emptyFileProblem,
@@ -36,7 +36,15 @@ export type PlanportsLayout = 'xlsx' | 'csv';
  */
 export function planportsLayout(dir: string): PlanportsLayout {
   if (existsSync(join(dir, PLANPORTS_EXPORT_FILE))) return 'xlsx';
-  return Object.values(PLANPORTS_SHEETS).some((s) => existsSync(join(dir, s.csv))) ? 'csv' : 'xlsx';
+  // names compared without case, as the reader finds them (Contacts.csv is contacts.csv)
+  let names: Set<string>;
+  try {
+    names = new Set(readdirSync(dir).map((n) => n.toLowerCase()));
+  } catch {
+    return 'xlsx';
+  }
+  if (names.has(PLANPORTS_EXPORT_FILE.toLowerCase())) return 'xlsx';
+  return Object.values(PLANPORTS_SHEETS).some((s) => names.has(s.csv.toLowerCase())) ? 'csv' : 'xlsx';
 }
 
 /** The stream as the folder's layout places it. */
