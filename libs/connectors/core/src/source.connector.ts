@@ -5,6 +5,8 @@
  * checkpoint only after everything yielded before it is durable, so a restart resumes from the last one.
  */
 
+import type { ValueIssue } from './record.coercer';
+
 export type SourceSystem = 'planports' | 'profi' | 'interactive' | 'leaf360';
 export const SOURCE_SYSTEMS: readonly SourceSystem[] = ['planports', 'profi', 'interactive', 'leaf360'];
 
@@ -104,8 +106,8 @@ export interface RecordMessage {
   origin: SourceOrigin;
   /** API: the source deleted this record (the record carries at least its key) */
   deleted?: boolean;
-  /** values left out of the record rather than refusing it (bad optional values, placeholders): see ValueIssue */
-  issues?: Array<{ field: string; column: string; code: RejectCode; value: string; problem: string }>;
+  /** values left out of the record rather than refusing it (bad optional values, placeholders) */
+  issues?: ValueIssue[];
   /** the record's fields in the file's column order (`custom.<label>` for custom columns); one array shared by the file's records */
   columns?: readonly string[];
 }
