@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { FerryError } from '@ferry/common';
-import { AcmeFixtureConnector, ACME_EXPORT, acmeSchema } from '@ferry/discovery/fixtures';
+import { AcmeFixtureConnector, ACME_EXPORT, acmeSchema, CsvFixtureConnector, csvFixtureSchema } from '@ferry/discovery/fixtures';
 import { discoveryInventorySchema } from '@ferry/discovery';
 import { discoverCommand, type DiscoverCommandDeps } from './discover.command';
 
@@ -84,10 +84,46 @@ describe('ferry discover', () => {
     try {
       await run(['--source', 'acme', '--export', empty, '--out', out]);
       expect(process.exitCode).toBe(1);
-      expect(stderr).toHaveBeenCalledWith(expect.stringMatching(/^ferry: company, contact, deal, workflow could not be read completely; the inventory at .*discovery\.json says why\n$/));
+      expect(stderr).toHaveBeenCalledWith(
+        expect.stringMatching(/^ferry: 4 objects were not profiled: company \(.*companies\.ndjson.*\); contact \(.*\); deal \(.*\); workflow \(.*\); the inventory at .*discovery\.json has the rest\n$/),
+      );
       expect(printed.join('\n')).toContain('problem: ');
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe('ferry discover exit codes over a CSV export', () => {
+  const csv: DiscoverCommandDeps = { connectorFor: () => new CsvFixtureConnector(), tuning: { schemaFor: csvFixtureSchema } };
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'discover-csv-'));
+    writeFileSync(join(dir, 'people.csv'), 'Person ID,Name\np1,Ada\n');
+    writeFileSync(join(dir, 'users.csv'), 'ID,Active\nu1,yes\n');
+    writeFileSync(join(dir, 'notes.csv'), 'ID,Written\nn1,2024-01-01\n');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 0 when every object was profiled', async () => {
+    await run(['--source', 'csv', '--export', dir, '--out', out], csv);
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('exits 1 naming an object refused for a missing column, with what to do', async () => {
+    writeFileSync(join(dir, 'people.csv'), 'Name,Email\nAda,a@mail.example\n');
+    await run(['--source', 'csv', '--export', dir, '--out', out], csv);
+    expect(process.exitCode).toBe(1);
+    expect(stderr).toHaveBeenCalledWith(
+      `ferry: one object was not profiled: person (people.csv line 1: no column for required field id (the key of person records); the header has Name, Email; rename the column that holds it to "Person ID" or "id"; nothing in this file was read); the inventory at ${join(out, 'discovery.json')} has the rest\n`,
+    );
+    expect(printed.join('\n')).toContain('not profiled: person: people.csv line 1: no column for required field id');
+  });
+
+  it('exits 1 naming an object whose every row was rejected', async () => {
+    writeFileSync(join(dir, 'notes.csv'), 'ID,Written\nn1,never\n,2024-01-01\n');
+    await run(['--source', 'csv', '--export', dir, '--out', out], csv);
+    expect(process.exitCode).toBe(1);
+    expect(stderr).toHaveBeenCalledWith(expect.stringMatching(/^ferry: one object was not profiled: note \(all 2 of its rows were rejected \(BAD_TIMESTAMP 1, MISSING_VALUE 1\)\); the inventory at /));
   });
 });

@@ -3,7 +3,7 @@ import { FerryError } from '@ferry/common';
 import { settingSources } from '@ferry/config';
 import { SOURCE_SYSTEMS, type SourceConnector } from '@ferry/connectors/core';
 import { sourceConnector } from '@ferry/connectors/registry';
-import { discoverSource, discoveryReport, type DiscoverTuning } from '@ferry/discovery';
+import { discoverSource, discoveryReport, unprofiledObjects, type DiscoverTuning } from '@ferry/discovery';
 
 export interface DiscoverCommandDeps {
   /** default: the source registry */
@@ -23,7 +23,7 @@ const stderrOnTerminal = (s: string) => {
 /**
  * `ferry discover`: reads every object of a source (an export folder or its API) and writes discovery.json,
  * then prints the inventory as tables, or as the JSON itself with --json. Exit code 1 when an object could
- * not be read (the inventory is still written).
+ * not be read, was refused (a missing column) or had every row rejected; the inventory is still written.
  */
 export function discoverCommand(program: Command, deps: DiscoverCommandDeps = {}): Command {
   const print = deps.print ?? stdout;
@@ -55,9 +55,10 @@ export function discoverCommand(program: Command, deps: DiscoverCommandDeps = {}
         },
       );
       print(o.json ? JSON.stringify(inventory, null, 2) : discoveryReport(inventory, file));
-      const failed = inventory.objects.filter((x) => x.error !== null);
+      const failed = unprofiledObjects(inventory);
       if (failed.length > 0) {
-        process.stderr.write(`ferry: ${failed.map((x) => x.name).join(', ')} could not be read completely; the inventory at ${file} says why\n`);
+        const which = failed.map((x) => `${x.name} (${x.why})`).join('; ');
+        process.stderr.write(`ferry: ${failed.length === 1 ? 'one object was' : `${failed.length} objects were`} not profiled: ${which}; the inventory at ${file} has the rest\n`);
         process.exitCode = 1;
       }
     });

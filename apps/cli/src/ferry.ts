@@ -1,6 +1,9 @@
+import './terminal-colour';
 import 'reflect-metadata';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createLogger, FerryError } from '@ferry/common';
+import { createLogger, FerryError, projectRoot } from '@ferry/common';
 import { ConfigError, loadConfig, settings, settingSources } from '@ferry/config';
 import { REPLAYABLE_PHASES, ReplayablePhase } from '@ferry/contracts';
 import { mapCommand, migrationMap } from './map.command';
@@ -31,9 +34,12 @@ const positiveInt = (v: string) => {
   return n;
 };
 
+const version = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+
 const program = new Command()
   .name('ferry')
   .description('Stream a CRM into Dynamics 365 Sales or Salesforce over Kafka')
+  .version(version, '-V, --version', "print Ferry's version")
   .showHelpAfterError(false)
   .exitOverride();
 

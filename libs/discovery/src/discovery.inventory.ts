@@ -26,6 +26,17 @@ export const fieldProfileSchema = z
     malformed: count.optional(),
     kinds: z.record(z.enum(VALUE_KINDS), count),
     values: z.array(z.object({ value: z.string(), count }).strict()).optional(),
+    dateOrder: z.object({ order: z.enum(['d/m', 'm/d', 'undecided']), decidedBy: count, ambiguous: count, contrary: count }).strict().optional(),
+    placeholders: z.array(z.object({ value: z.string(), count, dominant: z.boolean().optional() }).strict()).optional(),
+    emptied: z
+      .object({
+        count,
+        byCode: z.record(z.string(), count),
+        examples: z.array(z.object({ line: count.nullable(), value: z.string(), problem: z.string() }).strict()),
+      })
+      .strict()
+      .optional(),
+    notes: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -57,6 +68,13 @@ export const objectInventorySchema = z
     keys: z.object({ missing: count, duplicateKeys: count, duplicateRecords: count }).strict(),
     duplicates: z.object({ fields: z.array(z.string()), email: sharedValuesSchema, phone: sharedValuesSchema, records: count }).strict(),
     fields: z.array(fieldProfileSchema),
+    /** rows whose values look shifted by one column (right count, but they fit the neighbouring columns) */
+    shifted: z
+      .object({ rows: count, examples: z.array(z.object({ line: count.nullable(), direction: z.enum(['left', 'right']), columns: z.array(z.string()) }).strict()) })
+      .strict()
+      .optional(),
+    /** why discovery could not profile the object: a file-level reject (MISSING_COLUMN…), or every row rejected */
+    refused: z.string().nullable().optional(),
   })
   .strict();
 
@@ -98,6 +116,8 @@ export const discoveryInventorySchema = z
     seconds: z.number().nonnegative(),
     /** what the connector's check found wrong with the export, and automations that could not be read */
     problems: z.array(z.string()),
+    /** what the export lacks but can be read without (a users file with no active column) */
+    warnings: z.array(z.string()).optional(),
     totals: z.object({ objects: count, records: count, rejected: count, automations: count }).strict(),
     objects: z.array(objectInventorySchema),
     references: z.array(referenceInventorySchema),

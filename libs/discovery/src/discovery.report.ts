@@ -34,7 +34,21 @@ function fieldNotes(f: ObjectInventory['fields'][number]): string {
   if (f.values) notes.push(shorten(f.values.map((v) => `${v.value} ${v.count}`).join(', '), 60));
   const kinds = Object.keys(f.kinds);
   if (kinds.length > 1 && f.type !== 'picklist') notes.push(`mixed: ${Object.entries(f.kinds).map(([k, c]) => `${k} ${c}`).join(', ')}`);
+  for (const note of f.notes ?? []) notes.push(shorten(note, 90));
   return notes.join('; ');
+}
+
+/**
+ * Objects discovery could not profile, each with why: a read that failed, a file-level reject (a missing
+ * column), or every row rejected. `ferry discover` exits 1 when there is any.
+ */
+export function unprofiledObjects(inv: DiscoveryInventory): Array<{ name: string; why: string }> {
+  const out: Array<{ name: string; why: string }> = [];
+  for (const o of inv.objects) {
+    if (o.error !== null) out.push({ name: o.name, why: o.records > 0 ? `reading stopped after ${n(o.records)} records: ${o.error}` : o.error });
+    else if (o.refused) out.push({ name: o.name, why: o.refused });
+  }
+  return out;
 }
 
 export function objectsTable(inv: DiscoveryInventory): string {
@@ -111,6 +125,8 @@ export function discoveryReport(inv: DiscoveryInventory, file?: string): string 
       `${n(inv.totals.records)} records, ${n(inv.totals.rejected)} rejected rows, ${n(inv.totals.automations)} automations (${inv.seconds} s)`,
   ];
   for (const p of inv.problems) out.push(`problem: ${p}`);
+  for (const w of inv.warnings ?? []) out.push(`warning: ${w}`);
+  for (const u of unprofiledObjects(inv)) out.push(`not profiled: ${u.name}: ${u.why}`);
   out.push('', 'Objects', objectsTable(inv));
   for (const o of read) {
     out.push('', `${o.name} (${o.location}): ${n(o.records)} records${o.deleted ? `, ${n(o.deleted)} deleted` : ''}, ${n(o.rejected.count)} rejected`);
@@ -119,6 +135,10 @@ export function discoveryReport(inv: DiscoveryInventory, file?: string): string 
       const codes = Object.entries(o.rejected.byCode).map(([c, k]) => `${c} ${n(k)}`).join(', ');
       out.push(`rejected rows by code: ${codes}; the first ${o.rejected.first.length}:`);
       for (const r of o.rejected.first) out.push(`  ${r.file ?? '?'}${r.line !== null ? `:${r.line}` : ''} ${r.code}: ${shorten(r.reason, 160)}`);
+    }
+    if (o.shifted) {
+      const lines = o.shifted.examples.map((e) => `${e.line ?? '?'} (${e.direction}: ${e.columns.join(', ')})`).join(', ');
+      out.push(`rows whose values look shifted one column: ${n(o.shifted.rows)}; line ${shorten(lines, 140)}`);
     }
     const d = o.duplicates;
     if (d.records > 0) {

@@ -9,7 +9,8 @@ import { isSourceApiError, pollStream } from '@ferry/connectors/rest';
 import { DuplicateFinder, normalEmail, normalPhone, type ContactKind } from './duplicate.finder';
 import { FieldProfiler, type FieldSpec } from './field.profiler';
 import { ReferenceChecker } from './reference.checker';
-import { phoneDigits } from './value-kind.classifier';
+import { kindGroup, ShiftDetector } from './shift.detector';
+import { phoneDigits, type ValueKind } from './value-kind.classifier';
 import {
   DISCOVERY_FORMAT,
   type AutomationInventory,
@@ -123,6 +124,11 @@ class ObjectProfile {
   records = 0;
   deleted = 0;
   rejected: ObjectInventory['rejected'] = { count: 0, byCode: {}, first: [] };
+  /** a reject that stopped the whole file (a missing column, a duplicated one, a workbook that cannot be read) */
+  refused: string | null = null;
+  /** the file as the folder spells it (Contacts.csv for contacts.csv), from the first row read */
+  file: string | null = null;
+  readonly shifts = new ShiftDetector((column) => this.profilerOf(column)?.dominantGroup() ?? null);
 
   constructor(
     readonly def: StreamDefinition,
@@ -150,6 +156,11 @@ class ObjectProfile {
     return p;
   }
 
+  /** `custom.<label>` for a custom column, else the field */
+  profilerOf(column: string): FieldProfiler | undefined {
+    return column.startsWith('custom.') ? this.custom.get(column.slice(7)) : this.fields.get(column);
+  }
+
   customField(name: string): FieldProfiler {
     let p = this.custom.get(name);
     if (!p) this.custom.set(name, (p = new FieldProfiler({ name, custom: true, declared: 'custom', logical: null, role: null }, this.distinctCap)));
@@ -167,9 +178,12 @@ export async function discoverSource(connector: SourceConnector, options: Discov
   const streams = connector.streams();
   const streamNames = new Set(streams.map((s) => s.name));
   const problems: string[] = [];
+  const warnings: string[] = [];
   if (source.kind === 'export') {
     try {
-      problems.push(...(await connector.checkExport(source.location)).problems);
+      const check = await connector.checkExport(source.location);
+      problems.push(...check.problems);
+      warnings.push(...(check.warnings ?? []));
     } catch (e) {
       // the objects are still tried one by one; each says what stopped it
       problems.push(`the export check failed: ${errorMessage(e)}`);
@@ -202,14 +216,16 @@ export async function discoverSource(connector: SourceConnector, options: Discov
             ? connector.readExport(source.location, def.name)
             : apiReader(connector, def, { baseUrl: source.location, credential: options.credential });
         for await (const m of messages) {
+          if (m.type !== 'state' && profile.file === null && m.origin.file !== undefined) profile.file = m.origin.file;
           if (m.type === 'record') {
-            readRecord(profile, m.record, m.deleted === true, refs, dups, connector, automations, problems);
+            readRecord(profile, m, refs, dups, connector, automations, problems);
             if (profile.records % 100_000 === 0) tuning.onProgress?.({ object: def.name, records: profile.records, done: false });
           } else if (m.type === 'reject') {
             const r = profile.rejected;
             r.count++;
             r.byCode[m.code] = (r.byCode[m.code] ?? 0) + 1;
             if (r.first.length < FIRST_REJECTS) r.first.push({ code: m.code, reason: m.reason, file: m.origin.file ?? m.origin.resource ?? null, line: m.origin.line ?? null });
+            if (FILE_LEVEL.has(m.code) && m.raw === null) profile.refused ??= m.reason;
           }
         }
       } catch (e) {
@@ -238,6 +254,7 @@ export async function discoverSource(connector: SourceConnector, options: Discov
       startedAt: started.toISOString(),
       seconds: Math.round((finished.getTime() - started.getTime()) / 100) / 10,
       problems,
+      ...(warnings.length > 0 ? { warnings } : {}),
       totals: {
         objects: objects.filter((o) => o.location !== null && (o.error === null || o.records > 0)).length,
         records: objects.reduce((n, o) => n + o.records, 0),
@@ -276,10 +293,12 @@ function emptyCounts() {
   };
 }
 
+/** Rejects that stop a whole file: nothing after them was read. */
+const FILE_LEVEL = new Set(['MISSING_COLUMN', 'DUPLICATE_COLUMN', 'BAD_XLSX']);
+
 function readRecord(
   profile: ObjectProfile,
-  record: Record<string, unknown>,
-  deleted: boolean,
+  m: Extract<SourceMessage, { type: 'record' }>,
   refs: ReferenceChecker,
   dups: DuplicateFinder,
   connector: SourceConnector,
@@ -287,25 +306,38 @@ function readRecord(
   problems: string[],
 ): void {
   const def = profile.def;
+  const record = m.record;
   const ordinal = profile.records++;
-  if (deleted) {
+  if (m.deleted === true) {
     // a tombstone carries its key and little else: it says nothing about fill rates
     profile.deleted++;
     return;
   }
   refs.addKey(def.name, record[def.key]);
   for (const r of def.references) refs.addReference(def.name, r.field, r.object, record[r.field]);
-  for (const p of profile.fields.values()) contact(p, record[p.spec.name], def.name, p.spec.name, ordinal, dups);
+  const kinds = new Map<string, ValueKind | null>();
+  for (const p of profile.fields.values()) kinds.set(p.spec.name, contact(p, record[p.spec.name], def.name, p.spec.name, ordinal, dups));
   for (const name in record) {
     if (name === 'custom' || profile.fields.has(name)) continue;
-    contact(profile.field(name), record[name], def.name, name, ordinal, dups);
+    kinds.set(name, contact(profile.field(name), record[name], def.name, name, ordinal, dups));
   }
   const custom = record.custom;
   if (custom && typeof custom === 'object') {
     for (const [name, value] of Object.entries(custom as Record<string, unknown>)) {
-      contact(profile.customField(name), value, def.name, `custom.${name}`, ordinal, dups);
+      kinds.set(`custom.${name}`, contact(profile.customField(name), value, def.name, `custom.${name}`, ordinal, dups));
     }
   }
+  const line = m.origin.line ?? null;
+  for (const issue of m.issues ?? []) profile.field(issue.field).addEmptied({ code: issue.code, value: issue.value, problem: issue.problem, line });
+  const columns = m.columns ?? [...kinds.keys()];
+  profile.shifts.add(
+    line,
+    columns,
+    columns.map((c) => {
+      const k = kinds.get(c);
+      return k ? kindGroup(k) : null;
+    }),
+  );
   let found: ReturnType<SourceConnector['automations']>;
   try {
     found = connector.automations(def.name, record);
@@ -321,13 +353,14 @@ function readRecord(
  * Profiles one value, and spills it when it may turn out to be the record's own email or phone; the field's
  * final type decides whether the spill is used.
  */
-function contact(p: FieldProfiler, value: unknown, object: string, field: string, ordinal: number, dups: DuplicateFinder): void {
+function contact(p: FieldProfiler, value: unknown, object: string, field: string, ordinal: number, dups: DuplicateFinder): ValueKind | null {
   const kind = p.add(value);
   if (kind === 'email') dups.add(object, field, 'email', normalEmail(String(value)), ordinal);
   else if (kind === 'phone' || ((kind === 'integer' || kind === 'text') && p.phoneNamed)) {
     const digits = phoneDigits(String(value).trim());
     if (digits) dups.add(object, field, 'phone', normalPhone(digits), ordinal);
   }
+  return kind;
 }
 
 async function summarize(
@@ -338,6 +371,13 @@ async function summarize(
   dups: DuplicateFinder,
 ): Promise<ObjectInventory> {
   const live = profile.records - profile.deleted;
+  const shifted = profile.shifts.result();
+  const r = profile.rejected;
+  const refused =
+    profile.refused ??
+    (profile.records === 0 && r.count > 0
+      ? `all ${r.count.toLocaleString('en-US')} of its rows were rejected (${Object.entries(r.byCode).map(([c, k]) => `${c} ${k}`).join(', ')})`
+      : null);
   const fields = [...profile.fields.values(), ...profile.custom.values()].map((p) => p.result(live));
   // a record's own address or number: mostly unique values (an owner's email repeats on every record it owns),
   // and not the sender or recipients of a message
@@ -346,6 +386,7 @@ async function summarize(
     .map((f) => ({ name: f.custom ? `custom.${f.name}` : f.name, kind: f.type as ContactKind }));
   return {
     ...base,
+    location: profile.file ?? base.location,
     note: error && profile.records > 0 ? `reading stopped after ${profile.records} records` : null,
     error,
     records: profile.records,
@@ -354,5 +395,7 @@ async function summarize(
     keys: await refs.keyReport(profile.def.name),
     duplicates: await dups.report(profile.def.name, compared),
     fields,
+    ...(shifted.rows > 0 ? { shifted } : {}),
+    refused,
   };
 }

@@ -33,6 +33,17 @@ describe('FieldProfiler type inference', () => {
     ['nested values', 'lines', [[{ sku: 'a' }], { sku: 'b' }], 'json'],
     ['identifiers by name', 'external_id', ['A-1', 'A-2', 'A-2'], 'id'],
     ['a small set of repeated values', 'stage', ['Open', 'Won', 'Open', 'Lost', 'Open', 'Won'], 'picklist'],
+    // what real exports write
+    ['1 and blank flags', 'do_not_call', ['1', '', '1', null, '1'], 'boolean'],
+    ['1/0 flags', 'opted_out', ['1', '0', 0, 1], 'boolean'],
+    ['Y/N flags', 'vip', ['Y', 'N', 'y'], 'boolean'],
+    ['ZIP codes of five digits', 'zip', ['12345', '90210', '73301'], 'string'],
+    ['postal codes with leading zeros', 'Postal Code', ['02134', '10115', '01067'], 'string'],
+    ['numbers too long to hold exactly', 'external', ['12345678901234567890', '12345678901234567891'], 'string'],
+    ['month-name dates', 'created', ['16 Apr, 2021 00:02:00', 'Apr 17 2021 3:04 PM', '18. April 2021 10:00'], 'timestamp'],
+    ['dashed day-month-year', 'closed', ['03-07-2021', '28-02-2021', '01-12-21'], 'date'],
+    ['locale money', 'budget', ['1.234,56 €', '$1,234.56', "CHF 1'234.50"], 'money'],
+    ['dates with placeholders', 'due', ['2024-01-15', 'N/A', '2024-02-01', 'TBD'], 'date'],
   ])('%s: %s → %s', (_what, name, values, type) => {
     expect(profile(name as string, values as unknown[]).type).toBe(type);
   });
@@ -101,7 +112,8 @@ describe('FieldProfiler counts', () => {
 
   it('counts malformed emails and phones', () => {
     const e = profile('email', ['a@x.example', 'n/a', 'b@@x.example', 'c@x.example']);
-    expect(e).toMatchObject({ type: 'email', malformed: 2 });
+    // "n/a" is a placeholder: no value, so neither an address nor a malformed one
+    expect(e).toMatchObject({ type: 'email', malformed: 1, placeholders: [{ value: 'n/a', count: 1 }] });
     const ph = profile('phone', ['(512) 555-0100', '5125550101', '05338442833', 'call me', '555-01', '0123']);
     expect(ph).toMatchObject({ type: 'phone', malformed: 3, kinds: { phone: 1, integer: 1, text: 4 } });
     expect(profile('city', ['Austin'])).not.toHaveProperty('malformed');
@@ -124,5 +136,52 @@ describe('FieldProfiler counts', () => {
     const r = p.result(1000);
     expect(r.distinctExact).toBe(false);
     expect(Math.abs(r.distinct - 1000) / 1000).toBeLessThan(0.05);
+  });
+});
+
+describe('FieldProfiler on real exports', () => {
+  it('decides a column\'s day-month order from every value, and says so', () => {
+    const dm = profile('closed', [...repeat(37, (i) => `${13 + (i % 15)}/04/2021`), ...repeat(5, (i) => `0${i + 1}/05/2021`)]);
+    expect(dm.dateOrder).toEqual({ order: 'd/m', decidedBy: 37, ambiguous: 5, contrary: 0 });
+    expect(dm.notes).toContain('decided d/m from 37 values; 5 could be either');
+    const md = profile('closed', ['04/13/2021', '04/05/2021']);
+    expect(md.dateOrder).toMatchObject({ order: 'm/d', decidedBy: 1 });
+    expect(profile('closed', ['04/05/2021', '03/02/2021']).dateOrder).toEqual({ order: 'undecided', decidedBy: 0, ambiguous: 2, contrary: 0 });
+    expect(profile('closed', ['2021-04-05', '16 Apr 2021'])).not.toHaveProperty('dateOrder');
+  });
+
+  it('reports placeholders, and one value filling most of a varied column', () => {
+    const names = [...repeat(30, () => 'Acme Default'), ...repeat(12, (i) => `Person ${i}`), 'N/A', '-', '-', 'Default Value'];
+    const p = profile('owner_name', names);
+    expect(p.placeholders).toEqual([
+      { value: 'Acme Default', count: 30, dominant: true },
+      { value: '-', count: 2 },
+      { value: 'Default Value', count: 1 },
+      { value: 'N/A', count: 1 },
+    ]);
+    expect(p.notes).toEqual(['"Acme Default" fills 71% of a varied column: a placeholder?', 'placeholders: - ×2, Default Value ×1, N/A ×1']);
+    expect(p.filled).toBe(42);
+    // a picklist's most common value is not a placeholder
+    expect(profile('stage', [...repeat(30, () => 'Open'), ...repeat(12, (i) => (i % 2 ? 'Won' : 'Lost'))]).placeholders).toBeUndefined();
+  });
+
+  it('notes codes with leading zeros and values the reader left empty, with their lines', () => {
+    const p = new FieldProfiler(spec('birthday', { declared: 'date', logical: 'date' }));
+    p.add(19_000);
+    p.addEmptied({ code: 'BAD_DATE', value: 'sometime', problem: 'which is not a date', line: 12 });
+    p.addEmptied({ code: 'BAD_DATE', value: 'soon', problem: 'which is not a date', line: 40 });
+    p.addEmptied({ code: 'MISSING_VALUE', value: 'TBD', problem: 'which is a placeholder, not a value', line: 41 });
+    const r = p.result(4);
+    expect(r.emptied).toEqual({
+      count: 2,
+      byCode: { BAD_DATE: 2 },
+      examples: [
+        { line: 12, value: 'sometime', problem: 'which is not a date' },
+        { line: 40, value: 'soon', problem: 'which is not a date' },
+      ],
+    });
+    expect(r.placeholders).toEqual([{ value: 'TBD', count: 1 }]);
+    expect(r.notes).toContain('2 values did not parse and were left empty (line 12 "sometime", 40 "soon")');
+    expect(profile('zip', ['02134', '10115']).notes).toEqual(['1 values with leading zeros, kept as text']);
   });
 });

@@ -1,5 +1,7 @@
+import { isPlaceholder } from '@ferry/connectors/core';
 import { DistinctCounter, hashValue } from './distinct.sketch';
-import { classifyValue, phoneDigits, VALUE_KINDS, type ValueKind } from './value-kind.classifier';
+import { kindGroup } from './shift.detector';
+import { classifyValue, dateOrderEvidence, phoneDigits, VALUE_KINDS, type ValueKind } from './value-kind.classifier';
 
 export const FIELD_TYPES = [
   'string', 'integer', 'decimal', 'money', 'percent', 'boolean', 'date', 'timestamp', 'email', 'phone',
@@ -40,6 +42,25 @@ export interface FieldProfile {
   kinds: Partial<Record<ValueKind, number>>;
   /** picklists: every value with its count, most frequent first */
   values?: Array<{ value: string; count: number }>;
+  /**
+   * numeric dates whose day and month could be swapped: the order the column's own values decide (a first
+   * number over 12 means d/m), how many decide it, how many could be either, and how many say the other way
+   */
+  dateOrder?: { order: 'd/m' | 'm/d' | 'undecided'; decidedBy: number; ambiguous: number; contrary: number };
+  /** values standing in for none ("N/A", "TBD", "Default Value", or one value filling most of a varied column), with counts */
+  placeholders?: Array<{ value: string; count: number; dominant?: boolean }>;
+  /** values the reader left out because they did not parse (an optional field is emptied, not the row refused) */
+  emptied?: { count: number; byCode: Record<string, number>; examples: Array<{ line: number | null; value: string; problem: string }> };
+  /** what a person should know about the field, one sentence each */
+  notes?: string[];
+}
+
+/** A value the reader left out of a record (see ValueIssue in the connector core), with the record's line. */
+export interface EmptiedValue {
+  code: string;
+  value: string;
+  problem: string;
+  line: number | null;
 }
 
 export const PICKLIST_MAX = 50;
@@ -69,11 +90,15 @@ const NAME = {
   email: hint(['email', 'mail'], ['email']),
   phone: hint(['phone', 'mobile', 'cell', 'tel', 'telephone', 'fax', 'whatsapp', 'gsm'], ['phone', 'telefon', 'mobile']),
   url: hint(['url', 'website', 'web', 'site', 'domain', 'link', 'homepage'], ['url', 'website']),
+  code: hint(['zip', 'zipcode', 'postal', 'postcode', 'plz', 'cep', 'postleitzahl'], ['zipcode', 'postalcode', 'postcode']),
   id: (name: string) => ['id', 'key', 'ref', 'uuid', 'guid'].includes(nameWords(name).pop() ?? ''),
 };
 
 const ISO_DAY = 86_400_000;
 const BARE_DIGITS = /^\+?\d+$/;
+/** distinct values whose counts are kept exactly, to find one value filling most of a column */
+const FREQUENT_MAX = 64;
+const EMPTIED_EXAMPLES = 3;
 
 export function displayValue(value: unknown, logical: FieldSpec['logical']): string {
   let text: string;
@@ -108,6 +133,20 @@ export class FieldProfiler {
   private digitPhones = 0;
   /** text values holding whitespace: not identifiers */
   private spaced = 0;
+  /** integers that are 0 or 1: a flag column writes only these */
+  private flagInts = 0;
+  /** digit strings with a leading zero (ZIP codes, phone-like ids): text, never numbers */
+  private leadingZeros = 0;
+  /** digit strings too long to be a number exactly */
+  private longDigits = 0;
+  private readonly placeholderCounts = new Map<string, number>();
+  /** exact counts of the first FREQUENT_MAX distinct values */
+  private readonly frequent = new Map<string, number>();
+  /** numeric dates per separator: decided d/m, decided m/d, either */
+  private readonly dateEvidence = new Map<string, { dmy: number; mdy: number; either: number }>();
+  private emptiedCount = 0;
+  private readonly emptiedByCode = new Map<string, number>();
+  private readonly emptiedExamples: EmptiedValue[] = [];
 
   /** the name says phone: bare digit strings in it are numbers to dial (worked out once, not per value) */
   readonly phoneNamed: boolean;
@@ -123,11 +162,22 @@ export class FieldProfiler {
   /** Adds one record's value; returns its kind, or null when blank. */
   add(value: unknown): ValueKind | null {
     if (isBlank(value)) return null;
+    if (typeof value === 'string' && isPlaceholder(value)) {
+      // a stand-in for no value: counted, but neither a fill nor evidence of the field's type
+      const key = value.trim();
+      this.placeholderCounts.set(key, (this.placeholderCounts.get(key) ?? 0) + 1);
+      return null;
+    }
     const kind = classifyValue(value, this.spec.logical);
     if (kind === null) return null;
     this.filled++;
     this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
     const text = textOf(value);
+    if (this.frequent.has(text) || this.frequent.size < FREQUENT_MAX) this.frequent.set(text, (this.frequent.get(text) ?? 0) + 1);
+    if (kind === 'integer' && (text === '0' || text === '1')) this.flagInts++;
+    if (typeof value === 'string' && (kind === 'date' || kind === 'timestamp')) this.noteDateOrder(text);
+    if (kind === 'text' && /^0\d+$/.test(text)) this.leadingZeros++;
+    if (kind === 'integer' && text.replace(/^[-+]/, '').length > 15) this.longDigits++;
     this.distinct.addHash(hashValue(text));
     if (this.examples.length < 3 && !this.exampleTexts.includes(text)) {
       this.exampleTexts.push(text);
@@ -141,6 +191,57 @@ export class FieldProfiler {
     if ((kind === 'integer' || kind === 'text') && BARE_DIGITS.test(text) && phoneDigits(text)) this.digitPhones++;
     if (kind === 'text' && /\s/.test(text)) this.spaced++;
     return kind;
+  }
+
+  /** The kind group (see shift.detector.ts) four in five of the field's values share, once it has ten; else null. */
+  dominantGroup(): string | null {
+    if (this.filled < 10) return null;
+    const groups = new Map<string, number>();
+    for (const [k, c] of this.kinds) groups.set(kindGroup(k), (groups.get(kindGroup(k)) ?? 0) + c);
+    for (const [g, c] of groups) if (c * 5 >= this.filled * 4) return g;
+    return null;
+  }
+
+  /** A value the reader left out of this field (it did not parse, or was a placeholder in a typed field). */
+  addEmptied(issue: EmptiedValue): void {
+    if (issue.code === 'MISSING_VALUE') {
+      const key = issue.value.trim();
+      this.placeholderCounts.set(key, (this.placeholderCounts.get(key) ?? 0) + 1);
+      return;
+    }
+    this.emptiedCount++;
+    this.emptiedByCode.set(issue.code, (this.emptiedByCode.get(issue.code) ?? 0) + 1);
+    if (this.emptiedExamples.length < EMPTIED_EXAMPLES) this.emptiedExamples.push({ ...issue, value: displayValue(issue.value, null) });
+  }
+
+  private noteDateOrder(text: string): void {
+    const { evidence, separator } = dateOrderEvidence(text);
+    if (evidence === null || separator === undefined) return;
+    let e = this.dateEvidence.get(separator);
+    if (!e) this.dateEvidence.set(separator, (e = { dmy: 0, mdy: 0, either: 0 }));
+    e[evidence]++;
+  }
+
+  /** The most common separator's evidence: the day-month order its values decide, and how firmly. */
+  private dateOrder(): FieldProfile['dateOrder'] {
+    let best: { dmy: number; mdy: number; either: number } | null = null;
+    for (const e of this.dateEvidence.values()) {
+      if (best === null || e.dmy + e.mdy + e.either > best.dmy + best.mdy + best.either) best = e;
+    }
+    if (best === null || best.either === 0) return undefined;
+    const order = best.dmy > best.mdy ? 'd/m' : best.mdy > best.dmy ? 'm/d' : 'undecided';
+    if (order === 'undecided') return { order, decidedBy: 0, ambiguous: best.either, contrary: best.dmy };
+    return { order, decidedBy: Math.max(best.dmy, best.mdy), ambiguous: best.either, contrary: Math.min(best.dmy, best.mdy) };
+  }
+
+  /** The one value filling more than half of the values of a column whose other values mostly differ. */
+  private dominantValue(): { value: string; count: number } | null {
+    let top: [string, number] | null = null;
+    for (const e of this.frequent) if (top === null || e[1] > top[1]) top = e;
+    if (top === null || top[1] * 2 <= this.filled) return null;
+    const rest = this.filled - top[1];
+    const otherDistinct = this.distinct.count().value - 1;
+    return rest >= 10 && otherDistinct * 2 >= rest ? { value: top[0], count: top[1] } : null;
   }
 
   private noteNumber(text: string): void {
@@ -170,6 +271,8 @@ export class FieldProfiler {
     if (spec.role === 'reference') return 'reference';
     if (spec.declared === 'enum') return 'picklist';
     if (this.only('boolean')) return 'boolean';
+    // a flag written 1/0 (or 1 and blank)
+    if (this.only('boolean', 'integer') && this.flagInts === this.count('integer')) return 'boolean';
     if (this.only('date')) return 'date';
     if (this.only('date', 'timestamp')) return 'timestamp';
     if (this.only('integer', 'decimal', 'percent') && this.count('percent') > 0) return 'percent';
@@ -178,6 +281,8 @@ export class FieldProfiler {
       if (NAME.money(name) && this.maxScale <= 2) return 'money';
       if (NAME.percent(name) && this.min >= 0 && this.max <= 100) return 'percent';
       if (NAME.phone(name) && this.digitPhones > 0) return 'phone';
+      // postal codes and numbers too long to hold exactly are codes, kept as text
+      if (this.only('integer') && (NAME.code(name) || this.longDigits > 0)) return NAME.id(name) ? 'id' : 'string';
       if (this.only('integer')) return NAME.id(name) ? 'id' : 'integer';
       return 'decimal';
     }
@@ -220,6 +325,32 @@ export class FieldProfiler {
     if (type === 'picklist' && this.valueCounts) {
       profile.values = [...this.valueCounts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
     }
+    const notes: string[] = [];
+    const order = this.dateOrder();
+    if (order) {
+      profile.dateOrder = order;
+      const n = (v: number) => v.toLocaleString('en-US');
+      if (order.order === 'undecided') notes.push(`d/m or m/d undecided: ${n(order.ambiguous)} dates could be either and none decides; give the column's order`);
+      else notes.push(`decided ${order.order} from ${n(order.decidedBy)} values${order.contrary ? ` (${n(order.contrary)} say the other way)` : ''}; ${n(order.ambiguous)} could be either`);
+    }
+    const placeholders: NonNullable<FieldProfile['placeholders']> = [...this.placeholderCounts].map(([value, count]) => ({ value, count }));
+    const dominant = this.dominantValue();
+    if (dominant) {
+      placeholders.push({ ...dominant, dominant: true });
+      notes.push(`"${displayValue(dominant.value, null)}" fills ${Math.round((dominant.count / this.filled) * 100)}% of a varied column: a placeholder?`);
+    }
+    if (placeholders.length > 0) {
+      profile.placeholders = placeholders.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+      const known = placeholders.filter((p) => !p.dominant);
+      if (known.length > 0) notes.push(`placeholders: ${known.map((p) => `${p.value} ×${p.count}`).join(', ')}`);
+    }
+    if (this.leadingZeros > 0) notes.push(`${this.leadingZeros} values with leading zeros, kept as text`);
+    if (this.emptiedCount > 0) {
+      profile.emptied = { count: this.emptiedCount, byCode: Object.fromEntries(this.emptiedByCode), examples: this.emptiedExamples.map((e) => ({ line: e.line, value: e.value, problem: e.problem })) };
+      const lines = this.emptiedExamples.map((e) => `${e.line ?? '?'} "${e.value}"`).join(', ');
+      notes.push(`${this.emptiedCount} values did not parse and were left empty (line ${lines})`);
+    }
+    if (notes.length > 0) profile.notes = notes;
     return profile;
   }
 }

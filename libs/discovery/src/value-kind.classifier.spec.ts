@@ -20,6 +20,13 @@ describe('classifyText', () => {
     ['<p>Called <b>twice</b></p>', 'html'], ['left&nbsp;voicemail', 'html'], ['a < b and c > d', 'text'],
     ['{"event":"created"}', 'json'], ['[1,2]', 'json'], ['{not json}', 'text'],
     ['Kestrel Freight', 'text'], ['L-1001', 'text'],
+    // what real exports write
+    ['Y', 'boolean'], ['n', 'boolean'],
+    ['1.234,56', 'decimal'], ['1 234,56', 'decimal'], ['12,5', 'decimal'], ["1'234", 'decimal'],
+    ['1.234,56 €', 'money'], ['$1,234.56', 'money'], ["CHF 1'234.50", 'money'], ['1\u00a0234,56\u00a0€', 'money'],
+    ['16 Apr, 2021 00:02:00', 'timestamp'], ['Apr 16 2021', 'date'], ['16. April 2021', 'date'], ['3 févr. 2021', 'date'], ['16 de abril de 2021', 'date'],
+    ['03-07-2021 01:09', 'timestamp'], ['03-07-2021', 'date'], ['03.07.21', 'date'], ['7/3/21 1:05 PM', 'timestamp'],
+    ['0123456789', 'text'], ['01234', 'text'],
   ];
   it.each(cases)('%s is %s', (text, kind) => {
     expect(classifyText(text)).toBe(kind);

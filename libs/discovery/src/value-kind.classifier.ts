@@ -1,3 +1,5 @@
+import { readMoment, type DateOrderEvidence, type DateSeparator } from '@ferry/connectors/core';
+
 /**
  * What one value looks like, judged on its own. A field's type is decided later from the counts of these
  * kinds together with the field's name and declared Avro type (see field-type.inference.ts).
@@ -9,12 +11,14 @@ export const VALUE_KINDS = [
 ] as const;
 export type ValueKind = (typeof VALUE_KINDS)[number];
 
-const BOOLEAN = /^(true|false|yes|no)$/i;
+const BOOLEAN = /^(true|false|yes|no|y|n)$/i;
 const INTEGER = /^[-+]?(0|[1-9]\d*)$/;
 const DECIMAL = /^[-+]?(\d+|\d{1,3}(,\d{3})+)\.\d+$|^[-+]?\d{1,3}(,\d{3})+$/;
+/** a decimal comma, and dots, spaces or apostrophes grouping thousands: 1.234,56, 1 234,5, 12,5, 1'234 */
+const LOCALE_DECIMAL = /^[-+]?(\d+|\d{1,3}([.\s\u00a0\u202f']\d{3})+),\d+$|^[-+]?\d{1,3}([\s\u00a0\u202f']\d{3})+$|^[-+]?\d{1,3}(\.\d{3}){2,}$/;
 const CODES = '(USD|EUR|GBP|CAD|AUD|NZD|CHF|JPY|CNY|HKD|SGD|INR|RUB|UAH|PLN|CZK|HUF|RON|SEK|NOK|DKK|TRY|TL|AED|SAR|QAR|GEL|AZN|KZT|ZAR|BRL|MXN)';
-const CURRENCY_BEFORE = new RegExp(`^[-+]?\\s?([$€£¥₹₽₺]|${CODES}\\s?)\\s?[-+]?\\d[\\d,.\\s]*$`, 'i');
-const CURRENCY_AFTER = new RegExp(`^[-+]?\\d[\\d,.\\s]*\\s?([$€£¥₹₽₺]|\\s?${CODES})$`, 'i');
+const CURRENCY_BEFORE = new RegExp(`^[-+]?\\s?([$€£¥₹₽₺]|${CODES}\\s?)\\s?[-+]?\\d[\\d,.\\s'\u00a0\u202f]*$`, 'i');
+const CURRENCY_AFTER = new RegExp(`^[-+]?\\d[\\d,.\\s'\u00a0\u202f]*\\s?([$€£¥₹₽₺]|\\s?${CODES})$`, 'i');
 const PERCENT = /^[-+]?\d+([.,]\d+)?\s?%$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const SLASH_DATE = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/;
@@ -53,6 +57,22 @@ function isDate(text: string): boolean {
   return false;
 }
 
+/**
+ * The other dates exports write (month names, dashes, two-digit years, 12-hour clocks) through the
+ * connector core's reader, so discovery and the reader agree on what a date is: 'date', 'timestamp' when
+ * it carries a time, or null. Digits alone are left to the number checks.
+ */
+function writtenDate(text: string): 'date' | 'timestamp' | null {
+  if (text.length > 48 || !/\d/.test(text) || /^\d+$/.test(text)) return null;
+  return readMoment(text).moment === null ? null : text.includes(':') ? 'timestamp' : 'date';
+}
+
+/** What a date value says about its column's day-month order, and its separator (see readMoment). */
+export function dateOrderEvidence(text: string): { evidence: DateOrderEvidence; separator?: DateSeparator } {
+  const r = readMoment(text.trim());
+  return r.moment === null ? { evidence: null } : { evidence: r.evidence, separator: r.separator };
+}
+
 function isTimestamp(text: string): boolean {
   if (DATE_TIME.test(text)) return !Number.isNaN(Date.parse(text.replace(' ', 'T')));
   return SLASH_DATE_TIME.test(text);
@@ -82,12 +102,17 @@ export function classifyText(text: string): ValueKind {
     // shaped like a date but no real day (2023-02-29): a bad date, not a phone number
     if (ISO_DATE.test(text) || SLASH_DATE.test(text)) return 'text';
     if (isTimestamp(text)) return 'timestamp';
+    if (LOCALE_DECIMAL.test(text)) return 'decimal';
     if (CURRENCY_AFTER.test(text) || CURRENCY_BEFORE.test(text)) return 'money';
+    const written = writtenDate(text);
+    if (written) return written;
     if (phoneDigits(text) && /[\s().\-/+]/.test(text)) return 'phone';
   } else {
     if (BOOLEAN.test(text)) return 'boolean';
     if (CURRENCY_BEFORE.test(text)) return 'money';
     if (c === 40 && phoneDigits(text)) return 'phone';
+    const written = writtenDate(text);
+    if (written) return written;
   }
   if (text.includes('@') && isEmail(text)) return 'email';
   if (URL.test(text)) return 'url';

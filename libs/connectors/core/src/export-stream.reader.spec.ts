@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { FerryError } from '@ferry/common';
 import { ExportFileMissingError, readExportStream, type ReadExportStreamArgs } from './export-stream.reader';
+import { nearestName } from './export-file.problems';
 import type { AvroSchema } from './record-schema';
 import type { RejectMessage, SourceMessage, StateMessage, StreamDefinition } from './source.connector';
 
@@ -71,15 +72,38 @@ describe('readExportStream', () => {
       stream: 'contact',
       record: expect.objectContaining({ id: 'c1', first_name: 'Ada', e_mail_address: 'ada@example.com', custom: { Notes: 'ok' } }),
       origin: { file: 'contacts-malformed.csv', line: 2 },
+      columns: ['id', 'first_name', 'e_mail_address', 'custom.Notes'],
     });
     const state = ms[6] as StateMessage;
     expect(state.state.fingerprint).toMatch(/^\d+:\d+$/);
     expect((ms[2] as RejectMessage).reason).toMatch(/^contacts-malformed\.csv line 4: /);
   });
 
-  it('prefixes coercion rejects with file and line and keeps the raw row', async () => {
+  it('empties a bad optional value and lists it on the record; only a bad or missing required value quarantines', async () => {
+    writeFileSync(join(tmp, 'lenient.csv'), 'Id,Age,Birthday,Active\nc1,forty,16 Apr 2021,Y\nc2,12,N/A,n\n,1,,\nN/A,2,,\n');
+    const ms = await collect({ dir: tmp, stream: stream('lenient.csv') });
+    expect(brief(ms)).toEqual(['record 2', 'record 3', 'reject 4 MISSING_VALUE', 'reject 5 MISSING_VALUE', 'state 6 complete']);
+    expect(ms[0]).toMatchObject({
+      record: { id: 'c1', age: null, birthday: 18733, active: true },
+      issues: [{ field: 'age', column: 'Age', code: 'BAD_NUMBER', value: 'forty', problem: expect.stringMatching(/^which is not a number/) }],
+    });
+    expect(ms[1]).toMatchObject({
+      record: { id: 'c2', age: 12, birthday: null, active: false },
+      issues: [{ field: 'birthday', column: 'Birthday', code: 'MISSING_VALUE', value: 'N/A', problem: 'which is a placeholder, not a value' }],
+    });
+    expect((ms[3] as RejectMessage).reason).toBe('lenient.csv line 5: required column "Id" (field id) holds the placeholder "N/A", not a value');
+  });
+
+  it('finds a file whose name differs in case, and names a near miss', async () => {
+    writeFileSync(join(tmp, 'Contacts.csv'), 'Id\nc1\n');
+    expect(brief(await collect({ dir: tmp, stream: stream('contacts.csv') }))).toEqual(['record 2', 'state 3 complete']);
+    const err = await collect({ dir: tmp, stream: stream('contact.csv') }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`contact.csv is missing from ${tmp} (the contact object is read from it); did you mean Contacts.csv? Rename it to contact.csv`);
+  });
+
+  it('prefixes coercion rejects with file and line and keeps the raw row (strict values)', async () => {
     writeFileSync(join(tmp, 'typed.csv'), 'Id,Age,Updated At\nc1,42,2024-03-01\nc2,forty,2024-03-01\n,1,2024-03-01\n');
-    const ms = await collect({ dir: tmp, stream: stream('typed.csv') });
+    const ms = await collect({ dir: tmp, stream: stream('typed.csv'), values: 'strict' });
     expect(ms.filter((m) => m.type === 'reject')).toEqual([
       {
         type: 'reject',
@@ -135,7 +159,7 @@ describe('readExportStream', () => {
         origin: { file: 'contacts-missing-id.csv', line: 1 },
         code: 'MISSING_COLUMN',
         reason:
-          'contacts-missing-id.csv line 1: the header has no column for required field id (header: First Name, E-mail Address); add it to the export or map a column to it; nothing in this file was read',
+          'contacts-missing-id.csv line 1: no column for required field id (the key of contact records); the header has First Name, E-mail Address; rename the column that holds it to "id"; nothing in this file was read',
         raw: null,
       },
       expect.objectContaining({ type: 'state', state: expect.objectContaining({ complete: true }) }),
@@ -158,7 +182,7 @@ describe('readExportStream', () => {
     expect(err).toBeInstanceOf(ExportFileMissingError);
     expect(err).toBeInstanceOf(FerryError);
     expect((err as Error).message).toBe(
-      `${join(FIXTURES, 'csv', 'nowhere.csv')} does not exist, so the contact stream cannot be read; put the export's nowhere.csv in ${join(FIXTURES, 'csv')} or leave contact out of the run`,
+      `nowhere.csv is missing from ${join(FIXTURES, 'csv')} (the contact object is read from it); put the export's nowhere.csv there, or leave contact out`,
     );
   });
 
@@ -175,5 +199,18 @@ describe('readExportStream', () => {
     // schemas/leaf360/contact.avsc needs contact_id, which this file does not have
     expect(brief(ms)).toEqual(['reject 1 MISSING_COLUMN', 'state 2 complete']);
     expect((ms[0] as RejectMessage).reason).toContain('required field contact_id');
+  });
+});
+
+describe('nearestName', () => {
+  it.each([
+    ['contacts.csv', ['Contacts.CSV', 'deals.csv'], 'Contacts.CSV'],
+    ['contacts.csv', ['contact.csv', 'deals.csv'], 'contact.csv'],
+    ['contacts.csv', ['contacts_.txt'], 'contacts_.txt'],
+    ['opportunities.csv', ['oportunites.csv'], 'oportunites.csv'],
+    ['quotes.csv', ['notes.csv'], null],
+    ['deals.csv', ['leads.csv', 'users.csv'], null],
+  ])('for %s among %j is %s', (wanted, names, expected) => {
+    expect(nearestName(wanted, names)).toBe(expected);
   });
 });

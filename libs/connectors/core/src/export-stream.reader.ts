@@ -2,8 +2,9 @@ import { stat } from 'fs/promises';
 import { join } from 'path';
 import { FerryError } from '@ferry/common';
 import { at } from './export-position';
+import { missingColumnsProblem, missingFileProblem, resolveExportFile } from './export-file.problems';
 import { readExportRowBatches, type ExportRow } from './export-rows.reader';
-import { createCoercer, customText } from './record.coercer';
+import { createCoercer, customText, type ValuePolicy } from './record.coercer';
 import { loadRecordSchema, type AvroSchema } from './record-schema';
 import type { ReadOptions, SourceMessage, SourceSystem, StreamDefinition, StreamState } from './source.connector';
 
@@ -15,13 +16,9 @@ export class ExportFileMissingError extends FerryError {
     readonly file: string,
     readonly stream: string,
     readonly dir: string,
+    readonly nearMiss: string | null = null,
   ) {
-    super(
-      'EXPORT_FILE_MISSING',
-      `${join(dir, file)} does not exist, so the ${stream} stream cannot be read; put the export's ${file} in ${dir} or leave ${stream} out of the run`,
-      'fatal',
-      { file, stream, dir },
-    );
+    super('EXPORT_FILE_MISSING', missingFileProblem(dir, file, stream, nearMiss), 'fatal', { file, stream, dir, nearMiss });
     this.name = 'ExportFileMissingError';
   }
 }
@@ -35,6 +32,12 @@ export interface ReadExportStreamArgs {
   options?: ReadOptions;
   /** a connector's own touch on a row before it is typed (split a name, derive a key); it must cope with blank values */
   prepare?: (values: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * default `lenient`: a value that does not parse in an optional field empties the field (listed in the
+   * record's `issues`) instead of refusing the row. A connector whose exporter writes fixed formats, and whose
+   * sample marks such rows malformed, passes `strict`.
+   */
+  values?: ValuePolicy;
 }
 
 /** The fingerprint of a file version: a changed size or modification time restarts the file. */
@@ -50,7 +53,7 @@ export function fileFingerprint(size: number, mtimeMs: number): string {
  */
 export async function* readExportStream(args: ReadExportStreamArgs): AsyncGenerator<SourceMessage> {
   const { system, dir, stream, options = {}, prepare } = args;
-  const location = stream.export;
+  let location = stream.export;
   if (!location) {
     throw new FerryError(
       'NO_EXPORT_LOCATION',
@@ -59,19 +62,28 @@ export async function* readExportStream(args: ReadExportStreamArgs): AsyncGenera
       { system, stream: stream.name },
     );
   }
-  const path = join(dir, location.file);
+  let path = join(dir, location.file);
   let size: number;
   let mtimeMs: number;
   try {
-    const s = await stat(path);
+    let s = await stat(path).catch(() => null);
+    if (s === null) {
+      // an export written on another system may spell the name in another case (Contacts.csv)
+      const resolved = await resolveExportFile(dir, location.file);
+      if (resolved.found === null) throw new ExportFileMissingError(location.file, stream.name, dir, resolved.nearMiss);
+      path = join(dir, resolved.found);
+      location = { ...location, file: resolved.found };
+      s = await stat(path);
+    }
     if (!s.isFile()) throw new Error('not a file');
     ({ size, mtimeMs } = s);
-  } catch {
+  } catch (e) {
+    if (e instanceof ExportFileMissingError) throw e;
     throw new ExportFileMissingError(location.file, stream.name, dir);
   }
   const fingerprint = fileFingerprint(size, mtimeMs);
   const schema = args.schema ?? loadRecordSchema(system, stream.name);
-  const coerce = createCoercer(schema, location);
+  const coerce = createCoercer(schema, location, { values: args.values ?? 'lenient' });
   const every = Math.max(1, options.stateEvery ?? DEFAULT_STATE_EVERY);
   const resumeAt = options.state?.fingerprint === fingerprint && typeof options.state.position === 'number' ? options.state.position : 1;
   const name = stream.name;
@@ -79,6 +91,7 @@ export async function* readExportStream(args: ReadExportStreamArgs): AsyncGenera
   const headerFormat = location.format === 'csv' || location.format === 'xlsx';
 
   let header: { labels: string[]; line: number } | null = null;
+  let columns: readonly string[] | undefined;
   let position = resumeAt;
   let sinceState = 0;
   let yielded = 0;
@@ -101,17 +114,17 @@ export async function* readExportStream(args: ReadExportStreamArgs): AsyncGenera
       const next = await batches.next();
       if (!checked && header) {
         checked = true;
-        const missing = missingColumns(coerce.missingFields, prepare, header);
+        const labels = preparedLabels(prepare, header);
+        columns = coerce.columnOrder(labels);
+        const missing = coerce.missingFields(labels);
         if (missing.length > 0) {
-          const { labels, line } = header as { labels: string[]; line: number };
+          const { line } = header as { labels: string[]; line: number };
           yield {
             type: 'reject',
             stream: name,
             origin: { file, line },
             code: 'MISSING_COLUMN',
-            reason:
-              `${at(location, line)}: the header has no column for required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
-              `(header: ${labels.join(', ')}); add ${missing.length > 1 ? 'them' : 'it'} to the export or map a column to ${missing.length > 1 ? 'them' : 'it'}; nothing in this file was read`,
+            reason: `${missingColumnsProblem({ location, line, stream: name, fields: missing, labels: (header as { labels: string[] }).labels, why: (f) => neededFor(stream, f) })}; nothing in this file was read`,
             raw: null,
           };
           position = line + 1;
@@ -127,7 +140,12 @@ export async function* readExportStream(args: ReadExportStreamArgs): AsyncGenera
           yield { type: 'reject', stream: name, origin: { file, line: row.line }, code: row.code, reason: row.reason, raw: row.raw };
         } else {
           const out = coerce(prepare ? prepare(row.values) : row.values);
-          if (out.ok) yield { type: 'record', stream: name, record: out.record, origin: { file, line: row.line } };
+          if (out.ok) {
+            const m: SourceMessage = { type: 'record', stream: name, record: out.record, origin: { file, line: row.line } };
+            if (out.issues) m.issues = out.issues;
+            if (columns) m.columns = columns;
+            yield m;
+          }
           else {
             yield {
               type: 'reject',
@@ -167,16 +185,19 @@ export async function* readExportStream(args: ReadExportStreamArgs): AsyncGenera
   yield state(true);
 }
 
-/** Required fields the header leaves empty, as the coercer would see the rows (after the connector's prepare). */
-function missingColumns(
-  missingFields: (labels: readonly string[]) => string[],
-  prepare: ((values: Record<string, unknown>) => Record<string, unknown>) | undefined,
-  header: { labels: string[] },
-): string[] {
-  if (!prepare) return missingFields(header.labels);
+/** The labels as the coercer sees the rows: after the connector's prepare, run once on a row of blanks. */
+export function preparedLabels(prepare: ((values: Record<string, unknown>) => Record<string, unknown>) | undefined, header: { labels: readonly string[] }): string[] {
+  if (!prepare) return [...header.labels];
   const blank: Record<string, unknown> = {};
   for (const l of header.labels) blank[l] = '';
-  return missingFields(Object.keys(prepare(blank)));
+  return Object.keys(prepare(blank));
+}
+
+/** What a required field is for, in the words of a missing-column message. */
+export function neededFor(stream: StreamDefinition, field: string): string | null {
+  if (field === stream.key) return `the key of ${stream.name} records`;
+  const ref = stream.references.find((r) => r.field === field);
+  return ref ? `the ${ref.object} each ${stream.name} belongs to` : null;
 }
 
 function rawOf(values: Record<string, unknown>): string {

@@ -9,6 +9,9 @@ import {
   parseNumber,
   parsePercent,
   parseTimestamp,
+  readMoment,
+  fullYear,
+  isPlaceholder,
 } from './export-values.parser';
 
 const ok = <T>(value: T) => ({ ok: true, value });
@@ -39,6 +42,39 @@ describe('parseTimestamp', () => {
     ['1709285400', '2024-03-01T09:30:00.000Z'],
     ['1709285400123', '2024-03-01T09:30:00.123Z'],
     ['20240301', '2024-03-01T00:00:00.000Z'],
+    // month names, in several orders and languages
+    ['16 Apr, 2021 00:02:00', '2021-04-16T00:02:00.000Z'],
+    ['Apr 16 2021', '2021-04-16T00:00:00.000Z'],
+    ['Apr 16, 2021 3:04 PM', '2021-04-16T15:04:00.000Z'],
+    ['April 16th, 2021', '2021-04-16T00:00:00.000Z'],
+    ['2021 Apr 16', '2021-04-16T00:00:00.000Z'],
+    ['16-Apr-2021', '2021-04-16T00:00:00.000Z'],
+    ['16-APR-21', '2021-04-16T00:00:00.000Z'],
+    ['16. April 2021', '2021-04-16T00:00:00.000Z'],
+    ['3. März 2021 14:30', '2021-03-03T14:30:00.000Z'],
+    ['Mittwoch, 3. März 2021', '2021-03-03T00:00:00.000Z'],
+    ['3 févr. 2021', '2021-02-03T00:00:00.000Z'],
+    ['1er août 2021', '2021-08-01T00:00:00.000Z'],
+    ['mardi 14 décembre 2021 à 10:15', '2021-12-14T10:15:00.000Z'],
+    ['16 de abril de 2021', '2021-04-16T00:00:00.000Z'],
+    ['5 ene 2022', '2022-01-05T00:00:00.000Z'],
+    ['16 mei 2021', '2021-04-16T00:00:00.000Z'.replace('04', '05')],
+    ['3 mrt 2021', '2021-03-03T00:00:00.000Z'],
+    ['12 okt. 2020 09:00', '2020-10-12T09:00:00.000Z'],
+    ['7 settembre 2020', '2020-09-07T00:00:00.000Z'],
+    ['9 de outubro de 2020', '2020-10-09T00:00:00.000Z'],
+    // numeric day-month-year with dashes, dots, slashes; two-digit years; 12-hour clocks
+    ['03-07-2021 01:09', '2021-07-03T01:09:00.000Z'],
+    ['03.07.2021', '2021-07-03T00:00:00.000Z'],
+    ['03.07.21', '2021-07-03T00:00:00.000Z'],
+    ['31-12-99', '1999-12-31T00:00:00.000Z'],
+    ['3/15/24', '2024-03-15T00:00:00.000Z'],
+    ['7/3/21 1:05 PM', '2021-07-03T13:05:00.000Z'],
+    ['7/3/2021 12:00 a.m.', '2021-07-03T00:00:00.000Z'],
+    ['7/3/2021 11:59:59 p.m.', '2021-07-03T23:59:59.000Z'],
+    ['2021.07.03', '2021-07-03T00:00:00.000Z'],
+    ['2021-7-3', '2021-07-03T00:00:00.000Z'],
+    ['03-07-2021 01:09 +02:00', '2021-07-02T23:09:00.000Z'],
   ])('reads %s', (text, iso) => {
     expect(parseTimestamp(text)).toEqual(ok(utc(iso)));
   });
@@ -51,10 +87,17 @@ describe('parseTimestamp', () => {
     '13/13/2024',
     '2024-03-01T24:00:00Z',
     '2024-03-01T09:61',
-    '3/15/24',
     '12345678901',
     '123',
     '3/15/2024 13:00 PM',
+    'sometime in May',
+    'next Tuesday',
+    'May 2021',
+    '16 Apr 2021 Apr',
+    '03-07/2021',
+    '1.5',
+    '10:00',
+    '2021-07-03-04',
     '2024-03-01T09:30:00+19:00',
     '32 Mar 2024',
     '1 Foo 2024',
@@ -62,6 +105,32 @@ describe('parseTimestamp', () => {
     const out = parseTimestamp(text);
     expect(out.ok).toBe(false);
     if (!out.ok) expect(out.problem).toMatch(/^which is not a date and time \(expected ISO 8601/);
+  });
+});
+
+describe('readMoment: the day-month order of a numeric date', () => {
+  it.each([
+    // text, order given, read as, evidence
+    ['13/04/2021', undefined, '2021-04-13', 'dmy'],
+    ['04/13/2021', undefined, '2021-04-13', 'mdy'],
+    ['04/05/2021', undefined, '2021-04-05', 'either'],
+    ['04-05-2021', undefined, '2021-05-04', 'either'],
+    ['04.05.2021', undefined, '2021-05-04', 'either'],
+    ['04/05/2021', 'dmy', '2021-05-04', 'either'],
+    ['04-05-2021', 'mdy', '2021-04-05', 'either'],
+    ['13/04/2021', 'mdy', '2021-04-13', 'dmy'],
+    ['04/13/2021', 'dmy', '2021-04-13', 'mdy'],
+    ['2021-04-05', 'dmy', '2021-04-05', null],
+    ['5 Apr 2021', 'mdy', '2021-04-05', null],
+    ['13/13/2021', undefined, null, null],
+  ] as const)('%s (order %s) is %s', (text, order, iso, evidence) => {
+    const r = readMoment(text, order);
+    expect(r.moment === null ? null : new Date(r.moment.millis).toISOString().slice(0, 10)).toBe(iso);
+    expect(r.evidence).toBe(evidence);
+  });
+
+  it('puts two-digit years where strptime does', () => {
+    expect([0, 24, 68, 69, 99].map(fullYear)).toEqual([2000, 2024, 2068, 1969, 1999]);
   });
 });
 
@@ -127,6 +196,20 @@ describe('parseMoney', () => {
     ['12.500', '12500.00'],
     ['0.500', '0.50'],
     ['1.234.567', '1234567.00'],
+    // locale formats
+    ['1.234,56 €', '1234.56'],
+    ['$1,234.56', '1234.56'],
+    ['1 234,56', '1234.56'],
+    ['1\u00a0234,56\u00a0€', '1234.56'],
+    ['1\u202f234,56 €', '1234.56'],
+    ["CHF 1'234.50", '1234.50'],
+    ["Fr. 1'234.50", '1234.50'],
+    ['€ 1.234,56', '1234.56'],
+    ['-1.234,56 €', '-1234.56'],
+    ['£1,234', '1234.00'],
+    ['1,234.56 USD', '1234.56'],
+    ['R$ 1.234,56', '1234.56'],
+    ['kr 1 234,50', '1234.50'],
   ])('reads %s as %s', (text, value) => {
     expect(parseMoney(text)).toEqual(ok(value));
   });
@@ -219,7 +302,27 @@ describe('parseBoolean', () => {
     expect(parseBoolean(text)).toEqual(ok(value));
   });
 
-  it('refuses anything else', () => {
+  it.each([
+    ['Y', true],
+    ['n', false],
+    ['yes', true],
+  ])('reads %s leniently', (text, value) => {
+    expect(parseBoolean(text, true)).toEqual(ok(value));
+  });
+
+  it('refuses anything else, and Y/N unless lenient', () => {
     expect(parseBoolean('maybe')).toEqual({ ok: false, problem: 'which is not a yes/no value (expected true/false, yes/no or 1/0)' });
+    expect(parseBoolean('Y').ok).toBe(false);
+    expect(parseBoolean('maybe', true)).toEqual({ ok: false, problem: 'which is not a yes/no value (expected true/false, yes/no, Y/N or 1/0)' });
+  });
+});
+
+describe('isPlaceholder', () => {
+  it.each(['N/A', 'n/a', ' - ', 'null', 'NULL', 'TBD', 'Default Value', '#N/A', '--None--', '0000-00-00', '(blank)', 'unknown'])('%s is a placeholder', (text) => {
+    expect(isPlaceholder(text)).toBe(true);
+  });
+
+  it.each(['Anna', '0', 'No', 'Default Value for the contact record that goes on', '2021-01-01'])('%s is not', (text) => {
+    expect(isPlaceholder(text)).toBe(false);
   });
 });

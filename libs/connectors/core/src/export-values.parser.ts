@@ -12,12 +12,13 @@ const EXCEL_EPOCH_DAYS = 25_569;
 const EXCEL_1904_EPOCH_DAYS = 24_107;
 
 export const DATE_FORMATS_HINT =
-  'expected ISO 8601 such as 2024-03-01 or 2024-03-01T09:30:00+03:00, DD.MM.YYYY, M/D/YYYY, RFC 2822 such as ' +
-  '"Fri, 01 Mar 2024 09:30:00 +0300", or epoch seconds or milliseconds';
+  'expected ISO 8601 such as 2024-03-01 or 2024-03-01T09:30:00+03:00, DD.MM.YYYY, DD-MM-YYYY, M/D/YYYY, a month ' +
+  'name such as "16 Apr 2021" or "Apr 16, 2021 3:04 PM", RFC 2822, or epoch seconds or milliseconds';
 export const MONEY_FORMATS_HINT = 'expected an amount such as 1234.50, $1,234.50, 1.234,50 €, TRY 1.500,00 or (1,200.00)';
 export const NUMBER_FORMATS_HINT = 'expected a number such as 1234, 1,234.5 or 1.234,5';
 export const PERCENT_FORMATS_HINT = 'expected a percentage such as 45%, 45, 12.5 % or 12,5%';
 export const BOOLEAN_FORMATS_HINT = 'expected true/false, yes/no or 1/0';
+export const LENIENT_BOOLEAN_FORMATS_HINT = 'expected true/false, yes/no, Y/N or 1/0';
 
 /** Days from 1970-01-01 to a proleptic Gregorian date, without Date's two-digit-year quirks. */
 export function daysFromCivil(year: number, month: number, day: number): number {
@@ -44,11 +45,6 @@ export interface Moment {
 const ZONE = '(Z|z|UTC|GMT|UT|[+-]\\d{2}(?::?\\d{2})?)';
 const TIME = '(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9}))?)?';
 const ISO = new RegExp(`^(\\d{4})([-/])(\\d{2})\\2(\\d{2})(?:(?:[Tt]|\\s+)${TIME}\\s*${ZONE}?)?$`);
-const DOTTED = new RegExp(`^(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})(?:,?\\s+${TIME}\\s*${ZONE}?)?$`);
-const SLASHED = new RegExp(`^(\\d{1,2})/(\\d{1,2})/(\\d{4})(?:,?\\s+${TIME}\\s*([AaPp][Mm])?\\s*${ZONE}?)?$`);
-const RFC2822 =
-  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|UT|UTC|GMT|Z|[ECMP][SD]T)?)?$/i;
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const US_ZONES: Record<string, number> = { EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
 
 /** Minutes east of UTC, or null for an impossible offset. */
@@ -92,46 +88,211 @@ function num(s: string | undefined): number {
   return s === undefined ? 0 : Number(s);
 }
 
+/** Which number comes first in a numeric day-month date: `dmy` (16/04/2021) or `mdy` (04/16/2021). */
+export type DateOrder = 'dmy' | 'mdy';
+
 /**
- * Reads a date or date-time in the formats CRM exports use. Day-first slashes (D/M/YYYY) are taken only when
- * the first number cannot be a month; otherwise slashes are month-first. Digits alone are epoch seconds
- * (9-10 digits), epoch milliseconds (12-13) or a compact YYYYMMDD (8); other lengths are refused rather than
- * guessed.
+ * What one value says about the column's day-month order: `dmy` or `mdy` when only that order gives a real
+ * date (a first number over 12 decides d/m), `either` when both would, null when it is not a numeric
+ * day-month date at all (ISO, month names, epoch values).
  */
-export function parseMoment(text: string): Moment | null {
+export type DateOrderEvidence = DateOrder | 'either' | null;
+
+/** A moment and the day-month evidence of the text it was read from. */
+export interface MomentReading {
+  moment: Moment | null;
+  evidence: DateOrderEvidence;
+  /** the separator of a numeric day-month date ('/', '.' or '-'): a column writing two kinds may order each its own way */
+  separator?: DateSeparator;
+}
+
+export type DateSeparator = '/' | '.' | '-';
+
+/** The order numeric dates are read in: one for every separator, or one per separator. */
+export type DateOrders = DateOrder | Partial<Record<DateSeparator, DateOrder>>;
+
+/**
+ * Month names and their usual abbreviations in English, French, Spanish, German, Dutch, Italian and
+ * Portuguese, lower-case without accents (the text is folded the same way before lookup).
+ */
+const MONTH_WORDS: ReadonlyArray<readonly string[]> = [
+  ['jan', 'january', 'janv', 'janvier', 'ene', 'enero', 'januar', 'jaenner', 'janner', 'januari', 'gen', 'gennaio', 'janeiro'],
+  ['feb', 'february', 'fev', 'fevr', 'fevrier', 'febrero', 'februar', 'februari', 'febbraio', 'fevereiro'],
+  ['mar', 'march', 'mars', 'marzo', 'marz', 'maerz', 'mrt', 'maart', 'marco'],
+  ['apr', 'april', 'avr', 'avril', 'abr', 'abril', 'aprile'],
+  ['may', 'mai', 'mayo', 'mei', 'mag', 'maggio', 'maio'],
+  ['jun', 'june', 'juin', 'junio', 'juni', 'giu', 'giugno', 'junho'],
+  ['jul', 'july', 'juil', 'juillet', 'julio', 'juli', 'lug', 'luglio', 'julho'],
+  ['aug', 'august', 'aou', 'aout', 'ago', 'agosto', 'augustus'],
+  ['sep', 'sept', 'september', 'septembre', 'septiembre', 'set', 'setiembre', 'settembre', 'setembro'],
+  ['oct', 'october', 'octobre', 'octubre', 'okt', 'oktober', 'ott', 'ottobre', 'out', 'outubro'],
+  ['nov', 'november', 'novembre', 'noviembre', 'novembro'],
+  ['dec', 'december', 'decembre', 'dic', 'diciembre', 'dez', 'dezember', 'dicembre', 'dezembro'],
+];
+const MONTH_BY_WORD = new Map<string, number>(MONTH_WORDS.flatMap((words, i) => words.map((w) => [w, i + 1] as [string, number])));
+
+/** Words a written-out date may carry that say nothing about it: weekdays, "de", "of", "the", "at", "um", "à". */
+const FILLER_WORDS = new Set([
+  ...['mon', 'monday', 'tue', 'tues', 'tuesday', 'wed', 'wednesday', 'thu', 'thur', 'thurs', 'thursday', 'fri', 'friday', 'sat', 'saturday', 'sun', 'sunday'],
+  ...['lun', 'lundi', 'mardi', 'mer', 'mercredi', 'jeu', 'jeudi', 'ven', 'vendredi', 'sam', 'samedi', 'dim', 'dimanche'],
+  ...['lunes', 'martes', 'miercoles', 'jueves', 'viernes', 'sabado', 'domingo'],
+  ...['mo', 'montag', 'di', 'dienstag', 'mi', 'mittwoch', 'do', 'donnerstag', 'fr', 'freitag', 'sa', 'samstag', 'so', 'sonntag'],
+  ...['ma', 'maandag', 'dinsdag', 'wo', 'woensdag', 'donderdag', 'vr', 'vrijdag', 'za', 'zaterdag', 'zo', 'zondag'],
+  ...['de', 'del', 'of', 'the', 'at', 'um', 'a', 'om', 'le', 'el', 'den', 'der'],
+]);
+/** Ordinal endings written straight after a day: 1st, 2nd, 3rd, 16th, 1er, 1º. */
+const ORDINAL_ENDINGS = new Set(['st', 'nd', 'rd', 'th', 'er', 'e', 'o', 'a', 'º', 'ª']);
+
+/** Folds text for the word tables: lower case, accents and dots dropped ("Févr." → "fevr", "März" → "marz"). */
+function foldWord(word: string): string {
+  return word.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f.]/g, '');
+}
+
+/** A two-digit year in the century POSIX strptime puts it: 69-99 are 1969-1999, 00-68 are 2000-2068. */
+export function fullYear(twoDigits: number): number {
+  return twoDigits >= 69 ? 1900 + twoDigits : 2000 + twoDigits;
+}
+
+interface Tokens {
+  numbers: Array<{ text: string; sep: string }>;
+  month: number;
+  /** where the month word sits among the numbers: before the first, after the first, … */
+  monthAt: number;
+  hour: number;
+  minute: number;
+  second: number;
+  fraction: string | undefined;
+  hasTime: boolean;
+  meridiem: 'AM' | 'PM' | undefined;
+  zone: string | undefined;
+}
+
+const TOKEN = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?|([ap])\.?\s?m\.?(?!\p{L})|(z|utc|gmt|ut)(?!\p{L})|([+-]\d{2}(?::?\d{2})?)(?!\d)|(\d+)|(\p{L}+\.?)|([/.,\s]+|-)|(.)/giuy;
+
+/** Splits a written date into numbers (with the separator before each), one month word, a time, a zone. */
+function tokenize(text: string): Tokens | null {
+  const t: Tokens = { numbers: [], month: 0, monthAt: -1, hour: 0, minute: 0, second: 0, fraction: undefined, hasTime: false, meridiem: undefined, zone: undefined };
+  let sep = '';
+  let afterNumber = false;
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
+    const wasAfterNumber = afterNumber;
+    afterNumber = false;
+    if (m[1] !== undefined) {
+      if (t.hasTime) return null;
+      t.hasTime = true;
+      t.hour = Number(m[1]);
+      t.minute = Number(m[2]);
+      t.second = m[3] === undefined ? 0 : Number(m[3]);
+      t.fraction = m[4];
+    } else if (m[5] !== undefined) {
+      if (!t.hasTime || t.meridiem) return null;
+      t.meridiem = m[5].toUpperCase() === 'A' ? 'AM' : 'PM';
+    } else if (m[7] !== undefined && !t.hasTime) {
+      // before a time, "-07" is a dash between two numbers ("03-07-2021")
+      sep += m[7][0];
+      TOKEN.lastIndex = m.index + 1;
+      continue;
+    } else if (m[6] !== undefined || m[7] !== undefined) {
+      if (!t.hasTime || t.zone !== undefined) return null;
+      t.zone = m[6] ?? m[7];
+    } else if (m[8] !== undefined) {
+      if (t.hasTime) return null;
+      t.numbers.push({ text: m[8], sep });
+      sep = '';
+      afterNumber = true;
+      continue;
+    } else if (m[9] !== undefined) {
+      const word = foldWord(m[9]);
+      const month = MONTH_BY_WORD.get(word);
+      if (wasAfterNumber && ORDINAL_ENDINGS.has(word)) {
+        // "16th", "1er": the ending belongs to the number just read
+      } else if (month !== undefined && t.month === 0) {
+        t.month = month;
+        t.monthAt = t.numbers.length;
+      } else if (US_ZONES[word.toUpperCase()] !== undefined && t.hasTime && t.zone === undefined) {
+        t.zone = word.toUpperCase();
+      } else if (!FILLER_WORDS.has(word)) return null;
+    } else if (m[10] !== undefined) {
+      sep += m[10].replace(/\s+/g, ' ');
+      continue;
+    } else return null;
+    sep = '';
+  }
+  return t;
+}
+
+function yearOf(text: string): number | null {
+  if (text.length === 4) return Number(text);
+  if (text.length === 2) return fullYear(Number(text));
+  return null;
+}
+
+/**
+ * Reads the dates and date-times exports write, beyond the common ISO shape: month names in seven languages
+ * in any order ("16 Apr, 2021 00:02:00", "Apr 16 2021", "16. April 2021", "3 févr. 2021", "16 de abril de
+ * 2021"); numeric day-month-year with slashes, dots or dashes ("03-07-2021 01:09", "03.07.21"); two-digit
+ * years (69-99 → 19xx, else 20xx); 12-hour clocks; RFC 2822; a zone after the time. Digits alone are epoch
+ * seconds (9-10 digits), epoch milliseconds (12-13) or a compact YYYYMMDD (8).
+ *
+ * A numeric date whose day and month could be swapped is read in `order` when given; without it, a first
+ * number over 12 means d/m, a second over 12 means m/d, and otherwise slashes are m/d (US) and dots and
+ * dashes d/m (Europe). The column decides `order` from every value it holds (see the coercer).
+ */
+export function readMoment(text: string, orders?: DateOrders): MomentReading {
   const fast = isoMillis(text);
-  if (!Number.isNaN(fast)) return fromMillis(fast);
+  if (!Number.isNaN(fast)) return { moment: fromMillis(fast), evidence: null };
   const c0 = text.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57 && /^\d+$/.test(text)) {
-    if (text.length === 8) return moment(num(text.slice(0, 4)), num(text.slice(4, 6)), num(text.slice(6, 8)));
-    if (text.length === 9 || text.length === 10) return fromMillis(Number(text) * 1000);
-    if (text.length === 12 || text.length === 13) return fromMillis(Number(text));
-    return null;
+    if (text.length === 8) return { moment: moment(num(text.slice(0, 4)), num(text.slice(4, 6)), num(text.slice(6, 8))), evidence: null };
+    if (text.length === 9 || text.length === 10) return { moment: fromMillis(Number(text) * 1000), evidence: null };
+    if (text.length === 12 || text.length === 13) return { moment: fromMillis(Number(text)), evidence: null };
+    return { moment: null, evidence: null };
   }
-  let m = ISO.exec(text);
-  if (m) return moment(num(m[1]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), num(m[7]), m[8], m[9]);
-  m = DOTTED.exec(text);
-  if (m) return moment(num(m[3]), num(m[2]), num(m[1]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8]);
-  m = SLASHED.exec(text);
-  if (m) {
-    let first = num(m[1]);
-    let second = num(m[2]);
-    if (first > 12) [first, second] = [second, first];
-    let hour = num(m[4]);
-    const meridiem = m[8]?.toUpperCase();
-    if (meridiem) {
-      if (hour < 1 || hour > 12) return null;
-      hour = (hour % 12) + (meridiem === 'PM' ? 12 : 0);
-    }
-    return moment(num(m[3]), first, second, hour, num(m[5]), num(m[6]), m[7], m[9]);
+  const iso = ISO.exec(text);
+  if (iso) return { moment: moment(num(iso[1]), num(iso[3]), num(iso[4]), num(iso[5]), num(iso[6]), num(iso[7]), iso[8], iso[9]), evidence: null };
+  if (text.length > 64) return { moment: null, evidence: null };
+  const t = tokenize(text);
+  if (t === null) return { moment: null, evidence: null };
+  let hour = t.hour;
+  if (t.meridiem) {
+    if (hour < 1 || hour > 12) return { moment: null, evidence: null };
+    hour = (hour % 12) + (t.meridiem === 'PM' ? 12 : 0);
   }
-  m = RFC2822.exec(text);
-  if (m) {
-    const month = MONTHS.indexOf(m[2].toLowerCase()) + 1;
-    if (month === 0) return null;
-    return moment(num(m[3]), month, num(m[1]), num(m[4]), num(m[5]), num(m[6]), undefined, m[7]);
+  const at = (y: number, mo: number, d: number) => moment(y, mo, d, hour, t.minute, t.second, t.fraction, t.zone);
+  const n = t.numbers;
+  if (t.month > 0) {
+    if (n.length !== 2) return { moment: null, evidence: null };
+    // the year is the four-digit number, or the one that cannot be a day; else the day comes first
+    let dayIndex = n[0].text.length === 4 || Number(n[0].text) > 31 ? 1 : 0;
+    if (n[1].text.length === 4 && n[0].text.length !== 4) dayIndex = 0;
+    const dayText = n[dayIndex].text;
+    const year = yearOf(n[1 - dayIndex].text);
+    if (year === null || dayText.length > 2) return { moment: null, evidence: null };
+    return { moment: at(year, t.month, Number(dayText)), evidence: null };
   }
-  return null;
+  if (n.length !== 3 || n[1].sep !== n[2].sep || !/^[-/.]$/.test(n[1].sep)) return { moment: null, evidence: null };
+  const sep = n[1].sep as DateSeparator;
+  const order = typeof orders === 'string' ? orders : orders?.[sep];
+  const [a, b, c] = n.map((x) => x.text);
+  if (a.length === 4) {
+    // year first: 2021.07.03, 2021/7/3
+    if (b.length > 2 || c.length > 2) return { moment: null, evidence: null };
+    return { moment: at(Number(a), Number(b), Number(c)), evidence: null };
+  }
+  const year = yearOf(c);
+  if (year === null || a.length > 2 || b.length > 2) return { moment: null, evidence: null };
+  const first = Number(a);
+  const second = Number(b);
+  const evidence: DateOrderEvidence = first > 12 && second <= 12 ? 'dmy' : second > 12 && first <= 12 ? 'mdy' : first <= 12 && second <= 12 ? 'either' : null;
+  const chosen = evidence === 'dmy' || evidence === 'mdy' ? evidence : (order ?? (sep === '/' ? 'mdy' : 'dmy'));
+  const m = chosen === 'dmy' ? at(year, second, first) : at(year, first, second);
+  return { moment: m, evidence: m === null ? null : evidence, separator: sep };
+}
+
+/** A date or date-time as a moment (see readMoment), or null. */
+export function parseMoment(text: string, orders?: DateOrders): Moment | null {
+  return readMoment(text, orders).moment;
 }
 
 /** The number written in text[from, from + n) when it is all digits, else -1. */
@@ -454,7 +615,11 @@ export function numberText(n: number): string {
   return n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
 }
 
-export function parseBoolean(text: string): Parsed<boolean> {
+/**
+ * A yes/no value: true/false, yes/no, 1/0 in any case; `lenient` (exports of unknown CRMs) also takes Y/N,
+ * which a known exporter that never writes them would treat as a defect.
+ */
+export function parseBoolean(text: string, lenient = false): Parsed<boolean> {
   switch (text.toLowerCase()) {
     case 'true':
     case 'yes':
@@ -464,7 +629,29 @@ export function parseBoolean(text: string): Parsed<boolean> {
     case 'no':
     case '0':
       return { ok: true, value: false };
-    default:
-      return { ok: false, problem: `which is not a yes/no value (${BOOLEAN_FORMATS_HINT})` };
+    case 'y':
+      if (lenient) return { ok: true, value: true };
+      break;
+    case 'n':
+      if (lenient) return { ok: true, value: false };
+      break;
   }
+  return { ok: false, problem: `which is not a yes/no value (${lenient ? LENIENT_BOOLEAN_FORMATS_HINT : BOOLEAN_FORMATS_HINT})` };
+}
+
+/**
+ * Values exports write where there is nothing: "N/A", "-", "null", "TBD", "Default Value"… compared without
+ * case or surrounding spaces. A placeholder is no value: a typed field read leniently takes it as blank, and
+ * discovery reports how often each field holds one.
+ */
+export const PLACEHOLDER_VALUES: ReadonlySet<string> = new Set([
+  'n/a', 'na', 'n.a.', 'n.a', '#n/a', 'n/d', 'n.v.t.', 'k.a.', 'k. a.', 's/o', 's.o.',
+  '-', '--', '---', '.', '?', '??', '???', '_', 'x', 'xx', 'xxx', '0000-00-00', '00/00/0000', '00.00.0000',
+  'null', '(null)', '<null>', 'nil', 'none', '(none)', '-none-', '--none--', 'undefined', 'nan', '#value!', '#ref!',
+  'tbd', 'tba', 'tbc', 'to be determined', 'unknown', 'not set', 'not available', 'not applicable', 'not specified',
+  'default', 'default value', '(blank)', 'blank', 'empty', 'no value', '[empty]', 'select...', '--select--', '-- select --',
+]);
+
+export function isPlaceholder(text: string): boolean {
+  return text.length <= 20 && PLACEHOLDER_VALUES.has(text.trim().toLowerCase());
 }

@@ -4,6 +4,7 @@ export * from './export-stream.reader';
 export * from './record.coercer';
 export * from './record-schema';
 export * from './export-values.parser';
+export * from './export-file.problems';
 export { MAX_ROW_BYTES } from './csv-row.framer';
 export { DELIMITERS, SNIFF_BYTES, type TextEncoding } from './csv-dialect.sniffer';
 export { at as exportPosition } from './export-position';

@@ -238,6 +238,89 @@ describe('createCoercer', () => {
   });
 });
 
+describe('createCoercer, lenient', () => {
+  const lenient = () => createCoercer(SCHEMA, { file: 'contacts.csv', format: 'csv' }, { values: 'lenient' });
+
+  it.each([
+    // field, value, what the record gets, the issue's code (null: no issue)
+    ['age', 'forty', null, 'BAD_NUMBER'],
+    ['birthday', '31.02.1990', null, 'BAD_DATE'],
+    ['updated_at', 'last week', null, 'BAD_TIMESTAMP'],
+    ['active', 'maybe', null, 'BAD_BOOLEAN'],
+    ['stage', 'Pending', null, 'BAD_RECORD'],
+    ['amount', 'lots', null, 'BAD_DECIMAL'],
+    ['birthday', 'N/A', null, 'MISSING_VALUE'],
+    ['age', 'TBD', null, 'MISSING_VALUE'],
+    ['active', 'Y', true, null],
+    ['active', 'n', false, null],
+    ['birthday', '16 Apr, 2021 00:02:00', daysFromCivil(2021, 4, 16), null],
+    ['updated_at', '03-07-2021 01:09', Date.UTC(2021, 6, 3, 1, 9), null],
+    ['amount', "CHF 1'234.50", '1234.50', null],
+    ['first_name', 'N/A', 'N/A', null],
+  ] as const)('gives %s %j the value %j (issue %s) and keeps the row', (field, value, expected, code) => {
+    const out = lenient()({ id: 'c1', [field]: value });
+    expect(record(out)[field]).toEqual(expected);
+    if (!out.ok) return;
+    if (code === null) expect(out.issues).toBeUndefined();
+    else expect(out.issues).toEqual([{ field, column: field, code, value, problem: expect.stringMatching(/^which /) }]);
+  });
+
+  it('refuses a blank, placeholder or bad required value', () => {
+    expect(lenient()({ id: ' ' })).toMatchObject({ ok: false, code: 'MISSING_VALUE' });
+    expect(lenient()({ id: 'n/a' })).toEqual({ ok: false, code: 'MISSING_VALUE', reason: 'required column "id" holds the placeholder "n/a", not a value' });
+  });
+
+  it('types the same once the plan is compiled, issues included', () => {
+    const coerce = lenient();
+    const row = (i: number) => ({ id: i % 7 === 3 ? 'N/A' : `c${i}`, age: i % 5 === 0 ? 'old' : String(i), birthday: i % 4 ? '2020-01-01' : 'TBD' });
+    const reference = lenient();
+    const seen = Array.from({ length: 150 }, (_, i) => coerce(row(i)));
+    // a fresh coercer for every row never compiles a plan
+    for (let i = 0; i < 150; i++) expect(seen[i]).toEqual(createCoercer(SCHEMA, undefined, { values: 'lenient' })(row(i)));
+    expect(reference(row(3))).toMatchObject({ ok: false, code: 'MISSING_VALUE' });
+  });
+
+  it("settles a column's day-month order on the first value that decides it, or on the location's", () => {
+    const coerce = lenient();
+    const day = (v: string, c = coerce) => record(c({ id: 'c1', birthday: v })).birthday;
+    expect(day('04/05/2021')).toBe(daysFromCivil(2021, 4, 5));
+    expect(day('13/05/2021')).toBe(daysFromCivil(2021, 5, 13));
+    expect(day('04/05/2021')).toBe(daysFromCivil(2021, 5, 4));
+    expect(day('05/13/2021')).toBe(daysFromCivil(2021, 5, 13));
+    // dots keep their own order
+    expect(day('04.05.2021')).toBe(daysFromCivil(2021, 5, 4));
+    expect(day('05.13.2021')).toBe(daysFromCivil(2021, 5, 13));
+    expect(day('04.05.2021')).toBe(daysFromCivil(2021, 4, 5));
+    const given = createCoercer(SCHEMA, { file: 'c.csv', format: 'csv', dateOrders: { birthday: 'dmy' } });
+    expect(day('04/05/2021', given)).toBe(daysFromCivil(2021, 5, 4));
+  });
+});
+
+describe('createCoercer, absent flags and column order', () => {
+  const users = {
+    type: 'record',
+    name: 'User',
+    fields: [
+      { name: 'id', type: 'string' },
+      { name: 'active', type: 'boolean' },
+      { name: 'custom', type: { type: 'map', values: 'string' }, default: {} },
+    ],
+  } as AvroSchema;
+
+  it('reads a users file without an active column as all active, and says so', () => {
+    const coerce = createCoercer(users);
+    expect(coerce.missingFields(['id', 'name'])).toEqual([]);
+    expect(coerce.assumedFields(['id', 'name'])).toEqual([{ field: 'active', value: true }]);
+    expect(coerce.assumedFields(['id', 'Active'])).toEqual([]);
+    for (let i = 0; i < 100; i++) expect(coerce({ id: `u${i}`, name: 'x' })).toEqual({ ok: true, record: { id: `u${i}`, active: true, custom: { name: 'x' } } });
+    expect(coerce({ id: 'u1', active: '' })).toMatchObject({ ok: false, code: 'MISSING_VALUE' });
+  });
+
+  it("lists the record's fields in the header's order, custom columns by label", () => {
+    expect(createCoercer(SCHEMA).columnOrder(['Notes', 'E-mail Address', 'ID'])).toEqual(['custom.Notes', 'e_mail_address', 'id']);
+  });
+});
+
 describe('snakeCase', () => {
   it.each([
     ['First Name', 'first_name'],

@@ -6,26 +6,64 @@ import {
   simpleMoney,
   moneyFromNumber,
   numberText,
+  isPlaceholder,
   parseBoolean,
-  parseMoment,
+  readMoment,
   parseMoney,
   parseNumber,
   parsePercent,
   percentFromNumber,
   DATE_FORMATS_HINT,
+  type DateOrder,
+  type DateSeparator,
   type Moment,
   type Parsed,
 } from './export-values.parser';
 import type { AvroSchema } from './record-schema';
 import type { ExportLocation, RejectCode } from './source.connector';
 
-export type Coerced = { ok: true; record: Record<string, unknown> } | { ok: false; code: RejectCode; reason: string };
+/**
+ * A value a lenient coercer left out of a record instead of refusing the row: it did not parse in an optional
+ * field, or it was a placeholder ("N/A", "TBD") in a typed one. Discovery counts them per column.
+ */
+export interface ValueIssue {
+  field: string;
+  /** the header label (or JSON property) it came from */
+  column: string;
+  /** the reject it would have been; placeholders are MISSING_VALUE */
+  code: RejectCode;
+  value: string;
+  /** "which is not a date (expected …)", or "which is a placeholder, not a value" */
+  problem: string;
+}
+
+export type Coerced = { ok: true; record: Record<string, unknown>; issues?: ValueIssue[] } | { ok: false; code: RejectCode; reason: string };
+
+/**
+ * How a coercer treats values it cannot type. `lenient` (exports of any CRM; readExportStream's default): a bad
+ * value in an optional field empties the field and is listed in the record's `issues`, a placeholder in a
+ * typed field counts as blank, and flags may be Y/N; only a missing or bad required value refuses the row.
+ * `strict` (createCoercer's default; a known exporter or API whose formats are fixed): any bad value refuses
+ * the row.
+ */
+export type ValuePolicy = 'lenient' | 'strict';
+
+export interface CoercerOptions {
+  values?: ValuePolicy;
+}
 
 /** A coercer also answers which required fields a header leaves without a column (MISSING_COLUMN). */
 export type Coercer = ((values: Record<string, unknown>) => Coerced) & {
   /** required fields (not nullable, no default) that none of these labels would fill */
   missingFields(labels: readonly string[]): string[];
+  /** required fields no label fills that are given a value all the same (an absent `active` flag is true) */
+  assumedFields(labels: readonly string[]): Array<{ field: string; value: unknown }>;
+  /** the record's fields in the order of these labels: a field name, or `custom.<label>` for a custom column */
+  columnOrder(labels: readonly string[]): string[];
 };
+
+/** Required flags an export may leave out: a users file without one lists people who are all still there. */
+const ASSUMED_TRUE = new Set(['active', 'is_active', 'enabled']);
 
 /** The map field that keeps columns no field claims. */
 export const CUSTOM_FIELD = 'custom';
@@ -44,6 +82,8 @@ interface FieldPlan {
   nullable: boolean;
   /** filled in when the value is missing; undefined: the field is required */
   fallback: (() => unknown) | undefined;
+  /** a required field's value when the header has no column for it at all; undefined: MISSING_COLUMN */
+  absent: (() => unknown) | undefined;
   convert: Convert;
 }
 
@@ -74,12 +114,13 @@ const PLAN_CACHE_LIMIT = 256;
  * serial dates. Throws at once when the schema holds a type it cannot fill, so a bad schema fails before the
  * first row.
  */
-export function createCoercer(schema: AvroSchema, location?: ExportLocation): Coercer {
+export function createCoercer(schema: AvroSchema, location?: ExportLocation, options: CoercerOptions = {}): Coercer {
   if (schema.type !== 'record' || !Array.isArray(schema.fields)) {
     throw new Error(`createCoercer needs an Avro record schema, not ${JSON.stringify(schema.type)}`);
   }
   const named = new Map<string, unknown>();
-  const context: CompileContext = { named, xlsx: location?.format === 'xlsx', record: schema.name ?? 'record' };
+  const lenient = options.values === 'lenient';
+  const context: CompileContext = { named, xlsx: location?.format === 'xlsx', record: schema.name ?? 'record', lenient, dateOrders: location?.dateOrders ?? {} };
   registerNamed(schema, schema.namespace, named);
   const fieldDefs = schema.fields as Array<Record<string, unknown>>;
   const customDef = fieldDefs.find((f) => f.name === CUSTOM_FIELD);
@@ -156,10 +197,11 @@ export function createCoercer(schema: AvroSchema, location?: ExportLocation): Co
       lastPlan = plan;
     }
     const plan = lastPlan;
+    let issues: ValueIssue[] | undefined;
     if (plan.fast !== null) {
       const record = plan.fast(values);
       if (record !== null) return { ok: true, record };
-    } else if (++plan.uses === COMPILE_AFTER) plan.fast = compilePlan(plan, fields);
+    } else if (++plan.uses === COMPILE_AFTER) plan.fast = compilePlan(plan, fields, lenient);
     const record: Record<string, unknown> = {};
     for (let f = 0; f < fields.length; f++) {
       const field = fields[f];
@@ -172,6 +214,7 @@ export function createCoercer(schema: AvroSchema, location?: ExportLocation): Co
       if (value === undefined || value === null) {
         if (field.nullable) record[field.name] = null;
         else if (field.fallback) record[field.name] = field.fallback();
+        else if (label === null && field.absent) record[field.name] = field.absent();
         else {
           return {
             ok: false,
@@ -184,9 +227,25 @@ export function createCoercer(schema: AvroSchema, location?: ExportLocation): Co
         }
         continue;
       }
+      const optional = field.nullable || field.fallback !== undefined;
+      if (lenient && !optional && typeof value === 'string' && isPlaceholder(value)) {
+        return { ok: false, code: 'MISSING_VALUE', reason: `required ${columnName(label as string, field.name)} holds the placeholder ${quoteValue(value)}, not a value` };
+      }
       const out = field.convert(value);
       if (out instanceof Fail) {
-        return { ok: false, code: out.code, reason: `${columnName(label as string, field.name)} has ${quoteValue(value)}, ${out.problem}` };
+        const placeholder = lenient && typeof value === 'string' && isPlaceholder(value);
+        if (!lenient || !optional) {
+          return { ok: false, code: out.code, reason: `${columnName(label as string, field.name)} has ${quoteValue(value)}, ${out.problem}` };
+        }
+        record[field.name] = field.nullable ? null : (field.fallback as () => unknown)();
+        (issues ??= []).push({
+          field: field.name,
+          column: label as string,
+          code: placeholder ? 'MISSING_VALUE' : out.code,
+          value: customText(value),
+          problem: placeholder ? 'which is a placeholder, not a value' : out.problem,
+        });
+        continue;
       }
       record[field.name] = out;
     }
@@ -194,15 +253,28 @@ export function createCoercer(schema: AvroSchema, location?: ExportLocation): Co
     for (const label of plan.custom) setEntry(custom, label, customText(values[label]));
     if (plan.customObject !== null) mergeCustom(custom, plan.customObject, values[plan.customObject]);
     record[CUSTOM_FIELD] = custom;
-    return { ok: true, record };
+    return issues ? { ok: true, record, issues } : { ok: true, record };
   };
 
-  const missingFields = (labels: readonly string[]): string[] => {
+  const unfilled = (labels: readonly string[]): FieldPlan[] => {
     const plan = planFor(labels);
-    return fields.filter((f, i) => plan.sources[i] === null && !f.nullable && !f.fallback).map((f) => f.name);
+    return fields.filter((f, i) => plan.sources[i] === null && !f.nullable && !f.fallback);
+  };
+  const missingFields = (labels: readonly string[]): string[] => unfilled(labels).filter((f) => !f.absent).map((f) => f.name);
+  const assumedFields = (labels: readonly string[]) =>
+    unfilled(labels)
+      .filter((f) => f.absent)
+      .map((f) => ({ field: f.name, value: (f.absent as () => unknown)() }));
+  const columnOrder = (labels: readonly string[]): string[] => {
+    const plan = planFor(labels);
+    const fieldOf = new Map<string, string>();
+    plan.sources.forEach((label, i) => {
+      if (label !== null) fieldOf.set(label, fields[i].name);
+    });
+    return labels.map((l) => fieldOf.get(l) ?? `${CUSTOM_FIELD}.${l}`);
   };
 
-  return Object.assign(coerce, { missingFields });
+  return Object.assign(coerce, { missingFields, assumedFields, columnOrder });
 }
 
 /** A map entry that may be named "__proto__" without touching the map's prototype. */
@@ -224,7 +296,7 @@ function mergeCustom(custom: Record<string, string>, label: string, extra: unkno
  * way). Labels and field names enter the code only as JSON string literals. It handles the success path only:
  * on any missing or bad value it returns null and the general path produces the reject.
  */
-function compilePlan(plan: Plan, fields: FieldPlan[]): Plan['fast'] {
+function compilePlan(plan: Plan, fields: FieldPlan[], lenient: boolean): Plan['fast'] {
   const names = [...fields.map((f) => f.name), ...plan.custom, ...(plan.customObject ? [plan.customObject] : [])];
   if (names.includes('__proto__')) return null;
   const q = JSON.stringify;
@@ -234,12 +306,13 @@ function compilePlan(plan: Plan, fields: FieldPlan[]): Plan['fast'] {
     const missing = field.nullable ? `f${i} = null;` : field.fallback ? `f${i} = fallback[${i}]();` : 'return null;';
     lines.push(`let f${i};`);
     if (label === null) {
-      lines.push(missing);
+      lines.push(!field.nullable && !field.fallback && field.absent ? `f${i} = absent[${i}]();` : missing);
       return;
     }
+    const required = !field.nullable && !field.fallback;
     lines.push(
       `v = values[${q(label)}];`,
-      `if (typeof v === 'string') { v = v.trim(); if (v === '') v = undefined; }`,
+      `if (typeof v === 'string') { v = v.trim(); if (v === '') v = undefined;${lenient && required ? ' else if (isPlaceholder(v)) return null;' : ''} }`,
       `if (v === undefined || v === null) { ${missing} } else { f${i} = convert[${i}](v); if (f${i} instanceof Fail) return null; }`,
     );
   });
@@ -247,13 +320,15 @@ function compilePlan(plan: Plan, fields: FieldPlan[]): Plan['fast'] {
   for (const label of plan.custom) lines.push(`custom[${q(label)}] = customText(values[${q(label)}]);`);
   if (plan.customObject !== null) lines.push(`mergeCustom(custom, ${q(plan.customObject)}, values[${q(plan.customObject)}]);`);
   lines.push(`return { ${fields.map((f, i) => `${q(f.name)}: f${i}`).join(', ')}, ${q(CUSTOM_FIELD)}: custom };`);
-  const make = new Function('convert', 'fallback', 'Fail', 'customText', 'mergeCustom', `'use strict'; return function coerceRow(values) {\n${lines.join('\n')}\n};`);
+  const make = new Function('convert', 'fallback', 'absent', 'Fail', 'customText', 'mergeCustom', 'isPlaceholder', `'use strict'; return function coerceRow(values) {\n${lines.join('\n')}\n};`);
   return make(
     fields.map((f) => f.convert),
     fields.map((f) => f.fallback),
+    fields.map((f) => f.absent),
     Fail,
     customText,
     mergeCustom,
+    isPlaceholder,
   ) as Plan['fast'];
 }
 
@@ -293,6 +368,9 @@ interface CompileContext {
   named: Map<string, unknown>;
   xlsx: boolean;
   record: string;
+  lenient: boolean;
+  /** field → the day-month order its numeric dates are written in, when the location says */
+  dateOrders: Record<string, DateOrder>;
 }
 
 function fullName(name: string, namespace: string | undefined): string {
@@ -343,13 +421,14 @@ function compileField(def: Record<string, unknown>, context: CompileContext): Fi
     type = branches.length === 1 ? resolve(branches[0], context.named) : branches;
   }
   const kind = (def['ferry.kind'] as string | undefined) ?? undefined;
-  const convert = compileType(type, kind, where, context);
+  const convert = compileType(type, kind, where, { ...context, field: name });
   const hasDefault = Object.prototype.hasOwnProperty.call(def, 'default') && def.default !== null;
   const fallback = hasDefault && !nullable ? () => structuredClone(def.default) : undefined;
-  return { name, nullable, fallback, convert };
+  const absent = !nullable && !fallback && type === 'boolean' && ASSUMED_TRUE.has(name.toLowerCase()) ? () => true : undefined;
+  return { name, nullable, fallback, absent, convert };
 }
 
-function compileType(type: unknown, kind: string | undefined, where: string, context: CompileContext): Convert {
+function compileType(type: unknown, kind: string | undefined, where: string, context: CompileContext & { field?: string }): Convert {
   if (Array.isArray(type)) {
     const branches = type.map((t) => compileType(resolve(t, context.named), kind, where, context));
     return (v) => {
@@ -374,7 +453,7 @@ function compileType(type: unknown, kind: string | undefined, where: string, con
       if (resolve(t.values, context.named) !== 'string') throw new Error(`${where}: only maps of strings can be filled from an export`);
       return stringMap;
     case 'record': {
-      const nested = createCoercer({ ...(t as AvroSchema), fields: withCustom(t.fields as unknown[]) });
+      const nested = createCoercer({ ...(t as AvroSchema), fields: withCustom(t.fields as unknown[]) }, undefined, { values: context.lenient ? 'lenient' : 'strict' });
       return (v) => {
         const obj = objectValue(v);
         if (obj instanceof Fail) return obj;
@@ -398,7 +477,8 @@ function withCustom(fields: unknown[]): unknown[] {
   return hasCustom ? fields : [...fields, { name: CUSTOM_FIELD, type: { type: 'map', values: 'string' }, default: {} }];
 }
 
-function compilePrimitive(type: string, logical: string | undefined, kind: string | undefined, where: string, context: CompileContext): Convert {
+function compilePrimitive(type: string, logical: string | undefined, kind: string | undefined, where: string, context: CompileContext & { field?: string }): Convert {
+  const order = () => dateOrderState(context.field === undefined ? undefined : context.dateOrders[context.field]);
   switch (type) {
     case 'string':
       if (kind === 'money') return money;
@@ -406,14 +486,14 @@ function compilePrimitive(type: string, logical: string | undefined, kind: strin
       if (kind !== undefined) throw new Error(`${where}: unknown "ferry.kind" ${JSON.stringify(kind)} (known: money, percent)`);
       return text;
     case 'boolean':
-      return boolean;
+      return context.lenient ? lenientBoolean : boolean;
     case 'int':
-      if (logical === 'date') return context.xlsx ? dateFromXlsx : date;
+      if (logical === 'date') return momentConvert(context.xlsx, 'days', order());
       return (v) => integer(v, 'int');
     case 'long':
-      if (logical === 'timestamp-millis') return context.xlsx ? timestampFromXlsx : timestamp;
+      if (logical === 'timestamp-millis') return momentConvert(context.xlsx, 'millis', order());
       if (logical === 'timestamp-micros') {
-        const millis = context.xlsx ? timestampFromXlsx : timestamp;
+        const millis = momentConvert(context.xlsx, 'millis', order());
         return (v) => {
           const out = millis(v);
           return out instanceof Fail ? out : (out as number) * 1000;
@@ -430,12 +510,16 @@ function compilePrimitive(type: string, logical: string | undefined, kind: strin
 
 const text: Convert = (v) => (typeof v === 'string' ? v : customText(v));
 
-const boolean: Convert = (v) => {
-  if (typeof v === 'boolean') return v;
-  if (v === 1 || v === 0) return v === 1;
-  const p = parseBoolean(typeof v === 'string' ? v : String(v));
-  return p.ok ? p.value : new Fail('BAD_BOOLEAN', p.problem);
-};
+const booleanConvert =
+  (lenient: boolean): Convert =>
+  (v) => {
+    if (typeof v === 'boolean') return v;
+    if (v === 1 || v === 0) return v === 1;
+    const p = parseBoolean(typeof v === 'string' ? v : String(v), lenient);
+    return p.ok ? p.value : new Fail('BAD_BOOLEAN', p.problem);
+  };
+const boolean = booleanConvert(false);
+const lenientBoolean = booleanConvert(true);
 
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
@@ -473,22 +557,41 @@ function notA(what: string): Parsed<never> {
   return { ok: false, problem: `which is not a ${what}` };
 }
 
+/**
+ * One column's day-month order: the location's when it gives one, else, per separator, the first value that
+ * can only be read one way (13/04/2021 is d/m) settles it for the values after it; until then the
+ * separator's custom holds (slashes m/d, dots and dashes d/m). Separators are apart because one column may
+ * mix 13.04.2021 with 4/13/2021.
+ */
+interface DateOrderState {
+  given: DateOrder | undefined;
+  learned: Partial<Record<DateSeparator, DateOrder>>;
+}
+
+function dateOrderState(given: DateOrder | undefined): DateOrderState {
+  return { given, learned: {} };
+}
+
 /** A moment from text, a Date (XLSX date cell), or a number: epoch seconds/millis by digits, or an Excel serial. */
-function momentOf(v: unknown, excel: boolean): Moment | null | 'not-a-moment' {
-  if (typeof v === 'string') return parseMoment(v);
+function momentOf(v: unknown, excel: boolean, state: DateOrderState): Moment | null | 'not-a-moment' {
+  if (typeof v === 'string') {
+    const r = readMoment(v, state.given ?? state.learned);
+    if (state.given === undefined && r.separator !== undefined && (r.evidence === 'dmy' || r.evidence === 'mdy')) state.learned[r.separator] ??= r.evidence;
+    return r.moment;
+  }
   if (v instanceof Date) {
     const millis = v.getTime();
     return Number.isNaN(millis) ? null : { days: Math.floor(millis / 86_400_000), millis };
   }
   if (typeof v === 'number') {
     if (excel) return excelSerialMoment(v);
-    if (Number.isInteger(v) && v > 0) return parseMoment(String(v));
+    if (Number.isInteger(v) && v > 0) return readMoment(String(v)).moment;
     return null;
   }
   return 'not-a-moment';
 }
 
-function momentConvert(excel: boolean, pick: 'days' | 'millis'): Convert {
+function momentConvert(excel: boolean, pick: 'days' | 'millis', state: DateOrderState): Convert {
   const code: RejectCode = pick === 'days' ? 'BAD_DATE' : 'BAD_TIMESTAMP';
   const what = pick === 'days' ? 'date' : 'date and time';
   return (v) => {
@@ -496,7 +599,7 @@ function momentConvert(excel: boolean, pick: 'days' | 'millis'): Convert {
       const millis = isoMillis(v);
       if (millis === millis) return pick === 'millis' ? millis : Math.floor(millis / 86_400_000);
     }
-    const m = momentOf(v, excel);
+    const m = momentOf(v, excel, state);
     if (m === null || m === 'not-a-moment') {
       const hint = typeof v === 'number' ? (excel ? 'an Excel date serial between 1 and 2958465' : 'epoch seconds or milliseconds') : DATE_FORMATS_HINT;
       return new Fail(code, `which is not a ${what} (expected ${hint.replace(/^expected /, '')})`);
@@ -505,10 +608,6 @@ function momentConvert(excel: boolean, pick: 'days' | 'millis'): Convert {
   };
 }
 
-const date = momentConvert(false, 'days');
-const timestamp = momentConvert(false, 'millis');
-const dateFromXlsx = momentConvert(true, 'days');
-const timestampFromXlsx = momentConvert(true, 'millis');
 
 function compileEnum(symbols: string[]): Convert {
   const lookup = new Map<string, string>();

@@ -5,6 +5,8 @@
  * checkpoint only after everything yielded before it is durable, so a restart resumes from the last one.
  */
 
+import type { ValueIssue } from './record.coercer';
+
 export type SourceSystem = 'planports' | 'profi' | 'interactive' | 'leaf360';
 export const SOURCE_SYSTEMS: readonly SourceSystem[] = ['planports', 'profi', 'interactive', 'leaf360'];
 
@@ -23,6 +25,12 @@ export interface ExportLocation {
   columns?: Record<string, string>;
   /** CSV: the exporter's known encoding; absent, it is detected from the first 64 KiB */
   encoding?: 'utf-8' | 'windows-1252';
+  /**
+   * field → how its numeric dates are written when day and month could be swapped (`dmy` for 03/07/2021 as
+   * 3 July); absent, the first value that can only be read one way decides (discovery reports the column's
+   * evidence)
+   */
+  dateOrders?: Record<string, 'dmy' | 'mdy'>;
 }
 
 /** Where one object sits in the source's REST API. */
@@ -98,6 +106,10 @@ export interface RecordMessage {
   origin: SourceOrigin;
   /** API: the source deleted this record (the record carries at least its key) */
   deleted?: boolean;
+  /** values left out of the record rather than refusing it (bad optional values, placeholders) */
+  issues?: ValueIssue[];
+  /** the record's fields in the file's column order (`custom.<label>` for custom columns); one array shared by the file's records */
+  columns?: readonly string[];
 }
 
 export interface RejectMessage {
@@ -135,6 +147,8 @@ export interface CheckResult {
   ok: boolean;
   /** one line per problem, naming the file, URL or setting */
   problems: string[];
+  /** what the export lacks but can be read without (a users file with no active flag is read as all active) */
+  warnings?: string[];
 }
 
 /** One automation to rebuild by hand in the destination (workflows never migrate as data). */

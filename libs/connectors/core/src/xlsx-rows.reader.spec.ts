@@ -108,6 +108,7 @@ describe('readExportRows (XLSX)', () => {
       dir: join(FIXTURES, 'xlsx'),
       schema: SCHEMA,
       stream: { name: 'contact', key: 'id', cursor: null, references: [], export: { file: 'contacts.xlsx', format: 'xlsx', sheet: 'Contacts' }, description: 'test' },
+      values: 'strict',
     })) {
       ms.push(m);
     }

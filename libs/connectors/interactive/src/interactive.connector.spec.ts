@@ -151,8 +151,8 @@ describe('InteractiveConnector.checkExport', () => {
     const result = await connector.checkExport(dir);
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([
-      `owners.json: missing from ${dir}, so the owner stream cannot be read`,
-      `deals.ndjson: missing from ${dir}, so the deal stream cannot be read`,
+      `owners.json is missing from ${dir} (the owner object is read from it); put the export's owners.json there, or leave owner out`,
+      `deals.ndjson is missing from ${dir} (the deal object is read from it); put the export's deals.ndjson there, or leave deal out`,
     ]);
   });
 
@@ -164,17 +164,17 @@ describe('InteractiveConnector.checkExport', () => {
     writeFileSync(join(dir, 'associations.ndjson'), 'not json\n');
     const result = await connector.checkExport(dir);
     expect(result.problems).toEqual([
-      expect.stringMatching(/^companies\.ndjson line 1: no value for required field name \(found: id, domain, createdAt, updatedAt\)$/),
+      'companies.ndjson line 1: no property for required field name; it has id, domain, createdAt, updatedAt; rename the property that holds it to "name"',
       expect.stringMatching(/^contacts\.ndjson line 2: has no "properties" object/),
       'pipelines.json: has no "results" array',
       'associations.ndjson line 1: not JSON (not json); the export writes one JSON object per line',
-      'workflows.json item 1: no value for required field name (found: id, objectType)',
+      'workflows.json item 1: no property for required field name; it has id, objectType; rename the property that holds it to "name"',
     ]);
   });
 
   it('wants the files/ folder when attachments are listed', async () => {
     rmSync(join(dir, 'files'), { recursive: true });
-    expect((await connector.checkExport(dir)).problems).toEqual([`files/: missing from ${dir}, but attachments.ndjson lists attachments whose bytes belong there`]);
+    expect((await connector.checkExport(dir)).problems).toEqual([`${join(dir, 'files')} is missing: attachments.ndjson lists files kept there; copy the export's files/ folder too`]);
   });
 });
 

@@ -5,7 +5,13 @@ import {
   createCoercer,
   customText,
   loadRecordSchema,
+  missingColumnsProblem,
+  missingFileProblem,
+  missingFilesFolderProblem,
+  neededFor,
   readExportStream,
+  resolveExportFile,
+  unreadableFileProblem,
   type AutomationDefinition,
   type CheckResult,
   type ReadOptions,
@@ -85,18 +91,20 @@ export class InteractiveConnector implements SourceConnector {
     const problems: string[] = [];
     for (const def of INTERACTIVE_STREAMS) {
       if (!def.export) continue;
-      const { file } = def.export;
+      const resolved = await resolveExportFile(dir, def.export.file);
+      const file = resolved.found ?? def.export.file;
       const path = join(dir, file);
-      const info = await stat(path).catch(() => null);
+      const info = resolved.found === null ? null : await stat(path).catch(() => null);
       if (!info || !info.isFile()) {
-        problems.push(`${file}: missing from ${dir}, so the ${def.name} stream cannot be read`);
+        problems.push(missingFileProblem(dir, def.export.file, def.name, resolved.found === null ? resolved.nearMiss : null));
         continue;
       }
-      const problem = def.export.format === 'ndjson' ? await this.checkNdjson(def, path) : await this.checkDocument(def, path, info.size);
+      const located = { ...def, export: { ...def.export, file } };
+      const problem = def.export.format === 'ndjson' ? await this.checkNdjson(located, path) : await this.checkDocument(located, path, info.size);
       if (problem) problems.push(problem);
       if (def.name === 'attachment' && info.size > 0) {
         const files = await stat(join(dir, 'files')).catch(() => null);
-        if (!files?.isDirectory()) problems.push(`files/: missing from ${dir}, but ${file} lists attachments whose bytes belong there`);
+        if (!files?.isDirectory()) problems.push(missingFilesFolderProblem(dir, 'files', file));
       }
     }
     return { ok: problems.length === 0, problems };
@@ -119,7 +127,7 @@ export class InteractiveConnector implements SourceConnector {
     if (ITEM_SHAPED_STREAMS.has(def.name) && (typeof item.properties !== 'object' || item.properties === null)) {
       return `${file} line ${first.line}: has no "properties" object; ${def.name} lines are API items ({ id, properties, createdAt, updatedAt })`;
     }
-    return this.checkLabels(def, item, `${file} line ${first.line}`);
+    return this.checkLabels(def, item, first.line);
   }
 
   /** A `{"results": [...]}` document must hold an array whose first item carries every required field. */
@@ -130,15 +138,17 @@ export class InteractiveConnector implements SourceConnector {
     try {
       doc = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
     } catch (err) {
-      return `${file}: not a JSON document (${(err as Error).message})`;
+      return unreadableFileProblem(file, `it is not a JSON document (${(err as Error).message})`);
     }
     const items = arrayPath ? (doc as Record<string, unknown> | null)?.[arrayPath] : doc;
     if (!Array.isArray(items)) return `${file}: ${arrayPath ? `has no "${arrayPath}" array` : 'is not a JSON array'}`;
     const first = items.find((x) => x !== null && typeof x === 'object' && !Array.isArray(x)) as Record<string, unknown> | undefined;
-    return first ? this.checkLabels(def, first, `${file} item ${items.indexOf(first) + 1}`) : null;
+    return first ? this.checkLabels(def, first, items.indexOf(first) + 1) : null;
   }
 
-  private checkLabels(def: StreamDefinition, item: Record<string, unknown>, where: string): string | null {
+  /** The first item must carry every required field; `line` is its line (NDJSON) or item index (JSON). */
+  private checkLabels(def: StreamDefinition, item: Record<string, unknown>, line: number): string | null {
+    const where = `${def.export!.file} ${def.export!.format === 'json' ? 'item' : 'line'} ${line}`;
     const shape = shaperFor(def.name);
     let labels = Object.keys(item);
     if (shape) {
@@ -147,13 +157,22 @@ export class InteractiveConnector implements SourceConnector {
       labels = Object.keys(prepared.row);
     }
     const missing = createCoercer(loadRecordSchema(this.system, def.name), def.export).missingFields(labels);
-    return missing.length ? `${where}: no value for required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${labels.join(', ')})` : null;
+    if (missing.length === 0) return null;
+    return missingColumnsProblem({
+      location: def.export!,
+      line,
+      stream: def.name,
+      fields: missing,
+      labels,
+      why: (f) => neededFor(def, f),
+    });
   }
 
   readExport(dir: string, stream: string, options?: ReadOptions): AsyncIterable<SourceMessage> {
     const def = interactiveStream(stream);
     const shape = shaperFor(stream);
-    if (!shape) return readExportStream({ system: this.system, dir, stream: def, options });
+    // strict: the exporter's formats are fixed, and a value outside them is a row the sample marks malformed
+    if (!shape) return readExportStream({ system: this.system, dir, stream: def, options, values: 'strict' });
     const stand = placeholders(stream);
     const prepare = (values: Record<string, unknown>): Record<string, unknown> => {
       const prepared = shape(values);
@@ -162,7 +181,7 @@ export class InteractiveConnector implements SourceConnector {
       for (const [k, v] of Object.entries(values)) raw[k] = customText(v);
       return { ...stand, [PROBLEM_LABEL]: JSON.stringify({ ...prepared.problem, raw: JSON.stringify(raw) }) };
     };
-    return refusedAsRejects(def, readExportStream({ system: this.system, dir, stream: def, options, prepare }));
+    return refusedAsRejects(def, readExportStream({ system: this.system, dir, stream: def, options, prepare, values: 'strict' }));
   }
 
   fromApiItem(stream: string, item: Record<string, unknown>): { record: Record<string, unknown> } | { code: RejectCode; reason: string } {

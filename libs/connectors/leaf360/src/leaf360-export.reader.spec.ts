@@ -224,7 +224,7 @@ describe('readLeaf360Export on malformed rows', () => {
         kind: 'reject',
         line: 1,
         code: 'MISSING_COLUMN',
-        reason: expect.stringMatching(/^companies-missing-column\.csv line 1: the header has no column for required field name \(header: company_id, domain, city\)/),
+        reason: 'companies-missing-column.csv line 1: no column for required field name; the header has company_id, domain, city; rename the column that holds it to "name"; nothing in this file was read',
         raw: null,
       },
     ]);
@@ -341,6 +341,6 @@ describe('readLeaf360Export on odd files', () => {
   });
 
   it('throws, rather than rejecting rows, when the file cannot be read', async () => {
-    await expect(readAll(join(dir, 'missing.csv'), 'deal')).rejects.toThrow(/missing\.csv does not exist, so the deal stream cannot be read/);
+    await expect(readAll(join(dir, 'missing.csv'), 'deal')).rejects.toThrow(/missing\.csv is missing from .* \(the deal object is read from it\); put the export's missing\.csv there, or leave deal out/);
   });
 });

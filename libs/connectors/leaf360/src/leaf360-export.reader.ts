@@ -55,7 +55,7 @@ async function* read(file: string, stream: Leaf360CsvStream, fromLine: number): 
     const s = await stat(file);
     state = { fingerprint: fileFingerprint(s.size, s.mtimeMs), position: fromLine };
   }
-  for await (const msg of readExportStream({ system: 'leaf360', dir: dirname(file), stream: def, options: { state } })) {
+  for await (const msg of readExportStream({ system: 'leaf360', dir: dirname(file), stream: def, options: { state }, values: 'strict' })) {
     const line = msg.type === 'state' ? 0 : (msg.origin.line ?? 0);
     if (msg.type === 'record') yield { kind: 'record', line, record: msg.record };
     else if (msg.type === 'reject') yield { kind: 'reject', line, code: msg.code, reason: msg.reason, raw: msg.raw };

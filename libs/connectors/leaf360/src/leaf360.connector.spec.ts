@@ -347,8 +347,8 @@ describe('Leaf360Connector.checkExport', () => {
     const result = await connector.checkExport(broken);
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([
-      expect.stringMatching(/deals\.csv has no column for dealname \(header: deal_id, loan_amount\)/),
-      expect.stringMatching(/referrals\.csv is missing: the referral stream is read from it/),
+      'deals.csv line 1: no column for required field dealname; the header has deal_id, loan_amount; rename the column that holds it to "dealname"',
+      `referrals.csv is missing from ${broken} (the referral object is read from it); put the export's referrals.csv there, or leave referral out`,
       expect.stringMatching(/workflows\.json/),
       expect.stringMatching(/files is missing: attachments\.csv lists files/),
     ]);

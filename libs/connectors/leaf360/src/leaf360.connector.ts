@@ -3,9 +3,17 @@ import { join, relative, sep } from 'path';
 import { FerryError } from '@ferry/common';
 import {
   API_ONLY_DIR,
+  assumedColumnWarning,
   createCoercer,
+  emptyFileProblem,
   loadRecordSchema,
+  missingColumnsProblem,
+  missingFileProblem,
+  missingFilesFolderProblem,
+  neededFor,
   readExportRows,
+  resolveExportFile,
+  unreadableFileProblem,
   readExportStream,
   type AutomationDefinition,
   type CheckResult,
@@ -56,23 +64,25 @@ export class Leaf360Connector implements SourceConnector {
   }
 
   readExport(dir: string, stream: string, options?: ReadOptions): AsyncIterable<SourceMessage> {
-    return readExportStream({ system: this.system, dir, stream: this.stream(stream), options });
+    // strict: the exporter's formats are fixed, and a value outside them is a row the sample marks malformed
+    return readExportStream({ system: this.system, dir, stream: this.stream(stream), options, values: 'strict' });
   }
 
   async checkExport(dir: string): Promise<CheckResult> {
     const problems: string[] = [];
+    const warnings: string[] = [];
     if (!(await isFolder(dir))) {
       return { ok: false, problems: [`${dir} is not a folder; point the export setting at the folder holding the Leaf360 export`] };
     }
     for (const def of LEAF360_CATALOG) {
       if (!def.export) continue;
-      const problem = await checkFile(dir, def, def.export);
+      const problem = await checkFile(dir, def, def.export, warnings);
       if (problem) problems.push(problem);
     }
     if ((await exists(join(dir, 'attachments.csv'))) && !(await isFolder(join(dir, LEAF360_FILES_DIR)))) {
-      problems.push(`${join(dir, LEAF360_FILES_DIR)} is missing: attachments.csv lists files the export keeps there; copy the export's ${LEAF360_FILES_DIR}/ folder too`);
+      problems.push(missingFilesFolderProblem(dir, LEAF360_FILES_DIR, 'attachments.csv'));
     }
-    return { ok: problems.length === 0, problems };
+    return { ok: problems.length === 0, problems, ...(warnings.length > 0 ? { warnings } : {}) };
   }
 
   fromApiItem(stream: string, item: Record<string, unknown>): { record: Record<string, unknown> } | { code: RejectCode; reason: string } {
@@ -147,21 +157,32 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Reads a file's header (CSV) or first item (JSON) and says what would stop it, or null. */
-async function checkFile(dir: string, def: StreamDefinition, location: ExportLocation): Promise<string | null> {
+async function checkFile(dir: string, def: StreamDefinition, wanted: ExportLocation, warnings: string[]): Promise<string | null> {
+  const resolved = await resolveExportFile(dir, wanted.file);
+  if (resolved.found === null) return missingFileProblem(dir, wanted.file, def.name, resolved.nearMiss);
+  const location = { ...wanted, file: resolved.found };
   const path = join(dir, location.file);
-  if (!(await exists(path))) return `${path} is missing: the ${def.name} stream is read from it`;
   let labels: string[] | null = null;
-  const rows = readExportRows(path, location, { onHeader: (l) => (labels = l) })[Symbol.asyncIterator]();
+  let line = 1;
+  const rows = readExportRows(path, location, {
+    onHeader: (l, at) => {
+      labels = l;
+      line = at;
+    },
+  })[Symbol.asyncIterator]();
   try {
     const first = await rows.next();
     if (!first.done && first.value.kind === 'reject' && (first.value.code === 'BAD_JSON' || first.value.line <= 1)) return first.value.reason;
   } catch (e) {
-    return `${path} cannot be read: ${(e as Error).message}`;
+    return unreadableFileProblem(location.file, (e as Error).message);
   } finally {
     await rows.return?.(undefined);
   }
   if (location.format !== 'csv') return null;
-  if (labels === null) return `${path} is empty: it needs a header row`;
-  const missing = createCoercer(loadRecordSchema('leaf360', def.name as Leaf360Stream), location).missingFields(labels);
-  return missing.length ? `${path} has no column for ${missing.join(', ')} (header: ${(labels as string[]).join(', ')}), which every ${def.name} row needs` : null;
+  if (labels === null) return emptyFileProblem(location.file, def.name);
+  const coerce = createCoercer(loadRecordSchema('leaf360', def.name as Leaf360Stream), location);
+  const assumed = coerce.assumedFields(labels);
+  if (assumed.length > 0) warnings.push(assumedColumnWarning(location, line, def.name, assumed));
+  const missing = coerce.missingFields(labels);
+  return missing.length ? missingColumnsProblem({ location, line, stream: def.name, fields: missing, labels, why: (f) => neededFor(def, f) }) : null;
 }

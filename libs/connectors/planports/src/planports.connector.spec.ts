@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as avro from 'avsc';
@@ -158,10 +158,10 @@ describe('the malformed fixture', () => {
     const result = await connector.checkExport(dir);
     expect(result.ok).toBe(false);
     const about = (file: string) => result.problems.filter((p) => p.includes(file));
-    expect(about('users.csv')).toEqual([expect.stringMatching(/users\.csv: the header has no "User ID" column \(field user_id/)]);
+    expect(about('users.csv')).toEqual([expect.stringMatching(/^users\.csv line 1: no column for required field user_id \(the key of user records\); the header has E-mail, .*; rename the column that holds it to "User ID" or "user_id"$/)]);
     expect(about('notes.csv')).toEqual([expect.stringMatching(/notes\.csv line 1: the header names column "note" twice/)]);
     expect(about('contacts.csv')).toEqual([]);
-    expect(about('pipelines.csv')).toEqual([expect.stringMatching(/pipelines\.csv does not exist \(the pipeline stream\)/)]);
+    expect(about('pipelines.csv')).toEqual([expect.stringMatching(/^pipelines\.csv is missing from .* \(the pipeline object is read from it\); put the export's pipelines\.csv there, or leave pipeline out$/)]);
     for (const p of result.problems) expect(p).not.toContain('\n');
   });
 });
@@ -183,7 +183,7 @@ describe('checkExport', () => {
     lines[0] = lines[0].replace('Owner ID', 'Sorumlu');
     writeFileSync(file, lines.join('\r\n'));
     const result = await connector.checkExport(dir);
-    expect(result.problems).toEqual([expect.stringMatching(/^deals\.csv: the header has no "Owner ID" column \(field owner_id, needed to link deal records\)$/)]);
+    expect(result.problems).toEqual([expect.stringMatching(/^deals\.csv line 1: no column for required field owner_id \(the user each deal belongs to\); the header has Deal ID, .*; rename the column that holds it to "Owner ID" or "owner_id"$/)]);
   });
 });
 
@@ -200,7 +200,15 @@ describe('readExport', () => {
     const dir = copyOf('clean', 'no-quotes');
     rmSync(join(dir, PLANPORTS_SHEETS.quote.csv));
     await expect(readAll(dir, 'quote')).rejects.toBeInstanceOf(ExportFileMissingError);
-    await expect(readAll(dir, 'quote')).rejects.toThrow(/quotes\.csv does not exist/);
+    await expect(readAll(dir, 'quote')).rejects.toThrow(/quotes\.csv is missing from .* \(the quote object is read from it\); put the export's quotes\.csv there, or leave quote out/);
+  });
+
+  it('reads and checks per-object CSV files whose names differ in case', async () => {
+    const dir = copyOf('clean', 'capitalised');
+    for (const name of readdirSync(dir)) if (name.endsWith('.csv')) renameSync(join(dir, name), join(dir, name[0].toUpperCase() + name.slice(1)));
+    expect(planportsLayout(dir)).toBe('csv');
+    expect(await connector.checkExport(dir)).toEqual({ ok: true, problems: [] });
+    expect(recordsOf(await readAll(dir, 'contact'))).toEqual(recordsOf(await readAll(join(FIXTURES, 'clean'), 'contact')));
   });
 
   it('resumes after the last state it was given', async () => {

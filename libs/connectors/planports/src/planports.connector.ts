@@ -1,8 +1,13 @@
-import { existsSync } from 'fs';
+import { existsSync, readdirSync } from 'fs';
 import { join } from 'path';
 import {
+  emptyFileProblem,
+  missingColumnsProblem,
+  missingFileProblem,
   readExportRows,
   readExportStream,
+  resolveExportFile,
+  unreadableFileProblem,
   snakeCase,
   type AutomationDefinition,
   type CheckResult,
@@ -31,7 +36,15 @@ export type PlanportsLayout = 'xlsx' | 'csv';
  */
 export function planportsLayout(dir: string): PlanportsLayout {
   if (existsSync(join(dir, PLANPORTS_EXPORT_FILE))) return 'xlsx';
-  return Object.values(PLANPORTS_SHEETS).some((s) => existsSync(join(dir, s.csv))) ? 'csv' : 'xlsx';
+  // names compared without case, as the reader finds them (Contacts.csv is contacts.csv)
+  let names: Set<string>;
+  try {
+    names = new Set(readdirSync(dir).map((n) => n.toLowerCase()));
+  } catch {
+    return 'xlsx';
+  }
+  if (names.has(PLANPORTS_EXPORT_FILE.toLowerCase())) return 'xlsx';
+  return Object.values(PLANPORTS_SHEETS).some((s) => names.has(s.csv.toLowerCase())) ? 'csv' : 'xlsx';
 }
 
 /** The stream as the folder's layout places it. */
@@ -69,42 +82,50 @@ export class PlanportsConnector implements SourceConnector {
   async checkExport(dir: string): Promise<CheckResult> {
     const layout = planportsLayout(dir);
     const problems: string[] = [];
-    if (layout === 'xlsx' && !existsSync(join(dir, PLANPORTS_EXPORT_FILE))) {
-      return {
-        ok: false,
-        problems: [`${join(dir, PLANPORTS_EXPORT_FILE)} does not exist, and neither do per-object CSV files such as ${PLANPORTS_SHEETS.contact.csv}`],
-      };
+    const workbook = layout === 'xlsx' ? await resolveExportFile(dir, PLANPORTS_EXPORT_FILE) : null;
+    if (workbook !== null && workbook.found === null) {
+      const problem = missingFileProblem(dir, PLANPORTS_EXPORT_FILE, 'planports', workbook.nearMiss, `every Planports object, or per-object CSV files such as ${PLANPORTS_SHEETS.contact.csv},`);
+      return { ok: false, problems: [problem] };
     }
     for (const def of PLANPORTS_STREAMS) {
       if (!def.export) continue;
-      const location = placed(def, layout).export!;
-      const where = layout === 'xlsx' ? `${location.file} worksheet "${location.sheet}"` : location.file;
-      const path = join(dir, location.file);
-      if (!existsSync(path)) {
-        problems.push(`${path} does not exist (the ${def.name} stream)`);
+      const wanted = placed(def, layout).export!;
+      const resolved = await resolveExportFile(dir, wanted.file);
+      if (resolved.found === null) {
+        problems.push(missingFileProblem(dir, wanted.file, def.name, resolved.nearMiss));
         continue;
       }
+      const location = { ...wanted, file: resolved.found };
+      const where = layout === 'xlsx' ? `${location.file} sheet "${location.sheet}"` : location.file;
+      const path = join(dir, location.file);
+      let headerLine = 1;
       let labels: string[] | null = null;
-      const rows = readExportRows(path, location, { onHeader: (l) => (labels = l) })[Symbol.asyncIterator]();
+      const rows = readExportRows(path, location, {
+        onHeader: (l, line) => {
+          labels = l;
+          headerLine = line;
+        },
+      })[Symbol.asyncIterator]();
       try {
         const first = await rows.next();
         if (!first.done && first.value.kind === 'reject' && labels === null) problems.push(first.value.reason);
       } catch (err) {
-        problems.push(`${where}: ${err instanceof Error ? err.message : String(err)}`);
+        problems.push(unreadableFileProblem(where, err instanceof Error ? err.message : String(err)));
         continue;
       } finally {
         await rows.return?.(undefined);
       }
       if (labels === null) {
-        if (!problems.some((p) => p.includes(location.file))) problems.push(`${where} is empty: it has no header row`);
+        if (!problems.some((p) => p.includes(location.file))) problems.push(emptyFileProblem(where, def.name));
         continue;
       }
       const required = [def.key, ...def.references.map((r) => r.field)];
       const fieldNames = PLANPORTS_SHEETS[def.name].headers.map(([, f]) => f);
       const present = fieldsOf(labels, location, fieldNames);
-      const labelOf = new Map(PLANPORTS_SHEETS[def.name].headers.map(([label, field]) => [field, label]));
-      for (const field of required) {
-        if (!present.has(field)) problems.push(`${where}: the header has no "${labelOf.get(field)}" column (field ${field}, needed to ${field === def.key ? 'key' : 'link'} ${def.name} records)`);
+      const absent = required.filter((f) => !present.has(f));
+      if (absent.length > 0) {
+        const why = (f: string) => (f === def.key ? `the key of ${def.name} records` : `the ${def.references.find((r) => r.field === f)?.object} each ${def.name} belongs to`);
+        problems.push(missingColumnsProblem({ location, line: headerLine, stream: def.name, fields: absent, labels: labels as string[], why }));
       }
     }
     return { ok: problems.length === 0, problems };
@@ -112,7 +133,8 @@ export class PlanportsConnector implements SourceConnector {
 
   readExport(dir: string, stream: string, options?: ReadOptions): AsyncIterable<SourceMessage> {
     const def = placed(planportsStream(stream), planportsLayout(dir));
-    return readExportStream({ system: this.system, dir, stream: def, schema: planportsSchema(stream), options });
+    // strict: the exporter's formats are fixed, and a value outside them is a row the sample marks malformed
+    return readExportStream({ system: this.system, dir, stream: def, schema: planportsSchema(stream), options, values: 'strict' });
   }
 
   fromApiItem(stream: string, item: Record<string, unknown>): { record: Record<string, unknown> } | { code: RejectCode; reason: string } {

@@ -117,10 +117,10 @@ describe('ProfiConnector', () => {
       const result = await connector.checkExport(MALFORMED);
       expect(result.ok).toBe(false);
       expect(result.problems).toHaveLength(4);
-      expect(result.problems[0]).toMatch(/^companies\.csv line 1: .*required column "Name"/);
+      expect(result.problems[0]).toMatch(/^companies\.csv line 1: no column for required field name; the header has Company ID, .*; rename the column that holds it to "Name"$/);
       expect(result.problems[1]).toMatch(/^coaches\.csv line 1: .*"E-Mail" twice/);
       expect(result.problems[2]).toMatch(/programs\.csv is missing/);
-      expect(result.problems[3]).toMatch(/files is missing: attachments\.csv lists uploaded files/);
+      expect(result.problems[3]).toMatch(/files is missing: attachments\.csv lists files kept there; copy the export's files\/ folder too$/);
       for (const p of result.problems) expect(p).not.toContain('\n');
     });
   });
@@ -142,7 +142,7 @@ describe('ProfiConnector', () => {
       const result = await connector.checkExport(dir);
       expect(result.problems).toEqual([
         expect.stringMatching(/sessions\.csv is empty/),
-        'attachments.csv line 1: the header lacks the required columns "File name", "Path"',
+        'attachments.csv line 1: no column for required fields file_name, file_path; the header has File ID, Client ID, Note ID; rename the columns that hold them: "File name" or "file_name" for file_name, "Path" or "file_path" for file_path',
       ]);
     });
   });

@@ -1,9 +1,17 @@
 import { stat } from 'fs/promises';
 import { join } from 'path';
 import {
+  assumedColumnWarning,
   createCoercer,
+  emptyFileProblem,
   loadRecordSchema,
+  missingColumnsProblem,
+  missingFileProblem,
+  missingFilesFolderProblem,
+  neededFor,
   readExportRows,
+  resolveExportFile,
+  unreadableFileProblem,
   readExportStream,
   type AutomationDefinition,
   type CheckResult,
@@ -42,19 +50,21 @@ export class ProfiConnector implements SourceConnector {
       return { ok: false, problems: [`${dir} does not exist; point Ferry at the folder holding Profi's export files`] };
     }
     if (problems.length > 0) return { ok: false, problems };
+    const warnings: string[] = [];
     for (const stream of PROFI_STREAMS) {
-      if (stream.export) problems.push(...(await checkFile(dir, stream)));
+      if (stream.export) problems.push(...(await checkFile(dir, stream, warnings)));
     }
     const attachments = profiStream('attachment').export!.file;
     const filesDir = join(dir, PROFI_FILES_DIR);
     if (!(await isDirectory(filesDir)) && (await isFile(join(dir, attachments)))) {
-      problems.push(`${filesDir} is missing: ${attachments} lists uploaded files by their path under ${PROFI_FILES_DIR}/, so export the files along with the CSVs`);
+      problems.push(missingFilesFolderProblem(dir, PROFI_FILES_DIR, attachments));
     }
-    return { ok: problems.length === 0, problems };
+    return { ok: problems.length === 0, problems, ...(warnings.length > 0 ? { warnings } : {}) };
   }
 
   readExport(dir: string, stream: string, options?: ReadOptions): AsyncIterable<SourceMessage> {
-    return readExportStream({ system: this.system, dir, stream: profiStream(stream), options });
+    // strict: the exporter's formats are fixed, and a value outside them is a row the sample marks malformed
+    return readExportStream({ system: this.system, dir, stream: profiStream(stream), options, values: 'strict' });
   }
 
   fromApiItem(stream: string, item: Record<string, unknown>): { record: Record<string, unknown> } | { code: RejectCode; reason: string } {
@@ -91,10 +101,11 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 /** One line per problem with one export file: missing, unreadable header, or a required column absent. */
-async function checkFile(dir: string, stream: StreamDefinition): Promise<string[]> {
-  const location = stream.export!;
+async function checkFile(dir: string, stream: StreamDefinition, warnings: string[]): Promise<string[]> {
+  const resolved = await resolveExportFile(dir, stream.export!.file);
+  if (resolved.found === null) return [missingFileProblem(dir, stream.export!.file, stream.name, resolved.nearMiss)];
+  const location = { ...stream.export!, file: resolved.found };
   const path = join(dir, location.file);
-  if (!(await isFile(path))) return [`${path} is missing: Profi writes the ${stream.name} export there`];
   let labels: string[] | null = null;
   let headerLine = 1;
   const rows = readExportRows(path, location, {
@@ -107,16 +118,17 @@ async function checkFile(dir: string, stream: StreamDefinition): Promise<string[
     const first = await rows.next();
     if (labels === null) {
       if (!first.done && first.value.kind === 'reject') return [first.value.reason];
-      return [`${path} is empty: it needs a header row naming the ${stream.name} columns`];
+      return [emptyFileProblem(location.file, stream.name)];
     }
   } catch (err) {
-    return [`${path} cannot be read: ${err instanceof Error ? err.message : String(err)}`];
+    return [unreadableFileProblem(location.file, err instanceof Error ? err.message : String(err))];
   } finally {
     await rows.return?.(undefined);
   }
-  const missing = createCoercer(loadRecordSchema('profi', stream.name), location).missingFields(labels);
+  const coerce = createCoercer(loadRecordSchema('profi', stream.name), location);
+  const assumed = coerce.assumedFields(labels);
+  if (assumed.length > 0) warnings.push(assumedColumnWarning(location, headerLine, stream.name, assumed));
+  const missing = coerce.missingFields(labels);
   if (missing.length === 0) return [];
-  const byField = new Map(Object.entries(location.columns ?? {}).map(([label, field]) => [field, label]));
-  const wanted = missing.map((f) => `"${byField.get(f) ?? f}"`).join(', ');
-  return [`${location.file} line ${headerLine}: the header lacks the required column${missing.length > 1 ? 's' : ''} ${wanted}`];
+  return [missingColumnsProblem({ location, line: headerLine, stream: stream.name, fields: missing, labels, why: (f) => neededFor(stream, f) })];
 }
