@@ -5,8 +5,9 @@
  * checkpoint only after everything yielded before it is durable, so a restart resumes from the last one.
  */
 
-export type SourceSystem = 'planports' | 'profi' | 'interactive' | 'leaf360';
-export const SOURCE_SYSTEMS: readonly SourceSystem[] = ['planports', 'profi', 'interactive', 'leaf360'];
+export type SourceSystem = 'planports' | 'profi' | 'interactive' | 'leaf360' | 'export';
+/** `export` is any CRM's export folder: its streams come from a description a person confirmed, not from a catalog. */
+export const SOURCE_SYSTEMS: readonly SourceSystem[] = ['planports', 'profi', 'interactive', 'leaf360', 'export'];
 
 export type ExportFormat = 'csv' | 'xlsx' | 'json' | 'ndjson';
 
