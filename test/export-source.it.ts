@@ -9,6 +9,16 @@ import { discoverSource } from '@ferry/discovery';
 import { confirmedMap, proposeRouteMap, routeMapHash, type CompiledRouteMap } from '@ferry/mapping';
 import { connectDataSource, MapVersionRepository, MigrationRepository } from '@ferry/persistence';
 import { Runtime } from '@ferry/runtime';
+import type { Admin } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { createLogger } from '@ferry/common';
+import { loadConfig, settings } from '@ferry/config';
+import type { RoutePlan } from '@ferry/contracts';
+import { DataverseClient } from '@ferry/destinations/dynamics';
+import { createDestination } from '@ferry/destinations/registry';
+import { createKafka } from '@ferry/kafka';
+import { startRouteStack, type RouteStack } from '@ferry/ops';
+import { settled } from './support/settle';
 import { readTopic } from './support/topic-reader';
 import { testDatabaseUrl, uniqueMigration, useTestEnv } from './support/it-env';
 
@@ -118,4 +128,78 @@ describe('export source: discover → propose → confirm → extract → delta'
     const amounts = all.filter((e) => e.key === syntheticKey(['Data platform', 'Fjord Analytics'])).map((e) => (e.value.record as { amount: string }).amount);
     expect(amounts).toEqual(['55000.00', '61000.00']);
   }, 120_000);
+});
+
+/**
+ * The same export through all five services into the Dataverse sandbox: the proposed map (the built-in catalog of
+ * Dynamics 365 Sales columns) given to the sandbox as schema, the stack run until everything reconciles, and the
+ * opportunity made from a deal that names its account by display name linked to that account.
+ */
+describe('export source: the whole route into the Dataverse sandbox', () => {
+  const PORT = 18410;
+  const migration = uniqueMigration('export-route');
+  let db: DataSource;
+  let admin: Admin;
+  let stack: RouteStack | undefined;
+  let plan: RoutePlan;
+
+  beforeAll(async () => {
+    useTestEnv(migration);
+    const cfg = loadConfig([settings.kafka]);
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-export-route-'));
+    const exportDir = path.join(workDir, 'export');
+    fs.cpSync(FIXTURE, exportDir, { recursive: true });
+    db = await connectDataSource(testDatabaseUrl());
+    await db.runMigrations({ transaction: 'each' });
+    admin = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'test' }, createLogger('test', 'warn')).admin();
+    await admin.connect();
+    const exportSource = await inferExportSource(exportDir);
+    const connector = new ExportConnector(exportSource);
+    const { inventory } = await discoverSource(connector, { system: 'export', exportDir, out: path.join(workDir, 'discovery') }, { schemaFor: (s) => connector.recordSchema(s) });
+    const doc = proposeRouteMap({ inventory, entities: [], source: 'export', destination: 'dynamics', keyColumn: 'crm_sourceid', exportSource });
+    const versions = new MapVersionRepository(db, migration);
+    const draft = await versions.addDraft({ route: doc.route, hash: routeMapHash(doc), document: doc, sourceText: JSON.stringify(doc), origin: 'proposal', createdBy: 'export test' });
+    await versions.confirm(draft.version, 'export test');
+    plan = (await confirmedMap(db, migration))!.plan;
+    stack = await startRouteStack(
+      {
+        plan, migration, exportDir, logDir: path.join(workDir, 'logs'), sandboxPort: PORT, databaseUrl: testDatabaseUrl(),
+        kafkaBrokers: cfg.KAFKA_BROKERS, registryUrl: cfg.SCHEMA_REGISTRY_URL, partitions: 2, resetSandbox: true,
+        beforeServices: async (env) => {
+          const destination = createDestination(plan.destination, plan.keyColumn, { ...process.env, ...env });
+          await destination.applySchema(await destination.planSchema(plan));
+        },
+      },
+      db,
+    );
+  }, 240_000);
+  afterAll(async () => {
+    await stack?.stop();
+    await admin?.disconnect();
+    await db?.destroy();
+  });
+
+  it('reconciles every record, and the opportunity of a deal is linked to the account it names', async () => {
+    const result = await settled({ db, admin, plan, migration, services: stack!.services }, 300_000, 'the export route to reconcile');
+    expect(Object.fromEntries(result.entities.map((e) => [e.entity, [e.loaded, e.rejected, e.waiting]]))).toEqual({
+      account: [8, 0, 0],
+      contact: [10, 0, 0],
+      opportunity: [10, 0, 0],
+    });
+    const url = stack!.sandboxUrl;
+    const client = new DataverseClient({
+      baseUrl: `${url}/api/data/v9.2`, tokenUrl: `${url}/login/ferry-demo-tenant/oauth2/v2.0/token`,
+      clientId: 'ferry-demo', clientSecret: 'ferry-demo-secret', scope: `${url}/.default`,
+    });
+    const rows = async (set: string) => {
+      const out: Record<string, unknown>[] = [];
+      for await (const r of client.listAll(set)) out.push(r);
+      return out;
+    };
+    const account = (await rows('accounts')).find((r) => r.crm_sourceid === 'zcrm_4000000000101')!;
+    expect(account.name).toBe('Acme Logistics');
+    const fleet = (await rows('opportunities')).find((r) => r.crm_sourceid === syntheticKey(['Fleet expansion', 'Acme Logistics']))!;
+    expect(fleet).toBeDefined();
+    expect(Object.values(fleet)).toContain(account.accountid);
+  }, 330_000);
 });
