@@ -15,9 +15,9 @@ import { createLogger } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
 import type { RoutePlan } from '@ferry/contracts';
 import { DataverseClient } from '@ferry/destinations/dynamics';
-import { createDestination } from '@ferry/destinations/registry';
 import { createKafka } from '@ferry/kafka';
-import { startRouteStack, type RouteStack } from '@ferry/ops';
+import type { RouteStack } from '@ferry/ops';
+import { startPlanStack } from './support/golden-route';
 import { settled } from './support/settle';
 import { readTopic } from './support/topic-reader';
 import { testDatabaseUrl, uniqueMigration, useTestEnv } from './support/it-env';
@@ -161,17 +161,7 @@ describe('export source: the whole route into the Dataverse sandbox', () => {
     const draft = await versions.addDraft({ route: doc.route, hash: routeMapHash(doc), document: doc, sourceText: JSON.stringify(doc), origin: 'proposal', createdBy: 'export test' });
     await versions.confirm(draft.version, 'export test');
     plan = (await confirmedMap(db, migration))!.plan;
-    stack = await startRouteStack(
-      {
-        plan, migration, exportDir, logDir: path.join(workDir, 'logs'), sandboxPort: PORT, databaseUrl: testDatabaseUrl(),
-        kafkaBrokers: cfg.KAFKA_BROKERS, registryUrl: cfg.SCHEMA_REGISTRY_URL, partitions: 2, resetSandbox: true,
-        beforeServices: async (env) => {
-          const destination = createDestination(plan.destination, plan.keyColumn, { ...process.env, ...env });
-          await destination.applySchema(await destination.planSchema(plan));
-        },
-      },
-      db,
-    );
+    stack = await startPlanStack(db, plan, migration, exportDir, workDir, PORT);
   }, 240_000);
   afterAll(async () => {
     await stack?.stop();

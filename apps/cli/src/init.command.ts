@@ -186,7 +186,7 @@ export async function initMigration(db: DataSource, migration: string, config: R
 
 /** One line per end of the migration, credentials shown as references only. */
 export function describeConfig(c: RunConfig): string[] {
-  const src = c.source.mode === 'export' ? `${c.source.system} export in ${c.source.exportDir}` : `${c.source.system} API at ${c.source.apiUrl}`;
+  const src = c.source.mode === 'export' ? `${c.source.system === 'export' ? 'an export (any CRM)' : `${c.source.system} export`} in ${c.source.exportDir}` : `${c.source.system} API at ${c.source.apiUrl}`;
   const salesforce = c.destination.kind === 'salesforce';
   const dst = c.destination.sandbox
     ? `${c.destination.kind}: the built-in ${salesforce ? 'Salesforce' : 'Dataverse'} sandbox (${sandboxBaseUrl(c.destination.sandbox.port)}${salesforce ? '/salesforce' : ''}, started by \`ferry run\`)`

@@ -1,5 +1,5 @@
 import { FerryError } from '@ferry/common';
-import { SOURCE_SYSTEMS, type SourceConnector, type SourceSystem } from '@ferry/connectors/core';
+import type { SourceConnector, SourceSystem } from '@ferry/connectors/core';
 import { ExportConnector, type ExportSourceDocument } from '@ferry/connectors/export';
 import { InteractiveConnector } from '@ferry/connectors/interactive';
 import { Leaf360Connector } from '@ferry/connectors/leaf360';
@@ -36,7 +36,7 @@ export function sourceConnector(system: string, context: SourceContext = {}): So
   }
   const make = (catalogued as Partial<Record<string, () => SourceConnector>>)[system];
   if (!make) {
-    throw new FerryError('USAGE', `unknown source "${system}": choose one of ${SOURCE_SYSTEMS.join(', ')}`, 'fatal');
+    throw new FerryError('USAGE', `unknown source "${system}": choose one of ${Object.keys(catalogued).join(', ')}, or export (any other CRM's export folder)`, 'fatal');
   }
   return make();
 }
