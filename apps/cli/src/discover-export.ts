@@ -35,6 +35,7 @@ export function writeExportDescription(discoveryFile: string, d: ExportDiscovery
   const todo = reviewList(d.document);
   return [
     `${d.inferred ? 'inferred' : 'described'} ${d.document.objects.length} objects of the export: ${file}`,
+    ...d.document.skipped.map((x) => `not read: ${x.file}: ${x.reason}`),
     todo.length ? `${todo.length} guess${todo.length > 1 ? 'es' : ''} marked for review there (review: true), e.g. ${todo[0]}` : 'nothing marked for review',
     `review and edit it, then \`ferry map propose --migration <id> --discovery ${path.dirname(file)}\` (a reviewed file can be re-profiled with --description ${file})`,
   ];

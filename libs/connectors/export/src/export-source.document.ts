@@ -103,6 +103,8 @@ export const exportSourceSchema = z
     /** what the export came from, in the reviewer's words (the folder name until someone says) */
     displayName: z.string().min(1),
     objects: z.array(exportObjectSchema).min(1),
+    /** files of the folder that hold no object, and why (a person may fix and discover again) */
+    skipped: z.array(z.object({ file: z.string(), reason: z.string() }).strict()).default([]),
   })
   .strict()
   .superRefine((doc, ctx) => {
@@ -202,6 +204,7 @@ export function exportSourceYaml(doc: ExportSourceDocument): string {
     '# (`ferry map propose --discovery <this folder>`). Each guess has a confidence (0-1), its evidence, and review: true',
     `# when it is below ${REVIEW_BELOW} and a person must decide.`,
     ...(todo.length ? ['# To review:', ...todo.map((t) => `#   - ${t}`)] : ['# Nothing is marked for review.']),
+    ...doc.skipped.map((x) => `# Not read: ${x.file}: ${x.reason}`),
   ];
   return `${head.join('\n')}\n${stringify(doc, { lineWidth: 0 })}`;
 }

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { inferExportSource, type ExportObject, type ExportSourceDocument } from '@ferry/connectors/export';
 
@@ -112,7 +114,34 @@ describe('inferExportSource: other formats', () => {
     expect(customers.key).toEqual(expect.objectContaining({ columns: ['email'], review: true }));
   });
 
+  it('leaves out, and lists with why, files that hold no records; Ferry\'s own files are not objects', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-infer-skip-'));
+    fs.writeFileSync(path.join(dir, 'Leads.csv'), 'Lead Id,Name\r\nL1,Ada\r\nL2,Bob\r\n');
+    fs.writeFileSync(path.join(dir, 'Empty.csv'), 'Lead Id,Name\r\n');
+    fs.writeFileSync(path.join(dir, 'settings.json'), '{"theme": "dark", "size": 3}');
+    fs.writeFileSync(path.join(dir, 'discovery.json'), '[{"a": 1}]');
+    const doc = await inferExportSource(dir);
+    expect(doc.objects.map((o) => o.name)).toEqual(['leads']);
+    expect(doc.skipped).toEqual([
+      { file: 'settings.json', reason: 'neither a JSON array of records nor an object holding one' },
+      { file: 'Empty.csv', reason: 'no rows' },
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps an id column that a few repeated rows make not quite unique as the key, for review', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-infer-repeat-'));
+    const rows = Array.from({ length: 60 }, (_, i) => `C${i + 1},Name ${i + 1}`);
+    rows.push('C7,Name 7');
+    fs.writeFileSync(path.join(dir, 'contacts.csv'), `Contact ID,Name\n${rows.join('\n')}\n`);
+    const [contacts] = (await inferExportSource(dir)).objects;
+    expect(contacts.key).toEqual(expect.objectContaining({ columns: ['Contact ID'], confidence: 0.7, review: true }));
+    expect(contacts.key.evidence).toContain('1 row repeats an id of earlier rows');
+    expect(contacts.key.evidence).not.toContain('quarantined');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses a folder with no export file in one line', async () => {
-    await expect(inferExportSource(path.join(fixtures, '..', 'src'))).rejects.toThrow(/holds no \.csv, \.xlsx, \.json or \.ndjson file/);
+    await expect(inferExportSource(path.join(fixtures, '..', 'src'))).rejects.toThrow(/holds no \.csv, \.xlsx, \.json or \.ndjson file with records/);
   });
 });

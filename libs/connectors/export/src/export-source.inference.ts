@@ -29,7 +29,7 @@ export interface InferOptions {
 const singular = (w: string) => (w.length > 3 && w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
 const EXTENSIONS: Record<string, ExportFormat> = { '.csv': 'csv', '.xlsx': 'xlsx', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
 const USER_OBJECTS = new Set(['user', 'owner', 'employee', 'staff', 'member', 'agent', 'rep']);
-const OWNER_WORDS = new Set(['owner', 'assigned', 'assignee', 'rep', 'salesperson']);
+const OWNER_WORDS = new Set(['owner', 'assigned', 'assignee', 'rep', 'representative', 'salesperson', 'officer', 'manager', 'agent']);
 const NOT_OWNER_WORDS = new Set(['created', 'modified', 'updated', 'by', 'last']);
 /** Words of fields most CRMs have; a column with none of them is proposed as a custom field. */
 const STANDARD_WORDS = new Set(
@@ -56,7 +56,8 @@ class ColumnScan {
   filled = 0;
   /** normalised distinct values, until the cap or a repeat (then only `sample` is kept) */
   values: Set<string> | null = new Set();
-  repeated = false;
+  /** values met again after their first row */
+  repeats = 0;
   readonly sample = new Set<string>();
 
   constructor(
@@ -75,14 +76,14 @@ class ColumnScan {
     const v = normalKeyValue(value);
     if (this.sample.size < this.sampleSize) this.sample.add(v);
     if (this.values) {
-      if (this.values.has(v)) this.repeated = true;
+      if (this.values.has(v)) this.repeats++;
       else if (this.values.size >= this.cap) this.values = null;
       else this.values.add(v);
     }
   }
 
   get unique(): boolean {
-    return this.values !== null && !this.repeated;
+    return this.values !== null && this.repeats === 0;
   }
 }
 
@@ -98,18 +99,24 @@ interface Scanned {
 }
 
 /** The files of an export folder that hold objects, one per file or sheet. */
-async function objectFiles(dir: string): Promise<Array<{ file: string; format: ExportFormat; sheet?: string; arrayPath?: string; base: string }>> {
+type ObjectFile = { file: string; format: ExportFormat; sheet?: string; arrayPath?: string; base: string };
+type Skipped = { file: string; reason: string };
+
+/** Files Ferry itself writes next to an export: never objects. */
+const FERRY_FILES = new Set(['discovery.json', 'ferry-sample.json']);
+
+async function objectFiles(dir: string, skipped: Skipped[]): Promise<ObjectFile[]> {
   let entries: fs.Dirent[];
   try {
     entries = await fs.promises.readdir(dir, { withFileTypes: true });
   } catch {
     throw new FerryError('USAGE', `export folder ${dir} does not exist or cannot be read; point --export at the folder holding the export`, 'fatal');
   }
-  const out: Array<{ file: string; format: ExportFormat; sheet?: string; arrayPath?: string; base: string }> = [];
+  const out: ObjectFile[] = [];
   for (const e of entries.filter((x) => x.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
     const ext = path.extname(e.name).toLowerCase();
     const format = EXTENSIONS[ext];
-    if (!format || e.name.startsWith('.') || e.name === 'discovery.json') continue;
+    if (!format || e.name.startsWith('.') || FERRY_FILES.has(e.name)) continue;
     const base = path.basename(e.name, path.extname(e.name));
     const full = path.join(dir, e.name);
     if (format === 'xlsx') {
@@ -117,17 +124,22 @@ async function objectFiles(dir: string): Promise<Array<{ file: string; format: E
       try {
         sheets = await xlsxSheetNames(full);
       } catch (err) {
-        throw new FerryError('USAGE', `${full} cannot be read as a workbook (${(err as Error).message}); re-export it as XLSX or CSV`, 'fatal');
+        skipped.push({ file: e.name, reason: `not a readable workbook (${(err as Error).message}); re-export it as XLSX or CSV` });
+        continue;
       }
       for (const sheet of sheets) out.push({ file: e.name, format, sheet, base: sheets.length === 1 ? base : sheet });
-    } else if (format === 'json') out.push({ file: e.name, format, base, ...(await jsonArrayPath(full)) });
+    } else if (format === 'json') {
+      const at = await jsonArrayPath(full);
+      if (at === null) skipped.push({ file: e.name, reason: 'neither a JSON array of records nor an object holding one' });
+      else out.push({ file: e.name, format, base, ...at });
+    }
     else out.push({ file: e.name, format, base });
   }
   return out;
 }
 
 /** A JSON export is an array, or an object holding one array (e.g. `{"data": [...]}`): which property. */
-async function jsonArrayPath(file: string): Promise<{ arrayPath?: string }> {
+async function jsonArrayPath(file: string): Promise<{ arrayPath?: string } | null> {
   const fh = await fs.promises.open(file, 'r');
   try {
     const buf = Buffer.alloc(65536);
@@ -135,7 +147,7 @@ async function jsonArrayPath(file: string): Promise<{ arrayPath?: string }> {
     const head = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
     if (head.startsWith('[')) return {};
     const m = /^\{\s*(?:"[^"]*"\s*:\s*(?:"(?:[^"\\]|\\.)*"|[-\d.eE+]+|true|false|null)\s*,\s*)*"((?:[^"\\]|\\.)*)"\s*:\s*\[/.exec(head);
-    if (!m) throw new FerryError('USAGE', `${file}: neither a JSON array nor an object holding one; export the records as a JSON array`, 'fatal');
+    if (!m) return null;
     return { arrayPath: JSON.parse(`"${m[1]}"`) as string };
   } finally {
     await fh.close();
@@ -151,7 +163,7 @@ function identifierOf(base: string, taken: Set<string>): string {
   return out;
 }
 
-async function scan(dir: string, f: Awaited<ReturnType<typeof objectFiles>>[number], name: string, o: Required<Pick<InferOptions, 'distinctCap' | 'referenceSample'>>): Promise<Scanned> {
+async function scan(dir: string, f: ObjectFile, name: string, o: Required<Pick<InferOptions, 'distinctCap' | 'referenceSample'>>): Promise<Scanned | Skipped> {
   const location: ExportLocation = { file: f.file, format: f.format, ...(f.sheet ? { sheet: f.sheet } : {}), ...(f.arrayPath ? { arrayPath: f.arrayPath } : {}) };
   const columns = new Map<string, ColumnScan>();
   const column = (label: string) => {
@@ -175,7 +187,8 @@ async function scan(dir: string, f: Awaited<ReturnType<typeof objectFiles>>[numb
       column(label).add(value);
     }
   }
-  if (rows === 0 && rejected > 0) throw new FerryError('USAGE', `${f.file}${f.sheet ? ` (sheet ${f.sheet})` : ''}: no row could be read: ${firstReject}`, 'fatal');
+  const where = `${f.file}${f.sheet ? ` (sheet ${f.sheet})` : ''}`;
+  if (rows === 0) return { file: where, reason: rejected > 0 ? `no row could be read: ${firstReject}` : 'no rows' };
   return { name, file: f.file, format: f.format, sheet: f.sheet, arrayPath: f.arrayPath, rows, columns: [...columns.values()], location };
 }
 
@@ -197,13 +210,36 @@ function inferKey(s: Scanned): { columns: string[]; confidence: number; evidence
     const seen = c.profiler.inferType();
     return ['id', 'string', 'email', 'url'].includes(seen) || (seen === 'integer' && idNameScore(c.label, s.name) > 0);
   });
-  if (full.length === 0) return null;
+  if (full.length === 0) return repeatedIdKey(s);
   const ranked = [...full].sort((a, b) => idNameScore(b.label, s.name) - idNameScore(a.label, s.name));
   const best = ranked[0];
   const score = idNameScore(best.label, s.name);
+  // a unique column not named as an id is a weaker guess than the record's own id with a few repeated rows
+  if (score === 0) {
+    const repeated = repeatedIdKey(s);
+    if (repeated) return repeated;
+  }
   const confidence = score === 2 ? 0.97 : score === 1 ? 0.85 : s.rows >= 20 ? 0.6 : 0.5;
   const why = score === 2 ? 'named as the record id' : score === 1 ? "named as an id (though not with the object's name)" : 'not named as an id';
   return { columns: [best.label], confidence, evidence: `unique and filled in all ${s.rows} rows, ${why}${full.length > 1 ? `; also unique: ${full.filter((c) => c !== best).map((c) => c.label).slice(0, 3).join(', ')}` : ''}` };
+}
+
+/**
+ * Exports repeat rows (a record exported twice) and carry broken ones: the record's own id column, blank or
+ * repeated in at most 2 % of the rows, is still its key: a row without one is quarantined when read, a repeated
+ * id is read as its last row. For review.
+ */
+function repeatedIdKey(s: Scanned): { columns: string[]; confidence: number; evidence: string } | null {
+  const c = s.columns.find(
+    (x) => s.rows > 0 && x.values !== null && x.filled >= 0.98 * s.rows && x.repeats <= 0.02 * s.rows && idNameScore(x.label, s.name) === 2,
+  );
+  if (!c) return null;
+  const blank = s.rows - c.filled;
+  const problems = [
+    ...(blank ? [`${blank} row${blank === 1 ? ' has' : 's have'} none (quarantined when read)`] : []),
+    ...(c.repeats ? [`${c.repeats} row${c.repeats === 1 ? ' repeats an id' : 's repeat ids'} of earlier rows (each such record is read as its last row)`] : []),
+  ];
+  return { columns: [c.label], confidence: 0.7, evidence: `named as the record id, and unique and filled in ${s.rows - blank - c.repeats} of ${s.rows} rows: ${problems.join('; ')}` };
 }
 
 /** No single key: the fewest well-filled columns whose values together are unique (a second read of the file). */
@@ -406,13 +442,19 @@ function inferOwner(o: Inferred, users: Inferred | null): ExportOwner | null {
  */
 export async function inferExportSource(dir: string, options: InferOptions = {}): Promise<ExportSourceDocument> {
   const tuning = { distinctCap: options.distinctCap ?? 1_000_000, referenceSample: options.referenceSample ?? 1000 };
-  const files = await objectFiles(dir);
-  if (files.length === 0) {
-    throw new FerryError('USAGE', `${dir} holds no .csv, .xlsx, .json or .ndjson file; point --export at the folder the CRM exported to`, 'fatal');
-  }
+  const skipped: Skipped[] = [];
+  const files = await objectFiles(dir, skipped);
   const taken = new Set<string>();
   const scans: Scanned[] = [];
-  for (const f of files) scans.push(await scan(dir, f, identifierOf(f.base, taken), tuning));
+  for (const f of files) {
+    const s = await scan(dir, f, identifierOf(f.base, taken), tuning);
+    if ('reason' in s) skipped.push(s);
+    else scans.push(s);
+  }
+  if (scans.length === 0) {
+    const why = skipped.length ? ` (${skipped.map((x) => `${x.file}: ${x.reason}`).join('; ')})` : '';
+    throw new FerryError('USAGE', `${dir} holds no .csv, .xlsx, .json or .ndjson file with records${why}; point --export at the folder the CRM exported to`, 'fatal');
+  }
   const inferred: Inferred[] = [];
   for (const scanned of scans) {
     const key = inferKey(scanned) ?? (await inferCompositeKey(dir, scanned, scans));
@@ -437,5 +479,5 @@ export async function inferExportSource(dir: string, options: InferOptions = {})
       users: o.users,
     };
   });
-  return { format: EXPORT_SOURCE_FORMAT, displayName: options.displayName ?? path.basename(path.resolve(dir)), objects };
+  return { format: EXPORT_SOURCE_FORMAT, displayName: options.displayName ?? path.basename(path.resolve(dir)), objects, skipped };
 }
