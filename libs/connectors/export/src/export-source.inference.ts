@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FerryError } from '@ferry/common';
 import { readExportRows, snakeCase, xlsxSheetNames, type ExportFormat, type ExportLocation } from '@ferry/connectors/core';
-import { FieldProfiler, nameWords, type FieldType } from '@ferry/discovery';
+import { FieldProfiler, hashValue, nameWords, type FieldType } from '@ferry/discovery';
 import { normalKeyValue } from './export-record.schema';
 import {
   EXPORT_SOURCE_FORMAT,
@@ -50,12 +50,25 @@ function isoText(d: Date): string {
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
 }
 
+/** A value as a number below 2^53 (discovery's value hash): sets of these stay small whatever the values hold. */
+function valueKey(text: string): number {
+  const h = hashValue(text);
+  return (h.b >>> 11) * 0x100000000 + h.a;
+}
+
+/** Rows read before a column repeating more than REPEATS_KEPT of its values is given up as key, name or target. */
+const REPEATS_AFTER = 1000;
+const REPEATS_KEPT = 0.05;
+
 /** One column while its file is read. */
 class ColumnScan {
   readonly profiler: FieldProfiler;
   filled = 0;
-  /** normalised distinct values, until the cap or a repeat (then only `sample` is kept) */
-  values: Set<string> | null = new Set();
+  /**
+   * keys of the normalised distinct values, until the cap, or until the column repeats too many values to be a
+   * key, a name or a reference target (then only `sample` is kept)
+   */
+  values: Set<number> | null = new Set();
   /** values met again after their first row */
   repeats = 0;
   readonly sample = new Set<string>();
@@ -76,9 +89,11 @@ class ColumnScan {
     const v = normalKeyValue(value);
     if (this.sample.size < this.sampleSize) this.sample.add(v);
     if (this.values) {
-      if (this.values.has(v)) this.repeats++;
-      else if (this.values.size >= this.cap) this.values = null;
-      else this.values.add(v);
+      const k = valueKey(v);
+      if (this.values.has(k)) {
+        if (++this.repeats > REPEATS_KEPT * this.filled && this.filled > REPEATS_AFTER) this.values = null;
+      } else if (this.values.size >= this.cap) this.values = null;
+      else this.values.add(k);
     }
   }
 
@@ -264,14 +279,14 @@ async function inferCompositeKey(dir: string, s: Scanned, others: Scanned[]): Pr
   for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) for (let k = j + 1; k < pool.length; k++) combos.push([pool[i], pool[j], pool[k]]);
   // fewer columns first, then the most telling
   combos.sort((a, b) => a.length - b.length || score(b) - score(a));
-  const seen = combos.map(() => new Set<string>());
+  const seen = combos.map(() => new Set<number>());
   const alive = combos.map(() => true);
   if (combos.length > 0) {
     for await (const row of readExportRows(path.join(dir, s.file), s.location)) {
       if (row.kind !== 'row') continue;
       combos.forEach((combo, i) => {
         if (!alive[i]) return;
-        const tuple = JSON.stringify(combo.map((c) => normalKeyValue(row.values[c.label])));
+        const tuple = valueKey(JSON.stringify(combo.map((c) => normalKeyValue(row.values[c.label]))));
         if (seen[i].has(tuple)) {
           alive[i] = false;
           seen[i].clear();
@@ -351,10 +366,10 @@ function nameColumn(s: Scanned): ColumnScan | null {
   return candidates.find((c) => c.values !== null && c.filled >= 0.9 * s.rows && c.values.size >= 0.95 * c.filled) ?? null;
 }
 
-function matchRatio(sample: Set<string>, against: Set<string> | null): number {
+function matchRatio(sample: Set<string>, against: Set<number> | null): number {
   if (!against || sample.size === 0) return 0;
   let n = 0;
-  for (const v of sample) if (against.has(v)) n++;
+  for (const v of sample) if (against.has(valueKey(v))) n++;
   return n / sample.size;
 }
 
