@@ -42,7 +42,14 @@ export async function startGoldenStack(route: string, source: string, port: numb
   const draft = await draftFromTemplate(db, migration, route, 'golden test');
   await new MapVersionRepository(db, migration).confirm(draft.version, 'golden test');
   const plan = (await confirmedMap(db, migration))!.plan;
-  const stack = await startRouteStack(
+  const stack = await startPlanStack(db, plan, migration, exportDir, workDir, port);
+  return { migration, db, admin, plan, stack };
+}
+
+/** The destination sandbox given the confirmed plan's schema, and the five services running the migration on it. */
+export async function startPlanStack(db: DataSource, plan: RoutePlan, migration: string, exportDir: string, workDir: string, port: number): Promise<RouteStack> {
+  const cfg = loadConfig([settings.kafka]);
+  return startRouteStack(
     {
       plan, migration, exportDir, logDir: path.join(workDir, 'logs'), sandboxPort: port, databaseUrl: testDatabaseUrl(),
       kafkaBrokers: cfg.KAFKA_BROKERS, registryUrl: cfg.SCHEMA_REGISTRY_URL, partitions: 3, resetSandbox: true,
@@ -53,7 +60,6 @@ export async function startGoldenStack(route: string, source: string, port: numb
     },
     db,
   );
-  return { migration, db, admin, plan, stack };
 }
 
 export async function stopGoldenStack(g: Partial<GoldenStack>): Promise<void> {

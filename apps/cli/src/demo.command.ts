@@ -76,6 +76,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const org = config.destination.kind === 'salesforce' ? 'Salesforce' : 'Dataverse';
     say(`migration ${migration} initialised: ${source} export → the built-in ${org} sandbox on port ${o.sandboxPort} (as \`ferry init --sandbox\` would)`);
     let version = init.draftVersion;
+    if (version === null && !o.mapFile) throw new FerryError('USAGE', `the demo runs a route with a template; ${route} has none`, 'fatal');
     if (o.mapFile) {
       const { text, document } = readRouteMapFile(o.mapFile);
       if (document.route !== route) throw new FerryError('USAGE', `${o.mapFile} is a map of ${document.route}, not of ${route}`, 'fatal');
@@ -84,7 +85,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       });
       version = draft.version;
     }
-    const confirmed = await new MapVersionRepository(db, migration).confirm(version, 'ferry demo (automatic)');
+    const confirmed = await new MapVersionRepository(db, migration).confirm(version!, 'ferry demo (automatic)');
     const map = await confirmedMap(db, migration);
     if (!map || !confirmed) throw new Error(`map version ${version} of ${migration} could not be confirmed`);
     say(`map: ${o.mapFile ? `${o.mapFile} (a ${route} map)` : `the ${route} template`}, confirmed automatically by the demo as ${map.mapVersion} (a real migration waits for \`ferry map confirm\`)`);

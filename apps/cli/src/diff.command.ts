@@ -32,7 +32,7 @@ export async function diffMigration(db: DataSource, migration: string, options: 
     if (src.mode !== 'export') throw new FerryError('USAGE', 'ferry diff compares with the source export the extractor read: set FERRY_EXPORT_DIR (or pass --export <dir>)', 'fatal');
     exportDir = src.exportDir;
   }
-  const connector = sourceConnector(map.plan.sourceSystem);
+  const connector = sourceConnector(map.plan.sourceSystem, { exportSource: map.document.exportSource });
   const destination = createDestination(map.plan.destination, map.plan.keyColumn);
   return new SourceDiff({ db, migration, map, connector, exportDir, destination }).run(options);
 }

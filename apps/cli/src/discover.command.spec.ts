@@ -58,7 +58,7 @@ describe('ferry discover', () => {
 
   it('fails with one line for an unknown source, a missing folder, and neither or both of --export and --api', async () => {
     await expect(run(['--source', 'hubspot', '--export', ACME_EXPORT], {})).rejects.toThrow(
-      new FerryError('USAGE', 'unknown source "hubspot": choose one of planports, profi, interactive, leaf360', 'fatal'),
+      new FerryError('USAGE', 'unknown source "hubspot": choose one of planports, profi, interactive, leaf360, or export (any other CRM\'s export folder)', 'fatal'),
     );
     await expect(run(['--source', 'acme', '--export', join(out, 'missing')])).rejects.toThrow(`export folder ${join(out, 'missing')} does not exist`);
     await expect(run(['--source', 'acme'])).rejects.toThrow('discover: give exactly one of --export <dir> or --api <url>');

@@ -4,6 +4,7 @@ import { settingSources } from '@ferry/config';
 import { SOURCE_SYSTEMS, type SourceConnector } from '@ferry/connectors/core';
 import { sourceConnector } from '@ferry/connectors/registry';
 import { discoverSource, discoveryReport, unprofiledObjects, type DiscoverTuning } from '@ferry/discovery';
+import { exportDiscovery, writeExportDescription } from './discover-export';
 
 export interface DiscoverCommandDeps {
   /** default: the source registry */
@@ -37,9 +38,11 @@ export function discoverCommand(program: Command, deps: DiscoverCommandDeps = {}
     .option('--credential <key>', 'API key or token for --api (default: FERRY_SOURCE_API_KEY)')
     .option('--out <dir>', 'folder for discovery.json (default: ./ferry-discovery/<source>-<time>/)')
     .option('--json', 'print the inventory as JSON instead of tables')
-    .action(async (o: { source: string; export?: string; api?: string; credential?: string; out?: string; json?: boolean }) => {
+    .option('--description <file>', 'export source: a source.yaml already reviewed, instead of inferring the folder again')
+    .action(async (o: { source: string; export?: string; api?: string; credential?: string; out?: string; json?: boolean; description?: string }) => {
       if (!!o.export === !!o.api) throw new FerryError('USAGE', 'discover: give exactly one of --export <dir> or --api <url>', 'fatal');
-      const connector = (deps.connectorFor ?? sourceConnector)(o.source);
+      const exported = o.source === 'export' ? await exportDiscovery(o) : null;
+      const connector = exported?.connector ?? (deps.connectorFor ?? sourceConnector)(o.source);
       const credential = o.api ? o.credential ?? settingSources().FERRY_SOURCE_API_KEY : undefined;
       if (o.api && !credential) throw new FerryError('USAGE', `discover: --api needs the ${connector.displayName} API key: --credential <key> or FERRY_SOURCE_API_KEY`, 'fatal');
       const started = Date.now();
@@ -48,6 +51,7 @@ export function discoverCommand(program: Command, deps: DiscoverCommandDeps = {}
         { system: o.source, exportDir: o.export, apiBaseUrl: o.api, credential, out: o.out },
         {
           ...deps.tuning,
+          ...(exported ? { schemaFor: (stream: string) => exported.connector.recordSchema(stream) } : {}),
           onProgress: (e) => {
             const seconds = ((Date.now() - started) / 1000).toFixed(1);
             progress(`${e.done ? 'read' : 'reading'} ${e.object}: ${e.records.toLocaleString('en-US')} records (${seconds} s)`);
@@ -55,6 +59,7 @@ export function discoverCommand(program: Command, deps: DiscoverCommandDeps = {}
         },
       );
       print(o.json ? JSON.stringify(inventory, null, 2) : discoveryReport(inventory, file));
+      if (exported) for (const line of writeExportDescription(file, exported)) (o.json ? progress : print)(line);
       const failed = unprofiledObjects(inventory);
       if (failed.length > 0) {
         const which = failed.map((x) => `${x.name} (${x.why})`).join('; ');

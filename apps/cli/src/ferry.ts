@@ -120,7 +120,7 @@ program
 program
   .command('sample')
   .description('write a deterministic, realistically messy export of every object of a source CRM')
-  .addOption(new Option('--source <system>', 'source CRM').choices([...SOURCE_SYSTEMS]).makeOptionMandatory())
+  .addOption(new Option('--source <system>', 'source CRM').choices(SOURCE_SYSTEMS.filter((s) => s !== 'export')).makeOptionMandatory())
   .requiredOption('--records <n>', 'records in total, spread over every object', positiveInt)
   .requiredOption('--out <dir>', 'folder to write the export into')
   .option('--seed <n>', 'same seed, same bytes', positiveInt, 1)

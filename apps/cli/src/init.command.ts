@@ -150,7 +150,8 @@ const MIGRATION_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export interface InitResult {
   migration: string;
   config: RunConfig;
-  draftVersion: number;
+  /** null for an export source: it has no template; its map is proposed from its discovery */
+  draftVersion: number | null;
 }
 
 /**
@@ -165,6 +166,13 @@ export async function initMigration(db: DataSource, migration: string, config: R
   if (config.credentials.secretsFile && !fs.existsSync(config.credentials.secretsFile)) {
     throw new FerryError('USAGE', `--secrets-file ${config.credentials.secretsFile}: no such file`, 'fatal');
   }
+  if (config.source.system === 'export') {
+    if (config.source.mode !== 'export') throw new FerryError('USAGE', '--source export reads an export folder: give --export <folder>, not --api', 'fatal');
+    const created = await new MigrationConfigRepository(db, migration).create(config, by);
+    if (!created) throw new FerryError('MIGRATION_EXISTS', `migration ${migration} already exists; \`ferry list\` shows it, or choose another --migration`, 'fatal');
+    await new MigrationRepository(db, migration).ensure(config.source.system, config.destination.kind, null);
+    return { migration, config, draftVersion: null };
+  }
   const template = readRouteMapFile(templateFile(config.route)).document;
   if (template.source !== config.source.system || template.destination !== config.destination.kind) {
     throw new FerryError('USAGE', `--route ${config.route} maps ${template.source} to ${template.destination}, not ${config.source.system} to ${config.destination.kind}`, 'fatal');
@@ -178,7 +186,7 @@ export async function initMigration(db: DataSource, migration: string, config: R
 
 /** One line per end of the migration, credentials shown as references only. */
 export function describeConfig(c: RunConfig): string[] {
-  const src = c.source.mode === 'export' ? `${c.source.system} export in ${c.source.exportDir}` : `${c.source.system} API at ${c.source.apiUrl}`;
+  const src = c.source.mode === 'export' ? `${c.source.system === 'export' ? 'an export (any CRM)' : `${c.source.system} export`} in ${c.source.exportDir}` : `${c.source.system} API at ${c.source.apiUrl}`;
   const salesforce = c.destination.kind === 'salesforce';
   const dst = c.destination.sandbox
     ? `${c.destination.kind}: the built-in ${salesforce ? 'Salesforce' : 'Dataverse'} sandbox (${sandboxBaseUrl(c.destination.sandbox.port)}${salesforce ? '/salesforce' : ''}, started by \`ferry run\`)`
@@ -241,7 +249,11 @@ export function registerInit(program: Command): void {
         for (const l of describeConfig(config)) print(l);
         const unset = Object.entries(config.credentials.env).filter(([, name]) => !process.env[name]).map(([, name]) => `$${name}`);
         if (unset.length) print(`  note: ${unset.join(', ')} not set in this shell; \`ferry run\` needs them`);
-        print(`map: version ${r.draftVersion} drafted from the ${config.route} template. Review it with \`ferry map show --migration ${migration}\`, then \`ferry map confirm --migration ${migration}\`;`);
+        if (r.draftVersion === null) {
+          const dir = config.source.mode === 'export' ? config.source.exportDir : '<dir>';
+          print(`map: an export source has no template. \`ferry discover --source export --export ${dir} --out <dir>\`, review <dir>/source.yaml,`);
+          print(`then \`ferry map propose --migration ${migration} --discovery <dir>\` and \`ferry map confirm --migration ${migration}\`;`);
+        } else print(`map: version ${r.draftVersion} drafted from the ${config.route} template. Review it with \`ferry map show --migration ${migration}\`, then \`ferry map confirm --migration ${migration}\`;`);
         print(`then \`ferry schema plan --migration ${migration}\` and \`ferry run --migration ${migration}\` (\`--sample N\` first to try N records per object).`);
       } finally {
         await db.destroy();

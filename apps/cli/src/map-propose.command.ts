@@ -6,6 +6,7 @@ import { errorMessage, FerryError } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
 import type { EntityDescription } from '@ferry/destinations/core';
 import { DataverseClient, DynamicsDestination } from '@ferry/destinations/dynamics';
+import { EXPORT_SOURCE_FILE, readExportSourceFile } from '@ferry/connectors/export';
 import { discoveryInventorySchema, type DiscoveryInventory } from '@ferry/discovery';
 import { DYNAMICS_SALES_CATALOG, proposeRouteMap, routeMapHash, routeMapYaml, type RouteMapDocument } from '@ferry/mapping';
 import { MapVersionRepository, MigrationRepository } from '@ferry/persistence';
@@ -105,7 +106,9 @@ export function mapProposeCommand(map: Command): void {
           entities = described.entities;
           print(`${destination} described ${entities.map((e) => e.entity).join(', ') || 'none of the tables'}; the built-in catalog stands in for the rest`);
         }
-        const doc = proposeRouteMap({ inventory, entities, source: inventory.system, destination, keyColumn: o.keyColumn, route });
+        // an export source's objects are what source.yaml (next to discovery.json, reviewed) says: the map carries it
+        const exportSource = inventory.system === 'export' ? readExportSourceFile(path.join(path.dirname(file), EXPORT_SOURCE_FILE)) : undefined;
+        const doc = proposeRouteMap({ inventory, entities, source: inventory.system, destination, keyColumn: o.keyColumn, route, exportSource });
         const out = path.resolve(o.out ?? `${route}.proposal.yaml`);
         const text = routeMapYaml(doc, [
           `${route}: proposed by \`ferry map propose\` from ${file} (${inventory.displayName}, discovered ${inventory.startedAt}).`,

@@ -22,7 +22,8 @@ export class ExtractService implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     const cfg = loadConfig([settings.extractor]);
     const source = sourceSettings();
-    const connector = sourceConnector(source.system);
+    // an export source's streams are the ones its confirmed map describes
+    const connector = sourceConnector(source.system, { exportSource: this.rt.map.document.exportSource });
     const routed = this.rt.plan.sourceSystem === source.system ? this.rt.plan.sourceObjects : 'all';
     const streams = cfg.FERRY_STREAMS ? (cfg.FERRY_STREAMS === 'all' ? 'all' : cfg.FERRY_STREAMS.split(',').map((s) => s.trim()).filter(Boolean)) : routed;
     this.extraction = new Extraction(this.rt, connector, {

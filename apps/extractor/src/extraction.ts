@@ -92,7 +92,7 @@ export class Extraction {
       this.rt.logger.info({ perObject: n, counts, dangling: this.sample.dangling }, `sample run: ${n} records per object and every parent they reference`);
     }
     await ensureTopics(this.rt.kafka, this.topicNames(), this.rt.config.FERRY_TOPIC_PARTITIONS);
-    await this.rt.codec.registerAll(new Map(this.streams.map((s) => [topics.extracted(this.rt.migration, this.connector.system, s.name), extractedValueSchema(this.connector.system, s.name)])));
+    await this.rt.codec.registerAll(new Map(this.streams.map((s) => [topics.extracted(this.rt.migration, this.connector.system, s.name), extractedValueSchema(this.connector.system, s.name, this.rt.plan.sourceSchemas?.[s.name])])));
   }
 
   /** One pass over every stream at once (children may well arrive before their parents: the resolver absorbs it). */

@@ -74,7 +74,7 @@ export const settings = {
     FERRY_RUN: z.string().min(1).default('run-1'),
   },
   extractor: {
-    FERRY_SOURCE: z.enum(['planports', 'profi', 'interactive', 'leaf360']).default('leaf360'),
+    FERRY_SOURCE: z.enum(['planports', 'profi', 'interactive', 'leaf360', 'export']).default('leaf360'),
     /** export: read the files of FERRY_EXPORT_DIR and diff each new drop; api: poll the source's REST API */
     FERRY_SOURCE_MODE: z.enum(['export', 'api']).default('export'),
     FERRY_EXPORT_DIR: z.string().min(1).optional(),
@@ -183,9 +183,10 @@ export function loadConfig<const T extends readonly Shape[]>(groups: T, env: Nod
   }
 }
 
+type SourceName = 'planports' | 'profi' | 'interactive' | 'leaf360' | 'export';
 export type SourceSettings =
-  | { system: 'planports' | 'profi' | 'interactive' | 'leaf360'; mode: 'export'; exportDir: string }
-  | { system: 'planports' | 'profi' | 'interactive' | 'leaf360'; mode: 'api'; apiUrl: string; apiKey: string };
+  | { system: SourceName; mode: 'export'; exportDir: string }
+  | { system: SourceName; mode: 'api'; apiUrl: string; apiKey: string };
 
 /** Which source the extractor reads, with the settings that mode needs; one line naming what is missing. */
 export function sourceSettings(env: NodeJS.ProcessEnv = process.env): SourceSettings {
@@ -195,6 +196,7 @@ export function sourceSettings(env: NodeJS.ProcessEnv = process.env): SourceSett
     if (!dir) throw new ConfigError('configuration: FERRY_EXPORT_DIR is not set (the folder holding the source export; or set FERRY_SOURCE_MODE=api)');
     return { system: c.FERRY_SOURCE, mode: 'export', exportDir: dir };
   }
+  if (c.FERRY_SOURCE === 'export') throw new ConfigError('configuration: FERRY_SOURCE_MODE is "api", but the export source is read from a folder: set FERRY_SOURCE_MODE=export and FERRY_EXPORT_DIR');
   if (!c.FERRY_SOURCE_API_URL) throw new ConfigError('configuration: FERRY_SOURCE_API_URL is not set (the source API base URL, needed with FERRY_SOURCE_MODE=api)');
   if (!c.FERRY_SOURCE_API_KEY) throw new ConfigError('configuration: FERRY_SOURCE_API_KEY is not set (the source API key or token; put it in the environment or FERRY_SECRETS_FILE)');
   return { system: c.FERRY_SOURCE, mode: 'api', apiUrl: c.FERRY_SOURCE_API_URL, apiKey: c.FERRY_SOURCE_API_KEY };

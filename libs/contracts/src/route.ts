@@ -1,3 +1,4 @@
+import type { AvroSchema } from './schemas';
 import { topics } from './topics';
 
 /** Destination column types a map declares; the Avro type of a column and its wire form at the destination follow from it. */
@@ -77,6 +78,11 @@ export interface RoutePlan {
    */
   referenceOnly?: string[];
   entities: PlanEntity[];
+  /**
+   * Avro records of the source objects when the map carries them (an export source, whose objects are described
+   * by the confirmed map rather than by schemas/<system>/*.avsc)
+   */
+  sourceSchemas?: Record<string, AvroSchema>;
 }
 
 export function planEntity(plan: RoutePlan, entity: string): PlanEntity {

@@ -26,9 +26,12 @@ function pascal(s: string): string {
   return s.replace(/(^|[_-])([a-z])/g, (_m, _p, c: string) => c.toUpperCase());
 }
 
-/** Value schema of an `extracted` topic: envelope, origin and the source record (null for a delete). */
-export function extractedValueSchema(sourceSystem: string, object: string): AvroSchema {
-  const record = loadSchema(`${sourceSystem}/${object}.avsc`);
+/**
+ * Value schema of an `extracted` topic: envelope, origin and the source record (null for a delete). The record is
+ * `schemas/<system>/<object>.avsc` unless given (an export source's record, generated from its confirmed description).
+ */
+export function extractedValueSchema(sourceSystem: string, object: string, recordSchema?: AvroSchema): AvroSchema {
+  const record = recordSchema ? structuredClone(recordSchema) : loadSchema(`${sourceSystem}/${object}.avsc`);
   return {
     type: 'record',
     name: `${pascal(object)}Extracted`,
@@ -112,7 +115,7 @@ export function deadLetterValueSchema(): AvroSchema {
 export function routeValueSchemas(plan: RoutePlan, migration: string): Map<string, AvroSchema> {
   const out = new Map<string, AvroSchema>();
   for (const o of plan.sourceObjects) {
-    out.set(`ferry.${migration}.extracted.${plan.sourceSystem}.${o}`, extractedValueSchema(plan.sourceSystem, o));
+    out.set(`ferry.${migration}.extracted.${plan.sourceSystem}.${o}`, extractedValueSchema(plan.sourceSystem, o, plan.sourceSchemas?.[o]));
   }
   for (const e of plan.entities) {
     out.set(`ferry.${migration}.transformed.${plan.destination}.${e.entity}`, destinationValueSchema(plan, e));

@@ -11,3 +11,5 @@ export { at as exportPosition } from './export-position';
 export { csvDialect, type CsvDialect } from './csv-rows.reader';
 export * from './sample.draws';
 export * from './sample.selection';
+export { xlsxSheetNames } from './xlsx-rows.reader';
+export { headerLabels } from './header.labels';

@@ -7,8 +7,9 @@
 
 import type { ValueIssue } from './record.coercer';
 
-export type SourceSystem = 'planports' | 'profi' | 'interactive' | 'leaf360';
-export const SOURCE_SYSTEMS: readonly SourceSystem[] = ['planports', 'profi', 'interactive', 'leaf360'];
+export type SourceSystem = 'planports' | 'profi' | 'interactive' | 'leaf360' | 'export';
+/** `export` is any CRM's export folder: its streams come from a description a person confirmed, not from a catalog. */
+export const SOURCE_SYSTEMS: readonly SourceSystem[] = ['planports', 'profi', 'interactive', 'leaf360', 'export'];
 
 export type ExportFormat = 'csv' | 'xlsx' | 'json' | 'ndjson';
 

@@ -27,6 +27,15 @@ interface WorkbookParts {
   _parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): Iterable<{ eventType: string; value: AsyncIterable<ExcelJS.Row> }>;
 }
 
+/** The sheet names of a workbook, in the workbook's order (what an export with one object per sheet holds). */
+export async function xlsxSheetNames(file: string): Promise<string[]> {
+  const zip = await ZipArchive.open(file);
+  if (!zip.entries.has('xl/workbook.xml')) throw new Error(`${file} is not an XLSX workbook (it has no xl/workbook.xml)`);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(file, { entries: 'ignore' }) as unknown as WorkbookParts;
+  await workbook._parseWorkbook(await zip.text('xl/workbook.xml'));
+  return (workbook.model?.sheets ?? []).map((s) => s.name);
+}
+
 /**
  * Streams the rows of one sheet of an XLSX workbook with exceljs's streaming sheet reader, never holding the
  * workbook: the first non-blank row is the header, `line` is the sheet's row number, and cells become plain

@@ -1,5 +1,6 @@
 import { contentHash, FerryError } from '@ferry/common';
-import { loadSchema } from '@ferry/contracts';
+import { loadSchema, type AvroSchema } from '@ferry/contracts';
+import { exportRecordSchemas } from '@ferry/connectors/export';
 import type { ColumnType, Lookup, OwnerRef, PlanColumn, PlanEntity, PlanProcess, RoutePlan, Target } from '@ferry/contracts';
 import { compileChain, compileExpression, MapLangError, REF_READER, refKey, TransformError } from '../map-lang';
 import type { CompiledExpression, RefReader, RefUse, Scope, TransformContext, TransformFn, ValueKind } from '../map-lang';
@@ -115,13 +116,18 @@ const KIND_BY_AVRO: Record<string, ValueKind> = {
 };
 
 /** What each source field's Avro type says its values are, so `date` and `money` transforms read them right. */
-function sourceKinds(system: string, object: string): Map<string, ValueKind> {
+function sourceKinds(system: string, object: string, given?: Record<string, AvroSchema>): Map<string, ValueKind> {
   const out = new Map<string, ValueKind>();
   let schema: { fields?: { name: string; type: unknown; 'ferry.kind'?: string }[] };
-  try {
-    schema = loadSchema(`${system}/${object}.avsc`) as typeof schema;
-  } catch {
-    return out;
+  if (given) {
+    if (!given[object]) return out;
+    schema = given[object] as typeof schema;
+  } else {
+    try {
+      schema = loadSchema(`${system}/${object}.avsc`) as typeof schema;
+    } catch {
+      return out;
+    }
   }
   for (const f of schema.fields ?? []) {
     const branches = Array.isArray(f.type) ? f.type : [f.type];
@@ -171,11 +177,15 @@ export class CompiledRouteMap {
   private readonly kept = new Map<string, Set<string>>();
   private readonly refsByObject = new Map<string, RefUse[]>();
 
+  /** the source objects' records when the map describes them (an export source) */
+  private readonly sourceSchemas: Record<string, AvroSchema> | undefined;
+
   constructor(
     readonly document: RouteMapDocument,
     readonly version: number,
   ) {
     const hash = routeMapHash(document);
+    this.sourceSchemas = document.exportSource ? exportRecordSchemas(document.exportSource) : undefined;
     const entities = new Map<string, Map<string, PlanColumn>>();
     const entityLookups = new Map<string, Map<string, Set<string>>>();
     const processes = new Map<string, PlanProcess>();
@@ -260,6 +270,7 @@ export class CompiledRouteMap {
       sourceObjects: [...new Set([...this.byObject.keys(), ...this.watches.keys(), ...this.kept.keys()])],
       referenceOnly: [...new Set([...this.watches.keys(), ...this.kept.keys()])].filter((o) => !this.byObject.has(o)),
       entities: entityList,
+      ...(this.sourceSchemas ? { sourceSchemas: this.sourceSchemas } : {}),
     };
   }
 
@@ -479,7 +490,7 @@ export class CompiledRouteMap {
   private compileEntry(entry: MapEntry, i: number): CompiledEntry {
     const at = (...p: (string | number)[]) => ['objects', i, ...p];
     const guard = <T>(path: (string | number)[], make: () => T): T => this.guarded(entry, i, path, make);
-    const kinds = sourceKinds(this.document.source, entry.from);
+    const kinds = sourceKinds(this.document.source, entry.from, this.sourceSchemas);
     const fields = Object.entries(entry.fields).map(([column, f]) =>
       guard(at('fields', column), () => this.compileField(entry, column, f, kinds)),
     );
@@ -521,9 +532,9 @@ export class CompiledRouteMap {
 
   /** A ref must name a source object of the route and one of its fields. */
   private checkRef(r: RefUse): void {
-    const kinds = sourceKinds(this.document.source, r.object);
+    const kinds = sourceKinds(this.document.source, r.object, this.sourceSchemas);
     if (!kinds.size) {
-      if (sourceKinds(this.document.source, this.document.objects[0].from).size) throw new Error(`ref('${r.object}', …): ${this.document.source} has no object "${r.object}"`);
+      if (sourceKinds(this.document.source, this.document.objects[0].from, this.sourceSchemas).size) throw new Error(`ref('${r.object}', …): ${this.document.source} has no object "${r.object}"`);
       return;
     }
     if (!kinds.has(r.field)) {

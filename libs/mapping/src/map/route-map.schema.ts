@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COLUMN_TYPES } from '@ferry/contracts';
+import { exportSourceSchema } from '@ferry/connectors/export';
 
 /**
  * The route map document: what a person confirms before any record moves. One file per route (YAML or JSON);
@@ -160,6 +161,11 @@ export const routeMapSchema = z
     /** source objects read but deliberately not moved, with why (workflows, reports) */
     notMigrated: z.record(identifier, z.string()).default({}),
     objects: z.array(entrySchema).min(1),
+    /**
+     * An export source (any CRM's export folder): what discovery inferred about its objects and a person
+     * reviewed. It is confirmed with the map, and the extractor reads the folder as it says.
+     */
+    exportSource: exportSourceSchema.optional(),
   })
   .strict();
 

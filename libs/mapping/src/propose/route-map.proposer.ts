@@ -1,6 +1,7 @@
 import type { ColumnType } from '@ferry/contracts';
 import type { ColumnDescription, EntityDescription } from '@ferry/destinations/core';
 import type { DiscoveryInventory, FieldProfile, ObjectInventory } from '@ferry/discovery';
+import { referenceField, type ExportSourceDocument } from '@ferry/connectors/export';
 import type { MapEntry, MapField, MapLookup, RouteMapDocument } from '../map/route-map.schema';
 import { DATE_ONLY_COLUMNS, withCatalog } from './dynamics.catalog';
 import {
@@ -18,6 +19,8 @@ export interface ProposeInput {
   route?: string;
   /** default DYNAMICS_SALES_CATALOG */
   catalog?: readonly EntityDescription[];
+  /** an export source's reviewed description: carried in the map (confirmed with it), its guesses weighed in */
+  exportSource?: ExportSourceDocument;
 }
 
 /** Lower-case words of a name: `loanAmount`, `loan_amount`, `Loan Amount` → [loan, amount]. */
@@ -559,6 +562,7 @@ export function proposeRouteMap(input: ProposeInput): RouteMapDocument {
       }
     }
   }
+  if (input.exportSource) for (const e of objects) weighExportGuesses(e, input.exportSource);
   return {
     route: input.route ?? `${input.source}-${input.destination}`,
     source: input.source,
@@ -567,7 +571,33 @@ export function proposeRouteMap(input: ProposeInput): RouteMapDocument {
     description: `Proposed from the discovery of ${inv.displayName} (${inv.startedAt}); review every field, then confirm.`,
     notMigrated,
     objects,
+    ...(input.exportSource ? { exportSource: input.exportSource } : {}),
   };
+}
+
+/**
+ * An export source's key, references, owner and column types are guesses too: a field is no surer than the type
+ * its column was given, and the entry's note says how its key, lookups and owner were found and which to review.
+ */
+function weighExportGuesses(e: MapEntry, source: ExportSourceDocument): void {
+  const o = source.objects.find((x) => x.name === e.from);
+  if (!o) return;
+  const byField = new Map(o.fields.map((f) => [f.field, f]));
+  for (const f of Object.values(e.fields)) {
+    const typed = typeof f.from === 'string' ? byField.get(f.from) : undefined;
+    if (typed?.review && f.confidence !== undefined && typed.confidence < f.confidence) {
+      f.confidence = typed.confidence;
+      f.reason = `${f.reason ?? ''}; the source column ${typed.column} was typed ${typed.type} at ${typed.confidence} (${typed.evidence})`;
+    }
+  }
+  const mark = (c: number, review: boolean) => `${c}${review ? ', REVIEW' : ''}`;
+  const notes = [`source key ${o.key.columns.join(' + ')} (${mark(o.key.confidence, o.key.review)}: ${o.key.evidence})`];
+  const looked = new Set(Object.values(e.lookups).flatMap((l) => l.targets.map((t) => t.key)));
+  for (const r of o.references) {
+    if (looked.has(referenceField(o, r))) notes.push(`lookup from ${r.column} → ${r.object} by ${r.by} (${mark(r.confidence, r.review)}: ${r.evidence})`);
+  }
+  if (o.owner && e.owner) notes.push(`owner from ${o.owner.column} by ${o.owner.by} (${mark(o.owner.confidence, o.owner.review)}: ${o.owner.evidence})`);
+  e.note = [e.note, ...notes].filter(Boolean).join('. ');
 }
 
 function identifierOf(name: string): string {
