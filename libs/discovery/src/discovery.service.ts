@@ -4,7 +4,6 @@ import * as path from 'path';
 import { errorMessage, FerryError } from '@ferry/common';
 import { loadSchema, type AvroSchema } from '@ferry/contracts';
 import type { SourceConnector, SourceMessage, StreamDefinition } from '@ferry/connectors/core';
-import { sourceConnector } from '@ferry/connectors/registry';
 import { isSourceApiError, pollStream } from '@ferry/connectors/rest';
 import { DuplicateFinder, normalEmail, normalPhone, type ContactKind } from './duplicate.finder';
 import { FieldProfiler, type FieldSpec } from './field.profiler';
@@ -59,11 +58,6 @@ export const FIRST_REJECTS = 5;
 const MESSAGE_PARTY = /(^|[_\s-])(from|to|cc|bcc|sender|recipients?|reply_to)($|[_\s-])/i;
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-
-/** Inventories a source through its registered connector. */
-export async function discover(options: DiscoverOptions, tuning: DiscoverTuning = {}): Promise<DiscoverResult> {
-  return discoverSource(sourceConnector(options.system), options, tuning);
-}
 
 /** One full pass of the REST poller over a stream (no watermark: every record the API lists). */
 export const pollApi: ApiStreamReader = (connector, stream, api) =>
