@@ -7,7 +7,7 @@ import { ExportConnector, inferExportSource, syntheticKey } from '@ferry/connect
 import { sourceConnector } from '@ferry/connectors/registry';
 import { discoverSource } from '@ferry/discovery';
 import { confirmedMap, proposeRouteMap, routeMapHash, type CompiledRouteMap } from '@ferry/mapping';
-import { connectDataSource, MapVersionRepository, MigrationRepository } from '@ferry/persistence';
+import { connectDataSource, MapVersionRepository, MigrationRepository, QualityRepository } from '@ferry/persistence';
 import { Runtime } from '@ferry/runtime';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -106,7 +106,8 @@ describe('export source: discover → propose → confirm → extract → delta'
     const next = lines
       .filter((l) => !l.startsWith('Store fit-out,'))
       .map((l) => (l.startsWith('Data platform,') ? l.replace('$55,000.00', '$61,000.00') : l));
-    next.splice(next.length - 1, 0, 'Support plan,Granite Legal LLP,"$2,400.00",Proposal,2022-07-01,ayse.demir@northwind.example,Grace Lee');
+    // Its closing date is a placeholder: the field goes empty, the deal is sent, and the quality report counts it.
+    next.splice(next.length - 1, 0, 'Support plan,Granite Legal LLP,"$2,400.00",Proposal,TBD,ayse.demir@northwind.example,Grace Lee');
     fs.writeFileSync(dealsFile, next.join('\r\n'));
     const contactsFile = path.join(dir, 'Contacts.csv');
     fs.writeFileSync(contactsFile, fs.readFileSync(contactsFile, 'utf8').replace(',CFO,', ',Chief Financial Officer,'));
@@ -127,6 +128,11 @@ describe('export source: discover → propose → confirm → extract → delta'
     expect(all.filter((e) => !before.has(e.key)).map((e) => e.key)).toEqual([syntheticKey(['Support plan', 'Granite Legal LLP'])]);
     const amounts = all.filter((e) => e.key === syntheticKey(['Data platform', 'Fjord Analytics'])).map((e) => (e.value.record as { amount: string }).amount);
     expect(amounts).toEqual(['55000.00', '61000.00']);
+    const support = all.find((e) => e.key === syntheticKey(['Support plan', 'Granite Legal LLP']))!;
+    expect(support.value.record).toEqual(expect.objectContaining({ closing_date: null, amount: '2400.00' }));
+    expect(await new QualityRepository(rt.db, migration).all()).toEqual([
+      expect.objectContaining({ objectType: 'deals', entity: '(source)', column: 'Closing Date', kind: 'SOURCE_PLACEHOLDER', occurrences: 1, exampleValue: 'TBD' }),
+    ]);
   }, 120_000);
 });
 

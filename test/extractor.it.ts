@@ -69,11 +69,14 @@ describe('extractor', () => {
     expect(again.every((o) => o.skipped && o.emitted === 0)).toBe(true);
   });
 
-  it('stops only the object whose export file is missing, with a message naming it', async () => {
+  it('stops only the object whose export file is missing, with a message naming it and the near miss', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-extract-missing-'));
-    fs.writeFileSync(path.join(dir, 'companies.csv'), `${HEADER}\n${row('co_1', 'Alpha')}\n`);
+    // Spelled otherwise in case only: still the companies file.
+    fs.writeFileSync(path.join(dir, 'Companies.CSV'), `${HEADER}\n${row('co_1', 'Alpha')}\n`);
+    fs.writeFileSync(path.join(dir, 'contact.csv'), '');
     const out = await new Extraction(rt, leaf360, options(dir, ['company', 'contact'])).passAll();
-    expect(out.find((o) => o.stream === 'contact')?.error).toMatch(/contacts\.csv does not exist/);
+    expect(out.find((o) => o.stream === 'contact')?.error).toMatch(/contacts\.csv is missing from .*did you mean contact\.csv\? Rename it to contacts\.csv/);
+    expect(out.find((o) => o.stream === 'company')).toMatchObject({ emitted: 1 });
     expect(out.find((o) => o.stream === 'company')?.error).toBeUndefined();
   });
 

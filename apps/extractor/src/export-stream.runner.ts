@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { missingFileProblem, resolveExportFile } from '@ferry/connectors/core';
 import type { RejectMessage, SourceConnector, SourceMessage, StreamDefinition, StreamState } from '@ferry/connectors/core';
-import { CheckpointRepository, SourceRecordRepository } from '@ferry/persistence';
+import { CheckpointRepository, QualityRepository, SourceRecordRepository, type QualityCount } from '@ferry/persistence';
 import type { Runtime } from '@ferry/runtime';
 import { ExtractedEmitter, type PendingRecord } from './extracted.emitter';
 
@@ -37,6 +38,7 @@ export class ExportStreamRunner {
   private readonly checkpoints: CheckpointRepository;
   private readonly hashes: SourceRecordRepository;
   private readonly emitter: ExtractedEmitter;
+  private readonly quality: QualityRepository;
   private missingReported = false;
 
   constructor(
@@ -52,6 +54,7 @@ export class ExportStreamRunner {
     this.checkpoints = new CheckpointRepository(rt.db, rt.migration);
     this.hashes = new SourceRecordRepository(rt.db, rt.migration);
     this.emitter = new ExtractedEmitter(rt, connector.system, stream);
+    this.quality = new QualityRepository(rt.db, rt.migration);
   }
 
   get file(): string {
@@ -63,12 +66,13 @@ export class ExportStreamRunner {
     const name = this.stream.name;
     const log = this.rt.logger.child({ stream: name, file: this.file });
     const outcome: StreamOutcome = { stream: name, source: this.file, emitted: 0, deleted: 0, unchanged: 0, rejected: 0, skipped: false };
-    const full = path.join(this.dir, this.file);
-    let stat: fs.Stats;
-    try {
-      stat = await fs.promises.stat(full);
-    } catch {
-      outcome.error = `${this.connector.system} ${name}: ${full} does not exist; put the export's ${this.file} there or point FERRY_EXPORT_DIR at the export folder`;
+    // Found as the connector finds it: the name itself, or the one file spelled the same without regard to case.
+    const resolved = await resolveExportFile(this.dir, this.file);
+    let stat: fs.Stats | null = null;
+    if (resolved.found) stat = await fs.promises.stat(path.join(this.dir, resolved.found)).catch(() => null);
+    if (!stat) {
+      const problem = missingFileProblem(this.dir, this.file, name, resolved.found === null ? resolved.nearMiss : null);
+      outcome.error = `${this.connector.system} ${name}: ${problem} (or point FERRY_EXPORT_DIR at the export folder)`;
       if (!this.missingReported) log.error(outcome.error);
       this.missingReported = true;
       return outcome;
@@ -97,6 +101,8 @@ export class ExportStreamRunner {
       const changed = firstVersion ? null : await this.hashes.changed(this.checkpointName, batch);
       const emit = changed ? batch.filter((r) => changed.has(r.key)) : batch;
       const invalid = await this.emitter.send(emit, rejected);
+      const emptied = sourceQuality(name, emit);
+      if (emptied.length) await this.quality.add(emptied);
       await this.hashes.seen(this.checkpointName, fingerprint, batch, { fresh: firstVersion });
       outcome.emitted += emit.length - invalid;
       outcome.unchanged += batch.length - emit.length;
@@ -128,7 +134,7 @@ export class ExportStreamRunner {
         if (msg.type === 'record') {
           const p = this.emitter.pending(msg.record, msg.origin);
           if ('type' in p) rejects.push(p);
-          else records.push(p);
+          else records.push(msg.issues?.length ? { ...p, issues: msg.issues } : p);
         } else if (msg.type === 'reject') {
           rejects.push(msg);
         } else {
@@ -177,4 +183,32 @@ export class ExportStreamRunner {
       total += keys.length;
     }
   }
+}
+
+/** The quality report's entity for values counted before any map applies (the source object itself). */
+export const SOURCE_ENTITY = '(source)';
+
+/**
+ * What the connector left out of the records sent (changed ones only: an unchanged record was counted when it was
+ * first sent), per object, column and problem, with one example: an unparseable value in an optional column, a
+ * placeholder such as "N/A".
+ */
+export function sourceQuality(object: string, sent: PendingRecord[]): QualityCount[] {
+  const counts = new Map<string, QualityCount>();
+  for (const r of sent) {
+    for (const i of r.issues ?? []) {
+      const kind = i.code === 'MISSING_VALUE' ? 'SOURCE_PLACEHOLDER' : `SOURCE_${i.code}`;
+      const id = `${i.column}|${kind}`;
+      const c = counts.get(id);
+      if (c) c.occurrences++;
+      else {
+        const where = r.origin.file ? ` (${r.origin.file} line ${r.origin.line ?? '?'})` : '';
+        counts.set(id, {
+          objectType: object, entity: SOURCE_ENTITY, column: i.column, kind, occurrences: 1, exampleKey: r.key, exampleValue: i.value,
+          detail: `${i.problem}${where}: the field was left empty and the record sent on`,
+        });
+      }
+    }
+  }
+  return [...counts.values()];
 }

@@ -3,7 +3,7 @@ import * as avro from 'avsc';
 import { contentHash, FerryError } from '@ferry/common';
 import type { Envelope } from '@ferry/contracts';
 import { topics } from '@ferry/contracts';
-import type { RejectMessage, SourceOrigin, StreamDefinition } from '@ferry/connectors/core';
+import type { RejectMessage, SourceOrigin, StreamDefinition, ValueIssue } from '@ferry/connectors/core';
 import { AvroFrameWriter, type OutgoingRecord } from '@ferry/kafka';
 import type { DeadLetterInput, Runtime } from '@ferry/runtime';
 
@@ -16,6 +16,8 @@ export interface PendingRecord {
   body: Buffer | null;
   origin: SourceOrigin;
   modifiedAt: number | null;
+  /** values the connector left out of the record (unparseable in an optional field, placeholders) */
+  issues?: ValueIssue[];
 }
 
 interface EventWriter {
