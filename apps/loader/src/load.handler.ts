@@ -80,7 +80,9 @@ export class LoadHandler {
       for (const c of Object.keys(i.columns)) touched.add(c);
       for (const l of i.lookups) touched.add(l.column);
     }
+    const steps = new StepClock();
     const before = items.length ? await this.destination.readBefore(entity, items.map((i) => i.key), [...touched]) : new Map();
+    steps.lap('read_before');
     const fileColumns = planEntity(this.rt.plan, entity).columns.filter((c) => c.type === 'file').map((c) => c.name);
     const droppedFiles = new Map<string, DroppedValue[]>();
     const results: WriteResult[] = [];
@@ -94,6 +96,7 @@ export class LoadHandler {
         if (read.items.length) results.push(...(await this.upsertUntilTaken(entity, read.items)));
       }
     }
+    steps.lap('write');
     const byKey = new Map<string, Outcome>(results.map((r) => [r.key, r]));
     const deletes = events.filter((x) => !upserts.includes(x));
     if (deletes.length) {
@@ -142,13 +145,18 @@ export class LoadHandler {
     // The destination holds the records now: what follows is waited for rather than the chunk written again, since a
     // second write would read the first one back as the before-image and audit a created record as updated.
     const after = { weather: weatherOf(this.rt.logger) };
+    steps.lap('write');
     await rideOut(() => this.audit.append(audit), after);
     if (oversized.length) {
       this.rt.logger.warn({ entity, files: oversized.length }, 'files over the destination limit went without their bodies (ferry report quality lists them)');
       await rideOut(() => this.files.record(oversized), after);
     }
+    steps.lap('audit');
     await rideOut(() => this.rt.producer.send(out), after);
     if (rejects.length) await rideOut(() => this.rt.deadLetter(rejects), after);
+    steps.lap('emit');
+    for (const [step, ms] of steps.laps) this.rt.metrics?.addStepSeconds('load', step, ms / 1000);
+    this.rt.logger.debug({ entity, records: events.length, ...Object.fromEntries([...steps.laps].map(([k, v]) => [`${k}Ms`, Math.round(v)])) }, 'chunk loaded');
   }
 
   /**
@@ -225,4 +233,16 @@ function latestPerKey(events: DestinationEvent[]): DestinationEvent[] {
 /** Records per loader chunk: the setting, or the destination's own choice, never more than a write takes. */
 export function chunkSize(setting: number | undefined, limits: DestinationLimits): number {
   return Math.min(setting ?? limits.loadBatch, limits.maxBatch);
+}
+
+/** Milliseconds spent per step of one chunk (a step timed twice adds up). */
+class StepClock {
+  readonly laps = new Map<string, number>();
+  private last = performance.now();
+
+  lap(step: string): void {
+    const now = performance.now();
+    this.laps.set(step, (this.laps.get(step) ?? 0) + now - this.last);
+    this.last = now;
+  }
 }

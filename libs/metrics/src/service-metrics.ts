@@ -26,6 +26,7 @@ export class ServiceMetrics {
   private readonly records: Counter<'phase' | 'stage' | 'object'>;
   private readonly batchSeconds: Histogram<'phase'>;
   private readonly batchFailures: Counter<'phase'>;
+  private readonly stepSeconds: Counter<'phase' | 'step'>;
   private server: http.Server | null = null;
 
   constructor(
@@ -45,6 +46,12 @@ export class ServiceMetrics {
       help: 'Time a phase took to handle one chunk, output made durable',
       labelNames: ['phase'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [this.registry],
+    });
+    this.stepSeconds = new Counter({
+      name: 'ferry_step_seconds_total',
+      help: 'Time a phase spent in each step of its chunks (the loader: read_before, write, audit, emit), to tell where a slow phase spends it',
+      labelNames: ['phase', 'step'],
       registers: [this.registry],
     });
     this.batchFailures = new Counter({
@@ -67,6 +74,11 @@ export class ServiceMetrics {
       this.batchFailures.inc({ phase });
       throw e;
     }
+  }
+
+  /** Adds the time one step of a chunk took. */
+  addStepSeconds(phase: string, step: string, seconds: number): void {
+    this.stepSeconds.inc({ phase, step }, seconds);
   }
 
   /** Records a service emitted outside a consumer phase (the extractor's reads). */
