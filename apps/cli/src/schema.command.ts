@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { Command } from 'commander';
+import { errorMessage, FerryError } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
 import type { SchemaPlan } from '@ferry/destinations/core';
 import { createDestination } from '@ferry/destinations/registry';
@@ -43,8 +44,23 @@ export function schemaCommand(program: Command): void {
       const map = await migrationMap(db, id);
       // A migration made by `ferry init` names its destination; one made before it takes DATAVERSE_* from the environment.
       const stored = await new MigrationConfigRepository(db, id).get();
-      const env = stored ? { ...process.env, ...destinationEnv(parseRunConfig(stored.config)) } : process.env;
-      return { id, map, destination: createDestination(map.plan.destination, map.plan.keyColumn, env) };
+      const config = stored ? parseRunConfig(stored.config) : null;
+      const env = config ? { ...process.env, ...destinationEnv(config) } : process.env;
+      const destination = createDestination(map.plan.destination, map.plan.keyColumn, env);
+      const sandboxPort = config?.destination.sandbox?.port ?? null;
+      /** The plan, or one line saying why the destination could not be asked. */
+      const plan = async (): Promise<SchemaPlan> => {
+        try {
+          return await destination.planSchema(map.plan);
+        } catch (e) {
+          if (e instanceof FerryError || !/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET/.test(errorMessage(e))) throw e;
+          if (sandboxPort !== null) {
+            throw new FerryError('USAGE', `migration ${id} writes to the built-in sandbox on port ${sandboxPort}, which is not running: \`ferry run --migration ${id}\` starts it and gives it the map's schema itself`, 'fatal');
+          }
+          throw new FerryError('DESTINATION_UNREACHABLE', `the destination of migration ${id} does not answer (${errorMessage(e)}); check its URL with \`ferry list\` and the network`, 'fatal');
+        }
+      };
+      return { id, map, destination, plan };
     } finally {
       await db.destroy();
     }
@@ -56,8 +72,8 @@ export function schemaCommand(program: Command): void {
     .option('--migration <id>', 'migration (default: the latest)')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
-      const { id, map, destination } = await load(o.migration);
-      const p = await destination.planSchema(map.plan);
+      const { id, map, plan } = await load(o.migration);
+      const p = await plan();
       if (o.json) print(JSON.stringify({ migration: id, mapVersion: map.mapVersion, ...p }, null, 2));
       else print(`migration ${id}, map ${map.mapVersion}, destination ${p.destination}\n${schemaPlanText(p)}`);
       if (p.refusals.length) process.exitCode = 1;
@@ -68,8 +84,8 @@ export function schemaCommand(program: Command): void {
     .description('create what the plan lists through the destination API, then wait for alternate keys to be usable')
     .option('--migration <id>', 'migration (default: the latest)')
     .action(async (o) => {
-      const { id, map, destination } = await load(o.migration);
-      const p = await destination.planSchema(map.plan);
+      const { id, map, destination, plan } = await load(o.migration);
+      const p = await plan();
       if (p.refusals.length) print(schemaPlanText(p));
       await destination.applySchema(p, (line) => print(`  ${line}`));
       print(`migration ${id}: the destination holds what map ${map.mapVersion} needs (${p.steps.length} change(s) made)`);

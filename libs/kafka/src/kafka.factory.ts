@@ -11,9 +11,13 @@ export interface KafkaSettings {
   retries?: number;
 }
 
-/** Turns kafkajs' "cannot connect" family into one line naming the brokers and what to do; null for other errors. */
+/**
+ * Turns kafkajs' "cannot connect" family into one line naming the brokers and what to do; null for other errors,
+ * including a refused connection to anything else (a destination, a sandbox not started), which is not Kafka's.
+ */
 export function brokerUnreachable(e: unknown, brokers: string): FerryError | null {
   const err = e as Error;
+  if (!/^KafkaJS/.test(err?.name ?? '')) return null;
   const text = `${err?.name ?? ''} ${err?.message ?? ''}`;
   if (!/ECONNREFUSED|Connection error|ENOTFOUND|EAI_AGAIN|KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError|Connection timeout|ETIMEDOUT/i.test(text)) return null;
   return new FerryError('BROKER_UNREACHABLE', `Kafka at ${brokers} does not answer (${err.message}); start it with npm run infra:up or fix KAFKA_BROKERS`, 'fatal');
