@@ -47,8 +47,8 @@ export interface RunResult {
   rows: Reconciliation;
   seconds: number;
   restarts: number;
-  /** why the run ended: reconciled, stopped, stalled */
-  ended: 'reconciled' | 'stopped' | 'stalled';
+  /** why the run ended: reconciled, stopped, stalled, or a service whose settings cannot work */
+  ended: 'reconciled' | 'stopped' | 'stalled' | 'misconfigured';
 }
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -138,8 +138,12 @@ async function supervise(
   const states = new ServiceStateRepository(db, o.migration);
   const weather = new Weather();
   let live: ProgressView = view ?? silentView;
+  let misconfigured: string | null = null;
   const onEvent = (e: SupervisorEvent) => {
-    if (e.kind === 'exited') {
+    if (e.kind === 'misconfigured') {
+      misconfigured ??= `${e.service} cannot run as configured: ${e.line.replace(new RegExp(`^${e.service}: `), '')}`;
+      live.event(`! ${misconfigured}`);
+    } else if (e.kind === 'exited') {
       live.event(`! ${e.service} ${e.code !== null ? `exited with code ${e.code}` : `was killed (${e.signal})`}: restarting in ${(e.restartInMs / 1000).toFixed(0)} s (restart ${e.restarts}); ${e.line.slice(0, 200)}`);
     } else if (e.kind === 'started' && e.restarts > 0) {
       live.event(`  ${e.service} started again (pid ${e.pid}, restart ${e.restarts})`);
@@ -294,6 +298,12 @@ async function supervise(
           ? `no progress for ${o.stallTimeout} s and not reconciled (consumer lag ${lag ?? 'unknown'}); logs in ${logDir}`
           : `no record moved ${startLimitS} s after the services started (see their start-up steps in ${logDir})`);
         ended = 'stalled';
+        break;
+      }
+      if (misconfigured) {
+        live.stop();
+        say(`${misconfigured}; the run stops (fix it, then \`ferry run\` again resumes where it was)`);
+        ended = 'misconfigured';
         break;
       }
       for (let i = 0; i < 10 && !stopRequested; i++) await sleep(100);

@@ -29,7 +29,8 @@ export function registerRun(program: Command): void {
         const r = await runMigration({
           migration, once: !!o.once, sample: o.sample, stallTimeout: o.stallTimeout, view: o.progress === false ? 'events' : 'auto', db, graceMs: o.grace * 1000,
         });
-        if (o.once && !r.reconciled) process.exitCode = r.ended === 'stalled' ? 2 : 1;
+        if (r.ended === 'misconfigured') process.exitCode = 1;
+        else if (o.once && !r.reconciled) process.exitCode = r.ended === 'stalled' ? 2 : 1;
       } finally {
         await db.destroy();
       }

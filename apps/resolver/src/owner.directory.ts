@@ -1,3 +1,4 @@
+import { FerryError } from '@ferry/common';
 import type { OwnerRef } from '@ferry/contracts';
 import type { OwnerStatus } from '@ferry/persistence';
 import type { DestinationUser } from '@ferry/destinations/core';
@@ -27,8 +28,9 @@ export class OwnerDirectory {
   ) {
     this.update(users, manual);
     const fb = this.byEmail.get(fallbackEmail.trim().toLowerCase());
-    if (!fb) throw new Error(`the fallback owner ${fallbackEmail} is not a user in the destination; set FERRY_FALLBACK_OWNER_EMAIL to an active user`);
-    if (fb.disabled) throw new Error(`the fallback owner ${fallbackEmail} is disabled in the destination; set FERRY_FALLBACK_OWNER_EMAIL to an active user`);
+    const fix = "give an active destination user's email as the fallback owner (ferry init --fallback-owner, or FERRY_FALLBACK_OWNER_EMAIL)";
+    if (!fb) throw new FerryError('CONFIG', `the fallback owner ${fallbackEmail} is not a user in the destination; ${fix}`, 'fatal');
+    if (fb.disabled) throw new FerryError('CONFIG', `the fallback owner ${fallbackEmail} is disabled in the destination; ${fix}`, 'fatal');
     this.fallback = fb;
   }
 

@@ -18,11 +18,8 @@ async function ownerDirectory(destination: Destination, rt: Runtime): Promise<Ow
     throw new FerryError('DESTINATION_UNREACHABLE', `cannot read the users of the ${destination.system} destination: ${(e as Error).message}`, 'fatal');
   }
   const manual = await new OwnerRepository(rt.db, rt.migration).mappings();
-  try {
-    return new OwnerDirectory(users, cfg.FERRY_FALLBACK_OWNER_EMAIL, manual);
-  } catch (e) {
-    throw new FerryError('FALLBACK_OWNER', (e as Error).message, 'fatal');
-  }
+  // A fallback owner the destination does not have is a setting to fix (CONFIG): the run stops rather than restarting.
+  return new OwnerDirectory(users, cfg.FERRY_FALLBACK_OWNER_EMAIL, manual);
 }
 
 function ownerOptions(): OwnerOptions {

@@ -25,3 +25,9 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/**
+ * A service's exit status when its settings cannot work (sysexits' EX_CONFIG): starting it again changes nothing, so
+ * the supervisor stops the run with the service's line instead of restarting it.
+ */
+export const CONFIG_EXIT_CODE = 78;

@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pollUntil } from '@ferry/common';
+import { pollUntil, sleep } from '@ferry/common';
 import { readableLogLine, restartDelay, stopsInRow, Supervisor, SupervisorEvent } from './supervisor';
 import type { RunningService, ServiceName } from './stack';
 
@@ -51,6 +51,24 @@ describe('Supervisor with tiny real children', () => {
     expect(s.states()[0]).toMatchObject({ service: 'loader', status: 'stopped', lastExitCode: 3 });
     const log = fs.readFileSync(path.join(logDir, 'supervisor.log'), 'utf8');
     expect(log).toMatch(/loader exited with code 3 after [\d.]+ s; restarting in 0\.1 s \(restart 2\); last log line: boom at start/);
+  });
+
+  it('does not restart a child whose settings cannot work (exit 78), and says so once', async () => {
+    const events: SupervisorEvent[] = [];
+    const s = new Supervisor({
+      env: {}, logDir, policy: { initialMs: 20, maxMs: 50, resetAfterMs: 10_000 }, onEvent: (e) => events.push(e),
+      spawn: child(`console.log('resolver: the fallback owner a@b.example is not a user in the destination'); process.exit(78)`),
+    });
+    s.start('resolver');
+    await pollUntil(() => events.find((e) => e.kind === 'misconfigured'), { timeoutMs: 10_000, intervalMs: 20, what: 'the misconfigured event' });
+    // Long enough for a restart at the policy's delays to have happened, had there been one.
+    await sleep(300);
+    await s.stop(2000);
+    expect(events.filter((e) => e.kind === 'misconfigured')).toEqual([
+      { kind: 'misconfigured', service: 'resolver', line: 'resolver: the fallback owner a@b.example is not a user in the destination' },
+    ]);
+    expect(events.filter((e) => e.kind === 'exited')).toEqual([]);
+    expect(s.states()[0]).toMatchObject({ service: 'resolver', restarts: 0, lastExitCode: 78 });
   });
 
   it('restarts a child killed with SIGKILL, and does not restart anything once stopping', async () => {

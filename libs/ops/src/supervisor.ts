@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { sleep } from '@ferry/common';
+import { CONFIG_EXIT_CODE, sleep } from '@ferry/common';
 import { lastLogLine, RunningService, ServiceName, startService } from './stack';
 
 /** How soon a service that stopped is started again: doubling from initialMs up to maxMs, reset after a good run. */
@@ -37,7 +37,8 @@ export function readableLogLine(line: string): string {
   }
 }
 
-export type ServiceStatus = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
+/** failed: the service exited because its settings cannot work (CONFIG_EXIT_CODE) and is not started again */
+export type ServiceStatus = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped' | 'failed';
 
 export interface ServiceState {
   service: ServiceName;
@@ -55,6 +56,8 @@ export interface ServiceState {
 export type SupervisorEvent =
   | { kind: 'started'; service: ServiceName; pid: number | null; restarts: number }
   | { kind: 'exited'; service: ServiceName; code: number | null; signal: string | null; line: string; restartInMs: number; restarts: number }
+  /** the service's settings cannot work: it is not restarted, and the run should end with its line */
+  | { kind: 'misconfigured'; service: ServiceName; line: string }
   | { kind: 'stopped'; service: ServiceName };
 
 export interface SupervisorOptions {
@@ -171,6 +174,12 @@ export class Supervisor {
       slot.state.status = 'stopped';
       this.log(`${name} stopped (${code !== null ? `exit ${code}` : signal})`);
       this.o.onEvent?.({ kind: 'stopped', service: name });
+      return;
+    }
+    if (code === CONFIG_EXIT_CODE) {
+      slot.state.status = 'failed';
+      this.log(`${name} exited with code ${code}: its settings cannot work, so it is not restarted; ${line}`);
+      this.o.onEvent?.({ kind: 'misconfigured', service: name, line });
       return;
     }
     slot.stops = stopsInRow(slot.stops, upMs, this.policy);

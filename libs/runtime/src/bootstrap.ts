@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ModuleRef, NestFactory } from '@nestjs/core';
 import type { AsyncMicroserviceOptions } from '@nestjs/microservices';
 import { ConfigError } from '@ferry/config';
-import { FerryError } from '@ferry/common';
+import { CONFIG_EXIT_CODE, FerryError } from '@ferry/common';
 import { PhaseTransport, RethrowFilter } from './phase.transport';
 import type { Runtime } from './runtime';
 import { RUNTIME } from './runtime.module';
@@ -46,6 +46,7 @@ async function orExit(name: string, start: () => Promise<void>): Promise<void> {
     } else {
       process.stderr.write(`${name}: failed to start: ${(e as Error).stack ?? String(e)}\n`);
     }
-    process.exit(1);
+    // Settings that cannot work stay wrong however often the service starts again.
+    process.exit(e instanceof ConfigError || (e instanceof FerryError && e.code === 'CONFIG') ? CONFIG_EXIT_CODE : 1);
   }
 }
