@@ -28,7 +28,9 @@ export class OwnerDirectory {
   ) {
     this.update(users, manual);
     const fb = this.byEmail.get(fallbackEmail.trim().toLowerCase());
-    const fix = "give an active destination user's email as the fallback owner (ferry init --fallback-owner, or FERRY_FALLBACK_OWNER_EMAIL)";
+    const active = users.filter((u) => !u.disabled).map((u) => u.email);
+    const some = active.length ? ` (active users: ${active.slice(0, 3).join(', ')}${active.length > 3 ? ` and ${active.length - 3} more` : ''})` : '';
+    const fix = `give an active destination user's email as the fallback owner${some}: ferry init --fallback-owner, or FERRY_FALLBACK_OWNER_EMAIL`;
     if (!fb) throw new FerryError('CONFIG', `the fallback owner ${fallbackEmail} is not a user in the destination; ${fix}`, 'fatal');
     if (fb.disabled) throw new FerryError('CONFIG', `the fallback owner ${fallbackEmail} is disabled in the destination; ${fix}`, 'fatal');
     this.fallback = fb;

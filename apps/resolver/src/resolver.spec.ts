@@ -127,7 +127,7 @@ describe('owner directory', () => {
   });
 
   it('refuses a fallback owner who is not an active user', () => {
-    expect(() => new OwnerDirectory(users, 'ghost@org.example')).toThrow(/not a user/);
+    expect(() => new OwnerDirectory(users, 'ghost@org.example')).toThrow(/not a user in the destination; .*\(active users: Admin@Org\.example, ana@org\.example\)/);
     expect(() => new OwnerDirectory(users, 'old@org.example')).toThrow(/disabled/);
   });
 });
