@@ -110,6 +110,8 @@ export const settings = {
     DATAVERSE_CUSTOM_TABLE_LIMIT: z.coerce.number().int().min(0).optional(),
     /** how long `ferry schema apply` waits for new alternate keys to become Active */
     DATAVERSE_KEY_ACTIVATION_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(300),
+    /** `false` writes every record through $batch; by default tables that take them get bulk messages (UpsertMultiple, CreateMultiple) */
+    DATAVERSE_BULK: z.enum(['true', 'false']).default('true'),
   },
   salesforce: {
     /** where Ferry signs in: https://login.salesforce.com, https://test.salesforce.com, a My Domain URL, or the sandbox's `<base>/salesforce` */

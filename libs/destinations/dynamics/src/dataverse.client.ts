@@ -62,6 +62,8 @@ export interface WriteRequest {
   body?: Record<string, unknown>;
 }
 
+export type BulkMessage = 'CreateMultiple' | 'UpdateMultiple' | 'UpsertMultiple';
+
 export type WriteOutcome = { ok: true; status: number } | { ok: false; status: number; code: string; message: string };
 
 export interface ListOptions {
@@ -358,6 +360,27 @@ export class DataverseClient {
     const result: UpsertResult = { key, ok: true, id: id ?? '', created: part.status === 201 };
     if (withRecord && body) result.record = body;
     return result;
+  }
+
+  /**
+   * One bulk message over a table (CreateMultiple, UpdateMultiple, UpsertMultiple): up to 1000 targets in a single
+   * request, which service protection counts once. On a standard table it is all or nothing, so a failure throws.
+   * Returns the created ids in target order for CreateMultiple, none otherwise.
+   */
+  async bulk(entitySet: string, message: BulkMessage, targets: Record<string, unknown>[]): Promise<string[]> {
+    if (targets.length === 0) return [];
+    if (targets.length > MAX_BATCH) throw new DataverseError(400, 'BatchTooLarge', `${message} takes at most ${MAX_BATCH} targets, got ${targets.length}`, { retryable: false });
+    const res = await this.request<{ Ids?: string[] } | undefined>({
+      method: 'POST',
+      url: `${entitySet}/Microsoft.Dynamics.CRM.${message}`,
+      data: JSON.stringify({ Targets: targets }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const ids = res.data?.Ids ?? [];
+    if (message === 'CreateMultiple' && ids.length !== targets.length) {
+      throw new DataverseError(res.status, 'BulkIdsMissing', `${entitySet}: CreateMultiple answered ${ids.length} ids for ${targets.length} targets`, { retryable: false });
+    }
+    return ids;
   }
 
   /**

@@ -27,6 +27,8 @@ export function createDestination(system: string, keyColumn: string, env: NodeJS
         maxFileBytes: c.DATAVERSE_MAX_UPLOAD_BYTES,
         customTableLimit: c.DATAVERSE_CUSTOM_TABLE_LIMIT ?? null,
         keyActivationTimeoutMs: c.DATAVERSE_KEY_ACTIVATION_TIMEOUT_S * 1000,
+        bulk: c.DATAVERSE_BULK === 'true',
+        logger,
       });
     }
     case 'salesforce': {
