@@ -61,9 +61,13 @@ class ScriptedOrg {
   }
 
   private batch(req: IncomingMessage, res: ServerResponse, body: string): void {
-    expect(req.headers.prefer).toBe('odata.continue-on-error');
     const parts = parseBatchRequest(req.headers['content-type'], body).map((entry) => {
       if (isChangeSet(entry)) throw new Error('no change sets expected');
+      if (entry.method === 'GET') {
+        const value = [...this.records].filter(([k]) => decodeURIComponent(entry.url).includes(`'${k}'`)).map(([k, r]) => ({ contactid: r.id, crm_sourceid: k }));
+        return { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ value }) };
+      }
+      expect(req.headers.prefer).toBe('odata.continue-on-error');
       const key = /crm_sourceid='(.*)'\)/.exec(entry.url)![1];
       if (this.tooLong.has(key)) {
         return { status: 400, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ error: { code: '0x80044331', message: `lastname of ${key} is too long` } }) };
@@ -196,10 +200,20 @@ describe('DynamicsDestination writes', () => {
     expect(org.count('Multiple')).toBe(0);
   });
 
+  it('reads the before-images of a 1000-record chunk in one request, inside a $batch since its URL is long', async () => {
+    const keys = Array.from({ length: 1000 }, (_, i) => `CONTACT-KEY-${String(i).padStart(6, '0')}`);
+    org.records.set(keys[999], { id: '99999999-9999-4999-8999-999999999999' });
+    const before = await destination.readBefore('contact', keys, ['lastname']);
+    expect([...before.keys()]).toEqual([keys[999]]);
+    expect(org.calls.filter((c) => c.path !== "EntityDefinitions(LogicalName='contact')").map((c) => `${c.method} ${c.path}`)).toEqual(['POST $batch']);
+    expect(destination.limits.loadBatch).toBe(1000);
+  });
+
   it('writes through $batch only when bulk messages are switched off', async () => {
     const off = new DynamicsDestination(destination.client, { keyColumn: 'crm_sourceid', bulk: false });
     await off.upsertMany('contact', [item('C1', 'Lee')], { before: new Map() });
     expect(org.count('Multiple')).toBe(0);
     expect(org.count('$batch')).toBe(1);
+    expect(off.limits.loadBatch).toBe(200);
   });
 });

@@ -64,8 +64,11 @@ function takesBulk(b: { key: string; body: Record<string, unknown> }): boolean {
   return !('documentbody' in b.body) && !Object.values(b.body).some((v) => Array.isArray(v));
 }
 
-/** Longest $filter text of one read by key, before URL encoding. */
-const FILTER_CHARS = 6000;
+/**
+ * Longest $filter text of one read by key, before URL encoding: 1000 keys fit, so a chunk's before-images are one
+ * request (a URL this long goes inside a $batch: Microsoft's batch article allows it up to 64 KB there).
+ */
+const FILTER_CHARS = 48_000;
 
 /** Conditions joined by `or`, in as few filters as keep each within FILTER_CHARS. */
 function filterGroups(conditions: string[]): string[] {
@@ -131,7 +134,8 @@ export class DynamicsDestination implements Destination {
     readonly client: DataverseClient,
     private readonly options: DynamicsDestinationOptions,
   ) {
-    this.limits = { maxBatch: 1000, loadBatch: 200, maxFileBytes: options.maxFileBytes ?? 5_242_880 };
+    // A bulk message takes 1000 records in one request; a $batch of 200 upserts is what the platform handles best.
+    this.limits = { maxBatch: 1000, loadBatch: options.bulk === false ? 200 : 1000, maxFileBytes: options.maxFileBytes ?? 5_242_880 };
     this.logger = options.logger;
   }
 
@@ -335,7 +339,7 @@ export class DynamicsDestination implements Destination {
       // Lookups read back as _<column>_value.
       select.add(/^(Lookup|Owner|Customer)$/.test(meta.type) ? `_${c}_value` : c);
     }
-    // A URL has a length limit (a server's request line, 16 KB by default on Node): the keys are read in groups.
+    // Past FILTER_CHARS the keys are read in groups.
     await Promise.all(
       filterGroups(keys.map((k) => `${keyColumn} eq ${odataString(k)}`)).map(async (filter) => {
         for await (const r of this.client.listAll(table.setName, { select: [...select], filter, pageSize: 5000, annotations: true })) {

@@ -20,6 +20,7 @@ export function createDestination(system: string, keyColumn: string, env: NodeJS
         clientId: c.DATAVERSE_CLIENT_ID,
         clientSecret: c.DATAVERSE_CLIENT_SECRET,
         scope: c.DATAVERSE_SCOPE,
+        maxConcurrency: c.DATAVERSE_MAX_CONCURRENCY,
         logger,
       });
       return new DynamicsDestination(client, {
