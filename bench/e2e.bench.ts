@@ -14,8 +14,20 @@ async function main(): Promise<void> {
     .option('--records <n>', 'records in the sample, over every object of the source', (v) => Number(v), 100_000)
     .option('--route <route>', 'route to run', 'leaf360-dynamics')
     .option('--map <file>', "a map of the route to confirm instead of its template (e.g. to compare two maps' cost)")
+    .option('--quota', "the sandbox applies service protection: the platform's limits scaled to --window (SANDBOX_THROTTLE_* win); prints which limit binds and the share of it the loader used")
+    .option('--window <s>', 'the service-protection window with --quota, in seconds (the platform: 300)', (v) => Number(v), 10)
+    .option('--port <n>', 'port of the sandbox the run starts', (v) => Number(v), 18190)
     .parse(process.argv)
     .opts();
+  const usage: UsageSample[] = [];
+  let sampling: NodeJS.Timeout | undefined;
+  if (o.quota) {
+    const scale = o.window / 300;
+    process.env.SANDBOX_THROTTLE_WINDOW_SECONDS ??= String(o.window);
+    process.env.SANDBOX_THROTTLE_REQUESTS ??= String(Math.max(1, Math.round(6000 * scale)));
+    process.env.SANDBOX_THROTTLE_EXECUTION_MS ??= String(Math.max(1, Math.round(1_200_000 * scale)));
+    sampling = setInterval(() => void sampleUsage(o.port, usage), 1000);
+  }
   let services: RunningService[] = [];
   const peak: Record<string, number> = {};
   const cpu: Record<string, number> = {};
@@ -26,10 +38,11 @@ async function main(): Promise<void> {
     }
   }, 500);
   const r = await runDemo({
-    once: true, quiet: false, seed: 42, stallTimeout: 180, sandboxPort: 18190, route: o.route, records: o.records, mapFile: o.map,
+    once: true, quiet: false, seed: 42, stallTimeout: 180, sandboxPort: o.port, route: o.route, records: o.records, mapFile: o.map,
     onRunning: (s) => (services = s),
   });
   clearInterval(sampler);
+  if (sampling) clearInterval(sampling);
   const { DATABASE_URL } = loadConfig([settings.database]);
   const db = await connectDataSource(DATABASE_URL);
   const times = await new ReconRepository(db, r.migration).phaseTimes();
@@ -49,7 +62,66 @@ async function main(): Promise<void> {
   process.stdout.write(`  end to end   ${total} records in ${((lastLoad - start) / 1000).toFixed(1)} s = ${Math.round(total / ((lastLoad - start) / 1000))} rec/s (wall clock incl. start-up ${r.seconds.toFixed(1)} s)\n`);
   process.stdout.write(`  peak RSS MB  ${Object.entries(peak).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
   process.stdout.write(`  CPU seconds  ${Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} (Kafka, registry and PostgreSQL not included)\n`);
+  if (o.quota) {
+    const loads = times.filter((t) => t.phase === 'loaded');
+    process.stdout.write(quotaReport(usage, Math.min(...loads.map((t) => t.first.getTime())), lastLoad));
+  }
   if (!r.reconciled) process.exitCode = 1;
+}
+
+interface UsageSample {
+  at: number;
+  limits: { requestLimit: number; windowSeconds: number; executionTimeLimitMs: number; concurrencyLimit: number; dopHint: number };
+  admitted: number;
+  refused: { requests: number; executionTime: number; concurrency: number };
+  executionMs: number;
+  inFlightMs: number;
+  peakInFlight: number;
+}
+
+/** The sandbox's own service-protection counters (every user summed: the demo runs as one application user). */
+async function sampleUsage(port: number, into: UsageSample[]): Promise<void> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/_sandbox/throttle`);
+    if (!res.ok) return;
+    const body = (await res.json()) as { limits: UsageSample['limits']; users: Record<string, Omit<UsageSample, 'at' | 'limits'>> };
+    const users = Object.values(body.users);
+    const sum = (f: (u: Omit<UsageSample, 'at' | 'limits'>) => number) => users.reduce((n, u) => n + f(u), 0);
+    into.push({
+      at: Date.now(),
+      limits: body.limits,
+      admitted: sum((u) => u.admitted),
+      refused: { requests: sum((u) => u.refused.requests), executionTime: sum((u) => u.refused.executionTime), concurrency: sum((u) => u.refused.concurrency) },
+      executionMs: sum((u) => u.executionMs),
+      inFlightMs: sum((u) => u.inFlightMs),
+      peakInFlight: Math.max(0, ...users.map((u) => u.peakInFlight)),
+    });
+  } catch {
+    // the sandbox is not up yet, or already stopped
+  }
+}
+
+/** Over the load phase: the share of each limit the run used, and the one that binds (the largest share). */
+function quotaReport(usage: UsageSample[], from: number, to: number): string {
+  const first = [...usage].reverse().find((u) => u.at <= from) ?? usage[0];
+  const last = [...usage].reverse().find((u) => u.at <= to + 1000) ?? usage[usage.length - 1];
+  if (!first || !last || last.at <= first.at) return '  quota        no service-protection samples from the sandbox\n';
+  const l = last.limits;
+  const secs = (last.at - first.at) / 1000;
+  const windows = secs / l.windowSeconds;
+  const shares = [
+    { limit: `requests (${l.requestLimit} per ${l.windowSeconds} s)`, used: `${last.admitted - first.admitted} requests`, share: (last.admitted - first.admitted) / (windows * l.requestLimit) },
+    { limit: `execution time (${l.executionTimeLimitMs} ms per ${l.windowSeconds} s)`, used: `${Math.round(last.executionMs - first.executionMs)} ms`, share: (last.executionMs - first.executionMs) / (windows * l.executionTimeLimitMs) },
+    { limit: `concurrency (${l.concurrencyLimit} at once)`, used: `mean ${((last.inFlightMs - first.inFlightMs) / (secs * 1000)).toFixed(1)} in flight, peak ${last.peakInFlight}`, share: (last.inFlightMs - first.inFlightMs) / (secs * 1000) / l.concurrencyLimit },
+  ];
+  const binding = shares.reduce((a, b) => (b.share > a.share ? b : a));
+  const refused = { requests: last.refused.requests - first.refused.requests, executionTime: last.refused.executionTime - first.refused.executionTime, concurrency: last.refused.concurrency - first.refused.concurrency };
+  return [
+    `  quota        over the load phase (${secs.toFixed(1)} s, x-ms-dop-hint ${l.dopHint}), from the sandbox's counters:`,
+    ...shares.map((x) => `    ${x.limit.padEnd(42)} ${x.used.padEnd(34)} ${(100 * x.share).toFixed(1).padStart(5)} %${x === binding ? '  <- binds' : ''}`),
+    `    refused (429)                              requests ${refused.requests}, execution time ${refused.executionTime}, concurrency ${refused.concurrency}`,
+    '',
+  ].join('\n');
 }
 
 main().catch((e) => {

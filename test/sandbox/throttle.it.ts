@@ -32,6 +32,15 @@ describe('Dataverse sandbox: service protection', () => {
       expect((await sb.call('GET', 'accounts')).status).toBe(200);
     });
 
+    it('tells per user what it admitted and refused, by limit (GET /_sandbox/throttle)', async () => {
+      for (let i = 0; i < 6; i++) await sb.call('GET', 'accounts');
+      const res = await fetch(`${sb.url}/_sandbox/throttle`);
+      const body = (await res.json()) as { limits: { requestLimit: number }; users: Record<string, { admitted: number; refused: Record<string, number>; peakInFlight: number; window: { requests: number } }> };
+      expect(body.limits.requestLimit).toBe(5);
+      expect(body.users[sb.options.clientId]).toMatchObject({ admitted: 5, refused: { requests: 1, executionTime: 0, concurrency: 0 }, peakInFlight: 1, window: { requests: 5 } });
+      await new Promise((r) => setTimeout(r, 2100));
+    });
+
     it('counts a $batch of many writes as one request', async () => {
       const parts = Array.from({ length: 20 }, (_, i) => ({ method: 'PATCH', url: `accounts(crm_sourceid='T-${i}')`, body: { name: `n${i}` } }));
       for (let i = 0; i < 5; i++) expect((await sb.batch(parts)).status).toBe(200);

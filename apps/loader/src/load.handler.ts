@@ -86,14 +86,14 @@ export class LoadHandler {
     const fileColumns = planEntity(this.rt.plan, entity).columns.filter((c) => c.type === 'file').map((c) => c.name);
     const droppedFiles = new Map<string, DroppedValue[]>();
     const results: WriteResult[] = [];
-    if (items.length && !fileColumns.length) results.push(...(await this.upsertUntilTaken(entity, items)));
+    if (items.length && !fileColumns.length) results.push(...(await this.upsertUntilTaken(entity, items, before)));
     else if (items.length) {
       // File bodies are read group by group, right before the write that sends them.
       for (const group of this.bodies.groups(items, fileColumns)) {
         const read = this.bodies.read(entity, group, fileColumns);
         results.push(...read.rejected);
         for (const [k, d] of read.dropped) droppedFiles.set(k, d);
-        if (read.items.length) results.push(...(await this.upsertUntilTaken(entity, read.items)));
+        if (read.items.length) results.push(...(await this.upsertUntilTaken(entity, read.items, before)));
       }
     }
     steps.lap('write');
@@ -164,7 +164,7 @@ export class LoadHandler {
    * a storm of 429 or 503, however long, never turns them into dead letters. Past FERRY_OUTAGE_LIMIT_MS the chunk
    * fails uncommitted and is delivered again.
    */
-  private async upsertUntilTaken(entity: string, items: WriteItem[]): Promise<WriteResult[]> {
+  private async upsertUntilTaken(entity: string, items: WriteItem[], before: ReadonlyMap<string, Record<string, unknown>>): Promise<WriteResult[]> {
     const weather = weatherOf(this.rt.logger);
     const limit = Number(process.env.FERRY_OUTAGE_LIMIT_MS ?? 600_000);
     const started = Date.now();
@@ -174,7 +174,7 @@ export class LoadHandler {
     for (let delay = 1000; ; delay = Math.min(30_000, delay * 2)) {
       let results: WriteResult[];
       try {
-        results = await this.destination.upsertMany(entity, pending);
+        results = await this.destination.upsertMany(entity, pending, { before });
       } catch (e) {
         // The destination's own daily allowance (the share of it Ferry may use) is spent: nothing of this chunk was
         // written, so the loader waits, saying why once, and tries again; the records stay where they are.

@@ -44,6 +44,8 @@ export interface SandboxOptions {
   keyActivationMs: number;
   /** Custom tables POST EntityDefinitions may create; undefined: no limit (Sales Professional: 15). */
   customTableLimit?: number;
+  /** Tables (logical names) that refuse CreateMultiple / UpdateMultiple / UpsertMultiple, as some standard tables do. */
+  bulkUnsupportedTables: string[];
   /** Alternate keys per table and columns per key (the platform: 10 and 16). */
   maxKeysPerTable: number;
   maxKeyColumns: number;
@@ -104,6 +106,7 @@ const envSchema = z.object({
   SANDBOX_MAX_UPLOAD_FILE_SIZE: int(1).max(131_072_000).optional(),
   SANDBOX_KEY_ACTIVATION_MS: int(0).optional(),
   SANDBOX_CUSTOM_TABLE_LIMIT: int(0).optional(),
+  SANDBOX_BULK_UNSUPPORTED_TABLES: z.string().regex(/^[a-z_][a-z0-9_]*(\s*,\s*[a-z_][a-z0-9_]*)*$/, 'must be table logical names separated by commas').optional(),
   SANDBOX_MAX_KEYS_PER_TABLE: int(1).optional(),
   SANDBOX_MAX_KEY_COLUMNS: int(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -146,6 +149,7 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined> = 
   set('maxUploadFileSize', e.SANDBOX_MAX_UPLOAD_FILE_SIZE);
   set('keyActivationMs', e.SANDBOX_KEY_ACTIVATION_MS);
   set('customTableLimit', e.SANDBOX_CUSTOM_TABLE_LIMIT);
+  set('bulkUnsupportedTables', e.SANDBOX_BULK_UNSUPPORTED_TABLES?.split(',').map((t) => t.trim()));
   set('maxKeysPerTable', e.SANDBOX_MAX_KEYS_PER_TABLE);
   set('maxKeyColumns', e.SANDBOX_MAX_KEY_COLUMNS);
   set('logLevel', e.LOG_LEVEL);
@@ -181,6 +185,7 @@ export function resolveSandboxOptions(input: SandboxOptionsInput = {}): SandboxO
     maxUploadFileSize: Math.min(131_072_000, input.maxUploadFileSize ?? 5_242_880),
     keyActivationMs: input.keyActivationMs ?? 10_000,
     customTableLimit: input.customTableLimit,
+    bulkUnsupportedTables: input.bulkUnsupportedTables ?? [],
     maxKeysPerTable: input.maxKeysPerTable ?? 10,
     maxKeyColumns: input.maxKeyColumns ?? 16,
     users,

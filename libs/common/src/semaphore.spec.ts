@@ -44,4 +44,38 @@ describe('Semaphore', () => {
     await expect(first).rejects.toThrow('boom');
     await expect(second).resolves.toBe('after');
   });
+
+  it('lets waiters in when the cap is raised, and runs fewer once it is lowered', async () => {
+    const slots = new Semaphore(1);
+    let running = 0;
+    const seen: number[] = [];
+    const release: Array<() => void> = [];
+    const task = () =>
+      slots.run(async () => {
+        running++;
+        seen.push(running);
+        await new Promise<void>((r) => release.push(r));
+        running--;
+      });
+    const all = Array.from({ length: 6 }, task);
+    await tick();
+    expect(running).toBe(1);
+    slots.resize(3);
+    await tick();
+    expect(running).toBe(3);
+    slots.resize(1);
+    // the three running finish; only one of the waiting starts in their place
+    for (let i = 0; i < 3; i++) release.shift()!();
+    await tick();
+    await tick();
+    expect(running).toBe(1);
+    while (release.length) {
+      release.shift()!();
+      await tick();
+      await tick();
+    }
+    await Promise.all(all);
+    expect(Math.max(...seen)).toBe(3);
+    expect(slots.capacity).toBe(1);
+  });
 });

@@ -110,6 +110,10 @@ export const settings = {
     DATAVERSE_CUSTOM_TABLE_LIMIT: z.coerce.number().int().min(0).optional(),
     /** how long `ferry schema apply` waits for new alternate keys to become Active */
     DATAVERSE_KEY_ACTIVATION_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(300),
+    /** `false` writes every record through $batch; by default tables that take them get bulk messages (UpsertMultiple, CreateMultiple) */
+    DATAVERSE_BULK: z.enum(['true', 'false']).default('true'),
+    /** most requests in flight at once; within it Ferry follows the org's x-ms-dop-hint (the platform refuses past 52) */
+    DATAVERSE_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(52).default(16),
   },
   salesforce: {
     /** where Ferry signs in: https://login.salesforce.com, https://test.salesforce.com, a My Domain URL, or the sandbox's `<base>/salesforce` */

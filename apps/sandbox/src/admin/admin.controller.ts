@@ -68,6 +68,13 @@ export class AdminController {
     return { storm: this.throttle.stormState() };
   }
 
+  /** Service protection as the sandbox applied it: the limits, and per user what was admitted, refused and spent. */
+  @Get('throttle')
+  throttleUsage(@Headers('authorization') auth?: string) {
+    this.authorize(auth);
+    return { limits: this.throttle.limits, users: this.throttle.usage() };
+  }
+
   @Get('storm')
   stormState(@Headers('authorization') auth?: string) {
     this.authorize(auth);

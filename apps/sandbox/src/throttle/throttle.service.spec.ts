@@ -27,6 +27,21 @@ describe('ThrottleService', () => {
     expect(() => t.admit('app', 10_001)).not.toThrow();
   });
 
+  it('counts per user what it admitted and refused, by limit, and the most requests in flight', () => {
+    const t = service({ requestLimit: 3, windowSeconds: 10, concurrencyLimit: 2 });
+    const a = t.admit('app', 0);
+    const b = t.admit('app', 0);
+    refusal(() => t.admit('app', 0));
+    a.release();
+    b.release();
+    t.admit('app', 1).release();
+    refusal(() => t.admit('app', 2));
+    const usage = t.usage(3)['app'];
+    expect(usage).toMatchObject({ admitted: 3, refused: { requests: 1, executionTime: 0, concurrency: 1 }, peakInFlight: 2, inFlight: 0, window: { requests: 3 } });
+    t.reset();
+    expect(t.usage()).toEqual({});
+  });
+
   it('refuses every request during a storm with its status and Retry-After, and admits again when it ends', () => {
     const t = service({ stormRetryAfterSeconds: 7 });
     t.startStorm(503, 30, undefined, 1000);

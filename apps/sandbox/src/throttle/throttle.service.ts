@@ -47,6 +47,22 @@ interface UserState {
   requests: Window;
   execution: Window;
   inFlight: number;
+  totals: UserTotals;
+  /** when inFlight last changed, for the time-weighted concurrency */
+  changedAt: number;
+}
+
+/** What one user has done since the last reset: what a benchmark reads to say which limit bound and how much of it was used. */
+export interface UserTotals {
+  admitted: number;
+  /** refusals by the limit that refused: requests per window, execution time, concurrency */
+  refused: { requests: number; executionTime: number; concurrency: number };
+  executionMs: number;
+  /** in-flight requests integrated over time (ms): divided by the elapsed time, the mean concurrency */
+  inFlightMs: number;
+  peakInFlight: number;
+  firstAt: number;
+  lastAt: number;
 }
 
 export interface Admission {
@@ -85,20 +101,27 @@ export class ThrottleService {
     }
     const windowMs = this.limits.windowSeconds * 1000;
     let state = this.users.get(user);
-    if (!state) this.users.set(user, (state = { requests: new Window(), execution: new Window(), inFlight: 0 }));
+    if (!state) {
+      const totals: UserTotals = { admitted: 0, refused: { requests: 0, executionTime: 0, concurrency: 0 }, executionMs: 0, inFlightMs: 0, peakInFlight: 0, firstAt: now, lastAt: now };
+      this.users.set(user, (state = { requests: new Window(), execution: new Window(), inFlight: 0, totals, changedAt: now }));
+    }
     state.requests.prune(now - windowMs);
     state.execution.prune(now - windowMs);
     const { requestLimit, executionTimeLimitMs, concurrencyLimit, windowSeconds } = this.limits;
 
+    const totals = state.totals;
     if (state.inFlight >= concurrencyLimit) {
+      totals.refused.concurrency++;
       throw this.tooMany('0x80072326', `Number of concurrent requests exceeded the limit of ${concurrencyLimit}.`, 1);
     }
     if (state.requests.size >= requestLimit) {
       const wait = state.requests.freeAt(requestLimit - 1, windowMs) - now;
+      totals.refused.requests++;
       throw this.tooMany('0x80072322', `Number of requests exceeded the limit of ${requestLimit} over time window of ${windowSeconds} seconds.`, wait / 1000);
     }
     if (state.execution.total > executionTimeLimitMs) {
       const wait = state.execution.freeAt(executionTimeLimitMs, windowMs) - now;
+      totals.refused.executionTime++;
       throw this.tooMany(
         '0x80072321',
         `Combined execution time of incoming requests exceeded limit of ${executionTimeLimitMs.toLocaleString('en-US')} milliseconds over time window of ${windowSeconds} seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.`,
@@ -106,7 +129,8 @@ export class ThrottleService {
       );
     }
     state.requests.add(now);
-    state.inFlight++;
+    this.track(state, now, 1);
+    totals.admitted++;
     const started = Date.now();
     const s = state;
     let released = false;
@@ -114,11 +138,33 @@ export class ThrottleService {
       release: () => {
         if (released) return;
         released = true;
-        s.inFlight--;
         const end = Date.now();
+        this.track(s, end, -1);
         s.execution.add(end, end - started);
+        s.totals.executionMs += end - started;
+        s.totals.lastAt = end;
       },
     };
+  }
+
+  private track(state: UserState, now: number, change: 1 | -1): void {
+    state.totals.inFlightMs += state.inFlight * Math.max(0, now - state.changedAt);
+    state.changedAt = now;
+    state.inFlight += change;
+    state.totals.peakInFlight = Math.max(state.totals.peakInFlight, state.inFlight);
+  }
+
+  /** Per user since the last reset: totals, and what the current window holds. */
+  usage(now = Date.now()): Record<string, UserTotals & { inFlight: number; window: { requests: number; executionMs: number } }> {
+    const windowMs = this.limits.windowSeconds * 1000;
+    const out: Record<string, UserTotals & { inFlight: number; window: { requests: number; executionMs: number } }> = {};
+    for (const [user, state] of this.users) {
+      state.requests.prune(now - windowMs);
+      state.execution.prune(now - windowMs);
+      const inFlightMs = state.totals.inFlightMs + state.inFlight * Math.max(0, now - state.changedAt);
+      out[user] = { ...state.totals, refused: { ...state.totals.refused }, inFlightMs, inFlight: state.inFlight, window: { requests: state.requests.size, executionMs: state.execution.total } };
+    }
+    return out;
   }
 
   reset(): void {

@@ -459,6 +459,9 @@ export class WebApiService {
 
   /** CreateMultiple / UpdateMultiple / UpsertMultiple on a standard table: one transaction, all or nothing. */
   private async bulk(req: ApiRequest, table: EntityTable, message: string, ctx: ExecContext): Promise<ApiResponse> {
+    if (this.options.bulkUnsupportedTables.includes(table.logicalName)) {
+      throw Errors.badRequest(`The '${message}' method does not support entities of type '${table.logicalName}'. MessageProcessorCache returned MessageProcessor.Empty.`, '0x0');
+    }
     const body = parseJson(req) as { Targets?: unknown };
     const targets = body && typeof body === 'object' ? body.Targets : undefined;
     if (!Array.isArray(targets) || targets.length === 0) throw Errors.badRequest(`${message} needs a non-empty 'Targets' array.`);

@@ -14,7 +14,7 @@ export interface Destination extends SchemaApplier {
   /** Every user records can be owned by, for owner matching by email. */
   users(): Promise<DestinationUser[]>;
   /** Upserts by external key; one result per item, in input order, never a throw for a record's own fault. */
-  upsertMany(entity: string, items: WriteItem[]): Promise<WriteResult[]>;
+  upsertMany(entity: string, items: WriteItem[], hint?: UpsertHint): Promise<WriteResult[]>;
   /**
    * What the records about to be overwritten hold now, in the given columns, by key: the audit log keeps it so a
    * rollback can restore records that existed before the migration.
@@ -44,6 +44,15 @@ export interface Destination extends SchemaApplier {
   refresh(): void;
   /** Requests sent so far, retried, and throttled (429): the service's metrics read them. */
   requestCounts?(): { requests: number; retries: number; throttled: number };
+}
+
+/** What the caller already knows about the records it writes. */
+export interface UpsertHint {
+  /**
+   * What readBefore returned for these keys just before the write: a destination may take a key's absence as "not
+   * there yet" (and say created) instead of asking again. A write must still be right when it is wrong.
+   */
+  before?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 /** A record by the destination's own id with column values in the destination's own image format. */

@@ -144,6 +144,47 @@ describe('DataverseClient (against a scripted server)', () => {
     ]);
   });
 
+  it('sends as many requests at once as x-ms-dop-hint suggests, never more than maxConcurrency', async () => {
+    let hint = 2;
+    let inFlight = 0;
+    let most = 0;
+    const s = await serve((req, res) => {
+      if (req.url === '/token') return json(res, 200, { access_token: 't', expires_in: 3599 });
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        json(res, 200, { '@odata.count': 1, value: [] }, { 'x-ms-dop-hint': String(hint) });
+      }, 30);
+    });
+    server = s.server;
+    const client = clientFor(s.url, { maxConcurrency: 5 });
+    expect(client.concurrency).toBe(4);
+    await client.count('accounts');
+    expect([client.dopHint, client.concurrency]).toEqual([2, 2]);
+    most = 0;
+    await Promise.all(Array.from({ length: 8 }, () => client.count('accounts')));
+    expect(most).toBe(2);
+    hint = 9;
+    await client.count('accounts');
+    most = 0;
+    await Promise.all(Array.from({ length: 12 }, () => client.count('accounts')));
+    expect([client.dopHint, client.concurrency, most]).toEqual([9, 5, 5]);
+  });
+
+  it('sends one fewer request at once after each refusal for concurrency, and waits as Retry-After says', async () => {
+    let refusals = 2;
+    const s = await serve((req, res) => {
+      if (req.url === '/token') return json(res, 200, { access_token: 't', expires_in: 3599 });
+      if (refusals-- > 0) return json(res, 429, { error: { code: '0x80072326', message: 'Number of concurrent requests exceeded the limit of 52.' } }, { 'Retry-After': '0' });
+      json(res, 200, { '@odata.count': 3, value: [] });
+    });
+    server = s.server;
+    const client = clientFor(s.url);
+    expect(await client.count('accounts')).toBe(3);
+    expect([client.concurrency, client.metrics.throttled]).toEqual([2, 2]);
+  });
+
   it('guesses primary id columns from entity set names', () => {
     expect(['accounts', 'contacts', 'opportunities', 'systemusers', 'activityparties', 'crm_properties', 'businessunits'].map(guessPrimaryIdAttribute)).toEqual([
       'accountid',

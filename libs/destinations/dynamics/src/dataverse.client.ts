@@ -26,7 +26,10 @@ export interface DataverseClientOptions {
    * (FERRY_DESTINATION_OUTAGE_MS).
    */
   outageLimitMs?: number;
-  /** HTTP calls in flight at once from this client; default 4. */
+  /**
+   * Most HTTP calls in flight at once from this client, default 16. Within it the client follows the server's
+   * x-ms-dop-hint (the parallelism it suggests), starting at 4 until it has heard one.
+   */
   maxConcurrency?: number;
   /** Per attempt; default 120 s. */
   timeoutMs?: number;
@@ -62,6 +65,8 @@ export interface WriteRequest {
   body?: Record<string, unknown>;
 }
 
+export type BulkMessage = 'CreateMultiple' | 'UpdateMultiple' | 'UpsertMultiple';
+
 export type WriteOutcome = { ok: true; status: number } | { ok: false; status: number; code: string; message: string };
 
 export interface ListOptions {
@@ -88,6 +93,8 @@ export interface ApiResponse<T = unknown> {
 }
 
 const MAX_BATCH = 1000;
+/** Longest URL sent as a request line (Node servers refuse request heads over 16 KB); longer GETs go inside a $batch. */
+const MAX_URL = 8000;
 
 /** Plural entity sets whose singular is not the set name minus a simple suffix. */
 const IRREGULAR_SETS: Record<string, string> = {
@@ -139,6 +146,7 @@ export class DataverseClient {
   private readonly backoffBaseMs: number;
   private readonly maxBackoffMs: number;
   private readonly outageLimitMs: number;
+  private readonly maxConcurrency: number;
   private lastDopHint?: number;
   /** when the current run of throttled or failed answers began (null: the last answer was fine) */
   private stormSince: number | null = null;
@@ -149,7 +157,8 @@ export class DataverseClient {
     this.backoffBaseMs = opts.backoffBaseMs ?? 1000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 60_000;
     this.outageLimitMs = opts.outageLimitMs ?? Number(process.env.FERRY_DESTINATION_OUTAGE_MS ?? 15 * 60_000);
-    this.gate = new Semaphore(opts.maxConcurrency ?? 4);
+    this.maxConcurrency = Math.max(1, opts.maxConcurrency ?? 16);
+    this.gate = new Semaphore(Math.min(this.maxConcurrency, 4));
     this.tokens = new ClientCredentialsTokenProvider({
       tokenUrl: opts.tokenUrl,
       clientId: opts.clientId,
@@ -183,7 +192,10 @@ export class DataverseClient {
       retryDelay: (attempt, e) => this.retryDelayMs(attempt, e),
       onRetry: (attempt, e, config) => {
         this.metrics.retries++;
-        if (e.response?.status === 429) this.metrics.throttled++;
+        if (e.response?.status === 429) {
+          this.metrics.throttled++;
+          this.refusedForConcurrency(e.response.data);
+        }
         this.storm(e.response?.status ?? 0, e.code, config.url, attempt);
       },
     });
@@ -221,6 +233,29 @@ export class DataverseClient {
     return this.lastDopHint;
   }
 
+  /** Calls this client lets run at once now: the server's hint within maxConcurrency. */
+  get concurrency(): number {
+    return this.gate.capacity;
+  }
+
+  /** Refused for too many requests at once (0x80072326): one fewer in flight from now on. */
+  private refusedForConcurrency(body: unknown): void {
+    const code = (parseMaybeJson(body) as { error?: { code?: string } } | undefined)?.error?.code;
+    if (code !== '0x80072326' || this.gate.capacity <= 1) return;
+    this.gate.resize(this.gate.capacity - 1);
+    this.opts.logger?.debug({ concurrency: this.gate.capacity }, 'the destination refused a request for concurrency; sending fewer at once');
+  }
+
+  private followDopHint(hint: number): void {
+    if (!Number.isInteger(hint) || hint < 1 || hint === this.lastDopHint) return;
+    this.lastDopHint = hint;
+    const next = Math.min(this.maxConcurrency, hint);
+    if (next !== this.gate.capacity) {
+      this.opts.logger?.debug({ dopHint: hint, concurrency: next }, `the destination suggests ${hint} parallel requests; sending up to ${next}`);
+      this.gate.resize(next);
+    }
+  }
+
   /** Base * 2^attempt capped, unless the server said how long to wait. */
   retryDelayMs(attempt: number, error?: AxiosError): number {
     const header = error?.response?.headers?.['retry-after'];
@@ -233,8 +268,7 @@ export class DataverseClient {
   async request<T = unknown>(config: AxiosRequestConfig): Promise<ApiResponse<T>> {
     return this.gate.run(async () => {
       const res = await this.sendWithAuth(config);
-      const hint = Number(res.headers['x-ms-dop-hint']);
-      if (Number.isFinite(hint) && hint > 0) this.lastDopHint = hint;
+      this.followDopHint(Number(res.headers['x-ms-dop-hint']));
       return { status: res.status, headers: lowerHeaders(res.headers), data: parseMaybeJson(res.data) as T };
     });
   }
@@ -361,6 +395,27 @@ export class DataverseClient {
   }
 
   /**
+   * One bulk message over a table (CreateMultiple, UpdateMultiple, UpsertMultiple): up to 1000 targets in a single
+   * request, which service protection counts once. On a standard table it is all or nothing, so a failure throws.
+   * Returns the created ids in target order for CreateMultiple, none otherwise.
+   */
+  async bulk(entitySet: string, message: BulkMessage, targets: Record<string, unknown>[]): Promise<string[]> {
+    if (targets.length === 0) return [];
+    if (targets.length > MAX_BATCH) throw new DataverseError(400, 'BatchTooLarge', `${message} takes at most ${MAX_BATCH} targets, got ${targets.length}`, { retryable: false });
+    const res = await this.request<{ Ids?: string[] } | undefined>({
+      method: 'POST',
+      url: `${entitySet}/Microsoft.Dynamics.CRM.${message}`,
+      data: JSON.stringify({ Targets: targets }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const ids = res.data?.Ids ?? [];
+    if (message === 'CreateMultiple' && ids.length !== targets.length) {
+      throw new DataverseError(res.status, 'BulkIdsMissing', `${entitySet}: CreateMultiple answered ${ids.length} ids for ${targets.length} targets`, { retryable: false });
+    }
+    return ids;
+  }
+
+  /**
    * Independent writes (PATCH, POST, DELETE by id) in $batch requests of at most `batchSize` (continue-on-error, no
    * change set), each part retried on its own when throttled or failing transiently; one outcome per request, in order.
    */
@@ -413,10 +468,22 @@ export class DataverseClient {
     let url: string | undefined = `${entitySet}${queryString({ $select: opts.select?.join(','), $filter: opts.filter, $orderby: opts.orderBy })}`;
     const headers = { Prefer: `odata.maxpagesize=${opts.pageSize ?? 5000}${opts.annotations ? ',odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"' : ''}` };
     while (url) {
-      const res: ApiResponse<{ value?: Record<string, unknown>[]; '@odata.nextLink'?: string }> = await this.request({ method: 'GET', url, headers });
+      const res: ApiResponse<{ value?: Record<string, unknown>[]; '@odata.nextLink'?: string }> =
+        url.length > MAX_URL ? await this.getInBatch(url, headers) : await this.request({ method: 'GET', url, headers });
       for (const record of res.data?.value ?? []) yield record;
       url = res.data?.['@odata.nextLink'];
     }
+  }
+
+  /**
+   * A GET whose URL is too long to send as one (a long key filter): sent as the only part of a $batch, where the
+   * platform takes longer URLs; still one request.
+   */
+  private async getInBatch<T>(url: string, headers: Record<string, string>): Promise<ApiResponse<T>> {
+    const [part] = await this.executeBatch([{ method: 'GET', url: /^https?:/i.test(url) ? url : `${this.serviceRoot}/${url}`, headers }]);
+    if (!part) throw new DataverseError(0, 'NoResponse', 'the batch response holds no part for the GET', { retryable: true });
+    if (part.status < 200 || part.status >= 300) throw DataverseError.fromBody(part.status, parseMaybeJson(part.body), part.headers);
+    return { status: part.status, headers: part.headers, data: parseMaybeJson(part.body) as T };
   }
 
   /** One record by GUID or alternate-key values; null when it does not exist. */

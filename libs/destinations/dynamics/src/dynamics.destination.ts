@@ -1,13 +1,13 @@
 import type { ColumnType } from '@ferry/contracts';
 import type { RoutePlan } from '@ferry/contracts';
 import type {
-  ColumnDescription, Destination, DestinationLimits, DestinationUser, DroppedValue, EntityDescription, RecordImage, RollbackResult, SchemaPlan, WriteColumn, WriteItem, WriteResult,
+  ColumnDescription, Destination, DestinationLimits, DestinationUser, DroppedValue, EntityDescription, RecordImage, RollbackResult, SchemaPlan, UpsertHint, WriteColumn, WriteItem, WriteResult,
 } from '@ferry/destinations/core';
 import { FerryError, sleep } from '@ferry/common';
 import { planDataverseSchema } from './dataverse-schema';
-import { DataverseClient } from './dataverse.client';
+import { BulkMessage, DataverseClient, DataverseLogger } from './dataverse.client';
 import { DataverseError, isRetryableStatus } from './dataverse.error';
-import { odataString } from './odata-key';
+import { UNADDRESSABLE_KEY_CHARS, formatKeySegment, odataString } from './odata-key';
 
 interface AttributeJson {
   LogicalName: string;
@@ -47,6 +47,51 @@ export interface DynamicsDestinationOptions {
   keyActivationTimeoutMs?: number;
   /** the org's attachment limit on the base64 body (organization.maxuploadfilesize; 5 MB unless raised) */
   maxFileBytes?: number;
+  /** false: every write through $batch, never a bulk message (DATAVERSE_BULK=false) */
+  bulk?: boolean;
+  logger?: DataverseLogger;
+}
+
+/** Targets per bulk message: the platform's limit for a standard table. */
+const BULK_SIZE = 1000;
+
+/**
+ * What can go in a bulk message: a plain record. A note's file body and an activity's parties (an array) are written
+ * one request each, and a key no URL can address is refused by the $batch path with its reason.
+ */
+function takesBulk(b: { key: string; body: Record<string, unknown> }): boolean {
+  if (b.key === '' || UNADDRESSABLE_KEY_CHARS.test(b.key)) return false;
+  return !('documentbody' in b.body) && !Object.values(b.body).some((v) => Array.isArray(v));
+}
+
+/**
+ * Longest $filter text of one read by key, before URL encoding: 1000 keys fit, so a chunk's before-images are one
+ * request (a URL this long goes inside a $batch: Microsoft's batch article allows it up to 64 KB there).
+ */
+const FILTER_CHARS = 48_000;
+
+/** Conditions joined by `or`, in as few filters as keep each within FILTER_CHARS. */
+function filterGroups(conditions: string[]): string[] {
+  const out: string[] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const c of conditions) {
+    if (current.length && length + c.length + 4 > FILTER_CHARS) {
+      out.push(current.join(' or '));
+      current = [];
+      length = 0;
+    }
+    current.push(c);
+    length += c.length + 4;
+  }
+  if (current.length) out.push(current.join(' or '));
+  return out;
+}
+
+/** The org's answer for a table or an org without the message (the platform's wording, or a 404 for the segment). */
+function bulkUnsupported(e: unknown): boolean {
+  if (!(e instanceof DataverseError) || ![400, 404, 405, 501].includes(e.status)) return false;
+  return /does not support entities of type|Resource not found for the segment '?Microsoft\.Dynamics\.CRM\.\w+Multiple|is not implemented/i.test(e.message);
 }
 
 const REQUIRED: Record<string, ColumnDescription['required']> = {
@@ -72,19 +117,26 @@ function wire(c: WriteColumn): unknown {
 
 /**
  * Dynamics 365 (Dataverse Web API) behind the destination interface: tables are described from EntityDefinitions
- * (entity set, primary id, lookup targets), so binding a lookup needs no per-table knowledge in Ferry; writes are
- * $batch upserts addressed by the alternate key.
+ * (entity set, primary id, lookup targets), so binding a lookup needs no per-table knowledge in Ferry; writes go
+ * by the alternate key through bulk messages where the table takes them, $batch upserts otherwise.
  */
 export class DynamicsDestination implements Destination {
   readonly system = 'dynamics';
   readonly limits: DestinationLimits;
   private readonly tables = new Map<string, Promise<Table | null>>();
+  /** tables the org refused a bulk message for, with its answer: learnt once, $batch from then on */
+  private readonly bulkRefused = new Map<string, string>();
+  /** records written by bulk messages, and records a failed bulk call sent on to $batch */
+  readonly bulkCounts = { records: 0, fallbacks: 0 };
+  private readonly logger?: DataverseLogger;
 
   constructor(
     readonly client: DataverseClient,
     private readonly options: DynamicsDestinationOptions,
   ) {
-    this.limits = { maxBatch: 1000, loadBatch: 200, maxFileBytes: options.maxFileBytes ?? 5_242_880 };
+    // A bulk message takes 1000 records in one request; a $batch of 200 upserts is what the platform handles best.
+    this.limits = { maxBatch: 1000, loadBatch: options.bulk === false ? 200 : 1000, maxFileBytes: options.maxFileBytes ?? 5_242_880 };
+    this.logger = options.logger;
   }
 
   refresh(): void {
@@ -158,7 +210,12 @@ export class DynamicsDestination implements Destination {
     return out;
   }
 
-  async upsertMany(entity: string, items: WriteItem[]): Promise<WriteResult[]> {
+  /**
+   * Bulk messages where the table takes them (CreateMultiple for keys that do not exist yet, which answers their
+   * ids; UpsertMultiple by alternate key for the others), $batch for the rest: a note's file, an activity's parties,
+   * a key no URL can address, a table the org refused a bulk message for, and every chunk a bulk call failed for.
+   */
+  async upsertMany(entity: string, items: WriteItem[], hint: UpsertHint = {}): Promise<WriteResult[]> {
     const table = await this.require(entity);
     const dropped = new Map<string, DroppedValue[]>();
     const bodies = await Promise.all(
@@ -169,12 +226,83 @@ export class DynamicsDestination implements Destination {
         return { key: i.key, body };
       }),
     );
+    const done = new Map<string, WriteResult>();
+    const bulk = this.bulkSupported(entity) ? bodies.filter((b) => takesBulk(b)) : [];
+    if (bulk.length) {
+      const existing = await this.existingIds(table, bulk.map((b) => b.key), hint.before);
+      for (let i = 0; i < bulk.length; i += BULK_SIZE) {
+        for (const r of await this.bulkChunk(table, bulk.slice(i, i + BULK_SIZE), existing)) done.set(r.key, r);
+      }
+    }
+    const rest = bodies.filter((b) => !done.has(b.key));
+    if (rest.length) for (const r of await this.batchUpsert(table, rest)) done.set(r.key, r);
+    return items.map((i) => {
+      const r = done.get(i.key)!;
+      return r.ok && dropped.has(i.key) ? { ...r, dropped: dropped.get(i.key) } : r;
+    });
+  }
+
+  /** Whether bulk messages are worth trying on this table: yes until the org said otherwise (or they are switched off). */
+  bulkSupported(entity: string): boolean {
+    return this.options.bulk !== false && this.bulkRefused.get(entity) === undefined;
+  }
+
+  /** The ids of the keys that exist: from the before-images the caller just read, else read now. */
+  private async existingIds(table: Table, keys: string[], before?: ReadonlyMap<string, Record<string, unknown>>): Promise<Map<string, string>> {
+    const images = before ?? (await this.readBefore(table.description.entity, keys, []));
+    const out = new Map<string, string>();
+    for (const key of keys) {
+      const id = images.get(key)?.[table.description.primaryId];
+      if (typeof id === 'string' && id) out.set(key, id);
+    }
+    return out;
+  }
+
+  /**
+   * One bulk chunk: the new keys in one CreateMultiple, the existing ones in one UpsertMultiple. Each call is all or
+   * nothing on a standard table, so a failed one leaves its records unwritten and they are left out of the answer,
+   * to go through $batch, where each gets its own result.
+   */
+  private async bulkChunk(table: Table, chunk: { key: string; body: Record<string, unknown> }[], existing: Map<string, string>): Promise<WriteResult[]> {
+    const entity = table.description.entity;
+    const keyColumn = this.options.keyColumn;
+    const type = `Microsoft.Dynamics.CRM.${entity}`;
+    const creates = chunk.filter((b) => !existing.has(b.key));
+    const updates = chunk.filter((b) => existing.has(b.key));
+    const [created, updated] = await Promise.allSettled([
+      this.client.bulk(table.setName, 'CreateMultiple', creates.map((b) => ({ '@odata.type': type, ...b.body, [keyColumn]: b.key }))),
+      this.client.bulk(
+        table.setName,
+        'UpsertMultiple',
+        updates.map((b) => ({ '@odata.type': type, '@odata.id': `${table.setName}(${formatKeySegment({ [keyColumn]: b.key })})`, ...b.body })),
+      ),
+    ]);
+    const out: WriteResult[] = [];
+    if (created.status === 'fulfilled') creates.forEach((b, n) => out.push({ key: b.key, ok: true, id: created.value[n], created: true }));
+    else this.bulkFailed(entity, 'CreateMultiple', creates.length, created.reason);
+    if (updated.status === 'fulfilled') updates.forEach((b) => out.push({ key: b.key, ok: true, id: existing.get(b.key)!, created: false }));
+    else this.bulkFailed(entity, 'UpsertMultiple', updates.length, updated.reason);
+    this.bulkCounts.records += out.length;
+    return out;
+  }
+
+  private bulkFailed(entity: string, message: BulkMessage, records: number, reason: unknown): void {
+    this.bulkCounts.fallbacks += records;
+    if (bulkUnsupported(reason)) {
+      this.bulkRefused.set(entity, `${message}: ${(reason as Error).message}`);
+      this.logger?.warn({ entity, message }, `${entity}: the org does not take ${message}; writing it through $batch from now on`);
+    } else {
+      this.logger?.debug({ entity, message, records, error: reason instanceof Error ? reason.message : String(reason) }, `${message} failed; its records go through $batch one by one`);
+    }
+  }
+
+  private async batchUpsert(table: Table, bodies: { key: string; body: Record<string, unknown> }[]): Promise<WriteResult[]> {
     const results = await this.client.upsertMany(table.setName, this.options.keyColumn, bodies, {
       select: [table.description.primaryId],
       primaryIdAttribute: table.description.primaryId,
     });
     return results.map((r) =>
-      r.ok ? { key: r.key, ok: true, id: r.id, created: r.created, ...(dropped.has(r.key) ? { dropped: dropped.get(r.key) } : {}) } : { key: r.key, ok: false, code: r.code, message: r.message, ...(isRetryableStatus(r.status) ? { transient: true } : {}) },
+      r.ok ? { key: r.key, ok: true, id: r.id, created: r.created } : { key: r.key, ok: false, code: r.code, message: r.message, ...(isRetryableStatus(r.status) ? { transient: true } : {}) },
     );
   }
 
@@ -211,11 +339,15 @@ export class DynamicsDestination implements Destination {
       // Lookups read back as _<column>_value.
       select.add(/^(Lookup|Owner|Customer)$/.test(meta.type) ? `_${c}_value` : c);
     }
-    const filter = keys.map((k) => `${keyColumn} eq ${odataString(k)}`).join(' or ');
-    for await (const r of this.client.listAll(table.setName, { select: [...select], filter, pageSize: 5000, annotations: true })) {
-      const { '@odata.etag': _etag, ...image } = r;
-      out.set(String(r[keyColumn]), image);
-    }
+    // Past FILTER_CHARS the keys are read in groups.
+    await Promise.all(
+      filterGroups(keys.map((k) => `${keyColumn} eq ${odataString(k)}`)).map(async (filter) => {
+        for await (const r of this.client.listAll(table.setName, { select: [...select], filter, pageSize: 5000, annotations: true })) {
+          const { '@odata.etag': _etag, ...image } = r;
+          out.set(String(r[keyColumn]), image);
+        }
+      }),
+    );
     return out;
   }
 

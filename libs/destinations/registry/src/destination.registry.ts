@@ -20,6 +20,7 @@ export function createDestination(system: string, keyColumn: string, env: NodeJS
         clientId: c.DATAVERSE_CLIENT_ID,
         clientSecret: c.DATAVERSE_CLIENT_SECRET,
         scope: c.DATAVERSE_SCOPE,
+        maxConcurrency: c.DATAVERSE_MAX_CONCURRENCY,
         logger,
       });
       return new DynamicsDestination(client, {
@@ -27,6 +28,8 @@ export function createDestination(system: string, keyColumn: string, env: NodeJS
         maxFileBytes: c.DATAVERSE_MAX_UPLOAD_BYTES,
         customTableLimit: c.DATAVERSE_CUSTOM_TABLE_LIMIT ?? null,
         keyActivationTimeoutMs: c.DATAVERSE_KEY_ACTIVATION_TIMEOUT_S * 1000,
+        bulk: c.DATAVERSE_BULK === 'true',
+        logger,
       });
     }
     case 'salesforce': {
