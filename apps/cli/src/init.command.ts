@@ -227,7 +227,7 @@ export function registerInit(program: Command): void {
     .option('--owner-policy <policy>', 'unmatched owners: fallback (give the fallback owner) or queue (wait until mapped)', 'fallback')
     .option('--fallback-owner <email>', 'destination user for records whose owner has no active user (default with --sandbox: the demo admin)')
     .option('--owner-refresh-s <s>', "how often the resolver re-reads the destination's users", wholeNumber)
-    .option('--load-batch-size <n>', 'records per destination write (default: the destination picks, Dataverse 200, Salesforce 10000; at most Dataverse 1000, Salesforce 10000)', wholeNumber)
+    .option('--load-batch-size <n>', 'records per destination write (default: the destination picks, Dataverse 1000, Salesforce 10000; at most the same)', wholeNumber)
     .option('--extract-batch <n>', 'records per extractor batch', wholeNumber)
     .option('--extract-concurrency <n>', 'source streams read at once', wholeNumber)
     .option('--poll-interval-ms <ms>', 'API mode: how often the source is polled for changes', wholeNumber)

@@ -1,7 +1,7 @@
 import { chunkSize } from './load.handler';
 
 describe('loader chunk size', () => {
-  const dataverse = { maxBatch: 1000, loadBatch: 200, maxFileBytes: null };
+  const dataverse = { maxBatch: 1000, loadBatch: 200, maxFileBytes: null }; // bulk messages off
   const salesforce = { maxBatch: 10_000, loadBatch: 10_000, maxFileBytes: null };
 
   it("takes the destination's own choice when FERRY_LOAD_BATCH_SIZE is not set", () => {

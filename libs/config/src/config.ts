@@ -146,7 +146,7 @@ export const settings = {
   },
   loader: {
     /**
-     * records per destination write at most; unset, the destination's own choice (Dataverse 200, Salesforce 10,000);
+     * records per destination write at most; unset, the destination's own choice (Dataverse 1,000, Salesforce 10,000);
      * either way capped by what the destination accepts (Dataverse $batch 1,000, Salesforce Bulk 2.0 job 10,000)
      */
     FERRY_LOAD_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).optional(),

@@ -70,8 +70,9 @@ export interface DestinationLimits {
   maxBatch: number;
   /**
    * records per loader chunk when FERRY_LOAD_BATCH_SIZE is not set: the size the destination's cheapest write path
-   * wants (Dataverse 200: a $batch; Salesforce 10,000: during the initial load, where the backlog fills chunks, one
-   * Bulk API 2.0 job each, while a delta trickle makes small chunks that go through sObject Collections)
+   * wants (Dataverse 1,000: one CreateMultiple/UpsertMultiple, 200 with bulk messages off; Salesforce 10,000: during the
+   * initial load, where the backlog fills chunks, one Bulk API 2.0 job each, while a delta trickle makes small chunks
+   * that go through sObject Collections)
    */
   loadBatch: number;
   /** largest attachment body, in bytes as sent; null when the destination has no file columns */
