@@ -28,7 +28,7 @@ import { workflowAutomation } from './interactive.automations';
 import { INTERACTIVE_STREAMS, interactiveStream } from './interactive.catalog';
 import { fromInteractiveApiItem, toInteractiveApiItem } from './interactive-api.items';
 import { associationRow, flattenItem, ITEM_SHAPED_STREAMS } from './interactive-export.rows';
-import { generateInteractiveSample } from './interactive-sample.generator';
+import { generateInteractiveSample } from './sample/interactive-sample.generator';
 
 /** The largest document checkExport parses whole (the small objects' files are a few KB). */
 const CHECK_DOCUMENT_BYTES = 64 * 1024 * 1024;

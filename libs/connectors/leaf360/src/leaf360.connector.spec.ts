@@ -7,7 +7,7 @@ import { API_ONLY_DIR, loadRecordSchema, type RecordMessage, type RejectMessage,
 import { DEMO_LOAN_OFFICERS } from '@ferry/demo';
 import { LEAF360_STREAMS, leaf360Key, type Leaf360Stream } from './leaf360.records';
 import { Leaf360Connector } from './leaf360.connector';
-import { DATAVERSE_FILE_LIMIT_BYTES, type Leaf360SampleNotes } from './leaf360-sample.generator';
+import { DATAVERSE_FILE_LIMIT_BYTES, type Leaf360SampleNotes } from './sample/leaf360-sample.generator';
 
 const connector = new Leaf360Connector();
 

@@ -23,9 +23,9 @@ import { LEAF360_CATALOG, LEAF360_FILES_DIR } from './leaf360.catalog';
 import { LEAF360_API, leaf360FromApiItem, leaf360ToApiItem } from './leaf360.api';
 import { leaf360Automations } from './leaf360.automations';
 import { LEAF360_STREAMS, type Leaf360Stream } from './leaf360.records';
-import { writeLeaf360Export } from './leaf360-sample.generator';
-import { planSample } from './leaf360-sample.plan';
-import { hashSeed } from './leaf360-sample.random';
+import { writeLeaf360Export } from './sample/leaf360-sample.generator';
+import { planSample } from './sample/leaf360-sample.plan';
+import { hashSeed } from './sample/leaf360-sample.random';
 
 export interface Leaf360GenerateOptions extends SampleOptions {
   /** one row in this many is malformed; 0 for none; default 200 (every file still gets at least one) */

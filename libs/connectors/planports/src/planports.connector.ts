@@ -20,7 +20,7 @@ import { fromPlanportsApiItem, PLANPORTS_API, toPlanportsApiItem } from './planp
 import { planportsAutomations } from './planports.automations';
 import { csvLocation, PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS, PLANPORTS_STREAMS, planportsStream } from './planports.catalog';
 import { planportsSchema } from './planports.schema';
-import { generatePlanportsSample } from './planports-sample.generator';
+import { generatePlanportsSample } from './sample/planports-sample.generator';
 
 export type PlanportsLayout = 'xlsx' | 'csv';
 

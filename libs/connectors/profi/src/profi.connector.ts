@@ -18,7 +18,7 @@ import {
 import { profiFromApiItem, profiToApiItem, PROFI_API } from './profi.api';
 import { profiAutomations } from './profi.automations';
 import { PROFI_FILES_DIR, PROFI_STREAMS, profiStream } from './profi.catalog';
-import { generateProfiSample } from './profi-sample.generator';
+import { generateProfiSample } from './sample/profi-sample.generator';
 
 /**
  * Profi, the coaching platform: a CSV export drop (one semicolon-separated Windows-1252 file per object, the

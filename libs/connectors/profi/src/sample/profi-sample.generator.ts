@@ -13,7 +13,7 @@ import {
   type SampleManifest,
   type SampleOptions,
 } from '@ferry/connectors/core';
-import { PROFI_EXPORT_COLUMNS, PROFI_EXPORT_FILES, PROFI_FILES_DIR, type ProfiExportStream } from './profi.catalog';
+import { PROFI_EXPORT_COLUMNS, PROFI_EXPORT_FILES, PROFI_FILES_DIR, type ProfiExportStream } from '../profi.catalog';
 import { ProfiRandom, seedOf } from './profi-sample.random';
 import * as V from './profi-sample.vocabulary';
 import {

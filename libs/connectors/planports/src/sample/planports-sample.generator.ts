@@ -15,8 +15,8 @@ import {
   type SampleOptions,
   type SampleSheetSink,
 } from '@ferry/connectors/core';
-import { PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS, PLANPORTS_STREAM_NAMES } from './planports.catalog';
-import { planportsFields, type PlanportsFieldKind } from './planports.schema';
+import { PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS, PLANPORTS_STREAM_NAMES } from '../planports.catalog';
+import { planportsFields, type PlanportsFieldKind } from '../planports.schema';
 import { Rng, seedOf } from './planports-sample.random';
 import { EXTRA_COLUMNS, PlanportsWorld, planportsSampleCounts, type BuiltRecord, type SampleCounts } from './planports-sample.world';
 

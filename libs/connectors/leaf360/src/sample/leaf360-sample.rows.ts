@@ -1,6 +1,6 @@
 import { csvField, type RejectCode } from '@ferry/connectors/core';
-import type { Leaf360CsvStream, Leaf360FieldKind } from './leaf360.records';
-import { LEAF360_FIELDS } from './leaf360.records';
+import type { Leaf360CsvStream, Leaf360FieldKind } from '../leaf360.records';
+import { LEAF360_FIELDS } from '../leaf360.records';
 import {
   DAY,
   FIRST_CREATED,

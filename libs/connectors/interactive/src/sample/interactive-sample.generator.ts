@@ -10,7 +10,7 @@ import {
   type SampleManifest,
   type SampleOptions,
 } from '@ferry/connectors/core';
-import { INTERACTIVE_STREAMS, interactiveStream, type InteractiveStream } from './interactive.catalog';
+import { INTERACTIVE_STREAMS, interactiveStream, type InteractiveStream } from '../interactive.catalog';
 import {
   activityContact,
   activityType,

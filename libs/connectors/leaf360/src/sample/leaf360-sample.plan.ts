@@ -1,6 +1,6 @@
 import { goodRowsIn, rowsFor } from '@ferry/connectors/core';
 import { DEMO_LOAN_OFFICERS } from '@ferry/demo';
-import { LEAF360_STREAMS, type Leaf360Stream } from './leaf360.records';
+import { LEAF360_STREAMS, type Leaf360Stream } from '../leaf360.records';
 import { SampleRandom } from './leaf360-sample.random';
 import { REPORTS, WORKFLOWS } from './leaf360-sample.definitions';
 import * as V from './leaf360-sample.vocabulary';

@@ -8,7 +8,7 @@ import {
   planSample,
   stageTimes,
 } from './leaf360-sample.plan';
-import { LEAF360_STREAMS } from './leaf360.records';
+import { LEAF360_STREAMS } from '../leaf360.records';
 
 describe('malformed row placement', () => {
   it.each([

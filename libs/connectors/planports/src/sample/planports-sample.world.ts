@@ -1,6 +1,6 @@
 import { shareOut } from '@ferry/connectors/core';
 import { DEMO_USERS } from '@ferry/demo';
-import { PLANPORTS_SHEETS, PLANPORTS_STREAM_NAMES, planportsStream } from './planports.catalog';
+import { PLANPORTS_SHEETS, PLANPORTS_STREAM_NAMES, planportsStream } from '../planports.catalog';
 import { Rng } from './planports-sample.random';
 import * as V from './planports-sample.vocabulary';
 

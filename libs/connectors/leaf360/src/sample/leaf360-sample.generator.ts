@@ -3,8 +3,8 @@ import { mkdir } from 'fs/promises';
 import { join } from 'path';
 import { API_ONLY_DIR, csvField, isMalformedRow, rowsFor, withSampleFile, type RejectCode } from '@ferry/connectors/core';
 import { DEMO_LOAN_OFFICERS } from '@ferry/demo';
-import { LEAF360_FILES, LEAF360_OBJECTS, LEAF360_STREAMS, type Leaf360CsvStream, type Leaf360Object, type Leaf360Report, type Leaf360Stream } from './leaf360.records';
-import { LEAF360_EXPORT_FILES } from './leaf360.catalog';
+import { LEAF360_FILES, LEAF360_OBJECTS, LEAF360_STREAMS, type Leaf360CsvStream, type Leaf360Object, type Leaf360Report, type Leaf360Stream } from '../leaf360.records';
+import { LEAF360_EXPORT_FILES } from '../leaf360.catalog';
 import { hashSeed, SampleRandom } from './leaf360-sample.random';
 import { REPORTS, WORKFLOWS, type JsonValue } from './leaf360-sample.definitions';
 import {
