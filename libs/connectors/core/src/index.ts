@@ -19,3 +19,4 @@ export * from './sample-sheet.sinks';
 export * from './sample.malformed';
 export * from './export-header.check';
 export * from './sample.manifest';
+export * from './sample.spellings';

@@ -47,15 +47,18 @@ export function rowSeed(mix: Mix32, seed: number, streamTerm: number, indexTerm:
   return mix(seed ^ mix(streamTerm ^ mix(indexTerm)));
 }
 
-/** mulberry32: one word of state. */
-export class Mulberry32 extends SampleDraws {
-  private s: number;
+/** A generator with one word of state, seeded directly with a row's state. */
+abstract class OneWordRandom extends SampleDraws {
+  protected s: number;
 
   constructor(state: number) {
     super();
     this.s = state >>> 0;
   }
+}
 
+/** mulberry32. */
+export class Mulberry32 extends OneWordRandom {
   /** uniform in [0, 1) */
   next(): number {
     this.s = (this.s + 0x6d2b79f5) >>> 0;
@@ -65,15 +68,8 @@ export class Mulberry32 extends SampleDraws {
   }
 }
 
-/** A splitmix-style counter generator: one word of state stepped by the golden ratio, then mixed. */
-export class SplitMix32 extends SampleDraws {
-  private s: number;
-
-  constructor(state: number) {
-    super();
-    this.s = state >>> 0;
-  }
-
+/** A splitmix-style counter generator: the state stepped by the golden ratio, then mixed. */
+export class SplitMix32 extends OneWordRandom {
   /** uniform in [0, 1) */
   next(): number {
     this.s = (this.s + 0x9e3779b9) >>> 0;

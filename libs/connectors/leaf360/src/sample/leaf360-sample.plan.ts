@@ -1,4 +1,4 @@
-import { goodRowsIn, rowsFor } from '@ferry/connectors/core';
+import { goodRowsIn, rowsFor, usPhoneSpelling } from '@ferry/connectors/core';
 import { DEMO_LOAN_OFFICERS } from '@ferry/demo';
 import { LEAF360_STREAMS, type Leaf360Stream } from '../leaf360.records';
 import { SampleRandom } from './leaf360-sample.random';
@@ -228,18 +228,7 @@ export function phone(rng: SampleRandom, area: string): string {
   return formatPhone(rng.int(4), area, String(mid), last);
 }
 
-export function formatPhone(style: number, area: string, mid: string, last: string): string {
-  switch (style) {
-    case 0:
-      return `(${area}) ${mid}-${last}`;
-    case 1:
-      return `+1 ${area}-${mid}-${last}`;
-    case 2:
-      return `${area}.${mid}.${last}`;
-    default:
-      return `${area}${mid}${last}`;
-  }
-}
+export const formatPhone = usPhoneSpelling;
 
 const MALFORMED_PHONES = ['555-01', 'ask front desk', '+1 (512) 555-01OO', '000-000-0000', '512555010', 'cell'];
 
