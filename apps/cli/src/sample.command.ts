@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Table from 'cli-table3';
 import { FerryError } from '@ferry/common';
-import type { ExportFormat, SampleManifest } from '@ferry/connectors/core';
+import { writeSampleManifest, type ExportFormat, type SampleManifest } from '@ferry/connectors/core';
 import { sourceConnector } from '@ferry/connectors/registry';
 
 export interface SampleCommandOptions {
@@ -26,7 +26,7 @@ export async function runSample(o: SampleCommandOptions): Promise<{ manifest: Sa
   const t0 = process.hrtime.bigint();
   const manifest = await connector.generate({ records: o.records, seed: o.seed, out, format: o.format });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  fs.writeFileSync(path.join(out, 'ferry-sample.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeSampleManifest(out, manifest);
   const bad = new Map<string, number>();
   for (const m of manifest.malformed) bad.set(m.stream, (bad.get(m.stream) ?? 0) + 1);
   const byName = new Map(connector.streams().map((s) => [s.name, s]));

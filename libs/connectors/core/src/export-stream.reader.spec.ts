@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileS
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { FerryError } from '@ferry/common';
-import { ExportFileMissingError, readExportStream, type ReadExportStreamArgs } from './export-stream.reader';
+import { ExportFileMissingError, PreparedReject, readExportStream, type ReadExportStreamArgs } from './export-stream.reader';
 import { nearestName } from './export-file.problems';
 import type { AvroSchema } from './record-schema';
 import type { RejectMessage, SourceMessage, StateMessage, StreamDefinition } from './source.connector';
@@ -170,6 +170,13 @@ describe('readExportStream', () => {
     const prepare = (v: Record<string, unknown>) => ({ ...v, id: `mail:${String(v['E-mail Address'])}` });
     const ms = await collect({ stream: stream('contacts-missing-id.csv'), prepare });
     expect(ms[0]).toMatchObject({ type: 'record', record: { id: 'mail:ada@example.com', first_name: 'Ada' } });
+  });
+
+  it('yields the reject prepare returns at the row it refused, and reads on', async () => {
+    const prepare = (v: Record<string, unknown>) => (v['E-mail Address'] ? v : new PreparedReject('MISSING_VALUE', 'it has no e-mail address to key the contact by'));
+    const ms = await collect({ stream: stream('contacts-basic.csv'), prepare });
+    expect(brief(ms)).toEqual(['record 2', 'record 3', 'record 6', 'reject 7 MISSING_VALUE', 'state 8 complete']);
+    expect(ms[3]).toMatchObject({ type: 'reject', reason: 'contacts-basic.csv line 7: it has no e-mail address to key the contact by', raw: expect.stringContaining('c4,Margaret') });
   });
 
   it('rejects an empty file that should have had a header, and accepts a header without rows', async () => {

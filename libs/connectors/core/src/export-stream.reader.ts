@@ -6,7 +6,7 @@ import { missingColumnsProblem, missingFileProblem, resolveExportFile } from './
 import { readExportRowBatches, type ExportRow } from './export-rows.reader';
 import { createCoercer, customText, type ValuePolicy } from './record.coercer';
 import { loadRecordSchema, type AvroSchema } from './record-schema';
-import type { ReadOptions, SourceMessage, SourceSystem, StreamDefinition, StreamState } from './source.connector';
+import type { ReadOptions, RejectCode, SourceMessage, SourceSystem, StreamDefinition, StreamState } from './source.connector';
 
 export const DEFAULT_STATE_EVERY = 1000;
 
@@ -30,8 +30,11 @@ export interface ReadExportStreamArgs {
   /** default: loadRecordSchema(system, stream.name) */
   schema?: AvroSchema;
   options?: ReadOptions;
-  /** a connector's own touch on a row before it is typed (split a name, derive a key); it must cope with blank values */
-  prepare?: (values: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * a connector's own touch on a row before it is typed (split a name, derive a key, flatten an envelope); it
+   * must cope with blank values, and returns a PreparedReject for a row it cannot make sense of
+   */
+  prepare?: RowPreparer;
   /**
    * default `lenient`: a value that does not parse in an optional field empties the field (listed in the
    * record's `issues`) instead of refusing the row. A connector whose exporter writes fixed formats, and whose
@@ -39,6 +42,20 @@ export interface ReadExportStreamArgs {
    */
   values?: ValuePolicy;
 }
+
+/**
+ * A row a connector's prepare refused, with a stable code and one sentence saying why; the reader yields it as
+ * a reject at the row's file and line, like a row the coercer refused.
+ */
+export class PreparedReject {
+  readonly type = 'reject' as const;
+  constructor(
+    readonly code: RejectCode,
+    readonly reason: string,
+  ) {}
+}
+
+export type RowPreparer = (values: Record<string, unknown>) => Record<string, unknown> | PreparedReject;
 
 /** The fingerprint of a file version: a changed size or modification time restarts the file. */
 export function fileFingerprint(size: number, mtimeMs: number): string {
@@ -139,7 +156,8 @@ export async function* readExportStream(args: ReadExportStreamArgs): AsyncGenera
         if (row.kind === 'reject') {
           yield { type: 'reject', stream: name, origin: { file, line: row.line }, code: row.code, reason: row.reason, raw: row.raw };
         } else {
-          const out = coerce(prepare ? prepare(row.values) : row.values);
+          const prepared = prepare ? prepare(row.values) : row.values;
+          const out = prepared instanceof PreparedReject ? { ok: false as const, code: prepared.code, reason: prepared.reason } : coerce(prepared);
           if (out.ok) {
             const m: SourceMessage = { type: 'record', stream: name, record: out.record, origin: { file, line: row.line } };
             if (out.issues) m.issues = out.issues;
@@ -185,12 +203,16 @@ export async function* readExportStream(args: ReadExportStreamArgs): AsyncGenera
   yield state(true);
 }
 
-/** The labels as the coercer sees the rows: after the connector's prepare, run once on a row of blanks. */
-export function preparedLabels(prepare: ((values: Record<string, unknown>) => Record<string, unknown>) | undefined, header: { labels: readonly string[] }): string[] {
+/**
+ * The labels as the coercer sees the rows: after the connector's prepare, run once on a row of blanks (the
+ * header's own labels when prepare refuses a blank row).
+ */
+export function preparedLabels(prepare: RowPreparer | undefined, header: { labels: readonly string[] }): string[] {
   if (!prepare) return [...header.labels];
   const blank: Record<string, unknown> = {};
   for (const l of header.labels) blank[l] = '';
-  return Object.keys(prepare(blank));
+  const prepared = prepare(blank);
+  return prepared instanceof PreparedReject ? [...header.labels] : Object.keys(prepared);
 }
 
 /** What a required field is for, in the words of a missing-column message. */

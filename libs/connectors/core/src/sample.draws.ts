@@ -1,6 +1,6 @@
 /**
- * The draws every sample generator makes from its seeded source. Each connector keeps its own seeding and
- * `next()` (their outputs are pinned by fixtures); what they draw with it lives here once.
+ * The draws every sample generator makes from its seeded source. The generators themselves (`next()`) are in
+ * sample.random.ts; each connector picks one and its seeding constants (pinned by its fixtures).
  */
 export abstract class SampleDraws {
   /** uniform in [0, 1) */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FerryError } from '@ferry/common';
-import { readExportRows, snakeCase, xlsxSheetNames, type ExportFormat, type ExportLocation } from '@ferry/connectors/core';
+import { readExportRows, SAMPLE_MANIFEST_FILE, snakeCase, xlsxSheetNames, type ExportFormat, type ExportLocation } from '@ferry/connectors/core';
 import { FieldProfiler, hashValue, nameWords, type FieldType } from '@ferry/discovery';
 import { normalKeyValue } from './export-record.schema';
 import {
@@ -118,7 +118,7 @@ type ObjectFile = { file: string; format: ExportFormat; sheet?: string; arrayPat
 type Skipped = { file: string; reason: string };
 
 /** Files Ferry itself writes next to an export: never objects. */
-const FERRY_FILES = new Set(['discovery.json', 'ferry-sample.json']);
+const FERRY_FILES = new Set(['discovery.json', SAMPLE_MANIFEST_FILE]);
 
 async function objectFiles(dir: string, skipped: Skipped[]): Promise<ObjectFile[]> {
   let entries: fs.Dirent[];

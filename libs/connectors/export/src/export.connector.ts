@@ -10,6 +10,7 @@ import {
   type CheckResult,
   type ExportLocation,
   type ReadOptions,
+  type RowPreparer,
   type RejectCode,
   type SampleManifest,
   type SourceApiSpec,
@@ -95,7 +96,7 @@ export class ExportConnector implements SourceConnector {
   }
 
   /** Adds the derived fields to a row: the synthetic key, the keys of parents named by name, the owner's email. */
-  private async preparer(dir: string, o: ExportObject): Promise<((values: Record<string, unknown>) => Record<string, unknown>) | undefined> {
+  private async preparer(dir: string, o: ExportObject): Promise<RowPreparer | undefined> {
     const steps: Array<(values: Record<string, unknown>) => void> = [];
     if (o.key.columns.length > 1) {
       const columns = o.key.columns;

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { INTERACTIVE_STREAMS } from '../src/interactive.catalog';
 import { InteractiveConnector } from '../src/interactive.connector';
-import { generateInteractiveSample } from '../src/interactive-sample.generator';
+import { generateInteractiveSample } from '../src/sample/interactive-sample.generator';
 
 /**
  * Sample generator throughput, and with --read the connector reading the sample back:

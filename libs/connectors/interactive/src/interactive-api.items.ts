@@ -1,4 +1,4 @@
-import { createCoercer, loadRecordSchema, type AvroSchema, type Coercer, type RejectCode } from '@ferry/connectors/core';
+import { createCoercer, loadRecordSchema, PreparedReject, type AvroSchema, type Coercer, type RejectCode } from '@ferry/connectors/core';
 import type { InteractiveApiItem } from './interactive.api';
 import { interactiveStream } from './interactive.catalog';
 import { flattenItem } from './interactive-export.rows';
@@ -96,7 +96,7 @@ export function fromInteractiveApiItem(
   }
   const where = `${stream} item ${typeof item.id === 'string' || typeof item.id === 'number' ? item.id : '(no id)'}`;
   const prepared = flattenItem(item, hasTimes);
-  if ('problem' in prepared) return { code: prepared.problem.code, reason: `${where}: ${prepared.problem.reason}` };
-  const out = coerce(prepared.row);
+  if (prepared instanceof PreparedReject) return { code: prepared.code, reason: `${where}: ${prepared.reason}` };
+  const out = coerce(prepared);
   return out.ok ? { record: out.record } : { code: out.code, reason: `${where}: ${out.reason}` };
 }

@@ -1,12 +1,12 @@
-import type { RejectCode } from '@ferry/connectors/core';
+import { PreparedReject } from '@ferry/connectors/core';
 
 /**
  * The shapes Interactive writes that the generic reader cannot type as they stand: the API's item envelope
  * (what the large NDJSON files and every API page hold) and the export's association rows. Each function turns
- * one such value into a flat row of labels the stream's schema names, or says why it cannot.
+ * one such value into a flat row of labels the stream's schema names, or a reject saying why it cannot.
  */
 
-export type Prepared = { row: Record<string, unknown> } | { problem: { code: RejectCode; reason: string } };
+export type Prepared = Record<string, unknown> | PreparedReject;
 
 /** Streams whose NDJSON lines are API items: `{ id, properties: {...}, createdAt, updatedAt, archived }`. */
 export const ITEM_SHAPED_STREAMS: ReadonlySet<string> = new Set(['company', 'contact', 'deal', 'matter', 'activity', 'note']);
@@ -28,14 +28,14 @@ export function flattenItem(item: Record<string, unknown>, hasTimes: boolean): P
   void archived;
   void associations;
   if (properties !== undefined && properties !== null && !isPlainObject(properties)) {
-    return { problem: { code: 'BAD_RECORD', reason: `"properties" is ${shown(properties)}, not an object of property values` } };
+    return new PreparedReject('BAD_RECORD', `"properties" is ${shown(properties)}, not an object of property values`);
   }
   const row: Record<string, unknown> = { id };
   if (properties) for (const [k, v] of Object.entries(properties)) if (k !== 'id') row[k] = v;
   if (hasTimes || (createdAt !== null && createdAt !== undefined)) row.createdAt = createdAt;
   if (hasTimes || (updatedAt !== null && updatedAt !== undefined)) row.updatedAt = updatedAt;
   for (const [k, v] of Object.entries(rest)) if (!(k in row)) row[k] = v;
-  return { row };
+  return row;
 }
 
 /** The object pairs an association row may join, each in its canonical order (the type's name). */
@@ -67,17 +67,12 @@ export function associationRow(values: Record<string, unknown>): Prepared {
   const type = PAIRS.get(`${from}>${to}`);
   if (!type) {
     const known = Object.values(ASSOCIATION_TYPES).map(([a, b]) => `${a}-${b}`).join(', ');
-    return {
-      problem: {
-        code: 'BAD_RECORD',
-        reason: `it links ${from ? `"${from}"` : 'no object type'} to ${to ? `"${to}"` : 'no object type'}; the export's associations join ${known}`,
-      },
-    };
+    return new PreparedReject('BAD_RECORD', `it links ${from ? `"${from}"` : 'no object type'} to ${to ? `"${to}"` : 'no object type'}; the export's associations join ${known}`);
   }
   const ids: Record<string, string> = {};
   for (const [end, object] of [['fromObjectId', from], ['toObjectId', to]] as const) {
     const id = text(values[end]);
-    if (!id) return { problem: { code: 'MISSING_VALUE', reason: `${end} is empty: an association needs the ids of both records it links` } };
+    if (!id) return new PreparedReject('MISSING_VALUE', `${end} is empty: an association needs the ids of both records it links`);
     ids[object] = id;
   }
   const [a, b] = ASSOCIATION_TYPES[type];
@@ -91,5 +86,5 @@ export function associationRow(values: Record<string, unknown>): Prepared {
     is_primary: values.primary,
   };
   for (const [k, v] of Object.entries(values)) if (!ASSOCIATION_LABELS.has(k) && !(k in row)) row[k] = v;
-  return { row };
+  return row;
 }

@@ -3,12 +3,12 @@ import { readFile, stat } from 'fs/promises';
 import { join } from 'path';
 import {
   createCoercer,
-  customText,
   loadRecordSchema,
   missingColumnsProblem,
   missingFileProblem,
   missingFilesFolderProblem,
   neededFor,
+  PreparedReject,
   readExportStream,
   resolveExportFile,
   unreadableFileProblem,
@@ -16,6 +16,7 @@ import {
   type CheckResult,
   type ReadOptions,
   type RejectCode,
+  type RowPreparer,
   type SampleManifest,
   type SampleOptions,
   type SourceConnector,
@@ -26,34 +27,16 @@ import { INTERACTIVE_API } from './interactive.api';
 import { workflowAutomation } from './interactive.automations';
 import { INTERACTIVE_STREAMS, interactiveStream } from './interactive.catalog';
 import { fromInteractiveApiItem, toInteractiveApiItem } from './interactive-api.items';
-import { associationRow, flattenItem, ITEM_SHAPED_STREAMS, type Prepared } from './interactive-export.rows';
-import { generateInteractiveSample } from './interactive-sample.generator';
-
-/**
- * A row the connector's own shaping refused: it carries placeholders for the required fields so it types,
- * and this label so readExport turns it into the reject it is.
- */
-const PROBLEM_LABEL = 'ferry.interactive.problem';
+import { associationRow, flattenItem, ITEM_SHAPED_STREAMS } from './interactive-export.rows';
+import { generateInteractiveSample } from './sample/interactive-sample.generator';
 
 /** The largest document checkExport parses whole (the small objects' files are a few KB). */
 const CHECK_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
-function shaperFor(stream: string): ((values: Record<string, unknown>) => Prepared) | undefined {
+function shaperFor(stream: string): RowPreparer | undefined {
   if (ITEM_SHAPED_STREAMS.has(stream)) return (values) => flattenItem(values, true);
   if (stream === 'association') return associationRow;
   return undefined;
-}
-
-/** Required fields of a stream's schema, each with a value that types, for rows the shaping refused. */
-function placeholders(stream: string): Record<string, string> {
-  const fields = loadRecordSchema('interactive', stream).fields as Array<{ name: string; type: unknown; default?: unknown }>;
-  const out: Record<string, string> = {};
-  for (const f of fields) {
-    if (Array.isArray(f.type) || 'default' in f) continue;
-    if (f.type !== 'string') throw new Error(`schemas/interactive/${stream}.avsc: required field ${f.name} is not a string; refused rows cannot stand in for it`);
-    out[f.name] = '-';
-  }
-  return out;
 }
 
 async function firstLine(path: string): Promise<{ text: string; line: number } | null> {
@@ -153,8 +136,8 @@ export class InteractiveConnector implements SourceConnector {
     let labels = Object.keys(item);
     if (shape) {
       const prepared = shape(item);
-      if ('problem' in prepared) return `${where}: ${prepared.problem.reason}`;
-      labels = Object.keys(prepared.row);
+      if (prepared instanceof PreparedReject) return `${where}: ${prepared.reason}`;
+      labels = Object.keys(prepared);
     }
     const missing = createCoercer(loadRecordSchema(this.system, def.name), def.export).missingFields(labels);
     if (missing.length === 0) return null;
@@ -170,18 +153,8 @@ export class InteractiveConnector implements SourceConnector {
 
   readExport(dir: string, stream: string, options?: ReadOptions): AsyncIterable<SourceMessage> {
     const def = interactiveStream(stream);
-    const shape = shaperFor(stream);
     // strict: the exporter's formats are fixed, and a value outside them is a row the sample marks malformed
-    if (!shape) return readExportStream({ system: this.system, dir, stream: def, options, values: 'strict' });
-    const stand = placeholders(stream);
-    const prepare = (values: Record<string, unknown>): Record<string, unknown> => {
-      const prepared = shape(values);
-      if ('row' in prepared) return prepared.row;
-      const raw: Record<string, string> = {};
-      for (const [k, v] of Object.entries(values)) raw[k] = customText(v);
-      return { ...stand, [PROBLEM_LABEL]: JSON.stringify({ ...prepared.problem, raw: JSON.stringify(raw) }) };
-    };
-    return refusedAsRejects(def, readExportStream({ system: this.system, dir, stream: def, options, prepare, values: 'strict' }));
+    return readExportStream({ system: this.system, dir, stream: def, options, prepare: shaperFor(stream), values: 'strict' });
   }
 
   fromApiItem(stream: string, item: Record<string, unknown>): { record: Record<string, unknown> } | { code: RejectCode; reason: string } {
@@ -198,19 +171,5 @@ export class InteractiveConnector implements SourceConnector {
 
   automations(stream: string, record: Record<string, unknown>): AutomationDefinition[] {
     return stream === 'workflow' ? [workflowAutomation(record)] : [];
-  }
-}
-
-async function* refusedAsRejects(def: StreamDefinition, messages: AsyncIterable<SourceMessage>): AsyncGenerator<SourceMessage> {
-  for await (const m of messages) {
-    const custom = m.type === 'record' ? (m.record.custom as Record<string, string> | undefined) : undefined;
-    const problem = custom?.[PROBLEM_LABEL];
-    if (m.type !== 'record' || problem === undefined) {
-      yield m;
-      continue;
-    }
-    const p = JSON.parse(problem) as { code: RejectCode; reason: string; raw: string };
-    const where = m.origin.line !== undefined ? `${def.export!.file} line ${m.origin.line}` : def.export!.file;
-    yield { type: 'reject', stream: def.name, origin: m.origin, code: p.code, reason: `${where}: ${p.reason}`, raw: p.raw };
   }
 }

@@ -1,7 +1,7 @@
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Leaf360Connector } from '../src/leaf360.connector';
-import { writeLeaf360Sample } from '../src/leaf360-sample.generator';
+import { writeLeaf360Sample } from '../src/sample/leaf360-sample.generator';
 
 /**
  * Reader throughput on a generated contacts.csv, read the way the extractor reads it (Leaf360Connector.readExport,

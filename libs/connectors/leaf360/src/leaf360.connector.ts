@@ -2,18 +2,11 @@ import { stat } from 'fs/promises';
 import { join, relative, sep } from 'path';
 import { FerryError } from '@ferry/common';
 import {
+  sampleManifest,
+  checkExportHeader,
   API_ONLY_DIR,
-  assumedColumnWarning,
-  createCoercer,
-  emptyFileProblem,
   loadRecordSchema,
-  missingColumnsProblem,
-  missingFileProblem,
   missingFilesFolderProblem,
-  neededFor,
-  readExportRows,
-  resolveExportFile,
-  unreadableFileProblem,
   readExportStream,
   type AutomationDefinition,
   type CheckResult,
@@ -30,9 +23,9 @@ import { LEAF360_CATALOG, LEAF360_FILES_DIR } from './leaf360.catalog';
 import { LEAF360_API, leaf360FromApiItem, leaf360ToApiItem } from './leaf360.api';
 import { leaf360Automations } from './leaf360.automations';
 import { LEAF360_STREAMS, type Leaf360Stream } from './leaf360.records';
-import { writeLeaf360Export } from './leaf360-sample.generator';
-import { planSample } from './leaf360-sample.plan';
-import { hashSeed } from './leaf360-sample.random';
+import { writeLeaf360Export } from './sample/leaf360-sample.generator';
+import { planSample } from './sample/leaf360-sample.plan';
+import { hashSeed } from './sample/leaf360-sample.random';
 
 export interface Leaf360GenerateOptions extends SampleOptions {
   /** one row in this many is malformed; 0 for none; default 200 (every file still gets at least one) */
@@ -129,13 +122,7 @@ export class Leaf360Connector implements SourceConnector {
       files[s] = rel(path);
       for (const m of out.malformed[s] ?? []) malformed.push({ stream: s, file: files[s], line: m.line, code: m.code });
     }
-    return {
-      system: this.system,
-      seed: options.seed,
-      counts,
-      malformed,
-      notes: { ...out.notes, files, goodRows: out.good, apiOnlyDir: API_ONLY_DIR } as unknown as Record<string, unknown>,
-    };
+    return sampleManifest(this.system, options.seed, counts, malformed, { ...out.notes, files, goodRows: out.good, apiOnlyDir: API_ONLY_DIR });
   }
 }
 
@@ -158,31 +145,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** Reads a file's header (CSV) or first item (JSON) and says what would stop it, or null. */
 async function checkFile(dir: string, def: StreamDefinition, wanted: ExportLocation, warnings: string[]): Promise<string | null> {
-  const resolved = await resolveExportFile(dir, wanted.file);
-  if (resolved.found === null) return missingFileProblem(dir, wanted.file, def.name, resolved.nearMiss);
-  const location = { ...wanted, file: resolved.found };
-  const path = join(dir, location.file);
-  let labels: string[] | null = null;
-  let line = 1;
-  const rows = readExportRows(path, location, {
-    onHeader: (l, at) => {
-      labels = l;
-      line = at;
-    },
-  })[Symbol.asyncIterator]();
-  try {
-    const first = await rows.next();
-    if (!first.done && first.value.kind === 'reject' && (first.value.code === 'BAD_JSON' || first.value.line <= 1)) return first.value.reason;
-  } catch (e) {
-    return unreadableFileProblem(location.file, (e as Error).message);
-  } finally {
-    await rows.return?.(undefined);
-  }
-  if (location.format !== 'csv') return null;
-  if (labels === null) return emptyFileProblem(location.file, def.name);
-  const coerce = createCoercer(loadRecordSchema('leaf360', def.name as Leaf360Stream), location);
-  const assumed = coerce.assumedFields(labels);
-  if (assumed.length > 0) warnings.push(assumedColumnWarning(location, line, def.name, assumed));
-  const missing = coerce.missingFields(labels);
-  return missing.length ? missingColumnsProblem({ location, line, stream: def.name, fields: missing, labels, why: (f) => neededFor(def, f) }) : null;
+  const { problem, warning } = await checkExportHeader(dir, def, loadRecordSchema('leaf360', def.name as Leaf360Stream), wanted);
+  if (warning) warnings.push(warning);
+  return problem;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { ExportFormat } from '@ferry/connectors/core';
-import { generatePlanportsSample } from '../src/planports-sample.generator';
+import { generatePlanportsSample } from '../src/sample/planports-sample.generator';
 
 /**
  * Sample generation throughput and memory:

@@ -1,28 +1,9 @@
-import { readdirSync } from 'fs';
-import { join } from 'path';
-import * as avro from 'avsc';
-import { createCoercer, loadRecordSchema } from '@ferry/connectors/core';
 import { csvLocation, PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS, PLANPORTS_STREAMS, planportsStream, xlsxLocation } from './planports.catalog';
 import { planportsFields, planportsSchema } from './planports.schema';
 
-const SCHEMA_DIR = join(__dirname, '..', '..', '..', '..', 'schemas', 'planports');
 const names = PLANPORTS_STREAMS.map((s) => s.name);
 
 describe('the Planports schemas', () => {
-  it('are one per stream, no more and no fewer', () => {
-    expect(readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.avsc')).map((f) => f.replace(/\.avsc$/, '')).sort()).toEqual([...names].sort());
-  });
-
-  it.each(names)('%s loads with avsc, lives in ferry.planports and ends with the custom map', (stream) => {
-    const schema = planportsSchema(stream);
-    expect(() => avro.Type.forSchema(schema as avro.Schema)).not.toThrow();
-    expect(schema.namespace).toBe('ferry.planports');
-    const fields = schema.fields as Array<{ name: string; type: unknown; default?: unknown }>;
-    expect(fields[fields.length - 1]).toEqual(expect.objectContaining({ name: 'custom', type: { type: 'map', values: 'string' }, default: {} }));
-    // The coercer compiles it, so an export can fill it.
-    expect(() => createCoercer(loadRecordSchema('planports', stream))).not.toThrow();
-  });
-
   it.each(names)('%s: the key is a required string and every other field is nullable with a null default', (stream) => {
     const key = planportsStream(stream).key;
     for (const f of planportsFields(stream)) {
@@ -59,26 +40,6 @@ describe('PLANPORTS_STREAMS', () => {
       ]),
     );
     expect(names).not.toContain('company');
-  });
-
-  it.each(PLANPORTS_STREAMS.map((s) => [s.name, s] as const))('%s: key, cursor and references name real fields and streams', (_name, s) => {
-    const fields = new Map(planportsFields(s.name).map((f) => [f.name, f]));
-    expect(fields.get(s.key)?.kind).toBe('string');
-    if (s.cursor !== null) expect(fields.get(s.cursor)?.kind).toBe('timestamp');
-    for (const r of s.references) {
-      expect({ field: r.field, kind: fields.get(r.field)?.kind }).toEqual({ field: r.field, kind: 'string' });
-      expect(names).toContain(r.object);
-      expect(r.field).not.toBe(s.key);
-    }
-    expect(s.description.length).toBeGreaterThan(10);
-    expect(s.description).not.toContain('\n');
-    expect(s.api?.path).toMatch(/^\/v1\/[a-z/-]+$/);
-  });
-
-  it('lists parents before children, so it is also a load order', () => {
-    for (const [i, s] of PLANPORTS_STREAMS.entries()) {
-      for (const r of s.references) expect({ child: s.name, parent: r.object, before: names.indexOf(r.object) < i }).toEqual({ child: s.name, parent: r.object, before: true });
-    }
   });
 
   it('leaves workflow automations, Kanban rules and WhatsApp conversations out of the Excel export', () => {

@@ -1,17 +1,12 @@
 import { existsSync, readdirSync } from 'fs';
 import { join } from 'path';
 import {
-  emptyFileProblem,
-  missingColumnsProblem,
+  checkExportHeader,
   missingFileProblem,
-  readExportRows,
   readExportStream,
   resolveExportFile,
-  unreadableFileProblem,
-  snakeCase,
   type AutomationDefinition,
   type CheckResult,
-  type ExportLocation,
   type ReadOptions,
   type RejectCode,
   type SampleManifest,
@@ -25,7 +20,7 @@ import { fromPlanportsApiItem, PLANPORTS_API, toPlanportsApiItem } from './planp
 import { planportsAutomations } from './planports.automations';
 import { csvLocation, PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS, PLANPORTS_STREAMS, planportsStream } from './planports.catalog';
 import { planportsSchema } from './planports.schema';
-import { generatePlanportsSample } from './planports-sample.generator';
+import { generatePlanportsSample } from './sample/planports-sample.generator';
 
 export type PlanportsLayout = 'xlsx' | 'csv';
 
@@ -53,19 +48,6 @@ function placed(def: StreamDefinition, layout: PlanportsLayout): StreamDefinitio
   return { ...def, export: csvLocation(def.name) };
 }
 
-/** Which field a header label fills, the way the coercer decides it: mapped label, field name, then snake_case. */
-function fieldsOf(labels: readonly string[], location: ExportLocation, fieldNames: readonly string[]): Set<string> {
-  const explicit = new Map(Object.entries(location.columns ?? {}).map(([label, field]) => [label.trim().toLowerCase(), field]));
-  const lower = new Map(fieldNames.map((f) => [f.toLowerCase(), f]));
-  const out = new Set<string>();
-  for (const label of labels) {
-    const l = label.trim().toLowerCase();
-    const field = explicit.get(l) ?? lower.get(l) ?? lower.get(snakeCase(label));
-    if (field) out.add(field);
-  }
-  return out;
-}
-
 export class PlanportsConnector implements SourceConnector {
   readonly system: SourceSystem = 'planports';
   readonly displayName = 'Planports CRM';
@@ -89,44 +71,9 @@ export class PlanportsConnector implements SourceConnector {
     }
     for (const def of PLANPORTS_STREAMS) {
       if (!def.export) continue;
-      const wanted = placed(def, layout).export!;
-      const resolved = await resolveExportFile(dir, wanted.file);
-      if (resolved.found === null) {
-        problems.push(missingFileProblem(dir, wanted.file, def.name, resolved.nearMiss));
-        continue;
-      }
-      const location = { ...wanted, file: resolved.found };
-      const where = layout === 'xlsx' ? `${location.file} sheet "${location.sheet}"` : location.file;
-      const path = join(dir, location.file);
-      let headerLine = 1;
-      let labels: string[] | null = null;
-      const rows = readExportRows(path, location, {
-        onHeader: (l, line) => {
-          labels = l;
-          headerLine = line;
-        },
-      })[Symbol.asyncIterator]();
-      try {
-        const first = await rows.next();
-        if (!first.done && first.value.kind === 'reject' && labels === null) problems.push(first.value.reason);
-      } catch (err) {
-        problems.push(unreadableFileProblem(where, err instanceof Error ? err.message : String(err)));
-        continue;
-      } finally {
-        await rows.return?.(undefined);
-      }
-      if (labels === null) {
-        if (!problems.some((p) => p.includes(location.file))) problems.push(emptyFileProblem(where, def.name));
-        continue;
-      }
-      const required = [def.key, ...def.references.map((r) => r.field)];
-      const fieldNames = PLANPORTS_SHEETS[def.name].headers.map(([, f]) => f);
-      const present = fieldsOf(labels, location, fieldNames);
-      const absent = required.filter((f) => !present.has(f));
-      if (absent.length > 0) {
-        const why = (f: string) => (f === def.key ? `the key of ${def.name} records` : `the ${def.references.find((r) => r.field === f)?.object} each ${def.name} belongs to`);
-        problems.push(missingColumnsProblem({ location, line: headerLine, stream: def.name, fields: absent, labels: labels as string[], why }));
-      }
+      const references = def.references.map((r) => r.field);
+      const { problem } = await checkExportHeader(dir, def, planportsSchema(def.name), placed(def, layout).export!, references);
+      if (problem) problems.push(problem);
     }
     return { ok: problems.length === 0, problems };
   }

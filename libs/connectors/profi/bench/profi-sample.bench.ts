@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ProfiConnector } from '../src/profi.connector';
-import { generateProfiSample } from '../src/profi-sample.generator';
+import { generateProfiSample } from '../src/sample/profi-sample.generator';
 
 /**
  * Sample generation throughput, and optionally the reader's over the result:

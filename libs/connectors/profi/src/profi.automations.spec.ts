@@ -1,5 +1,5 @@
 import { profiAutomations } from './profi.automations';
-import { REMINDER_SEQUENCES } from './profi-sample.vocabulary';
+import { REMINDER_SEQUENCES } from './sample/profi-sample.vocabulary';
 
 function sequence(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const [name, event, sessionType, steps] = REMINDER_SEQUENCES[i];

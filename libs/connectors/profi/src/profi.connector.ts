@@ -1,17 +1,9 @@
 import { stat } from 'fs/promises';
 import { join } from 'path';
 import {
-  assumedColumnWarning,
-  createCoercer,
-  emptyFileProblem,
+  checkExportHeader,
   loadRecordSchema,
-  missingColumnsProblem,
-  missingFileProblem,
   missingFilesFolderProblem,
-  neededFor,
-  readExportRows,
-  resolveExportFile,
-  unreadableFileProblem,
   readExportStream,
   type AutomationDefinition,
   type CheckResult,
@@ -26,7 +18,7 @@ import {
 import { profiFromApiItem, profiToApiItem, PROFI_API } from './profi.api';
 import { profiAutomations } from './profi.automations';
 import { PROFI_FILES_DIR, PROFI_STREAMS, profiStream } from './profi.catalog';
-import { generateProfiSample } from './profi-sample.generator';
+import { generateProfiSample } from './sample/profi-sample.generator';
 
 /**
  * Profi, the coaching platform: a CSV export drop (one semicolon-separated Windows-1252 file per object, the
@@ -102,33 +94,7 @@ async function isDirectory(path: string): Promise<boolean> {
 
 /** One line per problem with one export file: missing, unreadable header, or a required column absent. */
 async function checkFile(dir: string, stream: StreamDefinition, warnings: string[]): Promise<string[]> {
-  const resolved = await resolveExportFile(dir, stream.export!.file);
-  if (resolved.found === null) return [missingFileProblem(dir, stream.export!.file, stream.name, resolved.nearMiss)];
-  const location = { ...stream.export!, file: resolved.found };
-  const path = join(dir, location.file);
-  let labels: string[] | null = null;
-  let headerLine = 1;
-  const rows = readExportRows(path, location, {
-    onHeader: (l, line) => {
-      labels = l;
-      headerLine = line;
-    },
-  })[Symbol.asyncIterator]();
-  try {
-    const first = await rows.next();
-    if (labels === null) {
-      if (!first.done && first.value.kind === 'reject') return [first.value.reason];
-      return [emptyFileProblem(location.file, stream.name)];
-    }
-  } catch (err) {
-    return [unreadableFileProblem(location.file, err instanceof Error ? err.message : String(err))];
-  } finally {
-    await rows.return?.(undefined);
-  }
-  const coerce = createCoercer(loadRecordSchema('profi', stream.name), location);
-  const assumed = coerce.assumedFields(labels);
-  if (assumed.length > 0) warnings.push(assumedColumnWarning(location, headerLine, stream.name, assumed));
-  const missing = coerce.missingFields(labels);
-  if (missing.length === 0) return [];
-  return [missingColumnsProblem({ location, line: headerLine, stream: stream.name, fields: missing, labels, why: (f) => neededFor(stream, f) })];
+  const { problem, warning } = await checkExportHeader(dir, stream, loadRecordSchema('profi', stream.name));
+  if (warning) warnings.push(warning);
+  return problem ? [problem] : [];
 }

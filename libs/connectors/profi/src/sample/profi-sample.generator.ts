@@ -1,12 +1,19 @@
-import { createWriteStream, type WriteStream } from 'fs';
 import { mkdir, truncate, writeFile } from 'fs/promises';
-import { once } from 'events';
 import { dirname, join } from 'path';
-import { finished } from 'stream/promises';
-import * as iconv from 'iconv-lite';
 import { DEMO_USERS } from '@ferry/demo';
-import { API_ONLY_DIR, type RejectCode, type SampleManifest, type SampleOptions } from '@ferry/connectors/core';
-import { PROFI_EXPORT_COLUMNS, PROFI_EXPORT_FILES, PROFI_FILES_DIR, type ProfiExportStream } from './profi.catalog';
+import {
+  API_ONLY_DIR,
+  sampleManifest,
+  SampleFileWriter,
+  semicolonCsvField,
+  shareOut,
+  spreadAtStride,
+  writeWithMalformed,
+  type RejectCode,
+  type SampleManifest,
+  type SampleOptions,
+} from '@ferry/connectors/core';
+import { PROFI_EXPORT_COLUMNS, PROFI_EXPORT_FILES, PROFI_FILES_DIR, type ProfiExportStream } from '../profi.catalog';
 import { ProfiRandom, seedOf } from './profi-sample.random';
 import * as V from './profi-sample.vocabulary';
 import {
@@ -81,13 +88,7 @@ export function profiSampleCounts(records: number = PROFI_SAMPLE_DEFAULT_RECORDS
   counts.reminder_sequence = Math.min(V.REMINDER_SEQUENCES.length, Math.floor(records / 150));
   counts.coach = Math.min(1500, Math.max(records >= 60 ? 6 : Math.floor(records / 10), Math.round(records * 0.003)));
   const rest = records - counts.custom_field - counts.reminder_sequence - counts.coach;
-  const total = SHARES.reduce((s, [, w]) => s + w, 0);
-  let given = 0;
-  for (const [stream, w] of SHARES) {
-    counts[stream] = Math.floor((rest * w) / total);
-    given += counts[stream];
-  }
-  counts.session += rest - given;
+  Object.assign(counts, shareOut(rest, SHARES, 'session'));
   return counts;
 }
 
@@ -512,13 +513,13 @@ function column(stream: ProfiExportStream, field: string): number {
 
 function malformedLine(stream: ProfiExportStream, defect: Defect, cells: string[], rng: ProfiRandom): string {
   const flat = cells.map((c) => c.replace(/[\r\n]+/g, ' '));
-  const encoded = flat.map(csvCell);
+  const encoded = flat.map(semicolonCsvField);
   switch (defect.kind) {
     case 'blank':
       encoded[column(stream, defect.field)] = '';
       break;
     case 'value':
-      encoded[column(stream, defect.field)] = csvCell(rng.pick(defect.values));
+      encoded[column(stream, defect.field)] = semicolonCsvField(rng.pick(defect.values));
       break;
     case 'unclosed-quote': {
       const at = column(stream, defect.field);
@@ -542,46 +543,6 @@ function malformedLine(stream: ProfiExportStream, defect: Defect, cells: string[
 
 // ---------------------------------------------------------------------------------------------------------
 // Writing.
-
-function csvCell(v: string): string {
-  return /[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-const FLUSH_CHARS = 128 * 1024;
-
-/** Writes text as Windows-1252, CRLF after each row, waiting for the disk when the stream asks to. */
-class Cp1252Writer {
-  line = 1;
-  lossyRows = 0;
-  private buffer = '';
-  private readonly out: WriteStream;
-
-  constructor(path: string) {
-    this.out = createWriteStream(path);
-  }
-
-  async row(text: string): Promise<void> {
-    if (NOT_CP1252.test(text)) this.lossyRows++;
-    this.buffer += `${text}\r\n`;
-    this.line++;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.line++;
-    if (this.buffer.length >= FLUSH_CHARS) {
-      const ok = this.out.write(iconv.encode(this.buffer, 'win1252'));
-      this.buffer = '';
-      if (!ok) await once(this.out, 'drain');
-    }
-  }
-
-  async end(): Promise<void> {
-    this.out.end(iconv.encode(this.buffer, 'win1252'));
-    this.buffer = '';
-    await finished(this.out);
-  }
-
-  destroy(): void {
-    this.out.destroy();
-  }
-}
 
 class Examples<T> {
   count = 0;
@@ -682,38 +643,43 @@ interface FileResult {
 
 async function writeExportFile(out: string, stream: ProfiExportStream, shape: Shape, rows: number, mess: Mess): Promise<FileResult> {
   const file = PROFI_EXPORT_FILES[stream];
-  const writer = new Cp1252Writer(join(out, file));
+  const writer = new SampleFileWriter(join(out, file), { eol: '\r\n', encoding: 'windows-1252' });
+  let lossyRows = 0;
+  const row = (text: string) => {
+    if (NOT_CP1252.test(text)) lossyRows++;
+    return writer.row(text);
+  };
   const good = shape.good[stream];
-  const bad = rows - good;
-  const every = bad > 0 ? Math.max(1, Math.floor(good / (bad + 1))) : 0;
   const malformed: SampleManifest['malformed'] = [];
   const build = BUILDERS[stream];
   const defects = DEFECTS[stream];
   try {
-    await writer.row(profiSampleHeader(stream).map(csvCell).join(';'));
-    let m = 0;
-    for (let i = 0; i < good; i++) {
-      const cells = build(shape, ProfiRandom.of(shape.seed, T[stream], i), i);
-      cells[0] = id(stream, i);
-      recordMess(shape, stream, i, cells, mess);
-      await writer.row(cells.map(csvCell).join(';'));
-      if (stream === 'attachment') await writeAttachmentFile(out, i, attachmentInfo(shape, i), mess);
-      if (m < bad && i + 1 === every * (m + 1)) {
+    await row(profiSampleHeader(stream).map(semicolonCsvField).join(';'));
+    await writeWithMalformed(
+      good,
+      spreadAtStride(good, rows - good),
+      async (i) => {
+        const cells = build(shape, ProfiRandom.of(shape.seed, T[stream], i), i);
+        cells[0] = id(stream, i);
+        recordMess(shape, stream, i, cells, mess);
+        await row(cells.map(semicolonCsvField).join(';'));
+        if (stream === 'attachment') await writeAttachmentFile(out, i, attachmentInfo(shape, i), mess);
+      },
+      async (m) => {
         const rng = ProfiRandom.of(shape.seed, T.malformed + Object.keys(PREFIX).indexOf(stream), m);
         const defect = defects[m % defects.length];
         const badCells = build(shape, rng, null);
         badCells[0] = malformedId(stream, m);
         malformed.push({ stream, file, line: writer.line, code: defect.code });
-        await writer.row(malformedLine(stream, defect, badCells, rng));
-        m++;
-      }
-    }
+        await row(malformedLine(stream, defect, badCells, rng));
+      },
+    );
     await writer.end();
   } catch (err) {
     writer.destroy();
     throw err;
   }
-  mess.lossyRows[stream] = writer.lossyRows;
+  mess.lossyRows[stream] = lossyRows;
   return { rows, malformed };
 }
 
@@ -831,27 +797,21 @@ export async function generateProfiSample(options: SampleOptions, tuning: ProfiS
 
   const coachEmails = Array.from({ length: good.coach }, (_, c) => coachInfo(shape, c));
   const demoEmails = new Set(DEMO_USERS.map((u) => u.internalemailaddress.toLowerCase()));
-  return {
-    system: 'profi',
-    seed: options.seed,
-    counts,
-    malformed,
-    notes: {
-      encoding: 'windows-1252',
-      delimiter: ';',
-      line_end: 'CRLF',
-      custom_columns: CUSTOM_COLUMNS,
-      rows_with_characters_lost_to_cp1252: mess.lossyRows,
-      duplicate_clients: mess.duplicates.toJSON(),
-      orphans: mess.orphans.toJSON(),
-      guest_coach_sessions: mess.guestCoachSessions.toJSON(),
-      sessions_without_their_enrollment: mess.lostEnrollmentLinks.toJSON(),
-      double_enrollments: mess.doubleEnrollments.toJSON(),
-      large_files: mess.largeFiles.toJSON(),
-      files: mess.files,
-      inactive_team_members: coachEmails.filter((c) => !c.active).slice(0, 50).map((c) => c.email),
-      owners_matching_demo_users: [...mess.owners].filter((e) => demoEmails.has(e)).sort(),
-      owners_who_were_never_users: [...mess.owners].filter((e) => V.NEVER_USERS.includes(e as (typeof V.NEVER_USERS)[number])).sort(),
-    },
-  };
+  return sampleManifest('profi', options.seed, counts, malformed, {
+    encoding: 'windows-1252',
+    delimiter: ';',
+    line_end: 'CRLF',
+    custom_columns: CUSTOM_COLUMNS,
+    rows_with_characters_lost_to_cp1252: mess.lossyRows,
+    duplicate_clients: mess.duplicates.toJSON(),
+    orphans: mess.orphans.toJSON(),
+    guest_coach_sessions: mess.guestCoachSessions.toJSON(),
+    sessions_without_their_enrollment: mess.lostEnrollmentLinks.toJSON(),
+    double_enrollments: mess.doubleEnrollments.toJSON(),
+    large_files: mess.largeFiles.toJSON(),
+    files: mess.files,
+    inactive_team_members: coachEmails.filter((c) => !c.active).slice(0, 50).map((c) => c.email),
+    owners_matching_demo_users: [...mess.owners].filter((e) => demoEmails.has(e)).sort(),
+    owners_who_were_never_users: [...mess.owners].filter((e) => V.NEVER_USERS.includes(e as (typeof V.NEVER_USERS)[number])).sort(),
+  });
 }

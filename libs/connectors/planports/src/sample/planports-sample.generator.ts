@@ -1,12 +1,22 @@
-import { createWriteStream, type WriteStream } from 'fs';
 import { mkdir, open, writeFile } from 'fs/promises';
-import { once } from 'events';
 import { join } from 'path';
-import { finished } from 'stream/promises';
-import * as ExcelJS from 'exceljs';
-import { API_ONLY_DIR, type ExportFormat, type RejectCode, type SampleManifest, type SampleOptions } from '@ferry/connectors/core';
-import { PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS, PLANPORTS_STREAM_NAMES } from './planports.catalog';
-import { planportsFields, type PlanportsFieldKind } from './planports.schema';
+import {
+  API_ONLY_DIR,
+  sampleManifest,
+  CsvSampleSink,
+  SampleFileWriter,
+  spreadAmongGood,
+  writeWithMalformed,
+  XlsxSampleSink,
+  type ExportFormat,
+  type RejectCode,
+  type SampleCell,
+  type SampleManifest,
+  type SampleOptions,
+  type SampleSheetSink,
+} from '@ferry/connectors/core';
+import { PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS, PLANPORTS_STREAM_NAMES } from '../planports.catalog';
+import { planportsFields, type PlanportsFieldKind } from '../planports.schema';
 import { Rng, seedOf } from './planports-sample.random';
 import { EXTRA_COLUMNS, PlanportsWorld, planportsSampleCounts, type BuiltRecord, type SampleCounts } from './planports-sample.world';
 
@@ -18,8 +28,6 @@ import { EXTRA_COLUMNS, PlanportsWorld, planportsSampleCounts, type BuiltRecord,
  */
 
 export const FILES_DIR = 'files';
-/** Excel's row limit; a bigger object needs the CSV variant. */
-const XLSX_MAX_ROWS = 1_048_576;
 /** The workbook's own creation time, and every zip entry's, so the same seed writes the same bytes. */
 const FIXED_TIME = new Date(Date.UTC(2025, 9, 1, 6, 0, 0));
 
@@ -52,11 +60,7 @@ const BAD_VALUES: Readonly<Record<'bad-timestamp' | 'bad-date' | 'bad-money' | '
   'bad-boolean': ['Evet', 'Hayır', 'maybe', 'Y', 'belki'],
 };
 
-/**
- * `raw` is written to a CSV exactly as given (a deliberately broken value the writer must not quote); `date` is
- * a real Excel date cell with its display format (workbooks only).
- */
-type Cell = string | number | { raw: string } | { date: Date; format: string };
+type Cell = SampleCell;
 
 // ---- value spellings -------------------------------------------------------------------------------------
 
@@ -167,188 +171,6 @@ function spell(rng: Rng, kind: PlanportsFieldKind, value: unknown, currency: str
     default:
       return String(value);
   }
-}
-
-// ---- sinks -------------------------------------------------------------------------------------------------
-
-interface SheetSink {
-  /** the line (CSV) or row (XLSX) the next row starts on */
-  readonly line: number;
-  row(cells: Cell[]): Promise<void>;
-  end(): Promise<void>;
-}
-
-interface ExportSink {
-  sheet(stream: string, headers: string[]): Promise<SheetSink>;
-  finish(): Promise<void>;
-}
-
-/**
- * The worksheet's zip entry stream and the bytes waiting in it. exceljs writes rows without backpressure, so
- * the writer looks at the entry's buffer itself (readable-stream keeps it in `_writableState`).
- */
-function xlsxEntry(ws: ExcelJS.Worksheet): { pipe: NodeJS.EventEmitter; waiting: number } | null {
-  const pipe = (ws as unknown as { stream?: { pipes?: Array<NodeJS.EventEmitter & { _writableState?: { length: number } }> } }).stream?.pipes?.[0];
-  return pipe?._writableState ? { pipe, waiting: pipe._writableState.length } : null;
-}
-
-const PLAIN_STYLE: Partial<ExcelJS.Style> = {};
-const DATE_STYLES = new Map<string, Partial<ExcelJS.Style>>();
-const styleFor = (numFmt: string) => {
-  let style = DATE_STYLES.get(numFmt);
-  if (!style) DATE_STYLES.set(numFmt, (style = { numFmt }));
-  return style;
-};
-
-class XlsxSink implements ExportSink {
-  private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter;
-
-  constructor(private readonly file: string) {
-    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } });
-    this.wb.creator = 'Planports CRM';
-    this.wb.lastModifiedBy = 'Planports CRM';
-    this.wb.created = FIXED_TIME;
-    this.wb.modified = FIXED_TIME;
-  }
-
-  async sheet(stream: string, headers: string[]): Promise<SheetSink> {
-    const ws = this.wb.addWorksheet(PLANPORTS_SHEETS[stream].sheet);
-    ws.addRow(headers).commit();
-    let line = 2;
-    let sinceCheck = 0;
-    return {
-      get line() {
-        return line;
-      },
-      async row(cells) {
-        if (line > XLSX_MAX_ROWS) {
-          throw new RangeError(`${PLANPORTS_SHEETS[stream].sheet}: more than ${XLSX_MAX_ROWS} rows do not fit a worksheet; generate with format "csv"`);
-        }
-        const row = ws.addRow(cells.map((c) => (typeof c !== 'object' ? c : 'raw' in c ? c.raw : c.date)));
-        // exceljs caches a cell's style by object identity; a fresh style per cell would be rendered per cell.
-        for (let i = 0; i < cells.length; i++) {
-          const c = cells[i];
-          row.getCell(i + 1).style = typeof c === 'object' && 'date' in c ? styleFor(c.format) : PLAIN_STYLE;
-        }
-        row.commit();
-        line++;
-        if (++sinceCheck >= 256) {
-          sinceCheck = 0;
-          const entry = xlsxEntry(ws);
-          if (entry && entry.waiting > 4 * 1024 * 1024) await once(entry.pipe, 'drain');
-          else if (!entry) await new Promise((resolve) => setImmediate(resolve));
-        }
-      },
-      async end() {
-        ws.commit();
-      },
-    };
-  }
-
-  async finish(): Promise<void> {
-    await this.wb.commit();
-    await stampZipEntries(this.file, FIXED_TIME);
-  }
-}
-
-const ZIP_LOCAL_HEADER = 0x04034b50;
-const ZIP_CENTRAL_HEADER = 0x02014b50;
-const ZIP_END = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
-
-/**
- * Sets the modification time of every entry of a zip file, in its local and central headers. exceljs (through
- * archiver) stamps entries with the clock, some of them before a caller can intervene, and in local time.
- */
-export async function stampZipEntries(file: string, when: Date): Promise<void> {
-  const time = (when.getUTCHours() << 11) | (when.getUTCMinutes() << 5) | (when.getUTCSeconds() >> 1);
-  const date = ((when.getUTCFullYear() - 1980) << 9) | ((when.getUTCMonth() + 1) << 5) | when.getUTCDate();
-  const stamp = Buffer.alloc(4);
-  stamp.writeUInt16LE(time, 0);
-  stamp.writeUInt16LE(date, 2);
-  const fh = await open(file, 'r+');
-  try {
-    const { size } = await fh.stat();
-    const tail = Buffer.alloc(Math.min(size, 22 + 0xffff));
-    await fh.read(tail, 0, tail.length, size - tail.length);
-    const end = tail.lastIndexOf(ZIP_END);
-    if (end < 0) throw new Error(`${file}: no zip end-of-central-directory record`);
-    const entries = tail.readUInt16LE(end + 10);
-    const cdSize = tail.readUInt32LE(end + 12);
-    const cdOffset = tail.readUInt32LE(end + 16);
-    const cd = Buffer.alloc(cdSize);
-    await fh.read(cd, 0, cdSize, cdOffset);
-    const local = Buffer.alloc(4);
-    for (let i = 0, p = 0; i < entries; i++) {
-      if (cd.readUInt32LE(p) !== ZIP_CENTRAL_HEADER) throw new Error(`${file}: zip central directory entry ${i + 1} is damaged`);
-      stamp.copy(cd, p + 12);
-      const at = cd.readUInt32LE(p + 42);
-      await fh.read(local, 0, 4, at);
-      if (local.readUInt32LE(0) !== ZIP_LOCAL_HEADER) throw new Error(`${file}: zip entry ${i + 1} has no local header at ${at}`);
-      await fh.write(stamp, 0, 4, at + 10);
-      p += 46 + cd.readUInt16LE(p + 28) + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
-    }
-    await fh.write(cd, 0, cdSize, cdOffset);
-  } finally {
-    await fh.close();
-  }
-}
-
-function csvField(c: Cell): string {
-  if (typeof c === 'object') {
-    if ('raw' in c) return c.raw;
-    throw new Error('a date cell cannot go into a CSV file');
-  }
-  const s = typeof c === 'number' ? String(c) : c;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** Text lines with backpressure: buffered into 64 KiB writes, waiting for the file when it falls behind. */
-class LineWriter {
-  private buffer = '';
-  private readonly out: WriteStream;
-
-  constructor(file: string) {
-    this.out = createWriteStream(file);
-  }
-
-  async write(text: string): Promise<void> {
-    this.buffer += text;
-    if (this.buffer.length >= 64 * 1024) {
-      const ok = this.out.write(this.buffer);
-      this.buffer = '';
-      if (!ok) await once(this.out, 'drain');
-    }
-  }
-
-  async close(): Promise<void> {
-    this.out.end(this.buffer);
-    this.buffer = '';
-    await finished(this.out);
-  }
-}
-
-class CsvSink implements ExportSink {
-  constructor(private readonly dir: string) {}
-
-  async sheet(stream: string, headers: string[]): Promise<SheetSink> {
-    const out = new LineWriter(join(this.dir, PLANPORTS_SHEETS[stream].csv));
-    await out.write(`${headers.map(csvField).join(',')}\r\n`);
-    let line = 2;
-    return {
-      get line() {
-        return line;
-      },
-      async row(cells) {
-        const text = cells.map(csvField).join(',');
-        line++;
-        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) line++;
-        await out.write(`${text}\r\n`);
-      },
-      end: () => out.close(),
-    };
-  }
-
-  async finish(): Promise<void> {}
 }
 
 // ---- attachment files ----------------------------------------------------------------------------------------
@@ -471,7 +293,7 @@ function tally(result: StreamResult, built: BuiltRecord, key: string): void {
 async function writeExported(
   world: PlanportsWorld,
   counts: SampleCounts,
-  sink: ExportSink,
+  sink: SampleSheetSink,
   stream: string,
   format: ExportFormat,
   out: string,
@@ -482,7 +304,7 @@ async function writeExported(
   const fields = planportsFields(stream);
   const kindOf = new Map(fields.map((f) => [f.name, f.kind]));
   const streamNo = PLANPORTS_STREAM_NAMES.indexOf(stream);
-  const sheet = await sink.sheet(stream, [...headers.map(([label]) => label), ...extraLabels]);
+  const sheet = await sink.sheet(format === 'xlsx' ? PLANPORTS_SHEETS[stream].sheet : PLANPORTS_SHEETS[stream].csv, [...headers.map(([label]) => label), ...extraLabels]);
   const result: StreamResult = { malformed: [], marks: new Map(), examples: new Map(), large: [] };
   const good = counts.good[stream];
   const bad = counts.malformed[stream];
@@ -497,34 +319,34 @@ async function writeExported(
     return cells;
   };
 
-  let nextBad = 0;
-  // Malformed row k goes after good row floor((k + 1) * good / (bad + 1)), spreading them through the sheet.
-  const badAfter = (k: number) => Math.floor(((k + 1) * good) / (bad + 1));
-  for (let i = 0; i < good; i++) {
-    const built = world.build(stream, i);
-    await sheet.row(cellsOf(built, new Rng(world.seed, 1000 + streamNo, i)));
-    tally(result, built, built.record[key] as string);
-    if (stream === 'attachment') {
-      await writeAttachmentFile(out, built.record, madeDirs);
-      if (built.marks?.includes('large-file')) {
-        result.large.push({ attachment_id: built.record.attachment_id as string, path: built.record.file_path as string, size: built.record.size_bytes as number });
+  await writeWithMalformed(
+    good,
+    spreadAmongGood(good, bad),
+    async (i) => {
+      const built = world.build(stream, i);
+      await sheet.row(cellsOf(built, new Rng(world.seed, 1000 + streamNo, i)));
+      tally(result, built, built.record[key] as string);
+      if (stream === 'attachment') {
+        await writeAttachmentFile(out, built.record, madeDirs);
+        if (built.marks?.includes('large-file')) {
+          result.large.push({ attachment_id: built.record.attachment_id as string, path: built.record.file_path as string, size: built.record.size_bytes as number });
+        }
       }
-    }
-    while (nextBad < bad && badAfter(nextBad) === i + 1) {
-      const rng = new Rng(world.seed, 2000 + streamNo, nextBad);
-      const kind = kinds[(nextBad + streamNo) % kinds.length];
-      const base = world.malformedBase(stream, nextBad);
+    },
+    async (k) => {
+      const rng = new Rng(world.seed, 2000 + streamNo, k);
+      const kind = kinds[(k + streamNo) % kinds.length];
+      const base = world.malformedBase(stream, k);
       result.malformed.push({ line: sheet.line, code: MALFORMED_CODES[kind], kind });
       await sheet.row(spoil(stream, kind, cellsOf(base, rng), rng));
-      nextBad++;
-    }
-  }
+    },
+  );
   await sheet.end();
   return result;
 }
 
 async function writeApiOnly(world: PlanportsWorld, counts: SampleCounts, stream: string, dir: string): Promise<StreamResult> {
-  const out = new LineWriter(join(dir, `${stream}.ndjson`));
+  const out = new SampleFileWriter(join(dir, `${stream}.ndjson`));
   const result: StreamResult = { malformed: [], marks: new Map(), examples: new Map(), large: [] };
   const fields = planportsFields(stream);
   try {
@@ -533,10 +355,10 @@ async function writeApiOnly(world: PlanportsWorld, counts: SampleCounts, stream:
       const ordered: Record<string, unknown> = {};
       for (const f of fields) ordered[f.name] = built.record[f.name] ?? (f.kind === 'map' ? {} : null);
       tally(result, built, ordered[fields[0].name] as string);
-      await out.write(`${JSON.stringify(ordered)}\n`);
+      await out.row(JSON.stringify(ordered));
     }
   } finally {
-    await out.close();
+    await out.end();
   }
   return result;
 }
@@ -553,7 +375,8 @@ export async function generatePlanportsSample(options: SampleOptions): Promise<S
   const world = new PlanportsWorld(seedOf(options.seed), counts);
   await mkdir(join(options.out, API_ONLY_DIR), { recursive: true });
   await mkdir(join(options.out, FILES_DIR), { recursive: true });
-  const sink: ExportSink = format === 'xlsx' ? new XlsxSink(join(options.out, PLANPORTS_EXPORT_FILE)) : new CsvSink(options.out);
+  const sink: SampleSheetSink =
+    format === 'xlsx' ? new XlsxSampleSink(join(options.out, PLANPORTS_EXPORT_FILE), 'Planports CRM', FIXED_TIME) : new CsvSampleSink(options.out, { eol: '\r\n' });
   const madeDirs = new Set<string>();
   const malformed: SampleManifest['malformed'] = [];
   const marks: Record<string, Record<string, number>> = {};
@@ -573,21 +396,15 @@ export async function generatePlanportsSample(options: SampleOptions): Promise<S
     large.push(...result.large);
   }
   await sink.finish();
-  return {
-    system: 'planports',
-    seed: options.seed,
-    counts: counts.rows,
-    malformed,
-    notes: {
-      format,
-      files: format === 'xlsx' ? [PLANPORTS_EXPORT_FILE] : PLANPORTS_STREAM_NAMES.filter((s) => PLANPORTS_SHEETS[s]).map((s) => PLANPORTS_SHEETS[s].csv),
-      apiOnly: PLANPORTS_STREAM_NAMES.filter((s) => !PLANPORTS_SHEETS[s]).map((s) => `${API_ONLY_DIR}/${s}.ndjson`),
-      good: counts.good,
-      malformedKinds: malformedKindsWritten,
-      marks,
-      examples,
-      largeFiles: large,
-      filesDir: FILES_DIR,
-    },
-  };
+  return sampleManifest('planports', options.seed, counts.rows, malformed, {
+    format,
+    files: format === 'xlsx' ? [PLANPORTS_EXPORT_FILE] : PLANPORTS_STREAM_NAMES.filter((s) => PLANPORTS_SHEETS[s]).map((s) => PLANPORTS_SHEETS[s].csv),
+    apiOnly: PLANPORTS_STREAM_NAMES.filter((s) => !PLANPORTS_SHEETS[s]).map((s) => `${API_ONLY_DIR}/${s}.ndjson`),
+    good: counts.good,
+    malformedKinds: malformedKindsWritten,
+    marks,
+    examples,
+    largeFiles: large,
+    filesDir: FILES_DIR,
+  });
 }

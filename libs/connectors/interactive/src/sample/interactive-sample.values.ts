@@ -2,6 +2,7 @@
  * How the sample writes values the way a years-old CRM account holds them: times in several formats and
  * zones, money with symbols and thousands separators, phone numbers however they were typed.
  */
+import { usPhoneSpelling } from '@ferry/connectors/core';
 import type { Rng } from './interactive-sample.random';
 
 export const DAY = 86_400_000;
@@ -93,20 +94,9 @@ export const moneyValue = (cents: number) => `${Math.floor(cents / 100)}.${two(c
 export function usPhone(rng: Rng, area: string): string {
   const mid = rng.between(201, 989);
   const last = rng.digits(4);
-  switch (rng.int(6)) {
-    case 0:
-      return `(${area}) ${mid}-${last}`;
-    case 1:
-      return `+1 ${area}-${mid}-${last}`;
-    case 2:
-      return `${area}.${mid}.${last}`;
-    case 3:
-      return `${area}${mid}${last}`;
-    case 4:
-      return `${area}-${mid}-${last} x${rng.between(100, 299)}`;
-    default:
-      return `1-${area}-${mid}-${last}`;
-  }
+  const style = rng.int(6);
+  if (style === 4) return `${area}-${mid}-${last} x${rng.between(100, 299)}`;
+  return style === 5 ? `1-${area}-${mid}-${last}` : usPhoneSpelling(style, area, String(mid), last);
 }
 
 export const foreignPhone = (rng: Rng, prefix: string) => `${prefix} ${rng.digits(3)} ${rng.digits(2)} ${rng.digits(2)}`;

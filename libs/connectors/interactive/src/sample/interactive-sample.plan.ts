@@ -2,7 +2,7 @@
  * How many rows of each object a sample of N records gets, and the links between rows. Every link is a
  * function of (seed, index), so a child can name its parent without anything being held in memory.
  */
-import type { InteractiveStream } from './interactive.catalog';
+import type { InteractiveStream } from '../interactive.catalog';
 import { Rng, seedOf } from './interactive-sample.random';
 import { lifetime } from './interactive-sample.values';
 import * as V from './interactive-sample.vocabulary';

@@ -1,6 +1,6 @@
-import type { RejectCode } from '@ferry/connectors/core';
-import type { Leaf360CsvStream, Leaf360FieldKind } from './leaf360.records';
-import { LEAF360_FIELDS } from './leaf360.records';
+import { csvField, type RejectCode } from '@ferry/connectors/core';
+import type { Leaf360CsvStream, Leaf360FieldKind } from '../leaf360.records';
+import { LEAF360_FIELDS } from '../leaf360.records';
 import {
   DAY,
   FIRST_CREATED,
@@ -61,10 +61,6 @@ export const LEAF360_SAMPLE_HEADERS: Readonly<Record<Leaf360CsvStream, readonly 
 export function customColumns(stream: Leaf360CsvStream): string[] {
   const known = new Set<string>(LEAF360_FIELDS[stream].map((f) => f.name));
   return LEAF360_SAMPLE_HEADERS[stream].filter((h) => !known.has(h));
-}
-
-export function csvField(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 export function two(n: number): string {

@@ -1,10 +1,16 @@
-import { createWriteStream, type WriteStream } from 'fs';
 import { mkdir, open, writeFile } from 'fs/promises';
-import { once } from 'events';
 import { join } from 'path';
-import { finished } from 'stream/promises';
-import { API_ONLY_DIR, type RejectCode, type SampleManifest, type SampleOptions } from '@ferry/connectors/core';
-import { INTERACTIVE_STREAMS, interactiveStream, type InteractiveStream } from './interactive.catalog';
+import {
+  API_ONLY_DIR,
+  sampleManifest,
+  spreadAmongRows,
+  withSampleFile,
+  writeWithMalformed,
+  type RejectCode,
+  type SampleManifest,
+  type SampleOptions,
+} from '@ferry/connectors/core';
+import { INTERACTIVE_STREAMS, interactiveStream, type InteractiveStream } from '../interactive.catalog';
 import {
   activityContact,
   activityType,
@@ -98,34 +104,6 @@ class Mess {
       const list = (this.examples[what] ??= []);
       if (list.length < 20) list.push(example);
     }
-  }
-}
-
-/** A file written in 64 KiB chunks, waiting whenever the disk falls behind. */
-class Sink {
-  private buffer = '';
-  private readonly out: WriteStream;
-
-  constructor(path: string) {
-    this.out = createWriteStream(path);
-  }
-
-  async write(text: string): Promise<void> {
-    this.buffer += text;
-    if (this.buffer.length >= 65_536) {
-      const ok = this.out.write(this.buffer);
-      this.buffer = '';
-      if (!ok) await once(this.out, 'drain');
-    }
-  }
-
-  async end(): Promise<void> {
-    this.out.end(this.buffer);
-    await finished(this.out);
-  }
-
-  destroy(): void {
-    this.out.destroy();
   }
 }
 
@@ -851,41 +829,26 @@ async function writeNdjson(w: Writer, stream: InteractiveStream, row: (i: number
   const good = w.plan.good[stream];
   const bad = w.plan.bad[stream];
   const total = good + bad;
-  const sink = new Sink(join(w.out, file));
-  try {
-    let k = 0;
-    let nextBad = bad > 0 ? Math.floor(total / (bad + 1)) : -1;
-    let i = 0;
-    for (let pos = 0; pos < total; pos++) {
-      if (pos === nextBad) {
+  await withSampleFile(join(w.out, file), (out) =>
+    writeWithMalformed(
+      good,
+      spreadAmongRows(good, bad),
+      async (i) => out.row(JSON.stringify(await row(i))),
+      async (k) => {
         const { text, defect } = w.malformedRow(stream, k, DEFECTS[stream]!);
-        w.malformed.push({ stream, file, line: pos + 1, code: DEFECT_CODES[defect] });
-        await sink.write(`${text}\n`);
-        k++;
-        nextBad = k < bad ? Math.floor(((k + 1) * total) / (bad + 1)) : -1;
-        continue;
-      }
-      const item = await row(i++);
-      await sink.write(`${JSON.stringify(item)}\n`);
-    }
-    await sink.end();
-  } catch (err) {
-    sink.destroy();
-    throw err;
-  }
+        w.malformed.push({ stream, file, line: out.line, code: DEFECT_CODES[defect] });
+        await out.row(text);
+      },
+    ),
+  );
   w.counts[stream] = total;
 }
 
 async function writeApiOnly(w: Writer, stream: InteractiveStream, row: () => Item): Promise<void> {
   await mkdir(join(w.out, API_ONLY_DIR), { recursive: true });
-  const sink = new Sink(join(w.out, API_ONLY_DIR, `${stream}.ndjson`));
-  try {
-    for (let i = 0; i < w.plan.good[stream]; i++) await sink.write(`${JSON.stringify(row())}\n`);
-    await sink.end();
-  } catch (err) {
-    sink.destroy();
-    throw err;
-  }
+  await withSampleFile(join(w.out, API_ONLY_DIR, `${stream}.ndjson`), async (out) => {
+    for (let i = 0; i < w.plan.good[stream]; i++) await out.row(JSON.stringify(row()));
+  });
   w.counts[stream] = w.plan.good[stream];
 }
 
@@ -924,5 +887,5 @@ export async function generateInteractiveSample(options: InteractiveSampleOption
     links: plan.links,
   };
   for (const [what, n] of Object.entries(w.mess.tallies)) notes[what] = w.mess.examples[what] ? { count: n, examples: w.mess.examples[what] } : n;
-  return { system: 'interactive', seed: options.seed, counts: w.counts, malformed: w.malformed, notes };
+  return sampleManifest('interactive', options.seed, w.counts, w.malformed, notes);
 }

@@ -5,8 +5,8 @@ import { tmpdir } from 'os';
 import { join, relative } from 'path';
 import { DEMO_USERS } from '@ferry/demo';
 import { API_ONLY_DIR, loadRecordSchema, type SampleManifest, type SourceMessage } from '@ferry/connectors/core';
-import { INTERACTIVE_STREAMS } from './interactive.catalog';
-import { InteractiveConnector } from './interactive.connector';
+import { INTERACTIVE_STREAMS } from '../interactive.catalog';
+import { InteractiveConnector } from '../interactive.connector';
 import { generateInteractiveSample } from './interactive-sample.generator';
 import { MIN_SAMPLE_RECORDS, planSample } from './interactive-sample.plan';
 

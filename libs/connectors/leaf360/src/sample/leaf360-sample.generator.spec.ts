@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { DEMO_LOAN_OFFICERS } from '@ferry/demo';
-import { readLeaf360Export, type Leaf360ReadItem } from './leaf360-export.reader';
-import { LEAF360_OBJECTS, type Leaf360Company, type Leaf360Contact, type Leaf360Deal, type Leaf360Object } from './leaf360.records';
+import { readLeaf360Export, type Leaf360ReadItem } from '../leaf360-export.reader';
+import { LEAF360_OBJECTS, type Leaf360Company, type Leaf360Contact, type Leaf360Deal, type Leaf360Object } from '../leaf360.records';
 import { sampleCounts, writeLeaf360Sample, type Leaf360SampleManifest } from './leaf360-sample.generator';
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -6,9 +6,9 @@ import { isDeepStrictEqual } from 'util';
 import * as avro from 'avsc';
 import { DEMO_USERS } from '@ferry/demo';
 import { API_ONLY_DIR, type RecordMessage, type SampleManifest, type SourceMessage } from '@ferry/connectors/core';
-import { PlanportsConnector } from './planports.connector';
-import { PLANPORTS_SHEETS, PLANPORTS_STREAMS } from './planports.catalog';
-import { planportsSchema } from './planports.schema';
+import { PlanportsConnector } from '../planports.connector';
+import { PLANPORTS_SHEETS, PLANPORTS_STREAMS } from '../planports.catalog';
+import { planportsSchema } from '../planports.schema';
 import { seedOf } from './planports-sample.random';
 import { EXTRA_COLUMNS, MIN_SAMPLE_RECORDS, PlanportsWorld, planportsSampleCounts, type Typed } from './planports-sample.world';
 

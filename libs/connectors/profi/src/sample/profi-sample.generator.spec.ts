@@ -7,9 +7,9 @@ import * as avro from 'avsc';
 import * as iconv from 'iconv-lite';
 import { DEMO_USERS } from '@ferry/demo';
 import { API_ONLY_DIR, loadRecordSchema, type RecordMessage, type SampleManifest } from '@ferry/connectors/core';
-import { profiFromApiItem, profiToApiItem } from './profi.api';
-import { PROFI_EXPORT_FILES, PROFI_STREAMS, type ProfiExportStream } from './profi.catalog';
-import { ProfiConnector } from './profi.connector';
+import { profiFromApiItem, profiToApiItem } from '../profi.api';
+import { PROFI_EXPORT_FILES, PROFI_STREAMS, type ProfiExportStream } from '../profi.catalog';
+import { ProfiConnector } from '../profi.connector';
 import { generateProfiSample, profiSampleCounts, profiSampleHeader, PROFI_SAMPLE_STREAMS } from './profi-sample.generator';
 
 type Row = Record<string, unknown>;

@@ -1,5 +1,6 @@
+import { goodRowsIn, rowsFor, usPhoneSpelling } from '@ferry/connectors/core';
 import { DEMO_LOAN_OFFICERS } from '@ferry/demo';
-import { LEAF360_STREAMS, type Leaf360Stream } from './leaf360.records';
+import { LEAF360_STREAMS, type Leaf360Stream } from '../leaf360.records';
 import { SampleRandom } from './leaf360-sample.random';
 import { REPORTS, WORKFLOWS } from './leaf360-sample.definitions';
 import * as V from './leaf360-sample.vocabulary';
@@ -58,33 +59,6 @@ const pad = (n: number, width = 7) => String(n).padStart(width, '0');
 export const companyId = (p: number) => `co_${pad(p + 1)}`;
 export const contactId = (j: number) => `ct_${pad(j + 1)}`;
 export const dealId = (k: number) => `dl_${pad(k + 1)}`;
-
-// ---------------------------------------------------------------------------------------------------------
-// Malformed rows: where they go, and how many rows a file needs for a number of good ones.
-
-/** Whether row `r` (0-based, header not counted) of a file of `rows` rows is a malformed one. */
-export function isMalformedRow(plan: Pick<SamplePlan, 'malformedEvery' | 'minOneBad'>, r: number, rows: number): boolean {
-  const m = plan.malformedEvery;
-  if (m <= 0) return false;
-  if ((r + 1) % m === 0) return true;
-  return plan.minOneBad && rows < m && rows >= 3 && r === rows >> 1;
-}
-
-export function goodRowsIn(plan: Pick<SamplePlan, 'malformedEvery' | 'minOneBad'>, rows: number): number {
-  const m = plan.malformedEvery;
-  if (m <= 0) return rows;
-  return rows - Math.floor(rows / m) - (plan.minOneBad && rows < m && rows >= 3 ? 1 : 0);
-}
-
-/** The most rows a file can have for `good` good ones: the malformed row that would follow the last good one is written too. */
-export function rowsFor(plan: Pick<SamplePlan, 'malformedEvery' | 'minOneBad'>, good: number): number {
-  const m = plan.malformedEvery;
-  if (m <= 0 || good === 0) return good;
-  let rows = good + (m > 1 ? Math.floor(good / (m - 1)) : 0);
-  while (goodRowsIn(plan, rows) > good) rows--;
-  while (goodRowsIn(plan, rows + 1) === good) rows++;
-  return rows;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // How a total splits over the streams.
@@ -254,18 +228,7 @@ export function phone(rng: SampleRandom, area: string): string {
   return formatPhone(rng.int(4), area, String(mid), last);
 }
 
-export function formatPhone(style: number, area: string, mid: string, last: string): string {
-  switch (style) {
-    case 0:
-      return `(${area}) ${mid}-${last}`;
-    case 1:
-      return `+1 ${area}-${mid}-${last}`;
-    case 2:
-      return `${area}.${mid}.${last}`;
-    default:
-      return `${area}${mid}${last}`;
-  }
-}
+export const formatPhone = usPhoneSpelling;
 
 const MALFORMED_PHONES = ['555-01', 'ask front desk', '+1 (512) 555-01OO', '000-000-0000', '512555010', 'cell'];
 

@@ -1,16 +1,14 @@
+import { goodRowsIn, isMalformedRow, rowsFor } from '@ferry/connectors/core';
 import {
   FIXED_GOOD,
   MIN_SAMPLE_RECORDS,
   companyParent,
   contactDuplicate,
   dealFacts,
-  goodRowsIn,
-  isMalformedRow,
   planSample,
-  rowsFor,
   stageTimes,
 } from './leaf360-sample.plan';
-import { LEAF360_STREAMS } from './leaf360.records';
+import { LEAF360_STREAMS } from '../leaf360.records';
 
 describe('malformed row placement', () => {
   it.each([

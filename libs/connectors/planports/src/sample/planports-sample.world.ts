@@ -1,5 +1,6 @@
+import { shareOut } from '@ferry/connectors/core';
 import { DEMO_USERS } from '@ferry/demo';
-import { PLANPORTS_SHEETS, PLANPORTS_STREAM_NAMES, planportsStream } from './planports.catalog';
+import { PLANPORTS_SHEETS, PLANPORTS_STREAM_NAMES, planportsStream } from '../planports.catalog';
 import { Rng } from './planports-sample.random';
 import * as V from './planports-sample.vocabulary';
 
@@ -121,13 +122,7 @@ export function planportsSampleCounts(total: number): SampleCounts {
     used += n + m;
   }
   const rest = total - used;
-  const weightSum = VOLUME_WEIGHTS.reduce((a, [, w]) => a + w, 0);
-  let assigned = 0;
-  for (const [stream, w] of VOLUME_WEIGHTS) {
-    rows[stream] = Math.floor((rest * w) / weightSum);
-    assigned += rows[stream];
-  }
-  rows.contact += rest - assigned;
+  Object.assign(rows, shareOut(rest, VOLUME_WEIGHTS, 'contact'));
   for (const [stream] of VOLUME_WEIGHTS) {
     malformed[stream] = malformedFor(stream, rows[stream]);
     good[stream] = rows[stream] - malformed[stream];

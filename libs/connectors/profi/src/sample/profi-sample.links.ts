@@ -1,5 +1,5 @@
 import { DEMO_USERS } from '@ferry/demo';
-import { PROFI_FILES_DIR, type ProfiExportStream } from './profi.catalog';
+import { PROFI_FILES_DIR, type ProfiExportStream } from '../profi.catalog';
 import { ProfiRandom } from './profi-sample.random';
 import * as V from './profi-sample.vocabulary';
 import { formatPhone, respellPhone } from './profi-sample.values';

@@ -1,12 +1,10 @@
-import { closeSync, createWriteStream, ftruncateSync, mkdirSync, openSync, writeFileSync, type WriteStream } from 'fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from 'fs';
 import { mkdir } from 'fs/promises';
-import { once } from 'events';
 import { join } from 'path';
-import { finished } from 'stream/promises';
-import { API_ONLY_DIR, type RejectCode } from '@ferry/connectors/core';
+import { API_ONLY_DIR, csvField, isMalformedRow, rowsFor, withSampleFile, type RejectCode } from '@ferry/connectors/core';
 import { DEMO_LOAN_OFFICERS } from '@ferry/demo';
-import { LEAF360_FILES, LEAF360_OBJECTS, LEAF360_STREAMS, type Leaf360CsvStream, type Leaf360Object, type Leaf360Report, type Leaf360Stream } from './leaf360.records';
-import { LEAF360_EXPORT_FILES } from './leaf360.catalog';
+import { LEAF360_FILES, LEAF360_OBJECTS, LEAF360_STREAMS, type Leaf360CsvStream, type Leaf360Object, type Leaf360Report, type Leaf360Stream } from '../leaf360.records';
+import { LEAF360_EXPORT_FILES } from '../leaf360.catalog';
 import { hashSeed, SampleRandom } from './leaf360-sample.random';
 import { REPORTS, WORKFLOWS, type JsonValue } from './leaf360-sample.definitions';
 import {
@@ -27,10 +25,8 @@ import {
   dealId,
   deletedCompanyIds,
   deletedContactIds,
-  isMalformedRow,
   parentChain,
   parentCycle,
-  rowsFor,
   stageTimes,
   type SamplePlan,
 } from './leaf360-sample.plan';
@@ -43,7 +39,6 @@ import {
   attachmentRow,
   companyRow,
   contactRow,
-  csvField,
   customColumns,
   dealRow,
   duplicateSpelling,
@@ -440,39 +435,6 @@ function randomRow(ctx: Context, stream: Leaf360CsvStream, rng: SampleRandom): s
 // ---------------------------------------------------------------------------------------------------------
 // Writing.
 
-class Buffered {
-  private buffer = '';
-
-  constructor(private readonly out: WriteStream) {}
-
-  async write(text: string): Promise<void> {
-    this.buffer += text;
-    if (this.buffer.length >= 64 * 1024) {
-      const ok = this.out.write(this.buffer);
-      this.buffer = '';
-      if (!ok) await once(this.out, 'drain');
-    }
-  }
-
-  async end(): Promise<void> {
-    this.out.end(this.buffer);
-    await finished(this.out);
-  }
-}
-
-async function withFile<T>(path: string, write: (out: Buffered) => Promise<T>): Promise<T> {
-  const stream = createWriteStream(path);
-  try {
-    const out = new Buffered(stream);
-    const result = await write(out);
-    await out.end();
-    return result;
-  } catch (err) {
-    stream.destroy();
-    throw err;
-  }
-}
-
 interface FileResult {
   rows: number;
   lines: number;
@@ -488,7 +450,7 @@ async function writeCsv(ctx: Context, stream: Leaf360CsvStream, path: string, ro
   const good = GOOD_ROWS[stream](ctx);
   const defects = DEFECTS[stream];
   let line = 2;
-  await withFile(path, async (out) => {
+  await withSampleFile(path, async (out) => {
     await out.write(`${LEAF360_SAMPLE_HEADERS[stream].join(',')}\n`);
     for (let r = 0; r < rows; r++) {
       let text: string;
@@ -551,7 +513,7 @@ async function writeWorkflows(ctx: Context, path: string, rows: number): Promise
   const { plan } = ctx;
   const malformed: Leaf360MalformedRow[] = [];
   let good = 0;
-  await withFile(path, async (out) => {
+  await withSampleFile(path, async (out) => {
     await out.write(`{"exported_at":"${iso(LAST_CREATED + 90 * DAY)}","workflows":[\n`);
     for (let r = 0; r < rows; r++) {
       let item: Record<string, JsonValue>;
@@ -579,7 +541,7 @@ async function writeWorkflows(ctx: Context, path: string, rows: number): Promise
 async function writeReports(ctx: Context, path: string): Promise<FileResult> {
   const { plan } = ctx;
   const n = plan.good.report;
-  await withFile(path, async (out) => {
+  await withSampleFile(path, async (out) => {
     for (let i = 0; i < n; i++) {
       const t = REPORTS[i % REPORTS.length];
       const rng = SampleRandom.forRow(plan.seed, Stream.report, i);
