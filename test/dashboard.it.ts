@@ -127,7 +127,9 @@ describe('the dashboard in a real browser, and the services\' metrics, during a 
     const before = await pageNumbers(page);
     expect(loadedSum(before)).toBe(0);
 
-    Object.assign(process.env, { FERRY_DASHBOARD_PORT: String(RECONCILER_DASHBOARD_PORT), FERRY_METRICS_PORT: String(METRICS_BASE) });
+    // Small load chunks: the destination takes 1,000 records a request by default, which would finish this migration
+    // between two refreshes of the page (every 2 s); 100 a request keeps it loading long enough to watch it move.
+    Object.assign(process.env, { FERRY_DASHBOARD_PORT: String(RECONCILER_DASHBOARD_PORT), FERRY_METRICS_PORT: String(METRICS_BASE), FERRY_LOAD_BATCH_SIZE: '100' });
     stack = await startRouteStack(
       {
         plan, migration, exportDir: path.join(workDir, 'export'), logDir: path.join(workDir, 'logs'), sandboxPort: SANDBOX_PORT,
