@@ -3,6 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import Table from 'cli-table3';
 import { ENTITY_DEFINITIONS } from '../apps/sandbox/src/metadata/entity-metadata';
+import { STANDARD_OBJECTS } from '../apps/sandbox/src/salesforce/sf-objects';
+import { columnOf } from '@ferry/destinations/salesforce';
 import type { EntityDescription } from '@ferry/destinations/core';
 import { sourceConnector } from '@ferry/connectors/registry';
 import { discoverSource } from '@ferry/discovery';
@@ -12,13 +14,26 @@ import { proposeRouteMap, readRouteMapFile, scoreProposal, templateFile, templat
  * How good `ferry map propose` is: for every route with a template in maps/, a sample of the source is generated
  * (the `ferry sample` code path), discovered in-process and proposed from, and the proposal is compared with the
  * template a person wrote. A template item is found when the same source path lands on the same entity.column.
- * Two destinations: the sandbox's tables as the destination describes them, and the built-in catalog alone.
+ * Two destinations: the sandbox's tables (Dataverse or Salesforce, as the route's) as the destination describes
+ * them, and the built-in catalog alone.
  */
 
 const TYPES: Record<string, string> = {
   uniqueidentifier: 'Uniqueidentifier', string: 'String', memo: 'Memo', integer: 'Integer', bigint: 'BigInt', decimal: 'Decimal',
   money: 'Money', boolean: 'Boolean', datetime: 'DateTime', dateonly: 'DateTime', picklist: 'Picklist', lookup: 'Lookup',
 };
+
+/** The Salesforce sandbox's standard objects as SalesforceDestination.describe reports them. */
+function salesforceDescriptions(): EntityDescription[] {
+  return STANDARD_OBJECTS.filter((o) => o.createable && !o.tooling).map((o) => ({
+    entity: o.name.toLowerCase(),
+    primaryId: 'id',
+    primaryName: (o.fields.find((f) => f.name === 'Name') ? 'name' : o.fields.find((f) => f.name === 'Subject' || f.name === 'Title')?.name.toLowerCase()) ?? 'name',
+    custom: false,
+    keys: [],
+    columns: o.fields.map((f) => columnOf(f)),
+  }));
+}
 
 /** The sandbox's tables as DynamicsDestination.describe reports them. */
 function sandboxDescriptions(): EntityDescription[] {
@@ -54,7 +69,8 @@ async function main(): Promise<void> {
       const dir = path.join(work, route);
       await connector.generate({ records: Math.max(records, MIN_RECORDS[template.source] ?? 0), seed: 1, out: path.join(dir, 'export') });
       const { inventory } = await discoverSource(connector, { system: template.source, exportDir: path.join(dir, 'export'), out: path.join(dir, 'discovery') });
-      for (const [destination, entities] of [['sandbox', sandboxDescriptions()], ['catalog', []]] as const) {
+      const described = template.destination === 'salesforce' ? salesforceDescriptions() : sandboxDescriptions();
+      for (const [destination, entities] of [['sandbox', described], ['catalog', []]] as const) {
         const proposal = proposeRouteMap({ inventory, entities, source: template.source, destination: template.destination, keyColumn: template.keyColumn, route });
         rows.push({ route, destination, s: scoreProposal(proposal, template) });
       }

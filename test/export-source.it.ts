@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -18,6 +19,7 @@ import { DataverseClient } from '@ferry/destinations/dynamics';
 import { createKafka } from '@ferry/kafka';
 import type { RouteStack } from '@ferry/ops';
 import { startPlanStack } from './support/golden-route';
+import { connectOrg, queryAll } from './support/salesforce-org';
 import { settled } from './support/settle';
 import { readTopic } from './support/topic-reader';
 import { testDatabaseUrl, uniqueMigration, useTestEnv } from './support/it-env';
@@ -136,53 +138,68 @@ describe('export source: discover → propose → confirm → extract → delta'
   }, 120_000);
 });
 
+interface ProposedRoute {
+  db: DataSource;
+  admin: Admin;
+  stack: RouteStack;
+  plan: RoutePlan;
+  workDir: string;
+}
+
+/**
+ * The Zoho-style fixture inferred, discovered, proposed onto a destination's built-in catalog, confirmed as it
+ * was proposed, and run by the whole stack against that destination's sandbox (its schema applied first).
+ */
+async function startProposedRoute(migration: string, destination: string, keyColumn: string, port: number): Promise<ProposedRoute> {
+  useTestEnv(migration);
+  const cfg = loadConfig([settings.kafka]);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `ferry-export-${destination}-`));
+  const exportDir = path.join(workDir, 'export');
+  fs.cpSync(FIXTURE, exportDir, { recursive: true });
+  const db = await connectDataSource(testDatabaseUrl());
+  await db.runMigrations({ transaction: 'each' });
+  const admin = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'test' }, createLogger('test', 'warn')).admin();
+  await admin.connect();
+  const exportSource = await inferExportSource(exportDir);
+  const connector = new ExportConnector(exportSource);
+  const { inventory } = await discoverSource(connector, { system: 'export', exportDir, out: path.join(workDir, 'discovery') }, { schemaFor: (s) => connector.recordSchema(s) });
+  const doc = proposeRouteMap({ inventory, entities: [], source: 'export', destination, keyColumn, exportSource });
+  const versions = new MapVersionRepository(db, migration);
+  const draft = await versions.addDraft({ route: doc.route, hash: routeMapHash(doc), document: doc, sourceText: JSON.stringify(doc), origin: 'proposal', createdBy: 'export test' });
+  await versions.confirm(draft.version, 'export test');
+  const plan = (await confirmedMap(db, migration))!.plan;
+  const stack = await startPlanStack(db, plan, migration, exportDir, workDir, port);
+  return { db, admin, stack, plan, workDir };
+}
+
+async function stopProposedRoute(r: ProposedRoute | undefined): Promise<void> {
+  await r?.stack.stop();
+  await r?.admin.disconnect();
+  await r?.db.destroy();
+}
+
 /**
  * The same export through all five services into the Dataverse sandbox: the proposed map (the built-in catalog of
  * Dynamics 365 Sales columns) given to the sandbox as schema, the stack run until everything reconciles, and the
  * opportunity made from a deal that names its account by display name linked to that account.
  */
 describe('export source: the whole route into the Dataverse sandbox', () => {
-  const PORT = 18410;
   const migration = uniqueMigration('export-route');
-  let db: DataSource;
-  let admin: Admin;
-  let stack: RouteStack | undefined;
-  let plan: RoutePlan;
+  let r: ProposedRoute;
 
   beforeAll(async () => {
-    useTestEnv(migration);
-    const cfg = loadConfig([settings.kafka]);
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-export-route-'));
-    const exportDir = path.join(workDir, 'export');
-    fs.cpSync(FIXTURE, exportDir, { recursive: true });
-    db = await connectDataSource(testDatabaseUrl());
-    await db.runMigrations({ transaction: 'each' });
-    admin = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'test' }, createLogger('test', 'warn')).admin();
-    await admin.connect();
-    const exportSource = await inferExportSource(exportDir);
-    const connector = new ExportConnector(exportSource);
-    const { inventory } = await discoverSource(connector, { system: 'export', exportDir, out: path.join(workDir, 'discovery') }, { schemaFor: (s) => connector.recordSchema(s) });
-    const doc = proposeRouteMap({ inventory, entities: [], source: 'export', destination: 'dynamics', keyColumn: 'crm_sourceid', exportSource });
-    const versions = new MapVersionRepository(db, migration);
-    const draft = await versions.addDraft({ route: doc.route, hash: routeMapHash(doc), document: doc, sourceText: JSON.stringify(doc), origin: 'proposal', createdBy: 'export test' });
-    await versions.confirm(draft.version, 'export test');
-    plan = (await confirmedMap(db, migration))!.plan;
-    stack = await startPlanStack(db, plan, migration, exportDir, workDir, PORT);
+    r = await startProposedRoute(migration, 'dynamics', 'crm_sourceid', 18410);
   }, 240_000);
-  afterAll(async () => {
-    await stack?.stop();
-    await admin?.disconnect();
-    await db?.destroy();
-  });
+  afterAll(() => stopProposedRoute(r));
 
   it('reconciles every record, and the opportunity of a deal is linked to the account it names', async () => {
-    const result = await settled({ db, admin, plan, migration, services: stack!.services }, 300_000, 'the export route to reconcile');
+    const result = await settled({ db: r.db, admin: r.admin, plan: r.plan, migration, services: r.stack.services }, 300_000, 'the export route to reconcile');
     expect(Object.fromEntries(result.entities.map((e) => [e.entity, [e.loaded, e.rejected, e.waiting]]))).toEqual({
       account: [8, 0, 0],
       contact: [10, 0, 0],
       opportunity: [10, 0, 0],
     });
-    const url = stack!.sandboxUrl;
+    const url = r.stack.sandboxUrl;
     const client = new DataverseClient({
       baseUrl: `${url}/api/data/v9.2`, tokenUrl: `${url}/login/ferry-demo-tenant/oauth2/v2.0/token`,
       clientId: 'ferry-demo', clientSecret: 'ferry-demo-secret', scope: `${url}/.default`,
@@ -198,4 +215,55 @@ describe('export source: the whole route into the Dataverse sandbox', () => {
     expect(fleet).toBeDefined();
     expect(Object.values(fleet)).toContain(account.accountid);
   }, 330_000);
+});
+
+/**
+ * The same export proposed onto Salesforce (the built-in catalog of Sales Cloud fields), its schema planned and
+ * applied to the Salesforce sandbox, and run through all five services: accounts, contacts and opportunities land
+ * with the lookups inferred by display name, the deals' stages matched to the org's (Proposal → Proposal/Price Quote).
+ */
+describe('export source: the whole route into the Salesforce sandbox', () => {
+  const migration = uniqueMigration('export-sf');
+  let r: ProposedRoute;
+
+  beforeAll(async () => {
+    r = await startProposedRoute(migration, 'salesforce', 'ferry_key__c', 18412);
+  }, 240_000);
+  afterAll(() => stopProposedRoute(r));
+
+  it('reconciles every record, links opportunities and contacts to the accounts they name, with stages the org offers', async () => {
+    const result = await settled({ db: r.db, admin: r.admin, plan: r.plan, migration, services: r.stack.services }, 300_000, 'the export route into Salesforce to reconcile');
+    expect(Object.fromEntries(result.entities.map((e) => [e.entity, [e.loaded, e.rejected, e.waiting]]))).toEqual({
+      account: [8, 0, 0],
+      contact: [10, 0, 0],
+      opportunity: [10, 0, 0],
+    });
+    const conn = await connectOrg(r.stack.sandboxUrl);
+    const accounts = await queryAll(conn, 'SELECT Id, Name, Ferry_Key__c, BillingCity FROM Account');
+    const acme = accounts.find((r) => r.Ferry_Key__c === 'zcrm_4000000000101')!;
+    expect(acme).toMatchObject({ Name: 'Acme Logistics', BillingCity: expect.any(String) });
+    const fleet = (await queryAll(conn, 'SELECT Id, Name, AccountId, StageName, CloseDate, Amount, Ferry_Key__c FROM Opportunity')).find(
+      (r) => r.Ferry_Key__c === syntheticKey(['Fleet expansion', 'Acme Logistics']),
+    )!;
+    expect(fleet).toMatchObject({ Name: 'Fleet expansion', AccountId: acme.Id, CloseDate: '2022-03-15', Amount: 40000, StageName: 'Proposal/Price Quote' });
+    const liam = (await queryAll(conn, 'SELECT Id, FirstName, LastName, Email, AccountId, Ferry_Key__c FROM Contact')).find((r) => r.Ferry_Key__c === 'zcrm_4000000000201')!;
+    expect(liam).toMatchObject({ FirstName: 'Liam', LastName: 'Novak', Email: 'liam.novak@acme-logistics.example', AccountId: acme.Id });
+  }, 330_000);
+
+  it('`ferry map propose` describes the org and prefers the __c fields the first map created there', () => {
+    const ferry = (...args: string[]) =>
+      execFileSync(process.execPath, [path.join(__dirname, '..', 'bin', 'ferry.js'), ...args], {
+        env: { ...process.env, DATABASE_URL: testDatabaseUrl(), SALESFORCE_LOGIN_URL: `${r.stack.sandboxUrl}/salesforce`, SALESFORCE_CLIENT_SECRET: 'ferry-demo-secret' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+    ferry('discover', '--source', 'export', '--export', path.join(r.workDir, 'export'), '--out', path.join(r.workDir, 'cli-discovery'));
+    const out = ferry('map', 'propose', '--migration', `${migration}-again`, '--discovery', path.join(r.workDir, 'cli-discovery'), '--route', 'export-salesforce', '--out', path.join(r.workDir, 'again.yaml'));
+    expect(out).toMatch(/^salesforce described account, contact, lead, opportunity, product2, .*; the built-in catalog stands in for the rest$/m);
+    expect(out).toMatch(/map version 1 proposed \(export-salesforce\)/);
+    const again = fs.readFileSync(path.join(r.workDir, 'again.yaml'), 'utf8');
+    // schema apply created the custom fields of the first proposal: the second finds them in the org
+    expect(again).toMatch(/newsletter_opt_in__c: \{[^}]*confidence: 0\.94/);
+    expect(again).toContain("the destination's custom column");
+  }, 150_000);
 });

@@ -6,6 +6,7 @@ import { consumerGroups, type RoutePlan } from '@ferry/contracts';
 import { createKafka } from '@ferry/kafka';
 import { assertAlive, groupLag, replayPhase } from '@ferry/ops';
 import { expectGoldenRows, GoldenStack, startGoldenStack, stopGoldenStack } from './support/golden-route';
+import { connectOrg, queryAll } from './support/salesforce-org';
 import { settled } from './support/settle';
 
 /**
@@ -68,45 +69,25 @@ async function body(conn: Connection, url: string): Promise<string> {
   return `${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}`;
 }
 
-async function connect(sandboxUrl: string): Promise<Connection> {
-  const res = await fetch(`${sandboxUrl}/salesforce/services/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'ferry-demo', client_secret: 'ferry-demo-secret' }),
-  });
-  const t = (await res.json()) as { access_token: string; instance_url: string };
-  return new Connection({ instanceUrl: t.instance_url, accessToken: t.access_token, version: '62.0' });
-}
-
-async function all(conn: Connection, soql: string): Promise<Row[]> {
-  const out: Row[] = [];
-  let page = await conn.query<Row>(soql);
-  out.push(...page.records);
-  while (!page.done && page.nextRecordsUrl) {
-    page = await conn.queryMore<Row>(page.nextRecordsUrl);
-    out.push(...page.records);
-  }
-  return out;
-}
-
 /**
  * Every row of every object the plan writes, read back with SOQL, with the org's own ids replaced by what Ferry
  * keys the rows by, so the result does not depend on the ids the sandbox made up.
  */
 async function orgRows(sandboxUrl: string, plan: RoutePlan, merged: Set<string>): Promise<Record<string, Row[]>> {
-  const conn = await connect(sandboxUrl);
+  const conn = await connectOrg(sandboxUrl);
   const names = new Map<string, string>();
-  for (const u of await all(conn, 'SELECT Id, Email FROM User')) names.set(String(u.Id), `user:${String(u.Email)}`);
-  for (const r of await all(conn, 'SELECT Id, DeveloperName FROM RecordType')) names.set(String(r.Id), `recordtype:${String(r.DeveloperName)}`);
-  for (const p of await all(conn, 'SELECT Id, Name FROM Pricebook2')) names.set(String(p.Id), `pricebook2:${String(p.Name)}`);
+  for (const u of await queryAll(conn, 'SELECT Id, Email FROM User')) names.set(String(u.Id), `user:${String(u.Email)}`);
+  for (const r of await queryAll(conn, 'SELECT Id, DeveloperName FROM RecordType')) names.set(String(r.Id), `recordtype:${String(r.DeveloperName)}`);
+  for (const p of await queryAll(conn, 'SELECT Id, Name FROM Pricebook2')) names.set(String(p.Id), `pricebook2:${String(p.Name)}`);
   const raw = new Map<string, { key: string; rows: Row[] }>();
   for (const { entity } of plan.entities) {
     const d = await conn.sobject(entity).describe();
     const key = d.fields.find((f) => f.name.toLowerCase() === plan.keyColumn)!.name;
     const fields = d.fields.filter((f) => !STAMPED.has(f.name) || f.name === 'Id').map((f) => f.name);
-    const rows = await all(conn, `SELECT ${fields.join(', ')} FROM ${d.name}`);
+    const rows = await queryAll(conn, `SELECT ${fields.join(', ')} FROM ${d.name}`);
     for (const r of rows) names.set(String(r.Id), `${entity}:${String(r[key] ?? '?')}`);
     if (entity === 'contentversion') {
-      for (const v of await all(conn, `SELECT ContentDocumentId, ${key} FROM ContentVersion`)) names.set(String(v.ContentDocumentId), `contentdocument of ${entity}:${String(v[key])}`);
+      for (const v of await queryAll(conn, `SELECT ContentDocumentId, ${key} FROM ContentVersion`)) names.set(String(v.ContentDocumentId), `contentdocument of ${entity}:${String(v[key])}`);
     }
     raw.set(entity, { key, rows });
   }

@@ -5,10 +5,10 @@ import type { Command } from 'commander';
 import { errorMessage, FerryError } from '@ferry/common';
 import { loadConfig, settings } from '@ferry/config';
 import type { EntityDescription } from '@ferry/destinations/core';
-import { DataverseClient, DynamicsDestination } from '@ferry/destinations/dynamics';
+import { createDestination, DESTINATION_SYSTEMS } from '@ferry/destinations/registry';
 import { EXPORT_SOURCE_FILE, readExportSourceFile } from '@ferry/connectors/export';
 import { discoveryInventorySchema, type DiscoveryInventory } from '@ferry/discovery';
-import { DYNAMICS_SALES_CATALOG, proposeRouteMap, routeMapHash, routeMapYaml, type RouteMapDocument } from '@ferry/mapping';
+import { proposalTarget, proposeRouteMap, routeMapHash, routeMapYaml, type RouteMapDocument } from '@ferry/mapping';
 import { MapVersionRepository, MigrationRepository } from '@ferry/persistence';
 import { migratedDataSource } from './db';
 import { mapTable } from './map.command';
@@ -43,20 +43,14 @@ export function readInventory(given: string): { file: string; inventory: Discove
 
 /**
  * The destination's descriptions of the tables a proposal may use, or null (with why) when it cannot be reached.
- * Built from the dataverse settings the way the destination registry builds it, with a short timeout and few
- * retries: a proposal is interactive and has the catalog to fall back on.
+ * Built from the destination's settings as the services build it, with a short timeout and one retry: a proposal
+ * is interactive and has the built-in catalog to fall back on.
  */
 async function describeDestination(system: string, keyColumn: string): Promise<{ entities: EntityDescription[] } | { error: string }> {
-  if (system !== 'dynamics') return { error: `Ferry cannot describe destination "${system}"` };
   try {
-    const c = loadConfig([settings.dataverse]);
-    const client = new DataverseClient({
-      baseUrl: c.DATAVERSE_URL, tokenUrl: c.DATAVERSE_TOKEN_URL, clientId: c.DATAVERSE_CLIENT_ID, clientSecret: c.DATAVERSE_CLIENT_SECRET,
-      scope: c.DATAVERSE_SCOPE, timeoutMs: 10_000, maxRetries: 1, backoffBaseMs: 200,
-    });
-    const destination = new DynamicsDestination(client, { keyColumn, maxFileBytes: c.DATAVERSE_MAX_UPLOAD_BYTES });
+    const destination = createDestination(system, keyColumn, process.env, undefined, { interactive: true });
     const entities: EntityDescription[] = [];
-    for (const e of DYNAMICS_SALES_CATALOG) {
+    for (const e of proposalTarget(system).catalog) {
       const d = await destination.describe(e.entity);
       if (d) entities.push(d);
     }
@@ -69,7 +63,8 @@ async function describeDestination(system: string, keyColumn: string): Promise<{
 function summary(doc: RouteMapDocument): string {
   const fields = doc.objects.flatMap((e) => Object.values(e.fields));
   const sure = fields.filter((f) => (f.confidence ?? 0) >= 0.9).length;
-  const custom = doc.objects.flatMap((e) => Object.entries(e.fields)).filter(([c, f]) => c.startsWith('crm_') && (f.confidence ?? 0) <= 0.5).length;
+  const target = proposalTarget(doc.destination);
+  const custom = doc.objects.flatMap((e) => Object.entries(e.fields)).filter(([c, f]) => target.isCustom(c) && (f.confidence ?? 0) <= 0.5).length;
   return `${doc.objects.length} entries, ${fields.length} fields (${sure} at confidence ≥ 0.9, ${custom} proposed custom columns), ${Object.keys(doc.notMigrated).length} objects not migrated`;
 }
 
@@ -82,9 +77,9 @@ export function mapProposeCommand(map: Command): void {
     .requiredOption('--discovery <path>', 'discovery.json, or the folder holding it')
     .option('--route <route>', 'route name (default: <source>-<destination>)')
     .option('--out <file>', 'where to write the draft as YAML (default: ./<route>.proposal.yaml)')
-    .option('--key-column <name>', 'the external-key column on every destination table', 'crm_sourceid')
+    .option('--key-column <name>', 'the external-key column on every destination table (default: crm_sourceid on Dynamics, ferry_key__c on Salesforce)')
     .option('--by <name>', 'who drafts it', os.userInfo().username)
-    .action(async (o: { migration: string; discovery: string; route?: string; out?: string; keyColumn: string; by: string }) => {
+    .action(async (o: { migration: string; discovery: string; route?: string; out?: string; keyColumn?: string; by: string }) => {
       const { file, inventory } = readInventory(o.discovery);
       const db = await migratedDataSource(loadConfig([settings.database]).DATABASE_URL);
       try {
@@ -99,16 +94,21 @@ export function mapProposeCommand(map: Command): void {
         const destination = known?.destination ?? (o.route?.split('-')[1] || 'dynamics');
         const route = o.route ?? `${inventory.system}-${destination}`;
         if (!/^[a-z0-9]+-[a-z0-9]+$/.test(route)) throw new FerryError('USAGE', `--route "${route}" is not <source>-<destination>, e.g. leaf360-dynamics`, 'fatal');
-        const described = await describeDestination(destination, o.keyColumn);
+        if (!(DESTINATION_SYSTEMS as readonly string[]).includes(destination)) {
+          throw new FerryError('USAGE', `--route "${route}" names destination "${destination}": choose one of ${DESTINATION_SYSTEMS.join(', ')}`, 'fatal');
+        }
+        const keyColumn = o.keyColumn ?? proposalTarget(destination).keyColumn;
+        const described = await describeDestination(destination, keyColumn);
+        const catalogName = destination === 'salesforce' ? 'Salesforce Sales Cloud fields' : 'Dynamics 365 Sales columns';
         let entities: EntityDescription[] = [];
-        if ('error' in described) print(`${destination} could not be reached (${described.error}); proposing onto the built-in catalog of Dynamics 365 Sales columns`);
+        if ('error' in described) print(`${destination} could not be reached (${described.error}); proposing onto the built-in catalog of ${catalogName}`);
         else {
           entities = described.entities;
           print(`${destination} described ${entities.map((e) => e.entity).join(', ') || 'none of the tables'}; the built-in catalog stands in for the rest`);
         }
         // an export source's objects are what source.yaml (next to discovery.json, reviewed) says: the map carries it
         const exportSource = inventory.system === 'export' ? readExportSourceFile(path.join(path.dirname(file), EXPORT_SOURCE_FILE)) : undefined;
-        const doc = proposeRouteMap({ inventory, entities, source: inventory.system, destination, keyColumn: o.keyColumn, route, exportSource });
+        const doc = proposeRouteMap({ inventory, entities, source: inventory.system, destination, keyColumn, route, exportSource });
         const out = path.resolve(o.out ?? `${route}.proposal.yaml`);
         const text = routeMapYaml(doc, [
           `${route}: proposed by \`ferry map propose\` from ${file} (${inventory.displayName}, discovered ${inventory.startedAt}).`,

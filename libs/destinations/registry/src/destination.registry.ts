@@ -6,11 +6,18 @@ import { QuotaPacer, SalesforceClient, SalesforceDestination, readPrivateKey, ty
 
 export const DESTINATION_SYSTEMS = ['dynamics', 'salesforce'] as const;
 
+export interface DestinationCallOptions {
+  /** short timeouts and one retry: for commands a person waits on that can do without the destination */
+  interactive?: boolean;
+}
+
 /**
  * The destination a migration's map names, built from its settings (credentials from the environment or the
  * secrets file). The one place that knows which destinations exist.
  */
-export function createDestination(system: string, keyColumn: string, env: NodeJS.ProcessEnv = process.env, logger?: DataverseLogger): Destination {
+export function createDestination(system: string, keyColumn: string, env: NodeJS.ProcessEnv = process.env, logger?: DataverseLogger, o: DestinationCallOptions = {}): Destination {
+  // an interactive command (a map proposal) asks once more at most, and not for long: it has a catalog to fall back on
+  const brief = o.interactive ? { timeoutMs: 10_000, maxRetries: 1, backoffBaseMs: 200 } : {};
   switch (system) {
     case 'dynamics': {
       const c = loadConfig([settings.dataverse], env);
@@ -22,6 +29,7 @@ export function createDestination(system: string, keyColumn: string, env: NodeJS
         scope: c.DATAVERSE_SCOPE,
         maxConcurrency: c.DATAVERSE_MAX_CONCURRENCY,
         logger,
+        ...brief,
       });
       return new DynamicsDestination(client, {
         keyColumn,
@@ -47,6 +55,7 @@ export function createDestination(system: string, keyColumn: string, env: NodeJS
         apiVersion: c.SALESFORCE_API_VERSION,
         pacer: new QuotaPacer({ apiShare: c.SALESFORCE_API_SHARE, bulkRecordShare: c.SALESFORCE_BULK_RECORD_SHARE }),
         logger,
+        ...brief,
       });
       return new SalesforceDestination(client, { keyColumn, bulkThreshold: c.SALESFORCE_BULK_THRESHOLD, maxFileBytes: c.SALESFORCE_MAX_FILE_BYTES });
     }

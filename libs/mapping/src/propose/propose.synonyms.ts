@@ -21,14 +21,26 @@ export const OBJECT_SYNONYMS: Record<string, string[]> = {
   connection: ['referral', 'association', 'relationship', 'relation'],
 };
 
+/** The words a reason about where things go uses, per destination. */
+export interface DestinationWords {
+  /** the product (Dynamics, Salesforce) */
+  product: string;
+  /** where automations are rebuilt */
+  automation: string;
+  /** what pipelines and boards become */
+  stages: string;
+  /** what a proposed custom column is called */
+  custom: string;
+}
+
 /** Objects that are not records to move, with why. */
-export const NOT_MIGRATED: { match: RegExp; reason: string }[] = [
-  { match: /^(user|users|owner|owners|coach|coaches|employee|staff|agent|member)$/, reason: 'users are matched to Dynamics users by email (record owners), not migrated' },
-  { match: /(workflow|automation|rule|sequence|trigger)/, reason: 'automations are rebuilt in Power Automate from the discovery inventory, not migrated' },
-  { match: /^(report|reports|dashboard|dashboards|view|views)$/, reason: 'reports and dashboards are rebuilt on the migrated data' },
-  { match: /(pipeline|stage|board|column)$|^(pipeline|process_board|board)/, reason: 'pipeline and board configuration: rebuilt as sales stages / business process flows, not migrated as records' },
-  { match: /history$|_log$|^audit/, reason: 'history of changes: kept in the discovery inventory and the source export, not migrated as records' },
-  { match: /^custom_field|^field_definition/, reason: 'custom field definitions: they become the proposed crm_ columns, not records' },
+export const NOT_MIGRATED: { match: RegExp; reason: (w: DestinationWords) => string }[] = [
+  { match: /^(user|users|owner|owners|coach|coaches|employee|staff|agent|member)$/, reason: (w) => `users are matched to ${w.product} users by email (record owners), not migrated` },
+  { match: /(workflow|automation|rule|sequence|trigger)/, reason: (w) => `automations are rebuilt in ${w.automation} from the discovery inventory, not migrated` },
+  { match: /^(report|reports|dashboard|dashboards|view|views)$/, reason: () => 'reports and dashboards are rebuilt on the migrated data' },
+  { match: /(pipeline|stage|board|column)$|^(pipeline|process_board|board)/, reason: (w) => `pipeline and board configuration: rebuilt as ${w.stages}, not migrated as records` },
+  { match: /history$|_log$|^audit/, reason: () => 'history of changes: kept in the discovery inventory and the source export, not migrated as records' },
+  { match: /^custom_field|^field_definition/, reason: (w) => `custom field definitions: they become the proposed ${w.custom}, not records` },
 ];
 
 /** Values of an activity's type field, by the activity table they go to. */

@@ -3,9 +3,10 @@ import type { ColumnDescription, EntityDescription } from '@ferry/destinations/c
 import type { DiscoveryInventory, FieldProfile, ObjectInventory } from '@ferry/discovery';
 import { referenceField, type ExportSourceDocument } from '@ferry/connectors/export';
 import type { MapEntry, MapField, MapLookup, RouteMapDocument } from '../map/route-map.schema';
-import { DATE_ONLY_COLUMNS, withCatalog } from './dynamics.catalog';
+import { withCatalog } from './dynamics.catalog';
+import { proposalTarget, type Kind, type ProposalTarget } from './proposal.target';
 import {
-  ACTIVITY_VALUES, COLUMN_SYNONYMS, CREATED_NAMES, NOT_MIGRATED, OBJECT_SYNONYMS, OWNER_WORDS, SYSTEM_COLUMNS, type ActivityKind,
+  ACTIVITY_VALUES, COLUMN_SYNONYMS, CREATED_NAMES, NOT_MIGRATED, OBJECT_SYNONYMS, OWNER_WORDS, type ActivityKind,
 } from './propose.synonyms';
 
 export interface ProposeInput {
@@ -17,7 +18,7 @@ export interface ProposeInput {
   keyColumn: string;
   /** default `<source>-<destination>` */
   route?: string;
-  /** default DYNAMICS_SALES_CATALOG */
+  /** default: the destination's built-in catalog (DYNAMICS_SALES_CATALOG, SALESFORCE_SALES_CATALOG) */
   catalog?: readonly EntityDescription[];
   /** an export source's reviewed description: carried in the map (confirmed with it), its guesses weighed in */
   exportSource?: ExportSourceDocument;
@@ -46,35 +47,24 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Where one source object goes. */
 type Home =
-  | { kind: 'entity'; entity: string }
+  | { kind: 'entity'; entity: string; as: Kind }
   | { kind: 'activity' }
   | { kind: 'custom'; entity: string }
   | { kind: 'skip'; reason: string };
 
-function homeOf(o: ObjectInventory, entities: Map<string, EntityDescription>): Home {
+function homeOf(o: ObjectInventory, entities: Map<string, EntityDescription>, target: ProposalTarget): Home {
   const name = o.name.toLowerCase();
   const norm = normalName(o.name);
-  for (const n of NOT_MIGRATED) if (n.match.test(name)) return { kind: 'skip', reason: n.reason };
-  for (const [entity, names] of Object.entries(OBJECT_SYNONYMS)) {
+  for (const n of NOT_MIGRATED) if (n.match.test(name)) return { kind: 'skip', reason: n.reason(target.words) };
+  for (const [kind, names] of Object.entries(OBJECT_SYNONYMS)) {
     if (names.some((s) => s === name || normalName(s) === norm)) {
-      if (entity === 'activity') return { kind: 'activity' };
-      if (entities.has(entity)) return { kind: 'entity', entity };
+      if (kind === 'activity') return { kind: 'activity' };
+      const table = target.tableOf(kind as Kind);
+      if (table && entities.has(table)) return { kind: 'entity', entity: table, as: kind as Kind };
     }
   }
   if (o.location === null || o.records - o.deleted === 0) return { kind: 'skip', reason: o.note ? `not read: ${o.note}` : 'no records in the source' };
-  return { kind: 'custom', entity: `crm_${words(o.name).join('')}`.slice(0, 40) };
-}
-
-const DATAVERSE_TYPES: Record<string, ColumnType> = {
-  string: 'string', memo: 'memo', integer: 'integer', bigint: 'bigint', decimal: 'decimal', double: 'double', money: 'money',
-  boolean: 'boolean', picklist: 'picklist', state: 'picklist', status: 'picklist', uniqueidentifier: 'uniqueidentifier',
-};
-
-/** The map's column type of a destination column, the source deciding date-only or date-time when the destination does not say. */
-function columnType(c: ColumnDescription, f: FieldProfile): ColumnType | null {
-  const t = c.type.toLowerCase();
-  if (t === 'datetime') return DATE_ONLY_COLUMNS.has(c.name) || (f.type === 'date' && !c.name.startsWith('crm_source')) ? 'dateonly' : 'datetime';
-  return DATAVERSE_TYPES[t] ?? null;
+  return { kind: 'custom', entity: target.customTable(words(o.name)) };
 }
 
 const TEXTUAL = new Set(['string', 'email', 'phone', 'url', 'html', 'picklist', 'id', 'reference', 'integer', 'decimal', 'money', 'percent', 'json']);
@@ -99,6 +89,9 @@ function compatible(type: ColumnType, f: FieldProfile): boolean {
       return f.type === 'date' || f.type === 'timestamp';
     case 'picklist':
       return f.type === 'picklist' || f.type === 'string';
+    case 'file':
+      // a note's text becomes a file's body (file-of-text)
+      return ['string', 'html'].includes(f.type);
     default:
       return false;
   }
@@ -126,8 +119,8 @@ interface Candidate {
 }
 
 /** The synonyms a column goes by on an entity: its own scoped list, else the shared one. */
-function synonymsOf(entity: string, column: string): string[] {
-  return COLUMN_SYNONYMS[`${entity}.${column}`] ?? COLUMN_SYNONYMS[column] ?? [];
+function synonymsOf(kind: string, concept: string): string[] {
+  return COLUMN_SYNONYMS[`${kind}.${concept}`] ?? COLUMN_SYNONYMS[concept] ?? [];
 }
 
 /** Qualifier words a source name may carry around a synonym and still mean it (`loan_amount`, `primary_email`). */
@@ -138,33 +131,43 @@ function partialMatch(fieldWords: string[], synonym: string): boolean {
   return false;
 }
 
-function candidates(entity: EntityDescription, f: FieldProfile, used: Set<string>): Candidate[] {
+function candidates(target: ProposalTarget, entity: EntityDescription, f: FieldProfile, used: Set<string>): Candidate[] {
   const norm = normalName(f.name);
   const plain = words(f.name).join('');
   const ws = words(f.name);
   const out: Candidate[] = [];
+  const kind = target.kindOf(entity.entity);
   for (const c of entity.columns) {
-    if (used.has(c.name) || SYSTEM_COLUMNS.has(c.name) || c.targets || c.name === entity.primaryId || c.name.startsWith('crm_source')) continue;
-    const type = columnType(c, f);
+    if (used.has(c.name) || target.system.has(c.name) || c.targets || c.name === entity.primaryId || c.validForCreate === false) continue;
+    if (c.name === target.keyColumn || c.name === target.created.custom) continue;
+    const type = target.columnType(c, f);
     if (!type || !compatible(type, f)) continue;
-    const bare = c.name.replace(/^[a-z0-9]+_(?=[a-z])/, (p) => (c.name.startsWith('address') ? p : ''));
-    const syns = synonymsOf(entity.entity, c.name);
+    const concept = target.conceptOf(entity.entity, c.name);
+    const custom = target.isCustom(c.name);
+    const syns = synonymsOf(kind, concept);
     let base = 0;
     let how = '';
-    if (plain === c.name || norm === c.name) [base, how] = [0.96, `name match ${f.name} → ${c.name}`];
-    else if (c.name.startsWith('crm_') && (plain === bare || norm === bare)) [base, how] = [0.94, `name match ${f.name} → ${c.name} (the destination's custom column)`];
+    if (plain === c.name || norm === c.name || (!custom && (plain === concept || norm === concept))) [base, how] = [0.96, `name match ${f.name} → ${c.name}`];
+    else if (custom && (plain === target.bare(c.name) || norm === target.bare(c.name))) [base, how] = [0.94, `name match ${f.name} → ${c.name} (the destination's custom column)`];
     else if (syns.includes(plain) || syns.includes(norm)) [base, how] = [0.92, `synonym ${f.name} → ${c.name}`];
     else if (syns.some((s) => partialMatch(ws, s))) [base, how] = [0.72, `partial name match ${f.name} → ${c.name}`];
     else continue;
-    const fit = profileFit(c.name, f);
+    const fit = profileFit(concept, f);
     let confidence = base + fit.delta;
     const notes = [how];
     if (fit.note) notes.push(fit.note);
     if (type === 'picklist') {
       const m = optionMatch(c, f);
-      if (!m.total || m.matched * 2 < m.total) continue; // an option set that fits few of the values: a custom column says more
-      confidence -= 0.1 * (1 - m.matched / Math.max(m.total, 1));
-      notes.push(`${m.matched} of ${m.total} values match option labels`);
+      if (!m.total || m.matched * 2 < m.total) {
+        // an option set that fits few of the values: a custom column says more, unless the destination requires
+        // this one (an Opportunity's stage): then it is proposed for a person to map the values
+        if (c.required !== 'system' || base < 0.9) continue;
+        confidence -= 0.4;
+        notes.push(`only ${m.matched} of ${m.total} values match the destination's values: map the rest before confirming`);
+      } else {
+        confidence -= 0.1 * (1 - m.matched / Math.max(m.total, 1));
+        notes.push(`${m.matched} of ${m.total} values match option labels`);
+      }
     }
     out.push({ column: c, type, confidence: Math.min(1, round2(confidence)), reason: notes.join('; ') });
   }
@@ -179,8 +182,13 @@ function optionMatch(c: ColumnDescription, f: FieldProfile): { matched: number; 
   const unmatched: string[] = [];
   let matched = 0;
   const seen = f.values ?? [];
+  // a value naming the first part of exactly one label matches it (Proposal → Proposal/Price Quote)
+  const byStart = (value: string) => {
+    const starts = (c.options ?? []).filter((o) => o.label.split(/\s*[/(–-]\s*/).some((part, i) => i === 0 && fold(part) === value));
+    return starts.length === 1 ? starts[0].value : undefined;
+  };
   for (const v of seen) {
-    const to = byLabel.get(fold(v.value));
+    const to = byLabel.get(fold(v.value)) ?? (fold(v.value) ? byStart(fold(v.value)) : undefined);
     if (to !== undefined) {
       values[v.value] = to;
       matched++;
@@ -204,7 +212,7 @@ function dateFormats(f: FieldProfile): string[] | undefined {
 const textDeclared = (f: FieldProfile) => f.declared === 'string' || f.declared === 'custom' || f.declared === 'undeclared';
 
 /** The transforms that take a field's values into the column type, chosen from the value profile. */
-function transformsFor(f: FieldProfile, type: ColumnType, column: ColumnDescription | null): MapField['transforms'] {
+function transformsFor(f: FieldProfile, type: ColumnType, column: ColumnDescription | null, asText = false): MapField['transforms'] {
   const steps: MapField['transforms'] = [];
   const text = textDeclared(f);
   switch (type) {
@@ -240,9 +248,19 @@ function transformsFor(f: FieldProfile, type: ColumnType, column: ColumnDescript
     case 'picklist':
       if (column) {
         const m = optionMatch(column, f);
-        const other = (column.options ?? []).find((o) => /^(other|unknown)$/i.test(o.label));
-        steps.push({ map: { values: m.values, ...(other ? { default: other.value, unmapped: 'default' } : { unmapped: 'keep' }) } });
+        // a required column whose values mostly do not match: the first option stands in until a person maps them
+        const other = (column.options ?? []).find((o) => /^(other|unknown)$/i.test(o.label)) ?? (column.required === 'system' && m.matched * 2 < m.total ? column.options?.[0] : undefined);
+        if (asText) {
+          // the value written is the option's label (Salesforce stores a picklist's text)
+          const labels = new Map((column.options ?? []).map((o) => [o.value, o.label]));
+          const values = Object.fromEntries(Object.entries(m.values).map(([k, v]) => [k, v === null ? null : labels.get(v) ?? null]));
+          steps.push({ map: { values, ...(other ? { default: other.label, unmapped: 'default' } : { unmapped: 'keep' }) } });
+        } else steps.push({ map: { values: m.values, ...(other ? { default: other.value, unmapped: 'default' } : { unmapped: 'keep' }) } });
       }
+      break;
+    case 'file':
+      // a note's text as the body of a file: an empty note still needs a body
+      if (f.type === 'html' || text) steps.push({ default: { value: ' ' } }, 'file-of-text');
       break;
   }
   return steps;
@@ -279,7 +297,6 @@ function customColumn(f: FieldProfile): { type: ColumnType; maxLength?: number; 
 }
 
 const pathOf = (f: FieldProfile) => (f.custom ? `custom.${f.name}` : f.name);
-const customName = (name: string) => `crm_${words(name).join('')}`.replace(/^crm_(\d)/, 'crm_x$1').slice(0, 50) || 'crm_field';
 
 interface Reference {
   field: string;
@@ -288,6 +305,7 @@ interface Reference {
 
 interface Ctx {
   input: ProposeInput;
+  target: ProposalTarget;
   entities: Map<string, EntityDescription>;
   homes: Map<string, Home>;
   /** source object → the entities its entries write */
@@ -304,10 +322,11 @@ function ownerField(o: ObjectInventory, refs: Set<string>): FieldProfile | null 
 }
 
 function entryFor(
-  ctx: Ctx, o: ObjectInventory, entityName: string, id: string, refs: Reference[], filter?: string, isCustom = false, discriminator?: FieldProfile,
+  ctx: Ctx, o: ObjectInventory, kind: string, id: string, refs: Reference[], filter?: string, isCustom = false, discriminator?: FieldProfile,
 ): MapEntry {
-  const { input } = ctx;
-  const entity: EntityDescription = ctx.entities.get(entityName) ?? { entity: entityName, primaryId: `${entityName}id`, primaryName: 'crm_name', columns: [], keys: [], custom: true };
+  const { input, target } = ctx;
+  const entityName = isCustom ? kind : (target.tableOf(kind as Kind) ?? kind);
+  const entity: EntityDescription = ctx.entities.get(entityName) ?? { entity: entityName, primaryId: `${entityName}id`, primaryName: target.customPrimaryName, columns: [], keys: [], custom: true };
   const refFields = new Set(refs.map((r) => r.field));
   const owner = ownerField(o, refFields);
   const fields: Record<string, MapField> = {};
@@ -324,39 +343,41 @@ function entryFor(
 
   // one full-name field and no first/last: split it
   const hasFirst = present.some((f) => ['firstname', 'givenname'].includes(normalName(f.name)));
-  const cols = new Set(entity.columns.map((c) => c.name));
+  const cols = new Set(entity.columns.filter((c) => c.validForCreate !== false).map((c) => c.name));
   const proposals: { f: FieldProfile; c: Candidate }[] = [];
+  const fixed = isCustom ? {} : target.fixed(kind as Kind, entityName, present);
+  for (const [column, f] of Object.entries(fixed)) {
+    fields[column] = f;
+    used.add(column);
+  }
   const pending = new Map<FieldProfile, Candidate[]>();
   for (const f of present) {
     if (f === owner) continue;
     const n = normalName(f.name);
     if (CREATED_NAMES.has(n) && (f.type === 'timestamp' || f.type === 'date')) {
-      // Dataverse stamps createdon itself; the source's time survives in overriddencreatedon, which every table has
-      // (set on create only), so a record keeps the age it had in the source.
-      const column = cols.has('overriddencreatedon') || !cols.size ? 'overriddencreatedon' : 'crm_sourcecreatedon';
-      fields[column] = {
-        from: pathOf(f), transforms: textDeclared(f) ? [{ date: { output: 'datetime' } }] : [], type: 'datetime', onOverflow: 'reject', required: false,
-        confidence: column === 'overriddencreatedon' ? 0.95 : 0.85,
-        reason:
-          column === 'overriddencreatedon'
-            ? `the source's created time → overriddencreatedon (Dataverse keeps it as the record's created on; createdon is its own)`
-            : `the source's created time → crm_sourcecreatedon (createdon is set by Dataverse); proposed custom column`,
-      };
+      // The platform stamps its created time itself; the source's survives in the column a load may set on create
+      // (Dataverse's overriddencreatedon, Salesforce's CreatedDate with audit fields on), so a record keeps its age.
+      const { platform, custom } = target.created;
+      const hasPlatform = entity.columns.some((c) => c.name === platform) || !entity.columns.length;
+      const column = hasPlatform ? platform : custom;
+      const from = { from: pathOf(f), transforms: textDeclared(f) ? [{ date: { output: 'datetime' as const } }] : [], type: 'datetime' as const, onOverflow: 'reject' as const, required: false };
+      fields[column] = { ...from, confidence: hasPlatform ? 0.95 : 0.85, reason: hasPlatform ? target.created.platformReason : target.created.customReason };
       used.add(column);
-      if (column === 'overriddencreatedon' && cols.has('crm_sourcecreatedon')) {
-        // the org already has a column for the source's created time (a template or an earlier migration made it): fill it too
-        fields.crm_sourcecreatedon = { ...fields[column], confidence: 0.9, reason: `the source's created time, also in the destination's crm_sourcecreatedon` };
-        used.add('crm_sourcecreatedon');
+      if (hasPlatform && (cols.has(custom) || target.destination === 'salesforce')) {
+        // the org already has a column for the source's created time (a template or an earlier migration made it),
+        // or the platform's is only settable with an org setting: fill the custom one too
+        fields[custom] = { ...from, confidence: 0.9, reason: cols.has(custom) ? `the source's created time, also in the destination's ${custom}` : target.created.customReason };
+        used.add(custom);
       }
       continue;
     }
     if (!hasFirst && (n === 'fullname' || (n === 'name' && !cols.has('name'))) && cols.has('firstname') && cols.has('lastname')) {
       fields.firstname = { from: pathOf(f), transforms: ['trim', 'first-name'], type: 'string', maxLength: entity.columns.find((c) => c.name === 'firstname')?.maxLength, onOverflow: 'truncate', required: false, confidence: 0.8, reason: `${f.name} split: the first name part` };
-      fields.lastname = { from: pathOf(f), transforms: ['trim', 'last-name'], type: 'string', maxLength: entity.columns.find((c) => c.name === 'lastname')?.maxLength, onOverflow: 'truncate', required: true, confidence: 0.8, reason: `${f.name} split: the last name part (Dataverse wants a last name)` };
+      fields.lastname = { from: pathOf(f), transforms: ['trim', 'last-name'], type: 'string', maxLength: entity.columns.find((c) => c.name === 'lastname')?.maxLength, onOverflow: 'truncate', required: true, confidence: 0.8, reason: `${f.name} split: the last name part (${target.words.product} wants a last name)` };
       used.add('firstname').add('lastname');
       continue;
     }
-    pending.set(f, candidates(entity, f, used));
+    pending.set(f, candidates(target, entity, f, used));
   }
   // greedy: the best-scored pair first, each column taken once
   const all = [...pending].flatMap(([f, cs]) => cs.map((c) => ({ f, c })));
@@ -369,12 +390,13 @@ function entryFor(
     proposals.push(p);
   }
   for (const { f, c } of proposals) {
+    const asText = c.type === 'picklist' && target.picklistAsText;
     const field: MapField = {
-      from: pathOf(f), transforms: transformsFor(f, c.type, c.column), type: c.type, onOverflow: 'reject',
+      from: pathOf(f), transforms: transformsFor(f, c.type, c.column, asText), type: asText ? 'string' : c.type, onOverflow: 'reject',
       required: c.column.required !== 'none' && (c.column.name === entity.primaryName || c.column.required === 'system' || c.column.name === 'lastname'),
       confidence: c.confidence, reason: c.reason,
     };
-    if ((c.type === 'string' || c.type === 'memo') && c.column.maxLength) field.maxLength = c.column.maxLength;
+    if ((c.type === 'string' || c.type === 'memo' || asText) && c.column.maxLength) field.maxLength = c.column.maxLength;
     if (c.type === 'picklist') {
       const m = optionMatch(c.column, f);
       if (m.unmatched.length) field.reason = `${c.reason}; unmatched: ${m.unmatched.slice(0, 6).join(', ')}${m.unmatched.length > 6 ? ', …' : ''}`;
@@ -384,8 +406,9 @@ function entryFor(
   // the rest, and the owner's email as text: proposed custom columns, never dropped
   for (const f of present) {
     if (placed.has(f) || (f !== owner && !pending.has(f))) continue;
-    let name = customName(f.name);
-    for (let i = 2; used.has(name) || name === input.keyColumn; i++) name = `${customName(f.name)}${i}`;
+    const customName = (suffix = '') => target.customColumn(suffix ? [...words(f.name), suffix] : words(f.name));
+    let name = customName();
+    for (let i = 2; used.has(name) || name === input.keyColumn; i++) name = customName(String(i));
     used.add(name);
     const c = customColumn(f);
     const described = cols.has(name);
@@ -407,6 +430,12 @@ function entryFor(
   }
   const lookups = lookupsFor(ctx, entity, refs);
   const notes: string[] = [];
+  const unfilled = entity.columns.filter(
+    (c) => c.required === 'system' && c.validForCreate !== false && c.name !== entity.primaryId && !target.system.has(c.name) && !fields[c.name] && !lookups[c.name],
+  );
+  if (unfilled.length && !isCustom) notes.push(`${target.words.product} requires ${unfilled.map((c) => c.name).join(', ')}, which no source field fills: map a field or an expression to ${unfilled.length > 1 ? 'each' : 'it'} before confirming`);
+  const landing = isCustom ? null : target.kindNote(kind as Kind, entityName, present);
+  if (landing) notes.push(landing);
   if (left.length) notes.push(`not mapped: ${left.join(', ')}`);
   const missed = refs.filter((r) => !Object.values(lookups).some((l) => l.targets.some((t) => t.key === r.field)));
   if (missed.length) notes.push(`references without a lookup column here: ${missed.map((r) => `${r.field} → ${r.target}`).join(', ')}`);
@@ -432,7 +461,7 @@ const PARENT_WORDS = new Set(['parent', 'partner', 'master', 'head']);
 
 function lookupsFor(ctx: Ctx, entity: EntityDescription, refs: Reference[]): Record<string, MapLookup> {
   const out: Record<string, MapLookup> = {};
-  const lookupCols = entity.columns.filter((c) => c.targets?.length && !SYSTEM_COLUMNS.has(c.name));
+  const lookupCols = entity.columns.filter((c) => c.targets?.length && !ctx.target.system.has(c.name) && c.validForCreate !== false);
   for (const r of refs) {
     const targets = ctx.entityOf.get(r.target) ?? [];
     const target = targets[0];
@@ -452,7 +481,8 @@ function lookupsFor(ctx: Ctx, entity: EntityDescription, refs: Reference[]): Rec
     // the reference fills both, as a person mapping it would
     const twin = pick.targets!.length > 1 ? fits.find((c) => c.targets!.length === 1 && c.name.startsWith('parent') && target !== entity.entity) : undefined;
     for (const column of twin ? [pick, twin] : [pick]) {
-      const l = (out[column.name] ??= { targets: [], deferrable: false, required: false });
+      // a lookup the destination requires (a quote's opportunity) refuses a child whose parent the source lacks
+      const l = (out[column.name] ??= { targets: [], deferrable: false, required: column.required === 'system' });
       if (l.targets.some((t) => t.key === r.field)) continue;
       l.targets.push({ to: target, key: r.field });
       if (target === entity.entity) l.deferrable = true;
@@ -500,20 +530,21 @@ const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'
  */
 export function proposeRouteMap(input: ProposeInput): RouteMapDocument {
   const inv = input.inventory;
-  const entities = new Map(withCatalog(input.entities, input.catalog).map((e) => [e.entity, e]));
-  const ctx: Ctx = { input, entities, homes: new Map(), entityOf: new Map() };
+  const target = proposalTarget(input.destination);
+  const entities = new Map(withCatalog(input.entities, input.catalog ?? target.catalog).map((e) => [e.entity, e]));
+  const ctx: Ctx = { input, target, entities, homes: new Map(), entityOf: new Map() };
   const notMigrated: Record<string, string> = {};
   const splits = new Map<string, NonNullable<ReturnType<typeof activitySplit>>>();
   for (const o of inv.objects) {
-    let home = homeOf(o, entities);
+    let home = homeOf(o, entities, target);
     if (home.kind !== 'skip' && (o.location === null || o.records - o.deleted === 0)) home = { kind: 'skip', reason: o.note ? `not read: ${o.note}` : 'no records in the source' };
     ctx.homes.set(o.name, home);
     if (home.kind === 'entity' || home.kind === 'custom') ctx.entityOf.set(o.name, [home.entity]);
     else if (home.kind === 'activity') {
       const split = activitySplit(o);
       if (split) splits.set(o.name, split);
-      const kinds: string[] = split ? [...split.byKind.keys()] : ['task'];
-      ctx.entityOf.set(o.name, kinds);
+      const kinds: Kind[] = split ? [...split.byKind.keys()] : ['task'];
+      ctx.entityOf.set(o.name, [...new Set(kinds.map((k) => target.tableOf(k)).filter((t): t is string => !!t))]);
     } else notMigrated[identifierOf(o.name)] = home.reason;
   }
   const refsOf = (object: string): Reference[] => inv.references.filter((r) => r.object === object).map((r) => ({ field: r.field, target: r.target }));
@@ -522,23 +553,23 @@ export function proposeRouteMap(input: ProposeInput): RouteMapDocument {
   const ORDER = ['account', 'contact', 'lead', 'opportunity', 'product', 'quote', 'quotedetail', 'salesorder', 'salesorderdetail'];
   const rank = (o: ObjectInventory) => {
     const e = ctx.entityOf.get(o.name)?.[0] ?? '';
-    const i = ORDER.indexOf(e);
+    const i = ORDER.indexOf(target.kindOf(e));
     return i < 0 ? ORDER.length : i;
   };
   for (const o of [...inv.objects].sort((a, b) => rank(a) - rank(b))) {
     const home = ctx.homes.get(o.name)!;
     const id = identifierOf(o.name).replace(/_/g, '-');
     const refs = refsOf(o.name);
-    const split = home.kind === 'entity' && home.entity === 'contact' && entities.has('lead') ? leadSplit(o) : null;
+    const split = home.kind === 'entity' && home.as === 'contact' && entities.has(target.tableOf('lead') ?? 'lead') ? leadSplit(o) : null;
     if (split) {
       const field = pathOf(split.field);
       const isLead = `lower(trim(str(${field}))) in [${split.leadValues.map(quote).join(', ')}]`;
       const c = entryFor(ctx, o, 'contact', id, refs, `!(${isLead})`);
       c.note = [`${split.field.name} ${split.contactValues.join(', ') || '(other values)'} → contact; the earlier stages go to lead (next entry)`, c.note].filter(Boolean).join('. ');
       const l = entryFor(ctx, o, 'lead', `${id}-as-lead`, refs, isLead);
-      l.note = [`${split.field.name} ${split.leadValues.join(', ')} → lead: people not yet customers are leads in Dynamics`, l.note].filter(Boolean).join('. ');
+      l.note = [`${split.field.name} ${split.leadValues.join(', ')} → lead: people not yet customers are leads in ${target.destination === 'salesforce' ? 'Salesforce' : 'Dynamics'}`, l.note].filter(Boolean).join('. ');
       objects.push(c, l);
-    } else if (home.kind === 'entity') objects.push(entryFor(ctx, o, home.entity, id, refs));
+    } else if (home.kind === 'entity') objects.push(entryFor(ctx, o, home.as, id, refs));
     else if (home.kind === 'custom') {
       const e = entryFor(ctx, o, home.entity, id, refs, undefined, true);
       e.note = [`no standard table for ${o.name}: proposed custom table ${home.entity} (${o.records - o.deleted} records)`, e.note].filter(Boolean).join('. ');
