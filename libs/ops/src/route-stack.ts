@@ -22,6 +22,8 @@ export interface RouteStackOptions {
   resetSandbox: boolean;
   /** runs once the sandbox answers and before the services start (the demo applies the destination schema here) */
   beforeServices?: (env: Record<string, string>) => Promise<void>;
+  /** read the source over its API instead of from exportDir (the delta benchmark polls a source sandbox) */
+  sourceApi?: { url: string; key: string; pollIntervalMs?: number };
 }
 
 export interface RouteStack {
@@ -59,8 +61,11 @@ export async function startRouteStack(o: RouteStackOptions, db: DataSource): Pro
       FERRY_MIGRATION: o.migration,
       FERRY_RUN: 'run-1',
       FERRY_SOURCE: o.plan.sourceSystem,
-      FERRY_SOURCE_MODE: 'export',
+      FERRY_SOURCE_MODE: o.sourceApi ? 'api' : 'export',
       FERRY_EXPORT_DIR: o.exportDir,
+      ...(o.sourceApi
+        ? { FERRY_SOURCE_API_URL: o.sourceApi.url, FERRY_SOURCE_API_KEY: o.sourceApi.key, ...(o.sourceApi.pollIntervalMs ? { FERRY_POLL_INTERVAL_MS: String(o.sourceApi.pollIntervalMs) } : {}) }
+        : {}),
       FERRY_FALLBACK_OWNER_EMAIL: process.env.FERRY_FALLBACK_OWNER_EMAIL ?? DEMO_FALLBACK_OWNER_EMAIL,
       FERRY_OWNER_REFRESH_S: process.env.FERRY_OWNER_REFRESH_S ?? '5',
       ...sandboxDestinationEnv(o.plan, o.sandboxPort),
