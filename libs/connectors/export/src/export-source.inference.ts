@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FerryError } from '@ferry/common';
 import { readExportRows, SAMPLE_MANIFEST_FILE, snakeCase, xlsxSheetNames, type ExportFormat, type ExportLocation } from '@ferry/connectors/core';
-import { FieldProfiler, hashValue, nameWords, type FieldType } from '@ferry/discovery';
+import { classifyValue, FieldProfiler, hashValue, nameWords, type FieldType } from '@ferry/discovery';
 import { normalKeyValue } from './export-record.schema';
 import {
   EXPORT_SOURCE_FORMAT,
@@ -257,6 +257,16 @@ function repeatedIdKey(s: Scanned): { columns: string[]; confidence: number; evi
   return { columns: [c.label], confidence: 0.7, evidence: `named as the record id, and unique and filled in ${s.rows - blank - c.repeats} of ${s.rows} rows: ${problems.join('; ')}` };
 }
 
+/** Words a record's own display name is labelled with: `Deal Name`, `Topic` (Dynamics), `Deal - Title` (Pipedrive). */
+const NAME_LABELS = new Set(['name', 'title', 'topic', 'subject']);
+
+/** The label is the object's own name: a name word alone, or with a word of the object's name (`Deal Name` on deals). */
+function ownNameLabel(label: string, object: string): boolean {
+  const ws = words(label);
+  const own = words(object);
+  return ws.some((w) => NAME_LABELS.has(w)) && (ws.length === 1 || ws.some((w) => own.includes(w)));
+}
+
 /** No single key: the fewest well-filled columns whose values together are unique (a second read of the file). */
 async function inferCompositeKey(dir: string, s: Scanned, others: Scanned[]): Promise<{ columns: string[]; confidence: number; evidence: string }> {
   const own = nameColumn(s);
@@ -264,7 +274,7 @@ async function inferCompositeKey(dir: string, s: Scanned, others: Scanned[]): Pr
   // what makes a column part of a natural key: the record's own name, a parent's name, a date; amounts and flags never
   const weight = (c: ColumnScan): number => {
     const t = c.profiler.inferType();
-    if (c === own || (words(c.label).includes('name') && words(c.label).some((w) => words(s.name).includes(w)))) return 3;
+    if (c === own || ownNameLabel(c.label, s.name)) return 3;
     if (otherNames.some((n) => matchRatio(c.sample, n.values) >= 0.8)) return 2;
     if (t === 'date' || t === 'timestamp' || t === 'email') return 1;
     return ['string', 'id', 'picklist', 'phone'].includes(t) ? 0.5 : -1;
@@ -326,6 +336,32 @@ function typeOf(t: FieldType): ExportFieldType {
   }
 }
 
+/** Values a column may hold off its type and still be typed (a few shifted rows, a slip), once it has enough to judge. */
+const OFF_TYPE_SHARE = 0.03;
+const OFF_TYPE_FROM = 20;
+const FLAG_TEXT = /^(1|0|y|n|yes|no|true|false)$/i;
+
+/**
+ * A column discovery calls text only because a few of its values are not dates or flags (a row shifted into
+ * it, a typing slip): typed as the rest of it, for review; the reader empties the odd values and counts them.
+ */
+function mostlyTyped(c: ColumnScan): { type: ExportFieldType; off: number; examples: string } | null {
+  if (c.filled < OFF_TYPE_FROM) return null;
+  const p = c.profiler.result(c.filled);
+  const limit = c.filled * (1 - OFF_TYPE_SHARE);
+  const odd = (ok: (v: string) => boolean) => [...c.sample].filter((v) => !ok(v)).slice(0, 2).map((v) => `"${v}"`).join(', ');
+  const dates = (p.kinds.date ?? 0) + (p.kinds.timestamp ?? 0);
+  if (dates < c.filled && dates >= limit) {
+    const type = (p.kinds.timestamp ?? 0) > 0 ? 'timestamp' : 'date';
+    return { type, off: c.filled - dates, examples: odd((v) => classifyValue(v, null) === 'date' || classifyValue(v, null) === 'timestamp') };
+  }
+  if (p.values) {
+    const flags = p.values.filter((v) => FLAG_TEXT.test(v.value)).reduce((n, v) => n + v.count, 0);
+    if (flags < c.filled && flags >= limit) return { type: 'boolean', off: c.filled - flags, examples: odd((v) => FLAG_TEXT.test(v)) };
+  }
+  return null;
+}
+
 function describeKinds(c: ColumnScan): string {
   const p = c.profiler.result(c.filled);
   const kinds = Object.entries(p.kinds).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0)).map(([k, n]) => `${n} ${k}`);
@@ -349,7 +385,12 @@ function inferFields(s: Scanned, keyColumns: string[], stringColumns: Set<string
       confidence = 0.6;
       evidence += `; only ${c.filled} value${c.filled === 1 ? '' : 's'} to judge ${type} by`;
     }
-    if (seen === 'picklist') evidence += '; few distinct values (a picklist)';
+    const mostly = type === 'string' && !keyed && !stringColumns.has(c.label) ? mostlyTyped(c) : null;
+    if (mostly) {
+      type = mostly.type;
+      confidence = 0.75;
+      evidence += `; ${mostly.off} of ${c.filled} values are no ${mostly.type} (${mostly.examples}): read as empty and counted, as shifted rows and slips are`;
+    } else if (seen === 'picklist') evidence += '; few distinct values (a picklist)';
     if (type === 'long' && /^0\d/.test([...c.sample][0] ?? '')) type = 'string';
     const custom = /^(cf[_ ]|custom)/i.test(c.label) || !words(c.label).some((w) => STANDARD_WORDS.has(w));
     return { column: c.label, field, type, seen, custom, confidence, evidence: custom ? `${evidence}; no field most CRMs have, so a custom field` : evidence, review: confidence < REVIEW_BELOW };
