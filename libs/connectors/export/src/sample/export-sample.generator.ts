@@ -74,9 +74,6 @@ export interface ExportSampleNotes {
   };
 }
 
-export interface ExportSampleOptions extends SampleOptions {
-  style?: string;
-}
 
 const DAY = 86_400_000;
 const FIRST_CREATED = Date.UTC(2019, 0, 1);
@@ -466,7 +463,7 @@ class ExportSampleWriter {
  * list the file and line of each case (the first NOTE_CASES). Every row is drawn from its own generator seeded
  * by (seed, object, row), so the same seed writes the same bytes and memory does not grow with the size.
  */
-export async function generateExportSample(options: ExportSampleOptions): Promise<SampleManifest> {
+export async function generateExportSample(options: SampleOptions): Promise<SampleManifest> {
   const style = exportSampleStyle(options.style);
   const seed = finiteSeed(options.seed);
   if (!Number.isInteger(options.records) || options.records < MIN_RECORDS) {
