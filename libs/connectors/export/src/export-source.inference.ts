@@ -71,7 +71,8 @@ class ColumnScan {
   values: Set<number> | null = new Set();
   /** values met again after their first row */
   repeats = 0;
-  readonly sample = new Set<string>();
+  /** the first distinct values (normalised) and how often each was met: what is matched against other objects */
+  readonly sample = new Map<string, number>();
 
   constructor(
     readonly label: string,
@@ -87,7 +88,9 @@ class ColumnScan {
     if (this.profiler.add(value) === null) return;
     this.filled++;
     const v = normalKeyValue(value);
-    if (this.sample.size < this.sampleSize) this.sample.add(v);
+    const seen = this.sample.get(v);
+    if (seen !== undefined) this.sample.set(v, seen + 1);
+    else if (this.sample.size < this.sampleSize) this.sample.set(v, 1);
     if (this.values) {
       const k = valueKey(v);
       if (this.values.has(k)) {
@@ -275,7 +278,7 @@ async function inferCompositeKey(dir: string, s: Scanned, others: Scanned[]): Pr
   const weight = (c: ColumnScan): number => {
     const t = c.profiler.inferType();
     if (c === own || ownNameLabel(c.label, s.name)) return 3;
-    if (otherNames.some((n) => matchRatio(c.sample, n.values) >= 0.8)) return 2;
+    if (otherNames.some((n) => matchRatio(c, n.values) >= 0.8)) return 2;
     if (t === 'date' || t === 'timestamp' || t === 'email') return 1;
     return ['string', 'id', 'picklist', 'phone'].includes(t) ? 0.5 : -1;
   };
@@ -349,7 +352,7 @@ function mostlyTyped(c: ColumnScan): { type: ExportFieldType; off: number; examp
   if (c.filled < OFF_TYPE_FROM) return null;
   const p = c.profiler.result(c.filled);
   const limit = c.filled * (1 - OFF_TYPE_SHARE);
-  const odd = (ok: (v: string) => boolean) => [...c.sample].filter((v) => !ok(v)).slice(0, 2).map((v) => `"${v}"`).join(', ');
+  const odd = (ok: (v: string) => boolean) => [...c.sample.keys()].filter((v) => !ok(v)).slice(0, 2).map((v) => `"${v}"`).join(', ');
   const dates = (p.kinds.date ?? 0) + (p.kinds.timestamp ?? 0);
   if (dates < c.filled && dates >= limit) {
     const type = (p.kinds.timestamp ?? 0) > 0 ? 'timestamp' : 'date';
@@ -391,7 +394,7 @@ function inferFields(s: Scanned, keyColumns: string[], stringColumns: Set<string
       confidence = 0.75;
       evidence += `; ${mostly.off} of ${c.filled} values are no ${mostly.type} (${mostly.examples}): read as empty and counted, as shifted rows and slips are`;
     } else if (seen === 'picklist') evidence += '; few distinct values (a picklist)';
-    if (type === 'long' && /^0\d/.test([...c.sample][0] ?? '')) type = 'string';
+    if (type === 'long' && /^0\d/.test([...c.sample.keys()][0] ?? '')) type = 'string';
     const custom = /^(cf[_ ]|custom)/i.test(c.label) || !words(c.label).some((w) => STANDARD_WORDS.has(w));
     return { column: c.label, field, type, seen, custom, confidence, evidence: custom ? `${evidence}; no field most CRMs have, so a custom field` : evidence, review: confidence < REVIEW_BELOW };
   });
@@ -407,12 +410,23 @@ function nameColumn(s: Scanned): ColumnScan | null {
   return candidates.find((c) => c.values !== null && c.filled >= 0.9 * s.rows && c.values.size >= 0.95 * c.filled) ?? null;
 }
 
-function matchRatio(sample: Set<string>, against: Set<number> | null): number {
-  if (!against || sample.size === 0) return 0;
+/**
+ * The share of a column's values (those in its sample, each as often as it was met) found among another
+ * column's: weighted, so a few rows shifted into an owner column (50 names, 300,000 rows) cannot outnumber it.
+ */
+function matchRatio(c: ColumnScan, against: Set<number> | null): number {
+  if (!against || c.sample.size === 0) return 0;
   let n = 0;
-  for (const v of sample) if (against.has(valueKey(v))) n++;
-  return n / sample.size;
+  let all = 0;
+  for (const [v, count] of c.sample) {
+    all += count;
+    if (against.has(valueKey(v))) n += count;
+  }
+  return n / all;
 }
+
+/** "97% of its values (1,000 distinct compared)" */
+const matchedShare = (ratio: number, c: ColumnScan) => `${Math.round(ratio * 100)}% of its values (${c.sample.size.toLocaleString('en-US')} distinct compared)`;
 
 interface Inferred {
   scanned: Scanned;
@@ -433,14 +447,14 @@ function inferReferences(o: Inferred, all: Inferred[], ownerColumn: string | nul
       if (target === o && !colWords.includes('parent')) continue;
       const keyCol = target.key.columns.length === 1 ? target.scanned.columns.find((x) => x.label === target.key.columns[0])! : null;
       const nameCol = nameColumn(target.scanned);
-      const byKey = keyCol ? matchRatio(c.sample, keyCol.values) : 0;
-      const byName = nameCol && nameCol !== c ? matchRatio(c.sample, nameCol.values) : 0;
+      const byKey = keyCol ? matchRatio(c, keyCol.values) : 0;
+      const byName = nameCol && nameCol !== c ? matchRatio(c, nameCol.values) : 0;
       const ratio = Math.max(byKey, byName);
       if (ratio < 0.8 || (!hint && c.sample.size < 3)) continue;
       const confidence = round2(hint ? (ratio >= 0.98 ? 0.95 : 0.8) : ratio >= 0.98 ? 0.7 : 0.5);
       const by = byKey >= byName ? 'key' : 'name';
       const matched = by === 'key' ? `the key ${keyCol!.label} of ${target.scanned.name}` : `the ${nameCol!.label} of ${target.scanned.name}`;
-      const evidence = `${pct(ratio * c.sample.size, c.sample.size)} of ${c.sample.size} distinct values match ${matched}${hint ? '' : `; the column's name does not say ${target.scanned.name}`}`;
+      const evidence = `${matchedShare(ratio, c)} match ${matched}${hint ? '' : `; the column's name does not say ${target.scanned.name}`}`;
       if (!best || confidence > best.confidence) {
         best = { column: c.label, object: target.scanned.name, by, ...(by === 'name' ? { targetColumn: nameCol!.label } : {}), confidence, evidence, review: confidence < REVIEW_BELOW };
       }
@@ -460,7 +474,7 @@ function inferOwner(o: Inferred, users: Inferred | null): ExportOwner | null {
     const seen = c.profiler.inferType();
     const emailCol = users?.scanned.columns.find((x) => x.profiler.inferType() === 'email') ?? null;
     if (seen === 'email') {
-      const ratio = emailCol ? matchRatio(c.sample, emailCol.values) : 0;
+      const ratio = emailCol ? matchRatio(c, emailCol.values) : 0;
       const confidence = emailCol ? (ratio >= 0.9 ? 0.95 : 0.8) : 0.85;
       const evidence = `${c.label} holds emails${emailCol ? `; ${pct(ratio * c.sample.size, c.sample.size)} of them are in ${users!.scanned.name}.${emailCol.label}` : ''}`;
       return { column: c.label, by: 'email', confidence, evidence, review: confidence < REVIEW_BELOW };
@@ -471,8 +485,8 @@ function inferOwner(o: Inferred, users: Inferred | null): ExportOwner | null {
     const keyCol = users.key.columns.length === 1 ? users.scanned.columns.find((x) => x.label === users.key.columns[0])! : null;
     const names = users.scanned.columns.filter((x) => words(x.label).includes('name') && x.values !== null);
     const options: Array<{ by: 'key' | 'name'; column: ColumnScan; ratio: number }> = [
-      ...(keyCol ? [{ by: 'key' as const, column: keyCol, ratio: matchRatio(c.sample, keyCol.values) }] : []),
-      ...names.map((n) => ({ by: 'name' as const, column: n, ratio: matchRatio(c.sample, n.values) })),
+      ...(keyCol ? [{ by: 'key' as const, column: keyCol, ratio: matchRatio(c, keyCol.values) }] : []),
+      ...names.map((n) => ({ by: 'name' as const, column: n, ratio: matchRatio(c, n.values) })),
     ].sort((a, b) => b.ratio - a.ratio);
     const best = options[0];
     if (!best || best.ratio < 0.5) continue;
@@ -482,7 +496,7 @@ function inferOwner(o: Inferred, users: Inferred | null): ExportOwner | null {
       by: best.by,
       users: { object: users.scanned.name, match: best.column.label, email: emailCol.label },
       confidence,
-      evidence: `${pct(best.ratio * c.sample.size, c.sample.size)} of ${c.sample.size} distinct values match ${users.scanned.name}.${best.column.label}; the email comes from ${users.scanned.name}.${emailCol.label}`,
+      evidence: `${matchedShare(best.ratio, c)} match ${users.scanned.name}.${best.column.label}; the email comes from ${users.scanned.name}.${emailCol.label}`,
       review: confidence < REVIEW_BELOW,
     };
   }
