@@ -330,19 +330,9 @@ class ExportSampleWriter {
         case 'last':
           cells.push(this.personText(ctx, column, last));
           break;
-        case 'fullName': {
-          const damage = r.chance(MESS_RATES.mojibake);
-          const full = `${first} ${last}`;
-          if (ctx.plain || !damage || /^[\x20-\x7e]*$/.test(full)) cells.push(full);
-          else {
-            const value = mojibakeOf(full);
-            this.mojibake.at(ctx.file, column).count++;
-            this.notes.mess.mojibake.count++;
-            this.caseOf(this.notes.mess.mojibake.cases, { file: ctx.file, line: ctx.line, column, value, intended: full });
-            cells.push(value);
-          }
+        case 'fullName':
+          cells.push(this.personText(ctx, column, `${first} ${last}`));
           break;
-        }
         case 'email':
           cells.push(`${V.asciiWord(first)}.${V.asciiWord(last)}${i + 1}@${slug(accountName(account)).slice(0, 20).replace(/-+$/, '')}.example`);
           break;
