@@ -260,6 +260,25 @@ function repeatedIdKey(s: Scanned): { columns: string[]; confidence: number; evi
   return { columns: [c.label], confidence: 0.7, evidence: `named as the record id, and unique and filled in ${s.rows - blank - c.repeats} of ${s.rows} rows: ${problems.join('; ')}` };
 }
 
+/** One more read of the file: the first of the combinations (in the order given) whose values together never repeat. */
+async function uniqueCombos(dir: string, s: Scanned, combos: ColumnScan[][]): Promise<ColumnScan[] | null> {
+  if (combos.length === 0) return null;
+  const seen = combos.map(() => new Set<number>());
+  const alive = combos.map(() => true);
+  for await (const row of readExportRows(path.join(dir, s.file), s.location)) {
+    if (row.kind !== 'row') continue;
+    combos.forEach((combo, i) => {
+      if (!alive[i]) return;
+      const tuple = valueKey(JSON.stringify(combo.map((c) => normalKeyValue(row.values[c.label]))));
+      if (seen[i].has(tuple)) {
+        alive[i] = false;
+        seen[i].clear();
+      } else seen[i].add(tuple);
+    });
+  }
+  return combos.find((_, i) => alive[i]) ?? null;
+}
+
 /** Words a record's own display name is labelled with: `Deal Name`, `Topic` (Dynamics), `Deal - Title` (Pipedrive). */
 const NAME_LABELS = new Set(['name', 'title', 'topic', 'subject']);
 
@@ -287,27 +306,12 @@ async function inferCompositeKey(dir: string, s: Scanned, others: Scanned[]): Pr
     .sort((a, b) => weight(b) - weight(a) || (b.values?.size ?? b.sample.size) - (a.values?.size ?? a.sample.size))
     .slice(0, 6);
   const score = (combo: ColumnScan[]) => combo.reduce((n, c) => n + weight(c), 0);
-  const combos: ColumnScan[][] = [];
-  for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) combos.push([pool[i], pool[j]]);
-  for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) for (let k = j + 1; k < pool.length; k++) combos.push([pool[i], pool[j], pool[k]]);
-  // fewer columns first, then the most telling
-  combos.sort((a, b) => a.length - b.length || score(b) - score(a));
-  const seen = combos.map(() => new Set<number>());
-  const alive = combos.map(() => true);
-  if (combos.length > 0) {
-    for await (const row of readExportRows(path.join(dir, s.file), s.location)) {
-      if (row.kind !== 'row') continue;
-      combos.forEach((combo, i) => {
-        if (!alive[i]) return;
-        const tuple = valueKey(JSON.stringify(combo.map((c) => normalKeyValue(row.values[c.label]))));
-        if (seen[i].has(tuple)) {
-          alive[i] = false;
-          seen[i].clear();
-        } else seen[i].add(tuple);
-      });
-    }
-  }
-  const found = combos.find((_, i) => alive[i]);
+  const pairs: ColumnScan[][] = [];
+  for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) pairs.push([pool[i], pool[j]]);
+  const triples: ColumnScan[][] = [];
+  for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) for (let k = j + 1; k < pool.length; k++) triples.push([pool[i], pool[j], pool[k]]);
+  // fewer columns first (triples only read when no pair is unique: each combination holds a set of its tuples), then the most telling
+  const found = (await uniqueCombos(dir, s, pairs.sort((a, b) => score(b) - score(a)))) ?? (await uniqueCombos(dir, s, triples.sort((a, b) => score(b) - score(a))));
   if (found) {
     return {
       columns: found.map((c) => c.label),
