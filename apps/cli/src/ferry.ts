@@ -23,6 +23,7 @@ import { registerDiff } from './diff.command';
 import { registerRollback } from './rollback.command';
 import { registerDlq } from './dlq.command';
 import { SOURCE_SYSTEMS } from '@ferry/connectors/core';
+import { EXPORT_SAMPLE_STYLES } from '@ferry/connectors/export';
 import { registerInit } from './init.command';
 import { registerRun } from './run.command';
 
@@ -120,13 +121,15 @@ program
 program
   .command('sample')
   .description('write a deterministic, realistically messy export of every object of a source CRM')
-  .addOption(new Option('--source <system>', 'source CRM').choices(SOURCE_SYSTEMS.filter((s) => s !== 'export')).makeOptionMandatory())
+  .addOption(new Option('--source <system>', "source CRM (export: another CRM's export folder, shaped by --style)").choices([...SOURCE_SYSTEMS]).makeOptionMandatory())
   .requiredOption('--records <n>', 'records in total, spread over every object', positiveInt)
   .requiredOption('--out <dir>', 'folder to write the export into')
   .option('--seed <n>', 'same seed, same bytes', positiveInt, 1)
   .addOption(new Option('--format <format>', 'export format where the source offers several').choices(['csv', 'xlsx', 'json', 'ndjson']))
+  .addOption(new Option('--style <crm>', "--source export: whose export to imitate (file names, headers, date and money formats)").choices([...EXPORT_SAMPLE_STYLES]))
   .action(async (o) => {
-    const r = await runSample({ source: o.source, records: o.records, out: o.out, seed: o.seed, format: o.format });
+    if (o.style && o.source !== 'export') throw new FerryError('USAGE', `--style is for --source export; ${o.source} writes its own export`, 'fatal');
+    const r = await runSample({ source: o.source, records: o.records, out: o.out, seed: o.seed, format: o.format, style: o.style });
     const total = Object.values(r.manifest.counts).reduce((a, b) => a + b, 0);
     print(r.table);
     print(`${o.source} sample: ${total.toLocaleString('en-US')} rows (${r.manifest.malformed.length} deliberately malformed) in ${r.seconds.toFixed(1)} s → ${o.out} (manifest: ferry-sample.json)`);

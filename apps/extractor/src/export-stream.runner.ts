@@ -191,7 +191,7 @@ export const SOURCE_ENTITY = '(source)';
 /**
  * What the connector left out of the records sent (changed ones only: an unchanged record was counted when it was
  * first sent), per object, column and problem, with one example: an unparseable value in an optional column, a
- * placeholder such as "N/A".
+ * placeholder such as "N/A"; and text it repaired (mojibake), counted the same way so no repair is silent.
  */
 export function sourceQuality(object: string, sent: PendingRecord[]): QualityCount[] {
   const counts = new Map<string, QualityCount>();
@@ -205,7 +205,7 @@ export function sourceQuality(object: string, sent: PendingRecord[]): QualityCou
         const where = r.origin.file ? ` (${r.origin.file} line ${r.origin.line ?? '?'})` : '';
         counts.set(id, {
           objectType: object, entity: SOURCE_ENTITY, column: i.column, kind, occurrences: 1, exampleKey: r.key, exampleValue: i.value,
-          detail: `${i.problem}${where}: the field was left empty and the record sent on`,
+          detail: `${i.problem}${where}: ${i.code === 'REPAIRED_ENCODING' ? 'the repaired text was sent' : 'the field was left empty and the record sent on'}`,
         });
       }
     }

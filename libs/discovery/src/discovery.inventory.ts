@@ -36,6 +36,11 @@ export const fieldProfileSchema = z
       })
       .strict()
       .optional(),
+    repaired: z
+      .object({ count, examples: z.array(z.object({ line: count.nullable(), value: z.string(), repaired: z.string() }).strict()) })
+      .strict()
+      .optional(),
+    typos: z.array(z.object({ value: z.string(), count, suggestion: z.string() }).strict()).optional(),
     notes: z.array(z.string()).optional(),
   })
   .strict();

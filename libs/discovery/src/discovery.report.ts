@@ -140,6 +140,10 @@ export function discoveryReport(inv: DiscoveryInventory, file?: string): string 
       const lines = o.shifted.examples.map((e) => `${e.line ?? '?'} (${e.direction}: ${e.columns.join(', ')})`).join(', ');
       out.push(`rows whose values look shifted one column: ${n(o.shifted.rows)}; line ${shorten(lines, 140)}`);
     }
+    const repaired = o.fields.filter((f) => f.repaired);
+    if (repaired.length > 0) out.push(`text repaired from mojibake (UTF-8 read as Windows-1252): ${repaired.map((f) => `${f.name} ${n(f.repaired!.count)}`).join(', ')}`);
+    const typos = o.fields.flatMap((f) => (f.typos ?? []).map((t) => `${f.name} "${t.value}" ×${n(t.count)}: did you mean ${t.suggestion}?`));
+    if (typos.length > 0) out.push(`picklist values that look mistyped: ${shorten(typos.join('; '), 300)}`);
     const d = o.duplicates;
     if (d.records > 0) {
       const ex = [...d.email.examples, ...d.phone.examples].map((e) => `${e.value} ×${e.records}`).join(', ');

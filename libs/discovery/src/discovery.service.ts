@@ -322,7 +322,10 @@ function readRecord(
     }
   }
   const line = m.origin.line ?? null;
-  for (const issue of m.issues ?? []) profile.field(issue.field).addEmptied({ code: issue.code, value: issue.value, problem: issue.problem, line });
+  for (const issue of m.issues ?? []) {
+    if (issue.code === 'REPAIRED_ENCODING') profile.field(issue.field).addRepaired(line, issue.value, String(record[issue.field] ?? ''));
+    else profile.field(issue.field).addEmptied({ code: issue.code, value: issue.value, problem: issue.problem, line });
+  }
   const columns = m.columns ?? [...kinds.keys()];
   profile.shifts.add(
     line,

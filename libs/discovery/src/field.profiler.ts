@@ -1,6 +1,7 @@
 import { isPlaceholder } from '@ferry/connectors/core';
 import { DistinctCounter, hashValue } from './distinct.sketch';
 import { kindGroup } from './shift.detector';
+import { typoSuggestions } from './typo.suggester';
 import { classifyValue, dateOrderEvidence, phoneDigits, VALUE_KINDS, type ValueKind } from './value-kind.classifier';
 
 export const FIELD_TYPES = [
@@ -51,6 +52,10 @@ export interface FieldProfile {
   placeholders?: Array<{ value: string; count: number; dominant?: boolean }>;
   /** values the reader left out because they did not parse (an optional field is emptied, not the row refused) */
   emptied?: { count: number; byCode: Record<string, number>; examples: Array<{ line: number | null; value: string; problem: string }> };
+  /** text the reader repaired: UTF-8 that had been read as Windows-1252 ("JosÃ©" → "José"), kept repaired */
+  repaired?: { count: number; examples: Array<{ line: number | null; value: string; repaired: string }> };
+  /** picklists: rare values one or two edits from a frequent one ("Qualifed": did you mean Qualified?) */
+  typos?: Array<{ value: string; count: number; suggestion: string }>;
   /** what a person should know about the field, one sentence each */
   notes?: string[];
 }
@@ -147,6 +152,8 @@ export class FieldProfiler {
   private emptiedCount = 0;
   private readonly emptiedByCode = new Map<string, number>();
   private readonly emptiedExamples: EmptiedValue[] = [];
+  private repairedCount = 0;
+  private readonly repairedExamples: NonNullable<FieldProfile['repaired']>['examples'] = [];
 
   /** the name says phone: bare digit strings in it are numbers to dial (worked out once, not per value) */
   readonly phoneNamed: boolean;
@@ -212,6 +219,12 @@ export class FieldProfiler {
     this.emptiedCount++;
     this.emptiedByCode.set(issue.code, (this.emptiedByCode.get(issue.code) ?? 0) + 1);
     if (this.emptiedExamples.length < EMPTIED_EXAMPLES) this.emptiedExamples.push({ ...issue, value: displayValue(issue.value, null) });
+  }
+
+  /** A value the reader repaired (mojibake decoded back); `repaired` is what the record holds. */
+  addRepaired(line: number | null, value: string, repaired: string): void {
+    this.repairedCount++;
+    if (this.repairedExamples.length < EMPTIED_EXAMPLES) this.repairedExamples.push({ line, value: displayValue(value, null), repaired: displayValue(repaired, null) });
   }
 
   private noteDateOrder(text: string): void {
@@ -349,6 +362,18 @@ export class FieldProfiler {
       profile.emptied = { count: this.emptiedCount, byCode: Object.fromEntries(this.emptiedByCode), examples: this.emptiedExamples.map((e) => ({ line: e.line, value: e.value, problem: e.problem })) };
       const lines = this.emptiedExamples.map((e) => `${e.line ?? '?'} "${e.value}"`).join(', ');
       notes.push(`${this.emptiedCount} values did not parse and were left empty (line ${lines})`);
+    }
+    if (this.repairedCount > 0) {
+      profile.repaired = { count: this.repairedCount, examples: [...this.repairedExamples] };
+      const e = this.repairedExamples[0];
+      notes.push(`${this.repairedCount} values were UTF-8 read as Windows-1252 (mojibake) and were repaired, e.g. line ${e.line ?? '?'} "${e.value}" → "${e.repaired}"`);
+    }
+    if (profile.values) {
+      const typos = typoSuggestions(profile.values);
+      if (typos.length > 0) {
+        profile.typos = typos.map((t) => ({ value: t.value, count: t.count, suggestion: t.suggestion }));
+        notes.push(...typos.map((t) => `"${t.value}" ×${t.count}: did you mean ${t.suggestion}? (×${t.suggestionCount})`));
+      }
     }
     if (notes.length > 0) profile.notes = notes;
     return profile;

@@ -7,3 +7,4 @@ export * from './distinct.sketch';
 export * from './sorted.spill';
 export * from './reference.checker';
 export * from './duplicate.finder';
+export * from './typo.suggester';

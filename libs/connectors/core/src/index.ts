@@ -20,3 +20,4 @@ export * from './sample.malformed';
 export * from './export-header.check';
 export * from './sample.manifest';
 export * from './sample.spellings';
+export * from './mojibake.repair';

@@ -19,6 +19,7 @@ import {
   type Moment,
   type Parsed,
 } from './export-values.parser';
+import { MOJIBAKE_HINT, repairMojibake } from './mojibake.repair';
 import type { AvroSchema } from './record-schema';
 import type { ExportLocation, RejectCode } from './source.connector';
 
@@ -30,12 +31,18 @@ export interface ValueIssue {
   field: string;
   /** the header label (or JSON property) it came from */
   column: string;
-  /** the reject it would have been; placeholders are MISSING_VALUE */
-  code: RejectCode;
+  /** the reject it would have been (placeholders are MISSING_VALUE), or REPAIRED_ENCODING for text repaired, not emptied */
+  code: ValueIssueCode;
   value: string;
   /** "which is not a date (expected …)", or "which is a placeholder, not a value" */
   problem: string;
 }
+
+/**
+ * `REPAIRED_ENCODING`: text that was UTF-8 read as Windows-1252 ("JosÃ©"), decoded back ("José") and kept; the
+ * issue's `value` is the text as written and `problem` says what it became.
+ */
+export type ValueIssueCode = RejectCode | 'REPAIRED_ENCODING';
 
 export type Coerced = { ok: true; record: Record<string, unknown>; issues?: ValueIssue[] } | { ok: false; code: RejectCode; reason: string };
 
@@ -85,6 +92,8 @@ interface FieldPlan {
   /** a required field's value when the header has no column for it at all; undefined: MISSING_COLUMN */
   absent: (() => unknown) | undefined;
   convert: Convert;
+  /** plain text (an Avro string without a ferry.kind): a lenient coercer repairs mojibake in it */
+  text: boolean;
 }
 
 interface Plan {
@@ -247,6 +256,14 @@ export function createCoercer(schema: AvroSchema, location?: ExportLocation, opt
         });
         continue;
       }
+      if (lenient && field.text && typeof out === 'string') {
+        const repaired = repairMojibake(out);
+        if (repaired !== null) {
+          record[field.name] = repaired;
+          (issues ??= []).push({ field: field.name, column: label as string, code: 'REPAIRED_ENCODING', value: out, problem: `which is UTF-8 read as Windows-1252, repaired to ${quoteValue(repaired)}` });
+          continue;
+        }
+      }
       record[field.name] = out;
     }
     const custom: Record<string, string> = {};
@@ -315,12 +332,14 @@ function compilePlan(plan: Plan, fields: FieldPlan[], lenient: boolean): Plan['f
       `if (typeof v === 'string') { v = v.trim(); if (v === '') v = undefined;${lenient && required ? ' else if (isPlaceholder(v)) return null;' : ''} }`,
       `if (v === undefined || v === null) { ${missing} } else { f${i} = convert[${i}](v); if (f${i} instanceof Fail) return null; }`,
     );
+    // text that may be mojibake goes through the general path, which repairs it and lists the repair
+    if (lenient && field.text) lines.push(`if (typeof f${i} === 'string' && MOJIBAKE_HINT.test(f${i})) return null;`);
   });
   lines.push('const custom = {};');
   for (const label of plan.custom) lines.push(`custom[${q(label)}] = customText(values[${q(label)}]);`);
   if (plan.customObject !== null) lines.push(`mergeCustom(custom, ${q(plan.customObject)}, values[${q(plan.customObject)}]);`);
   lines.push(`return { ${fields.map((f, i) => `${q(f.name)}: f${i}`).join(', ')}, ${q(CUSTOM_FIELD)}: custom };`);
-  const make = new Function('convert', 'fallback', 'absent', 'Fail', 'customText', 'mergeCustom', 'isPlaceholder', `'use strict'; return function coerceRow(values) {\n${lines.join('\n')}\n};`);
+  const make = new Function('convert', 'fallback', 'absent', 'Fail', 'customText', 'mergeCustom', 'isPlaceholder', 'MOJIBAKE_HINT', `'use strict'; return function coerceRow(values) {\n${lines.join('\n')}\n};`);
   return make(
     fields.map((f) => f.convert),
     fields.map((f) => f.fallback),
@@ -329,6 +348,7 @@ function compilePlan(plan: Plan, fields: FieldPlan[], lenient: boolean): Plan['f
     customText,
     mergeCustom,
     isPlaceholder,
+    MOJIBAKE_HINT,
   ) as Plan['fast'];
 }
 
@@ -425,7 +445,7 @@ function compileField(def: Record<string, unknown>, context: CompileContext): Fi
   const hasDefault = Object.prototype.hasOwnProperty.call(def, 'default') && def.default !== null;
   const fallback = hasDefault && !nullable ? () => structuredClone(def.default) : undefined;
   const absent = !nullable && !fallback && type === 'boolean' && ASSUMED_TRUE.has(name.toLowerCase()) ? () => true : undefined;
-  return { name, nullable, fallback, absent, convert };
+  return { name, nullable, fallback, absent, convert, text: type === 'string' && kind === undefined };
 }
 
 function compileType(type: unknown, kind: string | undefined, where: string, context: CompileContext & { field?: string }): Convert {

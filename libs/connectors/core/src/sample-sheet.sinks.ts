@@ -46,12 +46,14 @@ export const csvRow = (cells: readonly SampleCell[], delimiter: ',' | ';' = ',')
 export class CsvSampleSink implements SampleSheetSink {
   constructor(
     private readonly dir: string,
-    private readonly options: SampleFileOptions & { delimiter?: ',' | ';' } = {},
+    private readonly options: SampleFileOptions & { delimiter?: ',' | ';'; bom?: boolean } = {},
   ) {}
 
   async sheet(name: string, headers: string[]): Promise<SampleSheet> {
     const out = new SampleFileWriter(join(this.dir, name), this.options);
     const delimiter = this.options.delimiter ?? ',';
+    // a byte-order mark, as Excel-minded exporters put at the start of every file
+    if (this.options.bom) await out.write('\uFEFF');
     await out.row(csvRow(headers, delimiter));
     return {
       get line() {

@@ -174,6 +174,8 @@ export interface SampleOptions {
   format?: ExportFormat;
   /** references that can never resolve (orphans, a parent cycle), as real exports have; default true where supported */
   brokenReferences?: boolean;
+  /** whose export to imitate where the source writes several (the export source: zoho, hubspot, salesforce, dynamics, pipedrive) */
+  style?: string;
 }
 
 /**

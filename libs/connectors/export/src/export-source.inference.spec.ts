@@ -145,3 +145,24 @@ describe('inferExportSource: other formats', () => {
     await expect(inferExportSource(path.join(fixtures, '..', 'src'))).rejects.toThrow(/holds no \.csv, \.xlsx, \.json or \.ndjson file with records/);
   });
 });
+
+describe('inferExportSource: rows shifted into a column', () => {
+  it('weighs matches by how often each value occurs, so shifted rows neither hide an owner nor make a reference', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-infer-shifted-'));
+    const owners = ['Ayşe Demir', 'John Carter', 'María López'];
+    const accounts = Array.from({ length: 60 }, (_, i) => `Company ${i + 1}`);
+    fs.writeFileSync(path.join(dir, 'Users.csv'), `User Id,Full Name,Email\n${owners.map((o, i) => `u${i},${o},user${i}@northwind.example`).join('\n')}\n`);
+    fs.writeFileSync(path.join(dir, 'Accounts.csv'), `Account Id,Account Name\n${accounts.map((a, i) => `a${i},${a}`).join('\n')}\n`);
+    // 600 contacts owned by three people; in 40 rows, shifted, the owner column holds an account's name instead
+    const rows = Array.from({ length: 600 }, (_, i) => (i % 15 === 7 ? `c${i},,Person ${i},${accounts[Math.floor(i / 15)]}` : `c${i},Person ${i},${accounts[i % 60]},${owners[i % 3]}`));
+    fs.writeFileSync(path.join(dir, 'Contacts.csv'), `Contact Id,Full Name,Account Name,Contact Owner\n${rows.join('\n')}\n`);
+    try {
+      const contacts = object(await inferExportSource(dir), 'contacts');
+      expect(contacts.owner).toEqual(expect.objectContaining({ column: 'Contact Owner', by: 'name', review: false }));
+      expect(contacts.owner!.evidence).toMatch(/^93% of its values \(43 distinct compared\) match users\.Full Name/);
+      expect(contacts.references.map((r) => `${r.column} → ${r.object}`)).toEqual(['Account Name → accounts']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

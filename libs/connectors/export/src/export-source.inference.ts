@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FerryError } from '@ferry/common';
 import { readExportRows, SAMPLE_MANIFEST_FILE, snakeCase, xlsxSheetNames, type ExportFormat, type ExportLocation } from '@ferry/connectors/core';
-import { FieldProfiler, hashValue, nameWords, type FieldType } from '@ferry/discovery';
+import { classifyValue, FieldProfiler, hashValue, nameWords, type FieldType } from '@ferry/discovery';
 import { normalKeyValue } from './export-record.schema';
 import {
   EXPORT_SOURCE_FORMAT,
@@ -71,7 +71,8 @@ class ColumnScan {
   values: Set<number> | null = new Set();
   /** values met again after their first row */
   repeats = 0;
-  readonly sample = new Set<string>();
+  /** the first distinct values (normalised) and how often each was met: what is matched against other objects */
+  readonly sample = new Map<string, number>();
 
   constructor(
     readonly label: string,
@@ -87,7 +88,9 @@ class ColumnScan {
     if (this.profiler.add(value) === null) return;
     this.filled++;
     const v = normalKeyValue(value);
-    if (this.sample.size < this.sampleSize) this.sample.add(v);
+    const seen = this.sample.get(v);
+    if (seen !== undefined) this.sample.set(v, seen + 1);
+    else if (this.sample.size < this.sampleSize) this.sample.set(v, 1);
     if (this.values) {
       const k = valueKey(v);
       if (this.values.has(k)) {
@@ -257,6 +260,35 @@ function repeatedIdKey(s: Scanned): { columns: string[]; confidence: number; evi
   return { columns: [c.label], confidence: 0.7, evidence: `named as the record id, and unique and filled in ${s.rows - blank - c.repeats} of ${s.rows} rows: ${problems.join('; ')}` };
 }
 
+/** One more read of the file: the first of the combinations (in the order given) whose values together never repeat. */
+async function uniqueCombos(dir: string, s: Scanned, combos: ColumnScan[][]): Promise<ColumnScan[] | null> {
+  if (combos.length === 0) return null;
+  const seen = combos.map(() => new Set<number>());
+  const alive = combos.map(() => true);
+  for await (const row of readExportRows(path.join(dir, s.file), s.location)) {
+    if (row.kind !== 'row') continue;
+    combos.forEach((combo, i) => {
+      if (!alive[i]) return;
+      const tuple = valueKey(JSON.stringify(combo.map((c) => normalKeyValue(row.values[c.label]))));
+      if (seen[i].has(tuple)) {
+        alive[i] = false;
+        seen[i].clear();
+      } else seen[i].add(tuple);
+    });
+  }
+  return combos.find((_, i) => alive[i]) ?? null;
+}
+
+/** Words a record's own display name is labelled with: `Deal Name`, `Topic` (Dynamics), `Deal - Title` (Pipedrive). */
+const NAME_LABELS = new Set(['name', 'title', 'topic', 'subject']);
+
+/** The label is the object's own name: a name word alone, or with a word of the object's name (`Deal Name` on deals). */
+function ownNameLabel(label: string, object: string): boolean {
+  const ws = words(label);
+  const own = words(object);
+  return ws.some((w) => NAME_LABELS.has(w)) && (ws.length === 1 || ws.some((w) => own.includes(w)));
+}
+
 /** No single key: the fewest well-filled columns whose values together are unique (a second read of the file). */
 async function inferCompositeKey(dir: string, s: Scanned, others: Scanned[]): Promise<{ columns: string[]; confidence: number; evidence: string }> {
   const own = nameColumn(s);
@@ -264,8 +296,8 @@ async function inferCompositeKey(dir: string, s: Scanned, others: Scanned[]): Pr
   // what makes a column part of a natural key: the record's own name, a parent's name, a date; amounts and flags never
   const weight = (c: ColumnScan): number => {
     const t = c.profiler.inferType();
-    if (c === own || (words(c.label).includes('name') && words(c.label).some((w) => words(s.name).includes(w)))) return 3;
-    if (otherNames.some((n) => matchRatio(c.sample, n.values) >= 0.8)) return 2;
+    if (c === own || ownNameLabel(c.label, s.name)) return 3;
+    if (otherNames.some((n) => matchRatio(c, n.values) >= 0.8)) return 2;
     if (t === 'date' || t === 'timestamp' || t === 'email') return 1;
     return ['string', 'id', 'picklist', 'phone'].includes(t) ? 0.5 : -1;
   };
@@ -274,27 +306,12 @@ async function inferCompositeKey(dir: string, s: Scanned, others: Scanned[]): Pr
     .sort((a, b) => weight(b) - weight(a) || (b.values?.size ?? b.sample.size) - (a.values?.size ?? a.sample.size))
     .slice(0, 6);
   const score = (combo: ColumnScan[]) => combo.reduce((n, c) => n + weight(c), 0);
-  const combos: ColumnScan[][] = [];
-  for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) combos.push([pool[i], pool[j]]);
-  for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) for (let k = j + 1; k < pool.length; k++) combos.push([pool[i], pool[j], pool[k]]);
-  // fewer columns first, then the most telling
-  combos.sort((a, b) => a.length - b.length || score(b) - score(a));
-  const seen = combos.map(() => new Set<number>());
-  const alive = combos.map(() => true);
-  if (combos.length > 0) {
-    for await (const row of readExportRows(path.join(dir, s.file), s.location)) {
-      if (row.kind !== 'row') continue;
-      combos.forEach((combo, i) => {
-        if (!alive[i]) return;
-        const tuple = valueKey(JSON.stringify(combo.map((c) => normalKeyValue(row.values[c.label]))));
-        if (seen[i].has(tuple)) {
-          alive[i] = false;
-          seen[i].clear();
-        } else seen[i].add(tuple);
-      });
-    }
-  }
-  const found = combos.find((_, i) => alive[i]);
+  const pairs: ColumnScan[][] = [];
+  for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) pairs.push([pool[i], pool[j]]);
+  const triples: ColumnScan[][] = [];
+  for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) for (let k = j + 1; k < pool.length; k++) triples.push([pool[i], pool[j], pool[k]]);
+  // fewer columns first (triples only read when no pair is unique: each combination holds a set of its tuples), then the most telling
+  const found = (await uniqueCombos(dir, s, pairs.sort((a, b) => score(b) - score(a)))) ?? (await uniqueCombos(dir, s, triples.sort((a, b) => score(b) - score(a))));
   if (found) {
     return {
       columns: found.map((c) => c.label),
@@ -326,6 +343,32 @@ function typeOf(t: FieldType): ExportFieldType {
   }
 }
 
+/** Values a column may hold off its type and still be typed (a few shifted rows, a slip), once it has enough to judge. */
+const OFF_TYPE_SHARE = 0.03;
+const OFF_TYPE_FROM = 20;
+const FLAG_TEXT = /^(1|0|y|n|yes|no|true|false)$/i;
+
+/**
+ * A column discovery calls text only because a few of its values are not dates or flags (a row shifted into
+ * it, a typing slip): typed as the rest of it, for review; the reader empties the odd values and counts them.
+ */
+function mostlyTyped(c: ColumnScan): { type: ExportFieldType; off: number; examples: string } | null {
+  if (c.filled < OFF_TYPE_FROM) return null;
+  const p = c.profiler.result(c.filled);
+  const limit = c.filled * (1 - OFF_TYPE_SHARE);
+  const odd = (ok: (v: string) => boolean) => [...c.sample.keys()].filter((v) => !ok(v)).slice(0, 2).map((v) => `"${v}"`).join(', ');
+  const dates = (p.kinds.date ?? 0) + (p.kinds.timestamp ?? 0);
+  if (dates < c.filled && dates >= limit) {
+    const type = (p.kinds.timestamp ?? 0) > 0 ? 'timestamp' : 'date';
+    return { type, off: c.filled - dates, examples: odd((v) => classifyValue(v, null) === 'date' || classifyValue(v, null) === 'timestamp') };
+  }
+  if (p.values) {
+    const flags = p.values.filter((v) => FLAG_TEXT.test(v.value)).reduce((n, v) => n + v.count, 0);
+    if (flags < c.filled && flags >= limit) return { type: 'boolean', off: c.filled - flags, examples: odd((v) => FLAG_TEXT.test(v)) };
+  }
+  return null;
+}
+
 function describeKinds(c: ColumnScan): string {
   const p = c.profiler.result(c.filled);
   const kinds = Object.entries(p.kinds).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0)).map(([k, n]) => `${n} ${k}`);
@@ -349,8 +392,13 @@ function inferFields(s: Scanned, keyColumns: string[], stringColumns: Set<string
       confidence = 0.6;
       evidence += `; only ${c.filled} value${c.filled === 1 ? '' : 's'} to judge ${type} by`;
     }
-    if (seen === 'picklist') evidence += '; few distinct values (a picklist)';
-    if (type === 'long' && /^0\d/.test([...c.sample][0] ?? '')) type = 'string';
+    const mostly = type === 'string' && !keyed && !stringColumns.has(c.label) ? mostlyTyped(c) : null;
+    if (mostly) {
+      type = mostly.type;
+      confidence = 0.75;
+      evidence += `; ${mostly.off} of ${c.filled} values are no ${mostly.type} (${mostly.examples}): read as empty and counted, as shifted rows and slips are`;
+    } else if (seen === 'picklist') evidence += '; few distinct values (a picklist)';
+    if (type === 'long' && /^0\d/.test([...c.sample.keys()][0] ?? '')) type = 'string';
     const custom = /^(cf[_ ]|custom)/i.test(c.label) || !words(c.label).some((w) => STANDARD_WORDS.has(w));
     return { column: c.label, field, type, seen, custom, confidence, evidence: custom ? `${evidence}; no field most CRMs have, so a custom field` : evidence, review: confidence < REVIEW_BELOW };
   });
@@ -366,12 +414,23 @@ function nameColumn(s: Scanned): ColumnScan | null {
   return candidates.find((c) => c.values !== null && c.filled >= 0.9 * s.rows && c.values.size >= 0.95 * c.filled) ?? null;
 }
 
-function matchRatio(sample: Set<string>, against: Set<number> | null): number {
-  if (!against || sample.size === 0) return 0;
+/**
+ * The share of a column's values (those in its sample, each as often as it was met) found among another
+ * column's: weighted, so a few rows shifted into an owner column (50 names, 300,000 rows) cannot outnumber it.
+ */
+function matchRatio(c: ColumnScan, against: Set<number> | null): number {
+  if (!against || c.sample.size === 0) return 0;
   let n = 0;
-  for (const v of sample) if (against.has(valueKey(v))) n++;
-  return n / sample.size;
+  let all = 0;
+  for (const [v, count] of c.sample) {
+    all += count;
+    if (against.has(valueKey(v))) n += count;
+  }
+  return n / all;
 }
+
+/** "97% of its values (1,000 distinct compared)" */
+const matchedShare = (ratio: number, c: ColumnScan) => `${Math.round(ratio * 100)}% of its values (${c.sample.size.toLocaleString('en-US')} distinct compared)`;
 
 interface Inferred {
   scanned: Scanned;
@@ -392,14 +451,14 @@ function inferReferences(o: Inferred, all: Inferred[], ownerColumn: string | nul
       if (target === o && !colWords.includes('parent')) continue;
       const keyCol = target.key.columns.length === 1 ? target.scanned.columns.find((x) => x.label === target.key.columns[0])! : null;
       const nameCol = nameColumn(target.scanned);
-      const byKey = keyCol ? matchRatio(c.sample, keyCol.values) : 0;
-      const byName = nameCol && nameCol !== c ? matchRatio(c.sample, nameCol.values) : 0;
+      const byKey = keyCol ? matchRatio(c, keyCol.values) : 0;
+      const byName = nameCol && nameCol !== c ? matchRatio(c, nameCol.values) : 0;
       const ratio = Math.max(byKey, byName);
       if (ratio < 0.8 || (!hint && c.sample.size < 3)) continue;
       const confidence = round2(hint ? (ratio >= 0.98 ? 0.95 : 0.8) : ratio >= 0.98 ? 0.7 : 0.5);
       const by = byKey >= byName ? 'key' : 'name';
       const matched = by === 'key' ? `the key ${keyCol!.label} of ${target.scanned.name}` : `the ${nameCol!.label} of ${target.scanned.name}`;
-      const evidence = `${pct(ratio * c.sample.size, c.sample.size)} of ${c.sample.size} distinct values match ${matched}${hint ? '' : `; the column's name does not say ${target.scanned.name}`}`;
+      const evidence = `${matchedShare(ratio, c)} match ${matched}${hint ? '' : `; the column's name does not say ${target.scanned.name}`}`;
       if (!best || confidence > best.confidence) {
         best = { column: c.label, object: target.scanned.name, by, ...(by === 'name' ? { targetColumn: nameCol!.label } : {}), confidence, evidence, review: confidence < REVIEW_BELOW };
       }
@@ -419,7 +478,7 @@ function inferOwner(o: Inferred, users: Inferred | null): ExportOwner | null {
     const seen = c.profiler.inferType();
     const emailCol = users?.scanned.columns.find((x) => x.profiler.inferType() === 'email') ?? null;
     if (seen === 'email') {
-      const ratio = emailCol ? matchRatio(c.sample, emailCol.values) : 0;
+      const ratio = emailCol ? matchRatio(c, emailCol.values) : 0;
       const confidence = emailCol ? (ratio >= 0.9 ? 0.95 : 0.8) : 0.85;
       const evidence = `${c.label} holds emails${emailCol ? `; ${pct(ratio * c.sample.size, c.sample.size)} of them are in ${users!.scanned.name}.${emailCol.label}` : ''}`;
       return { column: c.label, by: 'email', confidence, evidence, review: confidence < REVIEW_BELOW };
@@ -430,8 +489,8 @@ function inferOwner(o: Inferred, users: Inferred | null): ExportOwner | null {
     const keyCol = users.key.columns.length === 1 ? users.scanned.columns.find((x) => x.label === users.key.columns[0])! : null;
     const names = users.scanned.columns.filter((x) => words(x.label).includes('name') && x.values !== null);
     const options: Array<{ by: 'key' | 'name'; column: ColumnScan; ratio: number }> = [
-      ...(keyCol ? [{ by: 'key' as const, column: keyCol, ratio: matchRatio(c.sample, keyCol.values) }] : []),
-      ...names.map((n) => ({ by: 'name' as const, column: n, ratio: matchRatio(c.sample, n.values) })),
+      ...(keyCol ? [{ by: 'key' as const, column: keyCol, ratio: matchRatio(c, keyCol.values) }] : []),
+      ...names.map((n) => ({ by: 'name' as const, column: n, ratio: matchRatio(c, n.values) })),
     ].sort((a, b) => b.ratio - a.ratio);
     const best = options[0];
     if (!best || best.ratio < 0.5) continue;
@@ -441,7 +500,7 @@ function inferOwner(o: Inferred, users: Inferred | null): ExportOwner | null {
       by: best.by,
       users: { object: users.scanned.name, match: best.column.label, email: emailCol.label },
       confidence,
-      evidence: `${pct(best.ratio * c.sample.size, c.sample.size)} of ${c.sample.size} distinct values match ${users.scanned.name}.${best.column.label}; the email comes from ${users.scanned.name}.${emailCol.label}`,
+      evidence: `${matchedShare(best.ratio, c)} match ${users.scanned.name}.${best.column.label}; the email comes from ${users.scanned.name}.${emailCol.label}`,
       review: confidence < REVIEW_BELOW,
     };
   }

@@ -143,9 +143,11 @@ describe('ExportConnector over the Zoho-style fixture', () => {
     expect(companies[0]).toEqual(expect.objectContaining({ company_id: '101', founded: 10712, employees: 120 }));
   });
 
-  it('has no API and no sample generator, and says so in one line', async () => {
+  it('has no API, and says so in one line; its sample refuses an unknown style in one line', async () => {
     expect(() => connector.api).toThrow('the export source is read from its folder (--export); it has no API to call');
-    await expect(connector.generate()).rejects.toThrow(/generates no sample/);
+    await expect(connector.generate({ records: 100, seed: 1, out: os.tmpdir(), style: 'sugar' })).rejects.toThrow(
+      '--style sugar: choose one of zoho, hubspot, salesforce, dynamics, pipedrive',
+    );
   });
 });
 

@@ -13,11 +13,13 @@ import {
   type RowPreparer,
   type RejectCode,
   type SampleManifest,
+  type SampleOptions,
   type SourceApiSpec,
   type SourceConnector,
   type SourceMessage,
   type StreamDefinition,
 } from '@ferry/connectors/core';
+import { generateExportSample } from './sample/export-sample.generator';
 import { exportRecordSchema, normalKeyValue, syntheticKey } from './export-record.schema';
 import {
   keyField,
@@ -192,10 +194,9 @@ export class ExportConnector implements SourceConnector {
     throw noApi();
   }
 
-  generate(): Promise<SampleManifest> {
-    return Promise.reject(
-      new FerryError('USAGE', 'the export source reads a folder another CRM wrote; it generates no sample (try `ferry sample --source leaf360`)', 'fatal'),
-    );
+  /** A folder shaped like another CRM's export (`options.style`), whatever this connector's description says. */
+  generate(options: SampleOptions): Promise<SampleManifest> {
+    return generateExportSample(options);
   }
 
   automations(): AutomationDefinition[] {

@@ -107,6 +107,21 @@ describe('proposeRouteMap', () => {
     expect(() => new CompiledRouteMap(doc, 0)).not.toThrow();
   });
 
+  it("carries discovery's picklist typo suggestions into the field's reason, mapped or custom", () => {
+    const typos = { typos: [{ value: 'Insurence', count: 2, suggestion: 'Insurance' }] };
+    const inv = inventory([
+      object('company', [
+        field('name'),
+        field('industry', { type: 'picklist', distinct: 3, values: [{ value: 'Insurance', count: 20 }, { value: 'consulting', count: 15 }, { value: 'Insurence', count: 2 }], ...typos }),
+        field('tier', { type: 'picklist', distinct: 3, values: [{ value: 'Gold', count: 20 }, { value: 'Silver', count: 15 }, { value: 'Sliver', count: 1 }], typos: [{ value: 'Sliver', count: 1, suggestion: 'Silver' }] }),
+      ]),
+    ]);
+    const fields = proposeRouteMap({ ...base, inventory: inv, entities: [] }).objects[0].fields;
+    expect(fields.industrycode.reason).toContain('; "Insurence" ×2 looks mistyped: did you mean Insurance?');
+    const tier = Object.values(fields).find((f) => f.from === 'tier')!;
+    expect(tier.reason).toContain('values seen: Gold, Silver, Sliver; "Sliver" ×1 looks mistyped: did you mean Silver?');
+  });
+
   it('reads dates and money from text with the formats discovery saw, and proposes custom tables for objects with no home', () => {
     const inv = inventory([
       object('deal', [

@@ -401,6 +401,7 @@ function entryFor(
       const m = optionMatch(c.column, f);
       if (m.unmatched.length) field.reason = `${c.reason}; unmatched: ${m.unmatched.slice(0, 6).join(', ')}${m.unmatched.length > 6 ? ', …' : ''}`;
     }
+    field.reason += typoNote(f);
     fields[c.column.name] = field;
   }
   // the rest, and the owner's email as text: proposed custom columns, never dropped
@@ -426,6 +427,7 @@ function entryFor(
     const dc = entity.columns.find((x) => x.name === name);
     if (c.maxLength) field.maxLength = dc?.maxLength ?? c.maxLength;
     if (f.type === 'picklist' && f.values?.length) field.reason += `; values seen: ${f.values.slice(0, 6).map((v) => v.value).join(', ')}${f.values.length > 6 ? ', …' : ''}`;
+    field.reason += typoNote(f);
     fields[name] = field;
   }
   const lookups = lookupsFor(ctx, entity, refs);
@@ -519,6 +521,12 @@ function leadSplit(o: ObjectInventory): { field: FieldProfile; leadValues: strin
   const leadValues = values.filter((v) => LEAD_STAGE.test(v.replace(/[_-]+/g, ' ')));
   if (!leadValues.length || leadValues.length === values.length) return null;
   return { field, leadValues, contactValues: values.filter((v) => !leadValues.includes(v)) };
+}
+
+/** Discovery's picklist typo suggestions, for a field's reason: a person fixes them in the value map. */
+function typoNote(f: FieldProfile): string {
+  if (!f.typos?.length) return '';
+  return `; ${f.typos.map((t) => `"${t.value}" ×${t.count} looks mistyped: did you mean ${t.suggestion}?`).join('; ')}`;
 }
 
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
