@@ -48,13 +48,14 @@ program
   .command('demo')
   .description("migrate a route's generated sample into the built-in sandbox with its shipped map, provisioning local infrastructure if needed")
   .option('--once', 'exit when every object reconciles (0) or stalls (1) instead of running on')
-  .option('--route <route>', 'the route to run: its shipped map template and a generated sample of its source', 'leaf360-dynamics')
+  .option('--route <route>', 'the route to run: its shipped map template and a generated sample of its source (export-dynamics, export-salesforce: another CRM\'s messy export, its map proposed)', 'leaf360-dynamics')
+  .option('--style <crm>', 'with an export route: whose export the sample imitates (zoho, hubspot, salesforce, dynamics, pipedrive)')
   .option('--records <n>', 'records in the generated sample, over every object of the source', positiveInt, 3500)
   .option('--seed <n>', 'sample seed (same seed, same export)', positiveInt, 360)
   .option('--stall-timeout <s>', 'with --once: seconds without progress before giving up', positiveInt, 120)
   .option('--sandbox-port <port>', 'port of the built-in sandbox (Dataverse, and Salesforce under /salesforce)', positiveInt, 8181)
   .action(async (o) => {
-    const r = await runDemo({ once: !!o.once, route: o.route, records: o.records, seed: o.seed, stallTimeout: o.stallTimeout, sandboxPort: o.sandboxPort });
+    const r = await runDemo({ once: !!o.once, route: o.route, style: o.style, records: o.records, seed: o.seed, stallTimeout: o.stallTimeout, sandboxPort: o.sandboxPort });
     if (!r.reconciled) process.exitCode = 1;
   });
 

@@ -34,6 +34,8 @@ export interface ProposalTarget {
   customTable(words: string[]): string;
   /** the name column of a proposed custom table */
   customPrimaryName: string;
+  /** whether schema apply creates a custom table the map names (Dataverse does; Salesforce objects are made in Setup) */
+  createsTables: boolean;
   /** the platform's created-time column a load may set (create only), and the custom one keeping the source's time */
   created: { platform: string; custom: string; platformReason: string; customReason: string };
   /** columns a proposal never fills from a source field */
@@ -42,6 +44,8 @@ export interface ProposalTarget {
   picklistAsText: boolean;
   /** columns every entry of a kind gets, whatever the source has (a Task's subtype) */
   fixed(kind: Kind, table: string, fields: readonly FieldProfile[]): Record<string, MapField>;
+  /** fills what the destination requires together from what was mapped (an Event's start and end) */
+  complete(table: string, fields: Record<string, MapField>): void;
   /** a word on the table a kind lands in, for the entry's note */
   kindNote(kind: Kind, table: string, fields: readonly FieldProfile[]): string | null;
   words: DestinationWords;
@@ -71,6 +75,7 @@ export const DYNAMICS_TARGET: ProposalTarget = {
   customColumn: (words) => `crm_${slug(words)}`.replace(/^crm_(\d)/, 'crm_x$1').slice(0, 50) || 'crm_field',
   customTable: (words) => `crm_${slug(words)}`.slice(0, 40),
   customPrimaryName: 'crm_name',
+  createsTables: true,
   created: {
     platform: 'overriddencreatedon',
     custom: 'crm_sourcecreatedon',
@@ -80,8 +85,12 @@ export const DYNAMICS_TARGET: ProposalTarget = {
   system: new Set(['createdon', 'modifiedon', 'versionnumber', 'ownerid', 'statecode', 'statuscode', 'fullname']),
   picklistAsText: false,
   fixed: () => ({}),
+  complete: () => undefined,
   kindNote: () => null,
-  words: { product: 'Dynamics', automation: 'Power Automate', stages: 'sales stages / business process flows', custom: 'crm_ columns' },
+  words: {
+    product: 'Dynamics', automation: 'Power Automate', stages: 'sales stages / business process flows', custom: 'crm_ columns',
+    noTable: (t) => `no standard table; ${t} is proposed as a custom table`,
+  },
 };
 
 const SF_TABLES: Record<Kind, string | undefined> = {
@@ -128,6 +137,7 @@ export const SALESFORCE_TARGET: ProposalTarget = {
   customColumn: (words) => sfName(words, 'field'),
   customTable: (words) => sfName(words, 'object'),
   customPrimaryName: 'name',
+  createsTables: false,
   created: {
     platform: 'createddate',
     custom: 'original_created_date__c',
@@ -155,6 +165,19 @@ export const SALESFORCE_TARGET: ProposalTarget = {
     }
     return {};
   },
+  complete(table, fields) {
+    if (table !== 'event') return;
+    // Salesforce wants an Event's start, and its end or duration
+    const when = fields.startdatetime ?? fields.enddatetime ?? fields.activitydatetime;
+    if (!when) return;
+    const from = typeof when.from === 'string' ? when.from : 'the mapped time';
+    if (!fields.startdatetime) {
+      fields.startdatetime = { ...when, type: 'datetime', confidence: Math.min(0.7, when.confidence ?? 0.7), reason: `the event's only time (${from}) as its start: Salesforce requires one` };
+    }
+    if (!fields.enddatetime && !fields.durationinminutes) {
+      fields.enddatetime = { ...fields.startdatetime, confidence: 0.6, reason: `an event needs an end or a duration: its start (${from}), a zero-length event until a person maps one` };
+    }
+  },
   kindNote(kind, table, fields) {
     if (table === 'task' && kind === 'email') return 'an e-mail lands as a Task of subtype Email (its timeline entry); the message itself as an EmailMessage is for a person to add';
     if (table === 'contentversion') {
@@ -164,7 +187,10 @@ export const SALESFORCE_TARGET: ProposalTarget = {
     }
     return null;
   },
-  words: { product: 'Salesforce', automation: 'Salesforce Flow', stages: 'Opportunity stages and sales processes', custom: '__c fields' },
+  words: {
+    product: 'Salesforce', automation: 'Salesforce Flow', stages: 'Opportunity stages and sales processes', custom: '__c fields',
+    noTable: (t) => `no standard object takes it: create the custom object ${t} in Setup (Ferry creates fields, not objects), then map it to ${t}`,
+  },
 };
 
 export function proposalTarget(destination: string): ProposalTarget {

@@ -31,6 +31,8 @@ export interface DestinationWords {
   stages: string;
   /** what a proposed custom column is called */
   custom: string;
+  /** why an object with no standard home is not proposed as a custom table */
+  noTable: (table: string) => string;
 }
 
 /** Objects that are not records to move, with why. */
@@ -85,11 +87,11 @@ export const COLUMN_SYNONYMS: Record<string, string[]> = {
   'lead.subject': ['subject', 'topic', 'formname', 'campaignname'],
   'lead.estimatedamount': ['amount', 'value', 'budget', 'estimatedvalue', 'estimatedamount'],
   'opportunity.name': ['name', 'dealname', 'title', 'opportunityname', 'subject', 'topic'],
-  'opportunity.estimatedvalue': ['amount', 'value', 'dealvalue', 'estimatedvalue', 'dealamount', 'expectedrevenue'],
-  'opportunity.estimatedclosedate': ['closedate', 'expectedclosedate', 'estimatedclosedate', 'closingdate', 'expectedclose'],
+  'opportunity.estimatedvalue': ['amount', 'value', 'dealvalue', 'estimatedvalue', 'dealamount', 'expectedrevenue', 'estrevenue', 'estimatedrevenue'],
+  'opportunity.estimatedclosedate': ['closedate', 'expectedclosedate', 'estimatedclosedate', 'closingdate', 'expectedclose', 'estclosedate', 'expectedclosedate'],
   'opportunity.actualclosedate': ['closedat', 'actualclosedate', 'closedon', 'wondate'],
   'opportunity.closeprobability': ['probability', 'winprobability', 'closeprobability', 'likelihood'],
-  'opportunity.stepname': ['stage', 'dealstage', 'stepname', 'pipelinestage', 'stagename', 'stageid'],
+  'opportunity.stepname': ['stage', 'dealstage', 'stepname', 'pipelinestage', 'stagename', 'stageid', 'pipelinephase', 'phase', 'salesstage'],
   'quote.name': ['title', 'name', 'subject'],
   'quote.quotenumber': ['quotenumber', 'number', 'quoteno'],
   'quote.totalamount': ['total', 'totalamount', 'grandtotal', 'amount'],
@@ -127,7 +129,7 @@ export const COLUMN_SYNONYMS: Record<string, string[]> = {
   phonenumber: ['phonenumber', 'calledphone', 'dialednumber'],
   prioritycode: ['priority', 'prioritycode', 'importance'],
   'annotation.subject': ['title', 'subject', 'name', 'filename'],
-  'annotation.notetext': ['body', 'bodyhtml', 'text', 'content', 'note', 'notetext', 'description'],
+  'annotation.notetext': ['body', 'bodyhtml', 'text', 'content', 'note', 'notetext', 'description', 'notebody', 'notecontent'],
   filename: ['filename', 'name', 'file'],
   mimetype: ['mimetype', 'contenttype', 'filetype'],
   filesize: ['sizebytes', 'filesize', 'size', 'bytes'],

@@ -52,9 +52,15 @@ type Home =
   | { kind: 'custom'; entity: string }
   | { kind: 'skip'; reason: string };
 
+/** Words export file names put before the object (HubSpot's all-contacts, Dynamics' Active Accounts, My Open Deals). */
+const EXPORT_NOISE = new Set(['all', 'my', 'export', 'exported', 'open', 'active', 'closed', 'won', 'lost', 'crm', 'data', 'list', 'zoho', 'hubspot', 'pipedrive', 'salesforce', 'dynamics']);
+
 function homeOf(o: ObjectInventory, entities: Map<string, EntityDescription>, target: ProposalTarget): Home {
-  const name = o.name.toLowerCase();
-  const norm = normalName(o.name);
+  const ws = words(o.name);
+  const start = ws.findIndex((w) => !EXPORT_NOISE.has(w));
+  const bare = start > 0 ? ws.slice(start).join('_') : o.name;
+  const name = bare.toLowerCase();
+  const norm = normalName(bare);
   for (const n of NOT_MIGRATED) if (n.match.test(name)) return { kind: 'skip', reason: n.reason(target.words) };
   for (const [kind, names] of Object.entries(OBJECT_SYNONYMS)) {
     if (names.some((s) => s === name || normalName(s) === norm)) {
@@ -64,7 +70,9 @@ function homeOf(o: ObjectInventory, entities: Map<string, EntityDescription>, ta
     }
   }
   if (o.location === null || o.records - o.deleted === 0) return { kind: 'skip', reason: o.note ? `not read: ${o.note}` : 'no records in the source' };
-  return { kind: 'custom', entity: target.customTable(words(o.name)) };
+  const entity = target.customTable(words(o.name));
+  if (!target.createsTables && !entities.has(entity)) return { kind: 'skip', reason: target.words.noTable(entity) };
+  return { kind: 'custom', entity };
 }
 
 const TEXTUAL = new Set(['string', 'email', 'phone', 'url', 'html', 'picklist', 'id', 'reference', 'integer', 'decimal', 'money', 'percent', 'json']);
@@ -131,10 +139,21 @@ function partialMatch(fieldWords: string[], synonym: string): boolean {
   return false;
 }
 
-function candidates(target: ProposalTarget, entity: EntityDescription, f: FieldProfile, used: Set<string>): Candidate[] {
-  const norm = normalName(f.name);
-  const plain = words(f.name).join('');
-  const ws = words(f.name);
+/**
+ * A field's name without the object's name before it, as some exports write every header (Pipedrive's
+ * `Person - Name` in persons, `Activity - Subject` in activities).
+ */
+function ownName(object: string, field: string): string {
+  const ows = words(object).map(singular);
+  const fws = words(field);
+  return fws.length > ows.length && ows.every((w, i) => singular(fws[i]) === w) ? fws.slice(ows.length).join(' ') : field;
+}
+
+function candidates(target: ProposalTarget, entity: EntityDescription, f: FieldProfile, used: Set<string>, object: string): Candidate[] {
+  const name = ownName(object, f.name);
+  const norm = normalName(name);
+  const plain = words(name).join('');
+  const ws = words(name);
   const out: Candidate[] = [];
   const kind = target.kindOf(entity.entity);
   for (const c of entity.columns) {
@@ -342,7 +361,7 @@ function entryFor(
   });
 
   // one full-name field and no first/last: split it
-  const hasFirst = present.some((f) => ['firstname', 'givenname'].includes(normalName(f.name)));
+  const hasFirst = present.some((f) => ['firstname', 'givenname'].includes(normalName(ownName(o.name, f.name))));
   const cols = new Set(entity.columns.filter((c) => c.validForCreate !== false).map((c) => c.name));
   const proposals: { f: FieldProfile; c: Candidate }[] = [];
   const fixed = isCustom ? {} : target.fixed(kind as Kind, entityName, present);
@@ -353,7 +372,7 @@ function entryFor(
   const pending = new Map<FieldProfile, Candidate[]>();
   for (const f of present) {
     if (f === owner) continue;
-    const n = normalName(f.name);
+    const n = normalName(ownName(o.name, f.name));
     if (CREATED_NAMES.has(n) && (f.type === 'timestamp' || f.type === 'date')) {
       // The platform stamps its created time itself; the source's survives in the column a load may set on create
       // (Dataverse's overriddencreatedon, Salesforce's CreatedDate with audit fields on), so a record keeps its age.
@@ -377,7 +396,7 @@ function entryFor(
       used.add('firstname').add('lastname');
       continue;
     }
-    pending.set(f, candidates(target, entity, f, used));
+    pending.set(f, candidates(target, entity, f, used, o.name));
   }
   // greedy: the best-scored pair first, each column taken once
   const all = [...pending].flatMap(([f, cs]) => cs.map((c) => ({ f, c })));
@@ -404,6 +423,7 @@ function entryFor(
     field.reason += typoNote(f);
     fields[c.column.name] = field;
   }
+  if (!isCustom) target.complete(entityName, fields);
   // the rest, and the owner's email as text: proposed custom columns, never dropped
   for (const f of present) {
     if (placed.has(f) || (f !== owner && !pending.has(f))) continue;

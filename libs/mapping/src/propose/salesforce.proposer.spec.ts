@@ -46,6 +46,8 @@ describe('proposeRouteMap onto Salesforce', () => {
       expect(Object.keys(e.fields).filter((c) => c.startsWith('crm_'))).toEqual([]);
     }
     expect(doc.notMigrated.user).toMatch(/Salesforce users by email/);
+    // no custom objects: schema apply makes fields, a person makes objects in Setup
+    expect(doc.notMigrated.activity_attendee).toMatch(/create the custom object activity_attendee__c in Setup/);
     expect(doc.notMigrated.workflow_automation).toMatch(/Salesforce Flow/);
   });
 
@@ -103,6 +105,14 @@ describe('proposeRouteMap onto Salesforce', () => {
     expect(order.fields.status).toMatchObject({ type: 'string', transforms: [{ map: { default: 'Draft', unmapped: 'default' } }] });
     expect(order.fields.status.confidence).toBeLessThan(0.6);
     expect(order.fields.status.reason).toMatch(/map the rest before confirming/);
+  });
+
+  it('reads past the words export file names put before the object (all-companies, Active Accounts)', () => {
+    const inv = planports();
+    const renamed = { ...inv, objects: inv.objects.map((o) => (o.name === 'deal' ? { ...o, name: 'all_deals' } : o.name === 'product' ? { ...o, name: 'active_products' } : o)) };
+    const d = proposeRouteMap({ ...base, inventory: renamed, entities: [] });
+    expect(d.objects.find((e) => e.from === 'all_deals')?.to).toBe('opportunity');
+    expect(d.objects.find((e) => e.from === 'active_products')?.to).toBe('product2');
   });
 
   it("prefers the org's own fields (its __c fields included) over the catalog", () => {
