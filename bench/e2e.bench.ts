@@ -4,6 +4,7 @@ import { loadConfig, settings } from '@ferry/config';
 import { connectDataSource, ReconRepository } from '@ferry/persistence';
 import type { RunningService } from '@ferry/ops';
 import { cpuSeconds, peakRssMb } from '@ferry/ops';
+import { METRICS_SERVICES } from '@ferry/metrics';
 
 /**
  * The whole route at a given scale on this machine: records/s per phase (from the first to the last record
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
     .option('--port <n>', 'port of the sandbox the run starts', (v) => Number(v), 18190)
     .parse(process.argv)
     .opts();
+  // The phases' own step timings (ferry_step_seconds_total), read from their metrics endpoints while they run.
+  process.env.FERRY_METRICS_PORT ??= String(o.port + 1);
+  const steps = new Map<string, PhaseSteps>();
+  const stepping = setInterval(() => void sampleSteps(Number(process.env.FERRY_METRICS_PORT), steps), 1000);
   const usage: UsageSample[] = [];
   let sampling: NodeJS.Timeout | undefined;
   if (o.quota) {
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
     onRunning: (s) => (services = s),
   });
   clearInterval(sampler);
+  clearInterval(stepping);
   if (sampling) clearInterval(sampling);
   const { DATABASE_URL } = loadConfig([settings.database]);
   const db = await connectDataSource(DATABASE_URL);
@@ -62,11 +68,56 @@ async function main(): Promise<void> {
   process.stdout.write(`  end to end   ${total} records in ${((lastLoad - start) / 1000).toFixed(1)} s = ${Math.round(total / ((lastLoad - start) / 1000))} rec/s (wall clock incl. start-up ${r.seconds.toFixed(1)} s)\n`);
   process.stdout.write(`  peak RSS MB  ${Object.entries(peak).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
   process.stdout.write(`  CPU seconds  ${Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} (Kafka, registry and PostgreSQL not included)\n`);
+  process.stdout.write(stepReport(steps));
   if (o.quota) {
     const loads = times.filter((t) => t.phase === 'loaded');
     process.stdout.write(quotaReport(usage, Math.min(...loads.map((t) => t.first.getTime())), lastLoad));
   }
   if (!r.reconciled) process.exitCode = 1;
+}
+
+/** One phase's chunk count, handler seconds and seconds per step, as its metrics last said. */
+interface PhaseSteps {
+  chunks: number;
+  handlerSeconds: number;
+  steps: Map<string, number>;
+}
+
+const STEP_SERVICES = ['transformer', 'resolver', 'loader'];
+
+async function sampleSteps(base: number, into: Map<string, PhaseSteps>): Promise<void> {
+  await Promise.all(
+    STEP_SERVICES.map(async (service) => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${base + METRICS_SERVICES.indexOf(service as (typeof METRICS_SERVICES)[number])}/metrics`);
+        if (!res.ok) return;
+        const text = await res.text();
+        const phases = new Map<string, PhaseSteps>();
+        const of = (phase: string) => phases.get(phase) ?? phases.set(phase, { chunks: 0, handlerSeconds: 0, steps: new Map() }).get(phase)!;
+        for (const m of text.matchAll(/^(ferry_step_seconds_total|ferry_batch_duration_seconds_sum|ferry_batch_duration_seconds_count)\{([^}]*)\} (\S+)$/gm)) {
+          const labels = new Map([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+          const p = of(labels.get('phase') ?? '?');
+          if (m[1] === 'ferry_step_seconds_total') p.steps.set(labels.get('step') ?? '?', Number(m[3]));
+          else if (m[1].endsWith('_sum')) p.handlerSeconds = Number(m[3]);
+          else p.chunks = Number(m[3]);
+        }
+        for (const [phase, p] of phases) into.set(phase, p);
+      } catch {
+        // the service is not up yet, or already stopped
+      }
+    }),
+  );
+}
+
+/** Where each consuming phase spent its time: decoding, its handler's steps, committing; busy = all of them. */
+function stepReport(steps: Map<string, PhaseSteps>): string {
+  const lines: string[] = [];
+  for (const [phase, p] of steps) {
+    const outside = (p.steps.get('decode') ?? 0) + (p.steps.get('commit') ?? 0);
+    const split = [...p.steps].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+    lines.push(`    ${phase.padEnd(10)} ${String(p.chunks).padStart(5)} chunks, busy ${(p.handlerSeconds + outside).toFixed(1)} s: ${split}`);
+  }
+  return lines.length ? ['  step seconds (ferry_step_seconds_total per phase)', ...lines, ''].join('\n') : '';
 }
 
 interface UsageSample {

@@ -8,6 +8,7 @@ import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
 import { FerryError, rideOut, sleep, weatherOf } from '@ferry/common';
 import { AuditEntry, AuditRepository, FileManifestRepository, OversizedFile } from '@ferry/persistence';
 import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
+import { StepClock } from '@ferry/metrics';
 import { FileBodies } from './file-bodies';
 
 export const LOAD_BATCH_SIZE = Symbol('LOAD_BATCH_SIZE');
@@ -156,7 +157,7 @@ export class LoadHandler {
     if (rejects.length) await rideOut(() => this.rt.deadLetter(rejects), after);
     steps.lap('emit');
     for (const [step, ms] of steps.laps) this.rt.metrics?.addStepSeconds('load', step, ms / 1000);
-    this.rt.logger.debug({ entity, records: events.length, ...Object.fromEntries([...steps.laps].map(([k, v]) => [`${k}Ms`, Math.round(v)])) }, 'chunk loaded');
+    this.rt.logger.debug({ entity, records: events.length, ...steps.fields() }, 'chunk loaded');
   }
 
   /**
@@ -233,16 +234,4 @@ function latestPerKey(events: DestinationEvent[]): DestinationEvent[] {
 /** Records per loader chunk: the setting, or the destination's own choice, never more than a write takes. */
 export function chunkSize(setting: number | undefined, limits: DestinationLimits): number {
   return Math.min(setting ?? limits.loadBatch, limits.maxBatch);
-}
-
-/** Milliseconds spent per step of one chunk (a step timed twice adds up). */
-class StepClock {
-  readonly laps = new Map<string, number>();
-  private last = performance.now();
-
-  lap(step: string): void {
-    const now = performance.now();
-    this.laps.set(step, (this.laps.get(step) ?? 0) + now - this.last);
-    this.last = now;
-  }
 }

@@ -3,18 +3,23 @@ import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
 import { consumerGroups, parseRecordTopic, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
-import { CheckpointRepository, IdMapRepository, NO_OWNER, OWNER_QUEUE, OwnerAssignment, OwnerRepository, ParkedInput, ParkingRepository, QualityCount, QualityRepository, RoutingRepository } from '@ferry/persistence';
+import { CheckpointRepository, IdMapRepository, NO_OWNER, OWNER_QUEUE, OwnerAssignment, OwnerRepository, ParkedInput, ParkedRecord, ParkingRepository, QualityCount, QualityRepository, RoutingRepository, targetRef } from '@ferry/persistence';
+import type { TargetRef } from '@ferry/persistence';
 import { extractStream } from '@ferry/contracts';
 import { groupLag } from '@ferry/ops';
 import { DESTINATION } from '@ferry/destinations/core';
 import type { Destination } from '@ferry/destinations/core';
+import { StepClock } from '@ferry/metrics';
 import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
-import { Decision, decide, FILLS_EXISTING, fillsKey } from './lookup-decision';
+import { Decision, decide, FILLS_EXISTING, fillsKey, ParentState } from './lookup-decision';
 import { OwnerDirectory } from './owner.directory';
 
 type Incoming = DestinationEvent | LoadedEvent;
 
 export const OWNER_OPTIONS = Symbol('OWNER_OPTIONS');
+
+/** Parents known to have loaded that the resolver keeps in process (about 200 bytes each). */
+const LANDED_PARENTS = 50_000;
 
 export interface OwnerOptions {
   /** fallback: unmatched owners get the fallback owner; queue: their records wait (counted as waiting) */
@@ -35,6 +40,9 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
   private readonly owners: OwnerRepository;
   private readonly quality: QualityRepository;
   private readonly ownerOptions: OwnerOptions;
+  /** entities some lookup points at, or some fills-existing entry waits for: the only ones records may wait on */
+  private readonly parentEntities: Set<string>;
+  private readonly landed = new LandedParents(LANDED_PARENTS);
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -48,6 +56,10 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     this.owners = new OwnerRepository(rt.db, rt.migration);
     this.quality = new QualityRepository(rt.db, rt.migration);
     this.ownerOptions = ownerOptions ?? { policy: 'fallback', refreshMs: 30_000 };
+    this.parentEntities = new Set([
+      ...rt.plan.entities.flatMap((e) => e.lookups.flatMap((l) => l.targets)),
+      ...rt.map.document.objects.filter((o) => o.merge === FILLS_EXISTING).map((o) => o.to),
+    ]);
   }
 
   onModuleInit(): void {
@@ -89,7 +101,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     await this.idMap.upsert(absent.map((a) => ({ entity: a.entity, key: a.key, destinationId: null, state: 'missing' as const })));
     const released = await this.parking.claimReady({ parents: absent });
     this.rt.logger.info({ absent: absent.length, released: released.length }, 'references to records the source does not have: their children land without them');
-    if (released.length) await this.route(released.map((p) => p.event as DestinationEvent));
+    if (released.length) await this.route(await this.unpark(released));
     return released.length;
   }
 
@@ -110,24 +122,30 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     const records = await this.parking.dropParents(OWNER_QUEUE, resolvable);
     const released = await this.parking.claimReady({ records });
     this.rt.logger.info({ owners: resolvable.length, released: released.length }, 'owners resolved: released queued records');
-    if (released.length) await this.route(released.map((p) => p.event as DestinationEvent));
+    if (released.length) await this.route(await this.unpark(released));
     return released.length;
   }
 
   @EventPattern('resolve', {
     subscribe: (rt) => {
       const t = routeTopics(rt.plan, rt.migration);
-      return { groupId: consumerGroups.resolve(rt.migration), topics: [...t.transformed, ...t.loaded] };
+      // Two partitions at once: one chunk's PostgreSQL and Kafka round trips overlap another's (parking and release
+      // are safe to interleave, as they are between replicas).
+      return { groupId: consumerGroups.resolve(rt.migration), topics: [...t.transformed, ...t.loaded], partitionsConsumedConcurrently: 2 };
     },
   } satisfies PhaseExtras)
   async handle(batch: ConsumedRecord<Incoming>[]): Promise<void> {
     const phase = parseRecordTopic(batch[0].topic)?.phase;
-    if (phase === 'loaded') await this.onLoaded(batch as ConsumedRecord<LoadedEvent>[]);
-    else await this.route(batch.map((r) => r.value as DestinationEvent));
+    const steps = new StepClock();
+    const tally = new RouteTally();
+    if (phase === 'loaded') await this.onLoaded(batch as ConsumedRecord<LoadedEvent>[], steps, tally);
+    else await this.route(batch.map((r) => ({ event: r.value as DestinationEvent, wire: r.raw ?? null })), steps, tally);
+    for (const [step, ms] of steps.all) this.rt.metrics?.addStepSeconds('resolve', step, ms / 1000);
+    this.rt.logger.debug({ topic: batch[0].topic, records: batch.length, ...tally, ...steps.fields() }, 'chunk resolved');
   }
 
   /** Parents landed (or failed): remember them, then release whatever was waiting only on them. */
-  private async onLoaded(batch: ConsumedRecord<LoadedEvent>[]): Promise<void> {
+  private async onLoaded(batch: ConsumedRecord<LoadedEvent>[], steps: StepClock, tally: RouteTally): Promise<void> {
     const entries = batch
       .filter(({ value: { result } }) => result.action !== 'DELETED')
       .map(({ value: { result } }) => ({
@@ -137,11 +155,14 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
         state: result.status === 'SUCCESS' ? ('loaded' as const) : ('failed' as const),
       }));
     await this.idMap.upsert(entries);
-    const released = await this.parking.claimReady({ parents: entries });
-    if (released.length) {
-      this.rt.logger.debug({ released: released.length }, 'released waiting records');
-      await this.route(released.map((p) => p.event as DestinationEvent));
-    }
+    for (const e of entries) if (e.state === 'loaded' && e.destinationId) this.landed.set(targetRef(e.entity, e.key), { destinationId: e.destinationId, state: 'loaded' });
+    steps.lap('id_map_write');
+    // Nothing waits on a record of an entity no lookup points at: its chunk has nothing to release.
+    const parents = entries.filter((e) => this.parentEntities.has(e.entity));
+    const released = parents.length ? await this.parking.claimReady({ parents }) : [];
+    steps.lap('release');
+    tally.released += released.length;
+    if (released.length) await this.route(await this.unpark(released), steps, tally);
   }
 
   /**
@@ -149,18 +170,20 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
    * re-check, and loaded events claim after their id-map write commits: whichever runs last sees both,
    * so no record misses its release.
    */
-  private async route(events: DestinationEvent[]): Promise<void> {
-    const refs = events.flatMap((e) => [
+  private async route(items: Routed[], steps = new StepClock(), tally = new RouteTally()): Promise<void> {
+    const refs = items.flatMap(({ event: e }) => [
       ...e.lookups.flatMap((l) => l.candidates),
       ...(e.target.merge === FILLS_EXISTING ? [{ entity: e.target.entity, key: e.target.key }] : []),
     ]);
-    const parents = await this.idMap.find(refs);
+    const parents = await this.parentStates(refs);
+    steps.lap('id_map_read');
     const out: OutgoingRecord[] = [];
     const rejects: DeadLetterInput[] = [];
     const park: ParkedInput[] = [];
     const owners: OwnerAssignment[] = [];
     const quality = new Map<string, QualityCount>();
-    for (const e of events) {
+    for (const item of items) {
+      const e = item.event;
       const { envelope: env, target } = e;
       const d: Decision = e.record === null ? { kind: 'ready', lookups: [], deferred: [] } : decide(e, parents);
       if (d.kind === 'ready') {
@@ -170,7 +193,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
           if (this.ownerOptions.policy === 'queue' && o.owner.fallback) {
             // Held until a person maps the owner or the user appears; counted as waiting meanwhile.
             owners.push({ entity: target.entity, key: target.key, sourceEmail: owner.email ?? '', systemUserId: '', status: 'queued' });
-            park.push({ entity: target.entity, key: target.key, event: e, waitingFor: [{ slot: OWNER_QUEUE, candidates: [{ entity: OWNER_QUEUE, key: owner.email || NO_OWNER }] }] });
+            park.push({ entity: target.entity, key: target.key, event: e, wire: this.wireOf(item), waitingFor: [{ slot: OWNER_QUEUE, candidates: [{ entity: OWNER_QUEUE, key: owner.email || NO_OWNER }] }] });
             continue;
           }
           owner = o.owner;
@@ -189,7 +212,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
           }
         }
         // The deferred lookups are written in by a second version of the record once their parent lands.
-        if (d.deferred.length) park.push({ entity: target.entity, key: target.key, event: e, waitingFor: d.deferred });
+        if (d.deferred.length) park.push({ entity: target.entity, key: target.key, event: e, wire: this.wireOf(item), waitingFor: d.deferred });
       } else if (d.kind === 'reject') {
         rejects.push({
           phase: 'RESOLVE', sourceSystem: env.sourceSystem, objectType: env.objectType, sourceKey: env.sourceKey, entity: target.entity,
@@ -197,17 +220,116 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
         });
       } else {
         const key = target.merge === FILLS_EXISTING ? fillsKey(target.key, target.entry) : target.key;
-        park.push({ entity: target.entity, key, event: e, waitingFor: d.missing });
+        park.push({ entity: target.entity, key, event: e, wire: this.wireOf(item), waitingFor: d.missing });
       }
     }
-    await this.owners.assign(owners);
-    if (quality.size) await this.quality.add([...quality.values()]);
-    await this.rt.sendOrDeadLetter(out, 'RESOLVE');
-    if (rejects.length) await this.rt.deadLetter(rejects);
+    steps.lap('decide');
+    // Owners, events and parked records go to different places and none needs another: they are written at once.
+    await allDone([
+      steps.time('owners_quality', async () => {
+        await this.owners.assign(owners);
+        if (quality.size) await this.quality.add([...quality.values()]);
+      }),
+      steps.time('emit', async () => {
+        await this.rt.sendOrDeadLetter(out, 'RESOLVE');
+        if (rejects.length) await this.rt.deadLetter(rejects);
+      }),
+      steps.time('park', () => this.parking.park(park)),
+    ]);
+    steps.lap('writes');
+    tally.sent += out.length;
+    tally.parked += park.length;
     if (park.length) {
-      await this.parking.park(park);
+      // Only once the records are parked: a parent that loaded meanwhile is seen here, or its release sees them.
       const ready = await this.parking.claimReady({ records: park.map((p) => ({ entity: p.entity, key: p.key })) });
-      if (ready.length) await this.route(ready.map((p) => p.event as DestinationEvent));
+      steps.lap('recheck');
+      if (ready.length) await this.route(await this.unpark(ready), steps, tally);
     }
   }
+
+  /**
+   * What the id map knows of these parents. A parent that loaded stays loaded (a later failure never overrides it),
+   * so those are kept in process, a bounded number of them, and only the others are asked of PostgreSQL.
+   */
+  private async parentStates(refs: TargetRef[]): Promise<Map<string, ParentState>> {
+    const out = new Map<string, ParentState>();
+    const ask: TargetRef[] = [];
+    for (const r of refs) {
+      const id = targetRef(r.entity, r.key);
+      const known = this.landed.get(id);
+      if (known) out.set(id, known);
+      else ask.push(r);
+    }
+    if (!ask.length) return out;
+    for (const [id, p] of await this.idMap.find(ask)) {
+      out.set(id, p);
+      if (p.state === 'loaded' && p.destinationId) this.landed.set(id, p);
+    }
+    return out;
+  }
+
+  /**
+   * A waiting record is parked as the Avro bytes it arrived in; one without them (released from an older JSON row, or
+   * handed over without its bytes) is encoded with its topic's schema, or parked as JSON when it does not fit.
+   */
+  private wireOf(item: Routed): Buffer | null {
+    if (item.wire) return item.wire;
+    const topic = topics.transformed(this.rt.migration, this.rt.plan.destination, item.event.target.entity);
+    try {
+      return this.rt.codec.encodeSync(topic, item.event);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Released records as events again, with the bytes they were parked in. */
+  private async unpark(released: ParkedRecord[]): Promise<Routed[]> {
+    const out: Routed[] = [];
+    for (const p of released) out.push(p.wire ? { event: await this.rt.codec.decode<DestinationEvent>(p.wire), wire: p.wire } : { event: p.event as DestinationEvent, wire: null });
+    return out;
+  }
+}
+
+/** Waits for every one of the promises, then fails with the first failure if any did. */
+async function allDone(work: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** A destination event on its way through the resolver, with the Avro bytes it came in when it has them. */
+interface Routed {
+  event: DestinationEvent;
+  wire: Buffer | null;
+}
+
+/**
+ * Parents known to have loaded, the most recently used first to stay: a bounded map, so memory does not grow with
+ * the migration, that spares most chunks their id-map read once the parents they point at have landed.
+ */
+class LandedParents {
+  private readonly m = new Map<string, ParentState>();
+
+  constructor(private readonly max: number) {}
+
+  get(id: string): ParentState | undefined {
+    const p = this.m.get(id);
+    if (p) {
+      this.m.delete(id);
+      this.m.set(id, p);
+    }
+    return p;
+  }
+
+  set(id: string, p: ParentState): void {
+    this.m.delete(id);
+    this.m.set(id, p);
+    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
+  }
+}
+
+/** What one chunk did, for its debug line. */
+class RouteTally {
+  sent = 0;
+  parked = 0;
+  released = 0;
 }

@@ -10,6 +10,8 @@ export interface ConsumedRecord<T> {
   value: T;
   /** broker timestamp (ms) */
   timestamp: number;
+  /** the value as it came (Confluent wire format), for a handler that keeps or forwards it without encoding again */
+  raw?: Buffer;
 }
 
 /** A message that could not be decoded: it goes to the DLQ instead of stopping the partition. */
@@ -37,6 +39,8 @@ export interface BatchConsumerOptions<T> {
   skipFields?: string[];
   partitionsConsumedConcurrently?: number;
   heartbeatIntervalMs?: number;
+  /** told the milliseconds each chunk spent decoding, in the handler and committing its offset */
+  onTimings?: (t: { decode: number; handle: number; commit: number }) => void;
 }
 
 /**
@@ -142,23 +146,31 @@ export class BatchConsumer<T> {
     for (let i = 0; i < messages.length; i += maxChunk) {
       if (!isRunning() || isStale()) return;
       const chunk = messages.slice(i, i + maxChunk);
+      const t = { decode: 0, handle: 0, commit: 0 };
       // An outage (registry, database, destination, broker) while the chunk is worked on is waited out and the chunk
       // done again: every step is idempotent, and the offset moves only once it is all done.
       await this.withPacemaker(heartbeat, () =>
         rideOut(
           async () => {
+            const t0 = performance.now();
             const { records, poison } = await this.decode(batch.topic, batch.partition, chunk);
+            const t1 = performance.now();
             if (poison.length) await this.opts.onPoison(poison);
             if (records.length) await this.opts.handle(records);
+            t.decode += t1 - t0;
+            t.handle += performance.now() - t1;
           },
           { weather: weatherOf(this.opts.logger), abandon: () => !isRunning() || isStale() },
         ),
       );
       const last = chunk[chunk.length - 1].offset;
       resolveOffset(last);
+      const t2 = performance.now();
       await this.consumer?.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
+      t.commit = performance.now() - t2;
+      this.opts.onTimings?.(t);
       weatherOf(this.opts.logger).back('Kafka');
       await heartbeat();
     }
@@ -176,7 +188,7 @@ export class BatchConsumer<T> {
       try {
         const skip = this.opts.skipFields;
         const value = skip?.length ? await this.opts.codec.decodeSkipping<T>(m.value, skip) : await this.opts.codec.decode<T>(m.value);
-        records.push({ topic, partition, offset: m.offset, key: key ?? '', value, timestamp: Number(m.timestamp) });
+        records.push({ topic, partition, offset: m.offset, key: key ?? '', value, timestamp: Number(m.timestamp), raw: m.value });
       } catch (e) {
         // the registry being away says nothing about the message: the chunk waits, it is not dead-lettered
         if (outageOf(e)) throw e;

@@ -1,2 +1,3 @@
 export * from './metrics.settings';
 export * from './service-metrics';
+export * from './step-clock';

@@ -50,7 +50,7 @@ export class ServiceMetrics {
     });
     this.stepSeconds = new Counter({
       name: 'ferry_step_seconds_total',
-      help: 'Time a phase spent in each step of its chunks (the loader: read_before, write, audit, emit), to tell where a slow phase spends it',
+      help: 'Time a phase spent in each step of its chunks (every phase: decode, commit; the resolver: id_map_read, park, emit, …; the loader: read_before, write, audit, emit), to tell where a slow phase spends it',
       labelNames: ['phase', 'step'],
       registers: [this.registry],
     });

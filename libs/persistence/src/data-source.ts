@@ -12,6 +12,7 @@ import { RollbackDlq1764500000000 } from './migrations/1764500000000-rollback-dl
 import { CutoverVerdict1764700000000 } from './migrations/1764700000000-cutover-verdict';
 import { RelatedHold1764900000000 } from './migrations/1764900000000-related-hold';
 import { RefRecords1765100000000 } from './migrations/1765100000000-ref-records';
+import { ParkedWire1765710000000 } from './migrations/1765710000000-parked-wire';
 import { FerryError } from '@ferry/common';
 import { redactUrl } from '@ferry/config';
 
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   CutoverVerdict1764700000000,
   RelatedHold1764900000000,
   RefRecords1765100000000,
+  ParkedWire1765710000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 5): DataSource {

@@ -71,7 +71,9 @@ export class ParkedRecordEntity {
   @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
   @PrimaryColumn({ type: 'text' }) entity!: string;
   @PrimaryColumn({ name: 'target_key', type: 'text' }) targetKey!: string;
-  @Column({ type: 'jsonb' }) event!: unknown;
+  /** the event as JSON, or null when it is kept as Avro bytes */
+  @Column({ type: 'jsonb', nullable: true }) event!: unknown;
+  @Column({ name: 'event_wire', type: 'bytea', nullable: true }) eventWire!: Buffer | null;
   @Column({ name: 'parked_at', type: 'timestamptz', default: () => 'now()' }) parkedAt!: Date;
 }
 

@@ -5,7 +5,10 @@ import type { EntityManager } from 'typeorm';
 export interface ParkedInput {
   entity: string;
   key: string;
+  /** kept as JSON when `wire` is not given */
   event: unknown;
+  /** the event as Avro bytes in Confluent wire format: kept as they are, and handed back as they are */
+  wire?: Buffer | null;
   /** per lookup column, the candidates it may be satisfied by (any one of them landing is enough) */
   waitingFor: { slot: string; candidates: TargetRef[] }[];
 }
@@ -13,14 +16,17 @@ export interface ParkedInput {
 export interface ParkedRecord {
   entity: string;
   key: string;
+  /** the event parked as JSON (null when it was parked as `wire`) */
   event: unknown;
+  wire: Buffer | null;
 }
 
 /** Records waiting for parents, by destination entity and key; a newer version of one replaces the older. */
 export class ParkingRepository extends Scoped {
   async park(all: ParkedInput[]): Promise<void> {
     if (!all.length) return;
-    const items = lastPerKey(all, (i) => `${i.entity}|${i.key}`);
+    // In one order, so two chunks parking some of the same records at once wait for each other instead of deadlocking.
+    const items = lastPerKey(all, (i) => `${i.entity}|${i.key}`).sort((a, b) => (a.entity + '|' + a.key < b.entity + '|' + b.key ? -1 : 1));
     const run = async (m: EntityManager) => {
       const repo = new ParkingRepository(m, this.migrationId);
       await repo.q(
@@ -28,11 +34,12 @@ export class ParkingRepository extends Scoped {
          WHERE d.migration_id = $1 AND d.entity = t.e AND d.target_key = t.k`,
         [items.map((i) => i.entity), items.map((i) => i.key)],
       );
+      // JSON goes as text and is cast once: PostgreSQL parses a jsonb[] literal far more slowly.
       await repo.q(
-        `INSERT INTO ferry.parked_record (migration_id, entity, target_key, event, parked_at)
-         SELECT $1, e, k, ev, now() FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS t(e, k, ev)
-         ON CONFLICT (migration_id, entity, target_key) DO UPDATE SET event = EXCLUDED.event`,
-        [items.map((i) => i.entity), items.map((i) => i.key), items.map((i) => JSON.stringify(i.event))],
+        `INSERT INTO ferry.parked_record (migration_id, entity, target_key, event, event_wire, parked_at)
+         SELECT $1, e, k, ev::jsonb, w, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::bytea[]) AS t(e, k, ev, w)
+         ON CONFLICT (migration_id, entity, target_key) DO UPDATE SET event = EXCLUDED.event, event_wire = EXCLUDED.event_wire`,
+        [items.map((i) => i.entity), items.map((i) => i.key), items.map((i) => (i.wire ? null : JSON.stringify(i.event))), items.map((i) => i.wire ?? null)],
       );
       const deps = items.flatMap((i) => i.waitingFor.flatMap((w) => w.candidates.map((c) => [i.entity, i.key, w.slot, c.entity, c.key])));
       await repo.q(
@@ -55,7 +62,7 @@ export class ParkingRepository extends Scoped {
     const parents = among.parents ?? [];
     const records = among.records ?? [];
     if (!parents.length && !records.length) return [];
-    const rows = await this.q<{ entity: string; target_key: string; event: unknown }>(
+    const rows = await this.q<{ entity: string; target_key: string; event: unknown; event_wire: Buffer | null }>(
       `WITH candidates AS (
          SELECT DISTINCT d.entity, d.target_key FROM ferry.parked_dependency d
            JOIN unnest($2::text[], $3::text[]) AS p(e, k) ON d.parent_entity = p.e AND d.parent_key = p.k
@@ -77,10 +84,10 @@ export class ParkingRepository extends Scoped {
        )
        DELETE FROM ferry.parked_record r USING ready
         WHERE r.migration_id = $1 AND r.entity = ready.entity AND r.target_key = ready.target_key
-       RETURNING r.entity, r.target_key, r.event`,
+       RETURNING r.entity, r.target_key, r.event, r.event_wire`,
       [parents.map((p) => p.entity), parents.map((p) => p.key), records.map((p) => p.entity), records.map((p) => p.key)],
     );
-    return rows.map((r) => ({ entity: r.entity, key: r.target_key, event: r.event }));
+    return rows.map((r) => ({ entity: r.entity, key: r.target_key, event: r.event, wire: r.event_wire }));
   }
 
   /**

@@ -91,6 +91,10 @@ export class PhaseTransport extends Server implements CustomTransportStrategy {
           logger: this.rt.logger,
           ...sub,
           handle: (records) => this.dispatch(phase, records),
+          onTimings: (t) => {
+            this.rt.metrics.addStepSeconds(phase, 'decode', t.decode / 1000);
+            this.rt.metrics.addStepSeconds(phase, 'commit', t.commit / 1000);
+          },
           onPoison: (p) => this.poison(phase, p),
         }),
       );
