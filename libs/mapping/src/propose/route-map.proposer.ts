@@ -99,7 +99,7 @@ function compatible(type: ColumnType, f: FieldProfile): boolean {
       return f.type === 'picklist' || f.type === 'string';
     case 'file':
       // a note's text becomes a file's body (file-of-text)
-      return ['string', 'html'].includes(f.type);
+      return ['string', 'html', 'picklist'].includes(f.type);
     default:
       return false;
   }
