@@ -1,5 +1,6 @@
-import { Kafka, type KafkaConfig, logLevel, LogEntry } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel, LogEntry, type SASLOptions } from 'kafkajs';
 import { FerryError, Logger, nameEndpoint, weatherOf } from '@ferry/common';
+import { kafkaSecurity, type KafkaSecurity } from '@ferry/config';
 
 export interface KafkaSettings {
   brokers: string;
@@ -9,6 +10,8 @@ export interface KafkaSettings {
    * about 40 s; services use SERVICE_KAFKA_RETRIES, which outlasts a broker that is away for 5 minutes.
    */
   retries?: number;
+  /** TLS and SASL; unset, the KAFKA_SSL* and KAFKA_SASL_* settings (none for a plain local broker) */
+  security?: KafkaSecurity;
 }
 
 /**
@@ -18,6 +21,9 @@ export interface KafkaSettings {
 export function brokerUnreachable(e: unknown, brokers: string): FerryError | null {
   const err = e as Error;
   if (!/^KafkaJS/.test(err?.name ?? '')) return null;
+  if (err.name === 'KafkaJSSASLAuthenticationError') {
+    return new FerryError('KAFKA_AUTH_FAILED', `Kafka at ${brokers} refused Ferry's SASL sign-in (${err.message}); check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`, 'fatal');
+  }
   const text = `${err?.name ?? ''} ${err?.message ?? ''}`;
   if (!/ECONNREFUSED|Connection error|ENOTFOUND|EAI_AGAIN|KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError|Connection timeout|ETIMEDOUT/i.test(text)) return null;
   return new FerryError('BROKER_UNREACHABLE', `Kafka at ${brokers} does not answer (${err.message}); start it with npm run infra:up or fix KAFKA_BROKERS`, 'fatal');
@@ -38,6 +44,7 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** The kafkajs client settings, as plain data: the producer thread builds its own client from the same. */
 export function kafkaClientConfig(settings: KafkaSettings): KafkaConfig {
+  const { ssl, sasl } = settings.security ?? kafkaSecurity();
   return {
     clientId: settings.clientId,
     brokers: settings.brokers.split(','),
@@ -45,6 +52,9 @@ export function kafkaClientConfig(settings: KafkaSettings): KafkaConfig {
     requestTimeout: 30000,
     retry: { retries: settings.retries ?? 8, initialRetryTime: 300, maxRetryTime: 10000 },
     logLevel: logLevel.WARN,
+    // kafkajs takes Node's TLS options as they are; plain data, so the producer thread gets the same
+    ...(ssl ? { ssl: { ...ssl } } : {}),
+    ...(sasl ? { sasl: { ...sasl } as SASLOptions } : {}),
   };
 }
 
