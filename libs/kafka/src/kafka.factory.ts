@@ -29,6 +29,13 @@ export function brokerUnreachable(e: unknown, brokers: string): FerryError | nul
   return new FerryError('BROKER_UNREACHABLE', `Kafka at ${brokers} does not answer (${err.message}); start it with npm run infra:up or fix KAFKA_BROKERS`, 'fatal');
 }
 
+/**
+ * How old kafkajs' cluster metadata may get before a consumer or producer asks for it again. A consumer whose fetch
+ * a dead broker refuses does not refresh it otherwise, so this bounds how long partitions whose leader moved to a
+ * surviving broker wait (kafkajs' default: 5 minutes). One small metadata request per client per interval.
+ */
+export const KAFKA_METADATA_MAX_AGE_MS = 10_000;
+
 /** kafkajs retries per request in a service: about 6 minutes at the 10 s cap (FERRY_KAFKA_RETRIES overrides). */
 export const SERVICE_KAFKA_RETRIES = Number(process.env.FERRY_KAFKA_RETRIES ?? 40);
 

@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { FerryError } from '@ferry/common';
+import { FerryError, sleep } from '@ferry/common';
 import { topicReplication } from '@ferry/config';
 
 /** How the topics Ferry creates are replicated (KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS by default). */
@@ -28,18 +28,35 @@ export async function ensureTopicsWith(admin: Admin, names: string[], partitions
   if (missing.length === 0) return;
   const configEntries = replication.minInsyncReplicas !== undefined ? [{ name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }] : [];
   try {
+    // Not kafkajs' waitForLeaders: it asks one broker, and on a cluster that broker may not know the new topic yet
+    // ("This server does not host this topic-partition"), which kafkajs does not retry. waitForTopics does.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: replication.replicationFactor, configEntries })),
     });
   } catch (e) {
     const text = describeCreateError(e);
-    // Another service may have created it between our list and create: that is fine.
-    if (/already exists/i.test(text)) return;
     if (/replication factor|INVALID_REPLICATION_FACTOR|min\.insync|INVALID_CONFIG/i.test(text)) {
       throw new FerryError('TOPIC_SETTINGS', `Kafka refused to create Ferry's topics with ${replication.replicationFactor} replica(s)${replication.minInsyncReplicas ? ` and min.insync.replicas ${replication.minInsyncReplicas}` : ''} (${text}); set KAFKA_REPLICATION_FACTOR / KAFKA_MIN_INSYNC_REPLICAS to what the cluster has`, 'fatal');
     }
-    throw e;
+    // Another service may have created it between our list and create: that is fine.
+    if (!/already exists/i.test(text)) throw e;
+  }
+  await waitForTopics(admin, missing);
+}
+
+/** Until every partition of the topics has a leader in the metadata the brokers serve (30 s at most). */
+async function waitForTopics(admin: Admin, names: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (e) {
+      if (!/does not host this topic-partition|LEADER_NOT_AVAILABLE|There is no leader/i.test((e as Error).message) || Date.now() > deadline) throw e;
+    }
+    if (Date.now() > deadline) throw new FerryError('TOPICS_NOT_READY', `Kafka created ${names.length} topic(s) but their partitions have no leader ${timeoutMs / 1000} s later (first: ${names[0]})`, 'fatal');
+    await sleep(delay);
   }
 }
 
