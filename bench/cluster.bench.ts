@@ -78,9 +78,9 @@ async function main(): Promise<void> {
   }
 
   out('\nbench:cluster summary (Leaf360 → Dynamics, records/s from the first to the last record of each phase)');
-  out(`  ${'replicas'.padEnd(9)}${'broker'.padEnd(15)}${'records'.padStart(8)}${'extract'.padStart(9)}${'transform'.padStart(10)}${'resolve'.padStart(9)}${'load'.padStart(8)}${'end to end'.padStart(12)}${'lost'.padStart(6)}${'doubled'.padStart(9)}`);
+  out(`  ${'replicas'.padEnd(9)}${'broker'.padEnd(15)}${'records'.padStart(8)}${'extract'.padStart(9)}${'transform'.padStart(10)}${'resolve'.padStart(9)}${'load'.padStart(8)}${'end to end'.padStart(16)}${'lost'.padStart(6)}${'doubled'.padStart(9)}`);
   for (const f of results) {
-    out(`  ${String(f.replicas).padEnd(9)}${(f.killed ? `node ${f.killed} killed` : 'all up').padEnd(15)}${String(f.records).padStart(8)}${String(f.rates.extracted).padStart(9)}${String(f.rates.transformed).padStart(10)}${String(f.rates.resolved).padStart(9)}${String(f.rates.loaded).padStart(8)}${`${f.endToEnd} (${f.seconds.toFixed(1)} s)`.padStart(12)}${String(f.lost).padStart(6)}${String(f.doubled).padStart(9)}`);
+    out(`  ${String(f.replicas).padEnd(9)}${(f.killed ? `node ${f.killed} killed` : 'all up').padEnd(15)}${String(f.records).padStart(8)}${String(f.rates.extracted).padStart(9)}${String(f.rates.transformed).padStart(10)}${String(f.rates.resolved).padStart(9)}${String(f.rates.loaded).padStart(8)}${`${f.endToEnd} (${f.seconds.toFixed(1)} s)`.padStart(16)}${String(f.lost).padStart(6)}${String(f.doubled).padStart(9)}`);
   }
   if (results.some((f) => !f.reconciled || f.lost || f.doubled)) process.exitCode = 1;
 }
