@@ -5,6 +5,8 @@
 #   infra.sh up      fetch once, start what does not answer yet, write <FERRY_HOME>/infra.env
 #   infra.sh down    stop what this script started (its pid files), nothing else
 #   infra.sh status  one line per endpoint; exit 0 only if all answer
+#   infra.sh cluster up|down|status|env|kill-broker N|start-broker N
+#                    a separate 3-node KRaft cluster (replication 3, min.insync.replicas 2) for scale-out runs
 #
 # Overrides: FERRY_HOME, KAFKA_PORT, KAFKA_CONTROLLER_PORT, REGISTRY_PORT, REGISTRY_MANAGEMENT_PORT, DATABASE_URL,
 # FERRY_PG_PORT, FERRY_OWN_PG=1, FERRY_START_TIMEOUT, APICURIO_JAVA. Details: infra/README.md.
@@ -405,13 +407,15 @@ resolve_postgres() {
 # else Kafka's own TopicCommand (a JVM start, a few seconds).
 # An ApiVersions v0 request over bash's /dev/tcp: a broker answers with our correlation id and error code 0.
 # Needs no Kafka jars or kcat, so it also works for a FERRY_HOME that has not fetched Kafka.
+# The port defaults to the single broker's; the local cluster (cluster.sh) asks each of its nodes.
 kafka_answers() {
-  port_open "$BIND_HOST" "$KAFKA_PORT" || return 1
+  local port=${1:-$KAFKA_PORT}
+  port_open "$BIND_HOST" "$port" || return 1
   local reply
   reply=$(timeout 10 bash -c '
     exec 3<>"/dev/tcp/$1/$2" || exit 1
     printf "\x00\x00\x00\x0e\x00\x12\x00\x00\x00\x00\x00\x07\x00\x04ferr" >&3
-    head -c 10 <&3 | od -An -tx1 | tr -d " \n"' _ "$BIND_HOST" "$KAFKA_PORT" 2>/dev/null) || return 1
+    head -c 10 <&3 | od -An -tx1 | tr -d " \n"' _ "$BIND_HOST" "$port" 2>/dev/null) || return 1
   # length (4 bytes), correlation id 7, error code 0
   [[ ${reply:8:8} == 00000007 && ${reply:16:4} == 0000 ]]
 }
@@ -617,14 +621,21 @@ cmd_status() {
   return "$ok"
 }
 
+# shellcheck source-path=SCRIPTDIR source=cluster.sh
+source "$INFRA_DIR/cluster.sh"
+
 main() {
   mkdir -p "$CACHE_DIR" "$LOG_DIR" "$RUN_DIR" "$DATA_DIR" "$ETC_DIR"
   case ${1:-} in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
+  cluster)
+    shift
+    cmd_cluster "$@"
+    ;;
   *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|status|cluster up|down|status|env|kill-broker N|start-broker N" >&2
     exit 2
     ;;
   esac

@@ -36,6 +36,8 @@ export interface DemoOptions {
   /** called with the services once they run (the benchmark samples their memory) */
   onRunning?: (services: RunningService[]) => void;
   quiet?: boolean;
+  /** processes per phase (see RunOptions.replicas); default 1 */
+  replicas?: number;
 }
 
 export interface DemoResult {
@@ -104,7 +106,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     say(`map: ${what} confirmed automatically by the demo as ${map.mapVersion} (a real migration waits for \`ferry map confirm\`)`);
 
     const r = await runMigration({
-      migration, once: o.once, stallTimeout: o.stallTimeout, view: o.quiet ? 'none' : 'auto', logDir, resetSandbox: true, onRunning: o.onRunning, db,
+      migration, once: o.once, stallTimeout: o.stallTimeout, view: o.quiet ? 'none' : 'auto', logDir, resetSandbox: true, onRunning: o.onRunning, db, replicas: o.replicas,
     });
     return { migration, reconciled: r.reconciled, rows: r.rows, seconds: r.seconds };
   } finally {

@@ -11,7 +11,7 @@ import { AvroCodec, createKafka, ensureTopics } from '@ferry/kafka';
 import { CompiledRouteMap, confirmedMap } from '@ferry/mapping';
 import {
   lastLogLine, parseRunConfig, probeRegistry, progress, reconciliation, Reconciliation, reconciliationTable, RunConfig, runEnv, runIsLive,
-  RunningService, sandboxBaseUrl, sandboxResetUrl, SERVICES, Supervisor, SupervisorEvent, waitForHttp, Weather,
+  replicaSpecs, RunningService, sandboxBaseUrl, sandboxResetUrl, serviceOfInstance, SERVICES, Supervisor, SupervisorEvent, waitForHttp, Weather,
 } from '@ferry/ops';
 import { MigrationConfigRepository, MigrationRepository, MigrationRunRepository, OwnerRepository, ServiceStateRepository } from '@ferry/persistence';
 import { dashboardUrl } from '@ferry/dashboard';
@@ -39,6 +39,11 @@ export interface RunOptions {
   db?: DataSource;
   /** how long services get to stop after SIGTERM before SIGKILL */
   graceMs?: number;
+  /**
+   * processes per phase (default 1): further replicas of a phase join its consumer group and share its partitions;
+   * the extractor's replicas split the source objects between them
+   */
+  replicas?: number;
 }
 
 export interface RunResult {
@@ -80,7 +85,7 @@ async function reapOrphans(db: DataSource, migration: string, say: (s: string) =
     } catch {
       continue;
     }
-    if (!cmd.includes(path.join('dist', 'apps', s.service))) continue;
+    if (!cmd.includes(path.join('dist', 'apps', serviceOfInstance(s.service)))) continue;
     say(`  ${s.service} (pid ${s.pid}) is still running from a previous run that did not stop cleanly: stopping it first`);
     try {
       process.kill(s.pid, 'SIGTERM');
@@ -151,7 +156,7 @@ async function supervise(
     void saveStates();
   };
   const supervisor = new Supervisor({ env, logDir, onEvent });
-  const saveStates = () => states.save(supervisor.states().map((s) => ({ ...s, status: s.status }))).catch(() => undefined);
+  const saveStates = () => states.save(supervisor.states().map((s) => ({ ...s, service: s.instance }))).catch(() => undefined);
 
   let stopRequested = false;
   const onSignal = () => {
@@ -193,7 +198,7 @@ async function supervise(
     await new AvroCodec(base.SCHEMA_REGISTRY_URL).registerAll(routeValueSchemas(plan, o.migration));
     if (stopRequested) return { migration: o.migration, reconciled: false, rows, seconds: (Date.now() - started) / 1000, restarts: 0, ended };
 
-    for (const name of SERVICES) supervisor.start(name);
+    for (const name of SERVICES) for (const spec of replicaSpecs(name, o.replicas ?? 1, plan, o.sample)) supervisor.start(name, spec);
     o.onRunning?.(supervisor.running);
     await saveStates();
     say(`${o.sample ? `sample run (${o.sample} records per object)` : 'run'} ${runId} of ${o.migration}: services started and supervised (logs in ${logDir}); Ctrl-C or \`ferry stop --migration ${o.migration}\` stops them`);

@@ -22,12 +22,13 @@ export function registerRun(program: Command): void {
     .option('--stall-timeout <s>', 'with --once: seconds without progress (every dependency answering) before giving up', wholeNumber, 180)
     .option('--no-progress', 'no live view: print only restarts, dependency changes and the final table')
     .option('--grace <s>', 'seconds services get to stop after SIGTERM before SIGKILL', wholeNumber, 10)
+    .option('--replicas <n>', 'processes per phase: they share each consumer group\'s partitions (the extractor\'s split the source objects)', wholeNumber, 1)
     .action(async (o) => {
       const db = await migratedDataSource(loadConfig([settings.database]).DATABASE_URL);
       try {
         const migration = await pickMigration(db, o.migration);
         const r = await runMigration({
-          migration, once: !!o.once, sample: o.sample, stallTimeout: o.stallTimeout, view: o.progress === false ? 'events' : 'auto', db, graceMs: o.grace * 1000,
+          migration, once: !!o.once, sample: o.sample, stallTimeout: o.stallTimeout, view: o.progress === false ? 'events' : 'auto', db, graceMs: o.grace * 1000, replicas: o.replicas,
         });
         if (r.ended === 'misconfigured') process.exitCode = 1;
         else if (o.once && !r.reconciled) process.exitCode = r.ended === 'stalled' ? 2 : 1;

@@ -9,7 +9,7 @@ export class ConfigError extends Error {
 }
 
 /** Names of settings whose values must never appear in logs or error messages. */
-const SECRET_NAMES = new Set(['DATAVERSE_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'FERRY_DASHBOARD_TOKEN', 'FERRY_METRICS_TOKEN', 'SANDBOX_ADMIN_TOKEN', 'FERRY_SOURCE_API_KEY']);
+const SECRET_NAMES = new Set(['KAFKA_SASL_PASSWORD', 'SCHEMA_REGISTRY_PASSWORD', 'DATAVERSE_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'FERRY_DASHBOARD_TOKEN', 'FERRY_METRICS_TOKEN', 'SANDBOX_ADMIN_TOKEN', 'FERRY_SOURCE_API_KEY']);
 
 export function ferryHome(): string {
   return process.env.FERRY_HOME ?? path.join(os.homedir(), '.ferry');
@@ -68,6 +68,28 @@ export const settings = {
     KAFKA_CLIENT_ID: z.string().default('ferry'),
     SCHEMA_REGISTRY_URL: httpUrl().default('http://127.0.0.1:8081/apis/ccompat/v7'),
     FERRY_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
+    /** copies of each topic Ferry creates: 1 on a single broker (the default), 3 on a production cluster */
+    KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).default(1),
+    /** min.insync.replicas of each topic Ferry creates (with acks=all, the copies a write needs); unset: the broker's default */
+    KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(32).optional(),
+  },
+  /** how Ferry's Kafka clients connect and sign in, and how it signs in to the schema registry; read by every client */
+  kafkaSecurity: {
+    /** TLS to the brokers; `true` is implied by any KAFKA_SSL_* file */
+    KAFKA_SSL: z.enum(['true', 'false']).default('false'),
+    /** PEM file of the CA that signed the brokers' certificates; unset: the system's trusted CAs */
+    KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+    /** PEM files of Ferry's client certificate and key, for brokers that authenticate clients by certificate (mTLS) */
+    KAFKA_SSL_CERT_FILE: z.string().min(1).optional(),
+    KAFKA_SSL_KEY_FILE: z.string().min(1).optional(),
+    /** `false` accepts any broker certificate: only ever for a test cluster with a self-signed certificate */
+    KAFKA_SSL_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true'),
+    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    /** HTTP basic auth for the registry (Confluent Cloud: the Schema Registry API key and secret) */
+    SCHEMA_REGISTRY_USERNAME: z.string().min(1).optional(),
+    SCHEMA_REGISTRY_PASSWORD: z.string().min(1).optional(),
   },
   migration: {
     FERRY_MIGRATION: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes').default('demo'),
@@ -214,5 +236,77 @@ export function redactUrl(value: string): string {
     return u.toString();
   } catch {
     return value;
+  }
+}
+
+/** The replication of the topics Ferry creates, checked: min.insync.replicas cannot exceed the copies there are. */
+export function topicReplication(env: NodeJS.ProcessEnv = process.env): { replicationFactor: number; minInsyncReplicas?: number } {
+  const c = loadConfig([settings.kafka], env);
+  const min = c.KAFKA_MIN_INSYNC_REPLICAS;
+  if (min !== undefined && min > c.KAFKA_REPLICATION_FACTOR) {
+    throw new ConfigError(`configuration: KAFKA_MIN_INSYNC_REPLICAS=${min} is more than KAFKA_REPLICATION_FACTOR=${c.KAFKA_REPLICATION_FACTOR}: no write could ever be acknowledged`);
+  }
+  return { replicationFactor: c.KAFKA_REPLICATION_FACTOR, ...(min !== undefined ? { minInsyncReplicas: min } : {}) };
+}
+
+export interface KafkaTls {
+  /** PEM text, read from the files named by the settings */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized: boolean;
+}
+
+export interface KafkaSasl {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  password: string;
+}
+
+export interface KafkaSecurity {
+  ssl?: KafkaTls;
+  sasl?: KafkaSasl;
+}
+
+/**
+ * TLS and SASL for the Kafka clients, from KAFKA_SSL* and KAFKA_SASL_*; empty for a plain local broker. Certificate
+ * files are read here so a wrong path fails at start-up in one line; the password is never part of a message.
+ */
+export function kafkaSecurity(env: NodeJS.ProcessEnv = process.env): KafkaSecurity {
+  const c = loadConfig([settings.kafkaSecurity], env);
+  const out: KafkaSecurity = {};
+  const files = { ca: c.KAFKA_SSL_CA_FILE, cert: c.KAFKA_SSL_CERT_FILE, key: c.KAFKA_SSL_KEY_FILE };
+  if (c.KAFKA_SSL === 'true' || Object.values(files).some(Boolean)) {
+    if (!files.cert !== !files.key) throw new ConfigError('configuration: KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together (a client certificate and its key); set both or neither');
+    const tls: KafkaTls = { rejectUnauthorized: c.KAFKA_SSL_REJECT_UNAUTHORIZED === 'true' };
+    for (const [k, file] of Object.entries(files) as Array<[keyof typeof files, string | undefined]>) {
+      if (file) tls[k] = readPem(`KAFKA_SSL_${k.toUpperCase()}_FILE`, file);
+    }
+    out.ssl = tls;
+  }
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = c;
+  if (mechanism || username || password) {
+    if (!mechanism) throw new ConfigError('configuration: KAFKA_SASL_MECHANISM is not set (plain, scram-sha-256 or scram-sha-512), but a SASL username or password is');
+    if (!username) throw new ConfigError(`configuration: KAFKA_SASL_USERNAME is not set (needed with KAFKA_SASL_MECHANISM=${mechanism})`);
+    if (!password) throw new ConfigError(`configuration: KAFKA_SASL_PASSWORD is not set (needed with KAFKA_SASL_MECHANISM=${mechanism}; put it in the environment or FERRY_SECRETS_FILE)`);
+    out.sasl = { mechanism, username, password };
+  }
+  return out;
+}
+
+/** Basic auth for the schema registry, or null when it needs none. */
+export function registryAuth(env: NodeJS.ProcessEnv = process.env): { username: string; password: string } | null {
+  const c = loadConfig([settings.kafkaSecurity], env);
+  if (!c.SCHEMA_REGISTRY_USERNAME && !c.SCHEMA_REGISTRY_PASSWORD) return null;
+  if (!c.SCHEMA_REGISTRY_USERNAME) throw new ConfigError('configuration: SCHEMA_REGISTRY_USERNAME is not set, but SCHEMA_REGISTRY_PASSWORD is');
+  if (!c.SCHEMA_REGISTRY_PASSWORD) throw new ConfigError('configuration: SCHEMA_REGISTRY_PASSWORD is not set, but SCHEMA_REGISTRY_USERNAME is (put it in the environment or FERRY_SECRETS_FILE)');
+  return { username: c.SCHEMA_REGISTRY_USERNAME, password: c.SCHEMA_REGISTRY_PASSWORD };
+}
+
+function readPem(name: string, file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`configuration: ${name}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 }

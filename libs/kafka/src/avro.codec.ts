@@ -2,6 +2,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import * as avro from 'avsc';
 import type { AvroSchema } from '@ferry/contracts';
 import { FerryError, nameEndpoint, outageOf, sleep } from '@ferry/common';
+import { registryAuth } from '@ferry/config';
 
 /**
  * Avro values through the schema registry in Confluent wire format (magic byte, 4-byte schema id, Avro body).
@@ -17,9 +18,17 @@ export class AvroCodec {
   /** per schema id: the reader that skips the fields decodeSkipping was asked to skip (null: decode whole) */
   private readonly projections = new Map<number, { reader: avro.Type; resolver: AvroResolver } | null>();
 
-  constructor(readonly registryUrl: string) {
+  /** the Authorization header of the calls made here without the client (null: the registry needs none) */
+  private readonly authHeader: Record<string, string>;
+
+  /** `auth`: basic auth (a hosted registry's API key and secret); by default SCHEMA_REGISTRY_USERNAME / _PASSWORD */
+  constructor(
+    readonly registryUrl: string,
+    auth: { username: string; password: string } | null = registryAuth(),
+  ) {
     nameEndpoint(registryUrl, 'the schema registry');
-    this.registry = new SchemaRegistry({ host: registryUrl, retry: { retries: 5, initialRetryTimeInSecs: 0.2 } });
+    this.registry = new SchemaRegistry({ host: registryUrl, ...(auth ? { auth } : {}), retry: { retries: 5, initialRetryTimeInSecs: 0.2 } });
+    this.authHeader = auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
   }
 
   /** Registers (or finds) the topic's value schema and remembers its id. Idempotent. */
@@ -62,7 +71,7 @@ export class AvroCodec {
     } catch (e) {
       if (!/Compatibility does not match the configuration \(BACKWARD != NONE\)/.test((e as Error)?.message ?? '')) throw e;
       const res = await fetch(`${this.registryUrl}/config/${encodeURIComponent(subject)}`, {
-        method: 'PUT', headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body: JSON.stringify({ compatibility: 'BACKWARD' }),
+        method: 'PUT', headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...this.authHeader }, body: JSON.stringify({ compatibility: 'BACKWARD' }),
       });
       if (!res.ok) throw e;
       return await this.registry.register(confluentSchema, { subject });
@@ -166,6 +175,10 @@ function registryError(url: string, e: unknown, doing: string): FerryError {
   const msg = e instanceof Error ? e.message : String(e);
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|socket hang up|ETIMEDOUT|ECONNRESET/i.test(msg) || registryAway(e)) {
     return new FerryError('REGISTRY_UNREACHABLE', `schema registry at ${url} does not answer (${doing}); start it with npm run infra:up or set SCHEMA_REGISTRY_URL`, 'fatal');
+  }
+  const status = (e as { status?: number })?.status;
+  if (status === 401 || status === 403) {
+    return new FerryError('REGISTRY_AUTH_FAILED', `schema registry at ${url} refused Ferry's credentials (HTTP ${status}, ${doing}); check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD`, 'fatal');
   }
   return new FerryError('REGISTRY_ERROR', `schema registry refused ${doing}: ${msg}`, 'fatal');
 }

@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { type Logger, outageOf, rideOut, sleep, weatherOf } from '@ferry/common';
 import type { AvroCodec } from './avro.codec';
+import { KAFKA_METADATA_MAX_AGE_MS } from './kafka.factory';
 
 export interface ConsumedRecord<T> {
   topic: string;
@@ -86,6 +87,9 @@ export class BatchConsumer<T> {
           heartbeatInterval: 3000,
           maxBytesPerPartition: 2 * 1024 * 1024,
           allowAutoTopicCreation: false,
+          // kafkajs refreshes metadata on a fetch that a dead broker refuses only once it is this old (default 5
+          // minutes): on a cluster that lost a node, partitions whose leader moved would wait that long.
+          metadataMaxAge: KAFKA_METADATA_MAX_AGE_MS,
           retry: { restartOnFailure: async () => true },
         });
         try {

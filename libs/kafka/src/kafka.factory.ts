@@ -1,5 +1,6 @@
-import { Kafka, type KafkaConfig, logLevel, LogEntry } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel, LogEntry, type SASLOptions } from 'kafkajs';
 import { FerryError, Logger, nameEndpoint, weatherOf } from '@ferry/common';
+import { kafkaSecurity, type KafkaSecurity } from '@ferry/config';
 
 export interface KafkaSettings {
   brokers: string;
@@ -9,6 +10,8 @@ export interface KafkaSettings {
    * about 40 s; services use SERVICE_KAFKA_RETRIES, which outlasts a broker that is away for 5 minutes.
    */
   retries?: number;
+  /** TLS and SASL; unset, the KAFKA_SSL* and KAFKA_SASL_* settings (none for a plain local broker) */
+  security?: KafkaSecurity;
 }
 
 /**
@@ -18,10 +21,20 @@ export interface KafkaSettings {
 export function brokerUnreachable(e: unknown, brokers: string): FerryError | null {
   const err = e as Error;
   if (!/^KafkaJS/.test(err?.name ?? '')) return null;
+  if (err.name === 'KafkaJSSASLAuthenticationError') {
+    return new FerryError('KAFKA_AUTH_FAILED', `Kafka at ${brokers} refused Ferry's SASL sign-in (${err.message}); check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`, 'fatal');
+  }
   const text = `${err?.name ?? ''} ${err?.message ?? ''}`;
   if (!/ECONNREFUSED|Connection error|ENOTFOUND|EAI_AGAIN|KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError|Connection timeout|ETIMEDOUT/i.test(text)) return null;
   return new FerryError('BROKER_UNREACHABLE', `Kafka at ${brokers} does not answer (${err.message}); start it with npm run infra:up or fix KAFKA_BROKERS`, 'fatal');
 }
+
+/**
+ * How old kafkajs' cluster metadata may get before a consumer or producer asks for it again. A consumer whose fetch
+ * a dead broker refuses does not refresh it otherwise, so this bounds how long partitions whose leader moved to a
+ * surviving broker wait (kafkajs' default: 5 minutes). One small metadata request per client per interval.
+ */
+export const KAFKA_METADATA_MAX_AGE_MS = 10_000;
 
 /** kafkajs retries per request in a service: about 6 minutes at the 10 s cap (FERRY_KAFKA_RETRIES overrides). */
 export const SERVICE_KAFKA_RETRIES = Number(process.env.FERRY_KAFKA_RETRIES ?? 40);
@@ -38,6 +51,7 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** The kafkajs client settings, as plain data: the producer thread builds its own client from the same. */
 export function kafkaClientConfig(settings: KafkaSettings): KafkaConfig {
+  const { ssl, sasl } = settings.security ?? kafkaSecurity();
   return {
     clientId: settings.clientId,
     brokers: settings.brokers.split(','),
@@ -45,6 +59,9 @@ export function kafkaClientConfig(settings: KafkaSettings): KafkaConfig {
     requestTimeout: 30000,
     retry: { retries: settings.retries ?? 8, initialRetryTime: 300, maxRetryTime: 10000 },
     logLevel: logLevel.WARN,
+    // kafkajs takes Node's TLS options as they are; plain data, so the producer thread gets the same
+    ...(ssl ? { ssl: { ...ssl } } : {}),
+    ...(sasl ? { sasl: { ...sasl } as SASLOptions } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import type { Kafka, ProducerBatch } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
 import type { AvroCodec } from './avro.codec';
 import { FerryError, type Logger, weatherOf } from '@ferry/common';
-import type { KafkaSettings } from './kafka.factory';
+import { KAFKA_METADATA_MAX_AGE_MS, type KafkaSettings } from './kafka.factory';
 import { ProducerThread, type BatchSender } from './producer.thread';
 
 export interface RecordProducerOptions {
@@ -40,6 +40,7 @@ export class RecordProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      metadataMaxAge: KAFKA_METADATA_MAX_AGE_MS,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
     };
     this.logger = options.logger ?? options.thread?.logger;

@@ -13,19 +13,21 @@ export function appEntry(app: ServiceName): string {
 
 export interface RunningService {
   name: ServiceName;
+  /** which process of the service this is when it runs as several replicas: `loader`, `loader-2`… (default: the name) */
+  instance?: string;
   child: ChildProcess;
   logFile: string;
   exited: { code: number | null; signal: string | null } | null;
 }
 
-/** Starts one app as a child process with its log going to a file. */
-export function startService(name: ServiceName, env: NodeJS.ProcessEnv, logDir: string): RunningService {
+/** Starts one app as a child process with its log going to a file (`<instance>.log`; a replica has its own). */
+export function startService(name: ServiceName, env: NodeJS.ProcessEnv, logDir: string, instance: string = name): RunningService {
   fs.mkdirSync(logDir, { recursive: true });
-  const logFile = path.join(logDir, `${name}.log`);
+  const logFile = path.join(logDir, `${instance}.log`);
   const fd = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, [appEntry(name)], { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
-  const svc: RunningService = { name, child, logFile, exited: null };
+  const svc: RunningService = { name, instance, child, logFile, exited: null };
   child.on('exit', (code, signal) => (svc.exited = { code, signal }));
   return svc;
 }
@@ -74,4 +76,14 @@ export function cpuSeconds(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** The name of a service's n-th replica: the first keeps the service's own name, so one replica looks as before. */
+export function instanceName(name: ServiceName, replica: number): string {
+  return replica <= 1 ? name : `${name}-${replica}`;
+}
+
+/** The service an instance name belongs to (`loader-2` → `loader`). */
+export function serviceOfInstance(instance: string): string {
+  return instance.replace(/-\d+$/, '');
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pollUntil, sleep } from '@ferry/common';
-import { readableLogLine, restartDelay, stopsInRow, Supervisor, SupervisorEvent } from './supervisor';
+import { readableLogLine, replicaSpecs, restartDelay, stopsInRow, Supervisor, SupervisorEvent } from './supervisor';
 import type { RunningService, ServiceName } from './stack';
 
 describe('restart backoff', () => {
@@ -23,10 +23,10 @@ describe('restart backoff', () => {
 describe('Supervisor with tiny real children', () => {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-supervisor-'));
   /** A child that writes a line and then runs for `ms` (or forever) before exiting with `code`. */
-  const child = (script: string) => (name: ServiceName, _env: Record<string, string>, dir: string): RunningService => {
-    const logFile = path.join(dir, `${name}.log`);
+  const child = (script: string) => (name: ServiceName, env: Record<string, string>, dir: string, instance: string = name): RunningService => {
+    const logFile = path.join(dir, `${instance}.log`);
     const fd = fs.openSync(logFile, 'a');
-    const c = spawn(process.execPath, ['-e', script], { stdio: ['ignore', fd, fd] });
+    const c = spawn(process.execPath, ['-e', script], { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
     fs.closeSync(fd);
     const svc: RunningService = { name, child: c, logFile, exited: null };
     c.on('exit', (code, signal) => (svc.exited = { code, signal }));
@@ -90,6 +90,20 @@ describe('Supervisor with tiny real children', () => {
     expect(events.filter((e) => e.kind === 'started')).toHaveLength(2);
   });
 
+  it('runs replicas of one service side by side, each with its own settings, log and state', async () => {
+    const replicaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-supervisor-replicas-'));
+    const s = new Supervisor({ env: { SHARED: 'both' }, logDir: replicaDir, spawn: child(`console.log(process.env.SHARED + ' ' + (process.env.KAFKA_CLIENT_ID ?? 'default')); setInterval(() => undefined, 1000)`) });
+    const one = s.start('loader');
+    const two = s.start('loader', { replica: 2, env: { KAFKA_CLIENT_ID: 'ferry-r2' } });
+    expect(() => s.start('loader', { replica: 2 })).toThrow('loader-2 is already supervised');
+    const said = (c: RunningService) => fs.readFileSync(c.logFile, 'utf8').trim() || undefined;
+    await pollUntil(() => (said(one) && said(two)) || undefined, { timeoutMs: 10_000, intervalMs: 20, what: 'both replicas to start' });
+    expect([path.basename(one.logFile), said(one)]).toEqual(['loader.log', 'both default']);
+    expect([path.basename(two.logFile), said(two)]).toEqual(['loader-2.log', 'both ferry-r2']);
+    expect(s.states().map((x) => [x.service, x.instance, x.status])).toEqual([['loader', 'loader', 'running'], ['loader', 'loader-2', 'running']]);
+    await s.stop(2000);
+  });
+
   it('SIGKILLs a child that ignores SIGTERM after the grace period', async () => {
     const s = new Supervisor({ env: {}, logDir, spawn: child(`process.on('SIGTERM', () => undefined); console.log('stubborn'); setInterval(() => undefined, 1000)`) });
     const c = s.start('extractor');
@@ -97,6 +111,29 @@ describe('Supervisor with tiny real children', () => {
     await s.stop(300);
     expect(c.exited).toMatchObject({ signal: 'SIGKILL' });
     expect(fs.readFileSync(path.join(logDir, 'supervisor.log'), 'utf8')).toMatch(/extractor did not stop within 0 s of SIGTERM: SIGKILL/);
+  });
+});
+
+describe('replicaSpecs', () => {
+  const plan = { sourceObjects: ['company', 'contact', 'deal'] };
+
+  it('gives one process per phase by default, with the settings it always had', () => {
+    expect(replicaSpecs('loader', 1, plan, undefined, {})).toEqual([{ replica: 1, env: {} }]);
+    expect(replicaSpecs('extractor', 1, plan, undefined, {})).toEqual([{ replica: 1 }]);
+  });
+
+  it('gives later replicas a client id of their own and no dashboard or metrics port', () => {
+    expect(replicaSpecs('transformer', 2, plan, undefined, {})).toEqual([
+      { replica: 1, env: {} },
+      { replica: 2, env: { KAFKA_CLIENT_ID: 'ferry-r2', FERRY_DASHBOARD_PORT: '0', FERRY_METRICS_PORT: '0' } },
+    ]);
+  });
+
+  it('splits the source objects between extractor replicas, unless a sample or FERRY_STREAMS needs them together', () => {
+    expect(replicaSpecs('extractor', 2, plan, undefined, {}).map((s) => s.env?.FERRY_STREAMS)).toEqual(['company,deal', 'contact']);
+    expect(replicaSpecs('extractor', 5, plan, undefined, {})).toHaveLength(3);
+    expect(replicaSpecs('extractor', 2, plan, 100, {})).toEqual([{ replica: 1 }]);
+    expect(replicaSpecs('extractor', 2, plan, undefined, { FERRY_STREAMS: 'contact' })).toEqual([{ replica: 1 }]);
   });
 });
 

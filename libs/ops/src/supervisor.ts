@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CONFIG_EXIT_CODE, sleep } from '@ferry/common';
-import { lastLogLine, RunningService, ServiceName, startService } from './stack';
+import type { RoutePlan } from '@ferry/contracts';
+import { instanceName, lastLogLine, RunningService, ServiceName, startService } from './stack';
 
 /** How soon a service that stopped is started again: doubling from initialMs up to maxMs, reset after a good run. */
 export interface BackoffPolicy {
@@ -42,6 +43,8 @@ export type ServiceStatus = 'starting' | 'running' | 'restarting' | 'stopping' |
 
 export interface ServiceState {
   service: ServiceName;
+  /** the process's own name: the service's for its first replica, `<service>-<n>` for the n-th */
+  instance: string;
   pid: number | null;
   status: ServiceStatus;
   restarts: number;
@@ -54,11 +57,11 @@ export interface ServiceState {
 }
 
 export type SupervisorEvent =
-  | { kind: 'started'; service: ServiceName; pid: number | null; restarts: number }
-  | { kind: 'exited'; service: ServiceName; code: number | null; signal: string | null; line: string; restartInMs: number; restarts: number }
+  | { kind: 'started'; service: string; pid: number | null; restarts: number }
+  | { kind: 'exited'; service: string; code: number | null; signal: string | null; line: string; restartInMs: number; restarts: number }
   /** the service's settings cannot work: it is not restarted, and the run should end with its line */
-  | { kind: 'misconfigured'; service: ServiceName; line: string }
-  | { kind: 'stopped'; service: ServiceName };
+  | { kind: 'misconfigured'; service: string; line: string }
+  | { kind: 'stopped'; service: string };
 
 export interface SupervisorOptions {
   env: Record<string, string>;
@@ -67,11 +70,18 @@ export interface SupervisorOptions {
   /** every start, stop and restart, for the progress view (also written to <logDir>/supervisor.log) */
   onEvent?: (e: SupervisorEvent) => void;
   /** starts one service; tests hand in a tiny child of their own */
-  spawn?: (name: ServiceName, env: Record<string, string>, logDir: string) => RunningService;
+  spawn?: (name: ServiceName, env: Record<string, string>, logDir: string, instance: string) => RunningService;
+}
+
+/** Which replica of a service to start, and the settings that differ for it (e.g. its own Kafka client id). */
+export interface ReplicaSpec {
+  replica: number;
+  env?: Record<string, string>;
 }
 
 interface Slot {
   state: ServiceState;
+  env: Record<string, string>;
   child: RunningService | null;
   stops: number;
   timer: NodeJS.Timeout | null;
@@ -84,7 +94,8 @@ interface Slot {
  */
 export class Supervisor {
   readonly running: RunningService[] = [];
-  private readonly slots = new Map<ServiceName, Slot>();
+  /** by instance name */
+  private readonly slots = new Map<string, Slot>();
   private stopping = false;
   private readonly policy: BackoffPolicy;
   private readonly logFile: string;
@@ -95,14 +106,18 @@ export class Supervisor {
     this.logFile = path.join(o.logDir, 'supervisor.log');
   }
 
-  /** Starts a service and keeps it running until `stop`. */
-  start(name: ServiceName): RunningService {
-    if (this.slots.has(name)) throw new Error(`${name} is already supervised`);
+  /**
+   * Starts a service (by default its first and only replica) and keeps it running until `stop`. Further replicas of
+   * a phase join its consumer group and share its partitions.
+   */
+  start(name: ServiceName, spec: ReplicaSpec = { replica: 1 }): RunningService {
+    const instance = instanceName(name, spec.replica);
+    if (this.slots.has(instance)) throw new Error(`${instance} is already supervised`);
     const slot: Slot = {
-      state: { service: name, pid: null, status: 'starting', restarts: 0, lastExitCode: null, lastExitSignal: null, lastLogLine: null, startedAt: null, restartAt: null },
-      child: null, stops: 0, timer: null,
+      state: { service: name, instance, pid: null, status: 'starting', restarts: 0, lastExitCode: null, lastExitSignal: null, lastLogLine: null, startedAt: null, restartAt: null },
+      env: spec.env ?? {}, child: null, stops: 0, timer: null,
     };
-    this.slots.set(name, slot);
+    this.slots.set(instance, slot);
     return this.launch(slot);
   }
 
@@ -139,7 +154,7 @@ export class Supervisor {
     const deadline = Date.now() + graceMs;
     while (live().length && Date.now() < deadline) await sleep(100);
     for (const s of live()) {
-      this.log(`${s.state.service} did not stop within ${Math.round(graceMs / 1000)} s of SIGTERM: SIGKILL`);
+      this.log(`${s.state.instance} did not stop within ${Math.round(graceMs / 1000)} s of SIGTERM: SIGKILL`);
       s.child!.child.kill('SIGKILL');
     }
     const killDeadline = Date.now() + 5000;
@@ -151,8 +166,8 @@ export class Supervisor {
   }
 
   private launch(slot: Slot): RunningService {
-    const name = slot.state.service;
-    const child = (this.o.spawn ?? startService)(name, this.o.env, this.o.logDir);
+    const name = slot.state.instance;
+    const child = (this.o.spawn ?? startService)(slot.state.service, { ...this.o.env, ...slot.env }, this.o.logDir, name);
     const index = slot.child ? this.running.indexOf(slot.child) : -1;
     if (index >= 0) this.running[index] = child;
     else this.running.push(child);
@@ -167,7 +182,7 @@ export class Supervisor {
 
   private exited(slot: Slot, child: RunningService, code: number | null, signal: string | null, upMs: number): void {
     if (slot.child !== child) return;
-    const name = slot.state.service;
+    const name = slot.state.instance;
     const line = readableLogLine(lastLogLine(child));
     Object.assign(slot.state, { pid: null, lastExitCode: code, lastExitSignal: signal, lastLogLine: line || slot.state.lastLogLine });
     if (this.stopping) {
@@ -202,4 +217,23 @@ export class Supervisor {
       // the log folder vanished: the progress view still shows the event
     }
   }
+}
+
+/**
+ * The processes of one phase. Replicas after the first get a client id of their own (so Kafka's group description
+ * tells them apart) and serve no dashboard or metrics (those ports belong to the first). The extractor reads no
+ * topic, so its replicas split the source objects instead; a sample run, which picks parents across objects, or
+ * FERRY_STREAMS keeps one extractor.
+ */
+export function replicaSpecs(name: ServiceName, replicas: number, plan: Pick<RoutePlan, 'sourceObjects'>, sample?: number, env: NodeJS.ProcessEnv = process.env): ReplicaSpec[] {
+  const n = Math.max(1, Math.floor(replicas));
+  const extra = (r: number): Record<string, string> => (r === 1 ? {} : { KAFKA_CLIENT_ID: `${env.KAFKA_CLIENT_ID ?? 'ferry'}-r${r}`, FERRY_DASHBOARD_PORT: '0', FERRY_METRICS_PORT: '0' });
+  if (name !== 'extractor') return Array.from({ length: n }, (_, i) => ({ replica: i + 1, env: extra(i + 1) }));
+  const objects = plan.sourceObjects;
+  if (n === 1 || sample || env.FERRY_STREAMS || objects.length < 2) return [{ replica: 1 }];
+  const specs: ReplicaSpec[] = [];
+  for (let r = 1; r <= Math.min(n, objects.length); r++) {
+    specs.push({ replica: r, env: { ...extra(r), FERRY_STREAMS: objects.filter((_, i) => i % n === r - 1).join(',') } });
+  }
+  return specs;
 }
