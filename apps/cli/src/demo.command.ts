@@ -102,7 +102,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const confirmed = await new MapVersionRepository(db, migration).confirm(version!, 'ferry demo (automatic)');
     const map = await confirmedMap(db, migration);
     if (!map || !confirmed) throw new Error(`map version ${version} of ${migration} could not be confirmed`);
-    const what = o.mapFile ? `${o.mapFile} (a ${route} map)` : fromExport ? `the proposal (${fromExport.file}), unreviewed,` : `the ${route} template`;
+    const what = o.mapFile ? `${o.mapFile} (a ${route} map),` : fromExport ? `the proposal (${fromExport.file}), unreviewed,` : `the ${route} template,`;
     say(`map: ${what} confirmed automatically by the demo as ${map.mapVersion} (a real migration waits for \`ferry map confirm\`)`);
 
     const r = await runMigration({
