@@ -1,4 +1,5 @@
-import { editDistance, typoSuggestions } from './typo.suggester';
+import { editDistance } from '@ferry/connectors/core';
+import { typoSuggestions } from './typo.suggester';
 
 describe('editDistance', () => {
   it.each([

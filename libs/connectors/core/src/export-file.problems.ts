@@ -1,6 +1,7 @@
 import { readdir } from 'fs/promises';
 import { join } from 'path';
 import { at } from './export-position';
+import { editDistance } from './edit-distance';
 import type { ExportLocation } from './source.connector';
 
 /**
@@ -11,23 +12,6 @@ import type { ExportLocation } from './source.connector';
 
 /** The file of a stream as the folder holds it: the name itself, else the one name equal to it without regard to case. */
 export type ResolvedExportFile = { found: string } | { found: null; nearMiss: string | null };
-
-/** Edit distance, cut off once it is over `max` (the names compared are short). */
-function distance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      best = Math.min(best, row[j]);
-    }
-    if (best > max) return max + 1;
-    prev = row;
-  }
-  return prev[b.length];
-}
 
 const stem = (name: string) => name.toLowerCase().replace(/\.[^.]*$/, '').replace(/[^a-z0-9]/g, '');
 
@@ -42,7 +26,7 @@ export function nearestName(wanted: string, names: readonly string[]): string | 
   const max = target.length >= 8 ? 2 : 1;
   let best: { name: string; d: number } | null = null;
   for (const name of names) {
-    const d = distance(target, stem(name), max);
+    const d = editDistance(target, stem(name), max);
     if (d <= max && (best === null || d < best.d || (d === best.d && name < best.name))) best = { name, d };
   }
   return best?.name ?? null;

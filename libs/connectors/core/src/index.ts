@@ -21,3 +21,4 @@ export * from './export-header.check';
 export * from './sample.manifest';
 export * from './sample.spellings';
 export * from './mojibake.repair';
+export * from './edit-distance';
