@@ -3,7 +3,7 @@ import * as path from 'path';
 import { FerryError } from '@ferry/common';
 import { ferryHome, loadConfig, settings } from '@ferry/config';
 import { sourceConnector } from '@ferry/connectors/registry';
-import { EXPORT_SAMPLE_STYLES, ExportConnector, exportSourceYaml, EXPORT_SOURCE_FILE, generateExportSample, inferExportSource } from '@ferry/connectors/export';
+import { EXPORT_SAMPLE_STYLES, ExportConnector, EXPORT_SOURCE_FILE, generateExportSample, inferExportSource } from '@ferry/connectors/export';
 import { discoverSource } from '@ferry/discovery';
 import { MapVersionRepository } from '@ferry/persistence';
 import { parseRunConfig, Reconciliation, RunningService } from '@ferry/ops';
@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import { DEMO_FALLBACK_OWNER_EMAIL } from '@ferry/demo';
 import { ensureLocalInfra } from './infra';
 import { migratedDataSource } from './db';
+import { writeExportDescription } from './discover-export';
 import { initMigration } from './init.command';
 import { runMigration } from './run-migration';
 
@@ -139,7 +140,7 @@ async function exportProposal(o: DemoOptions, route: string, workDir: string, ex
   const connector = new ExportConnector(exportSource);
   const discoveryDir = path.join(workDir, 'discovery');
   const { inventory } = await discoverSource(connector, { system: 'export', exportDir, out: discoveryDir }, { schemaFor: (s) => connector.recordSchema(s) });
-  fs.writeFileSync(path.join(discoveryDir, EXPORT_SOURCE_FILE), exportSourceYaml(exportSource));
+  writeExportDescription(path.join(discoveryDir, 'discovery.json'), { connector, document: exportSource, inferred: true });
   const rejected = inventory.objects.reduce((n, x) => n + x.rejected.count, 0);
   say(`  inferred and discovered ${inventory.objects.length} objects (${path.join(discoveryDir, EXPORT_SOURCE_FILE)}); ${rejected} rows refused, as the report there says`);
   const document = proposeRouteMap({ inventory, entities: [], source: 'export', destination, keyColumn: proposalTarget(destination).keyColumn, route, exportSource });
