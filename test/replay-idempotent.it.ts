@@ -48,10 +48,12 @@ describe('replaying transform and resolve', () => {
     db = await connectDataSource(testDatabaseUrl());
     await db.runMigrations({ transaction: 'each' });
     await admin.connect();
+    step('database migrated, Kafka admin connected');
     await sourceConnector('leaf360').generate({ records: 1500, seed: 21, out: path.join(workDir, 'export'), brokenReferences: false });
     const draft = await draftFromTemplate(db, migration, 'leaf360-dynamics', 'replay test');
     await new MapVersionRepository(db, migration).confirm(draft.version, 'replay test');
     plan = (await confirmedMap(db, migration))!.plan;
+    step('export generated, map confirmed');
     // A sandbox schema of this suite's own, so no other suite's reset touches its rows.
     process.env.SANDBOX_DB_SCHEMA = 'sandbox_replay_idem';
     stack = await startRouteStack(
@@ -60,7 +62,9 @@ describe('replaying transform and resolve', () => {
         databaseUrl: testDatabaseUrl(), kafkaBrokers: cfg.KAFKA_BROKERS, registryUrl: cfg.SCHEMA_REGISTRY_URL, partitions: 2, resetSandbox: true,
         beforeServices: async (env) => {
           const destination = createDestination(plan.destination, plan.keyColumn, { ...process.env, ...env });
+          step('sandbox up, topics and schemas registered');
           await destination.applySchema(await destination.planSchema(plan));
+          step('destination schema applied');
         },
       },
       db,

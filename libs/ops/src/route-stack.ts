@@ -50,7 +50,13 @@ export async function startRouteStack(o: RouteStackOptions, db: DataSource): Pro
     await waitForHttp(`${sandboxUrl}/_sandbox/stats`, 120_000).catch(() => {
       throw new Error(`the destination sandbox did not start: ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`);
     });
-    if (o.resetSandbox) await fetch(sandboxResetUrl(o.plan.destination, o.sandboxPort), { method: 'POST' });
+    if (o.resetSandbox) {
+      // Bounded: a reset waits for the sandbox's table locks, and a wait with no end would only show as a hung start.
+      const res = await fetch(sandboxResetUrl(o.plan.destination, o.sandboxPort), { method: 'POST', signal: AbortSignal.timeout(120_000) }).catch((e: Error) => {
+        throw new Error(`the destination sandbox did not answer its reset in 120 s (${e.message}); its log: ${sandbox.logFile}`);
+      });
+      if (!res.ok) throw new Error(`the destination sandbox refused its reset (HTTP ${res.status}): ${lastLogLine(sandbox)} (log: ${sandbox.logFile})`);
+    }
 
     await new MigrationRepository(db, o.migration).ensure(o.plan.sourceSystem, o.plan.destination, o.plan.mapVersion);
     const kafka = createKafka({ brokers: o.kafkaBrokers, clientId: 'ferry-cli' }, createLogger('cli', 'error'));
