@@ -1,3 +1,5 @@
+import { DYNAMICS_INDUSTRIES } from '@ferry/mapping';
+
 /**
  * The tables the sandbox emulates, in one place. Add a table or a column here and the Web API, $filter,
  * validation and lookups pick it up; nothing else holds per-table knowledge.
@@ -232,6 +234,10 @@ function activity(logicalName: string, entitySetName: string, states: StateMetad
   };
 }
 
+const LEAD_SOURCES: Record<number, string> = {
+  1: 'Advertisement', 2: 'Employee Referral', 3: 'External Referral', 4: 'Partner', 5: 'Public Relations',
+  6: 'Seminar', 7: 'Trade Show', 8: 'Web', 9: 'Word of Mouth', 10: 'Other',
+};
 const LEAD_STATES = [state(0, 'Open', [1, 2]), state(1, 'Qualified', [3]), state(2, 'Disqualified', [4, 5, 6, 7])];
 const OPPORTUNITY_STATES = [state(0, 'Open', [1, 2]), state(1, 'Won', [3]), state(2, 'Lost', [4, 5])];
 const QUOTE_STATES = [state(0, 'Draft', [1]), state(1, 'Active', [2, 3]), state(2, 'Won', [4]), state(3, 'Closed', [5, 6, 7])];
@@ -245,6 +251,7 @@ function lineColumns(): AttributeMetadata[] {
     { logicalName: 'quantity', type: 'decimal' },
     { logicalName: 'priceperunit', type: 'money' },
     { logicalName: 'manualdiscountamount', type: 'money' },
+    { logicalName: 'tax', type: 'money' },
     { logicalName: 'lineitemnumber', type: 'integer' },
     { logicalName: 'sequencenumber', type: 'integer' },
     memo('description', 2000),
@@ -263,6 +270,9 @@ export const ENTITY_DEFINITIONS: EntityMetadata[] = [
       str('name', 160, 'SystemRequired'),
       str('websiteurl', 200),
       str('telephone1', 50),
+      str('telephone2', 50),
+      str('fax', 50),
+      str('tickersymbol', 10),
       str('address1_line1', 250),
       str('address1_city', 80),
       str('address1_stateorprovince', 50),
@@ -274,7 +284,7 @@ export const ENTITY_DEFINITIONS: EntityMetadata[] = [
       memo('description', 2000),
       { logicalName: 'numberofemployees', type: 'integer' },
       { logicalName: 'revenue', type: 'money' },
-      picklist('industrycode', Object.fromEntries(Array.from({ length: 33 }, (_, i) => [i + 1, `Industry ${i + 1}`]))),
+      picklist('industrycode', Object.fromEntries(DYNAMICS_INDUSTRIES.map((label, i) => [i + 1, label]))),
       str('crm_industry', 100),
       str('crm_propertyaddress', 250),
       lookup('parentaccountid', ['account'], { relationshipName: 'account_parent_account' }),
@@ -308,6 +318,22 @@ export const ENTITY_DEFINITIONS: EntityMetadata[] = [
       str('address1_stateorprovince', 50),
       str('address1_postalcode', 20),
       str('address1_country', 80),
+      str('middlename', 50),
+      str('nickname', 100),
+      str('emailaddress2', 100),
+      str('telephone2', 50),
+      str('fax', 50),
+      str('department', 100),
+      str('websiteurl', 200),
+      str('address1_line2', 250),
+      str('address2_line1', 250),
+      str('address2_line2', 250),
+      str('address2_city', 80),
+      str('address2_stateorprovince', 50),
+      str('address2_postalcode', 20),
+      str('address2_country', 80),
+      { logicalName: 'donotphone', type: 'boolean' },
+      picklist('leadsourcecode', LEAD_SOURCES),
       str('crm_loanstatus', 100),
       str('crm_referralsource', 100),
       lookup('parentcustomerid', ['account', 'contact'], { relationshipName: 'contact_customer' }),
@@ -337,16 +363,15 @@ export const ENTITY_DEFINITIONS: EntityMetadata[] = [
       str('salutation', 100),
       { logicalName: 'donotemail', type: 'boolean' },
       str('address1_line1', 250),
+      str('address1_line2', 250),
       str('address1_city', 80),
       str('address1_stateorprovince', 50),
       str('address1_postalcode', 20),
       str('address1_country', 80),
       str('websiteurl', 200),
+      { logicalName: 'estimatedclosedate', type: 'dateonly' },
       memo('description', 2000),
-      picklist('leadsourcecode', {
-        1: 'Advertisement', 2: 'Employee Referral', 3: 'External Referral', 4: 'Partner', 5: 'Public Relations',
-        6: 'Seminar', 7: 'Trade Show', 8: 'Web', 9: 'Word of Mouth', 10: 'Other',
-      }),
+      picklist('leadsourcecode', LEAD_SOURCES),
       { logicalName: 'estimatedamount', type: 'money' },
       lookup('parentaccountid', ['account'], { relationshipName: 'lead_parent_account' }),
       lookup('parentcontactid', ['contact'], { relationshipName: 'lead_parent_contact' }),
@@ -379,6 +404,7 @@ export const ENTITY_DEFINITIONS: EntityMetadata[] = [
       lookup('parentaccountid', ['account'], { relationshipName: 'opportunity_parent_account' }),
       lookup('parentcontactid', ['contact'], { relationshipName: 'opportunity_parent_contact' }),
       { logicalName: 'closeprobability', type: 'integer' },
+      { logicalName: 'budgetamount', type: 'money' },
       ...userOwnedColumns(),
       ...stateColumns(OPPORTUNITY_STATES),
       ...migrationColumns(),
@@ -498,6 +524,7 @@ export const ENTITY_DEFINITIONS: EntityMetadata[] = [
       { logicalName: 'discountamount', type: 'money' },
       { logicalName: 'effectivefrom', type: 'dateonly' },
       { logicalName: 'effectiveto', type: 'dateonly' },
+      dt('expireson'),
       lookup('customerid', ['account', 'contact'], { relationshipName: 'quote_customer' }),
       lookup('opportunityid', ['opportunity'], { relationshipName: 'opportunity_quotes' }),
       ...userOwnedColumns(),
@@ -533,7 +560,8 @@ export const ENTITY_DEFINITIONS: EntityMetadata[] = [
       { logicalName: 'totalamount', type: 'money' },
       { logicalName: 'totaltax', type: 'money' },
       { logicalName: 'discountamount', type: 'money' },
-      { logicalName: 'datefulfilled', type: 'datetime' },
+      { logicalName: 'datefulfilled', type: 'dateonly' },
+      { logicalName: 'requestdeliveryby', type: 'dateonly' },
       lookup('customerid', ['account', 'contact'], { relationshipName: 'order_customer' }),
       lookup('quoteid', ['quote'], { relationshipName: 'quote_orders' }),
       lookup('opportunityid', ['opportunity'], { relationshipName: 'opportunity_sales_orders' }),

@@ -4,6 +4,10 @@ import type { ColumnDescription, EntityDescription } from '@ferry/destinations/c
  * The standard Dynamics 365 Sales columns the proposer maps onto, for tables the destination does not describe
  * (yet): logical names, Dataverse types and maximum lengths as a fresh Sales organisation has them. It is not the
  * whole schema, only the columns a CRM migration usually fills; a described table always wins over this list.
+ * Left out on purpose: the product table (Dynamics routes write quote and order lines as write-in lines; a product
+ * needs the unit groups and price lists the customer sets up) and the columns Dataverse calculates or refuses on
+ * create (extendedamount, totallineitemamount, an annotation's filesize). The built-in sandbox has every column
+ * listed here (apps/sandbox checks it), so a proposal made without an org to describe still fits the sandbox.
  */
 
 const text = (name: string, maxLength: number, required: ColumnDescription['required'] = 'none'): ColumnDescription => ({ name, type: 'String', maxLength, required });
@@ -27,14 +31,14 @@ const address = (n: 1 | 2): ColumnDescription[] => [
 const common = (): ColumnDescription[] => [lookup('ownerid', 'systemuser', 'team'), col('overriddencreatedon', 'DateTime'), text('crm_sourceid', 100), col('crm_sourcecreatedon', 'DateTime')];
 
 const activityParties = ['account', 'contact', 'lead', 'opportunity', 'quote', 'salesorder'];
-const activity = (entity: string, extra: ColumnDescription[]): EntityDescription => ({
+const activity = (entity: string, extra: ColumnDescription[], descriptionLength = 2000): EntityDescription => ({
   entity,
   primaryId: 'activityid',
   primaryName: 'subject',
   custom: false,
   keys: [],
   columns: [
-    text('subject', 400), memo('description', 100000), col('scheduledstart', 'DateTime'), col('scheduledend', 'DateTime'),
+    text('subject', 200), memo('description', descriptionLength), col('scheduledstart', 'DateTime'), col('scheduledend', 'DateTime'),
     col('actualstart', 'DateTime'), col('actualend', 'DateTime'), col('actualdurationminutes', 'Integer'), col('scheduleddurationminutes', 'Integer'),
     picklist('prioritycode', ['Low', 'Normal', 'High'], 0), lookup('regardingobjectid', ...activityParties), ...extra, ...common(),
   ],
@@ -44,7 +48,8 @@ const entity = (name: string, primaryName: string, columns: ColumnDescription[])
   entity: name, primaryId: `${name}id`, primaryName, custom: false, keys: [], columns: [...columns, ...common()],
 });
 
-const INDUSTRIES = [
+/** Account industry options of a fresh Sales organisation, values 1… in this order (the sandbox uses them too). */
+export const DYNAMICS_INDUSTRIES: readonly string[] = [
   'Accounting', 'Agriculture and Non-petrol Natural Resource Extraction', 'Broadcasting Printing and Publishing', 'Brokers', 'Building Supply Retail',
   'Business Services', 'Consulting', 'Consumer Services', 'Design, Direction and Creative Management', 'Distributors, Dispatchers and Processors',
   "Doctor's Offices and Clinics", 'Durable Manufacturing', 'Eating and Drinking Places', 'Entertainment Retail', 'Equipment Rental and Leasing',
@@ -58,7 +63,7 @@ export const DYNAMICS_SALES_CATALOG: readonly EntityDescription[] = [
   entity('account', 'name', [
     text('name', 160, 'system'), text('accountnumber', 20), text('websiteurl', 200), text('telephone1', 50), text('telephone2', 50), text('fax', 50),
     text('emailaddress1', 100), ...address(1), memo('description', 2000), col('numberofemployees', 'Integer'), col('revenue', 'Money'),
-    picklist('industrycode', INDUSTRIES), text('tickersymbol', 10), lookup('parentaccountid', 'account'), lookup('primarycontactid', 'contact'),
+    picklist('industrycode', [...DYNAMICS_INDUSTRIES]), text('tickersymbol', 10), lookup('parentaccountid', 'account'), lookup('primarycontactid', 'contact'),
   ]),
   entity('contact', 'fullname', [
     text('firstname', 50), text('lastname', 50, 'recommended'), text('middlename', 50), text('salutation', 100), text('nickname', 100),
@@ -69,7 +74,7 @@ export const DYNAMICS_SALES_CATALOG: readonly EntityDescription[] = [
   ]),
   entity('lead', 'fullname', [
     text('subject', 300), text('firstname', 50), text('lastname', 50, 'recommended'), text('companyname', 100), text('jobtitle', 100),
-    text('emailaddress1', 100), text('telephone1', 50), text('mobilephone', 50), text('websiteurl', 200), ...address(1), memo('description', 2000),
+    text('emailaddress1', 100), text('telephone1', 50), text('mobilephone', 20), text('websiteurl', 200), ...address(1), memo('description', 2000),
     col('estimatedamount', 'Money'), col('estimatedclosedate', 'DateTime'), picklist('leadsourcecode', LEAD_SOURCES),
     lookup('parentaccountid', 'account'), lookup('parentcontactid', 'contact'),
   ]),
@@ -79,13 +84,13 @@ export const DYNAMICS_SALES_CATALOG: readonly EntityDescription[] = [
     lookup('customerid', 'account', 'contact'), lookup('parentaccountid', 'account'), lookup('parentcontactid', 'contact'),
   ]),
   entity('quote', 'name', [
-    text('name', 300, 'system'), text('quotenumber', 100), memo('description', 2000), col('totalamount', 'Money'), col('totallineitemamount', 'Money'),
+    text('name', 300, 'system'), text('quotenumber', 100), memo('description', 2000), col('totalamount', 'Money'),
     col('discountamount', 'Money'), col('totaltax', 'Money'), col('effectivefrom', 'DateTime'), col('effectiveto', 'DateTime'),
     col('expireson', 'DateTime'), lookup('customerid', 'account', 'contact'), lookup('opportunityid', 'opportunity'),
   ]),
   entity('quotedetail', 'productdescription', [
-    memo('productdescription', 500), col('quantity', 'Decimal'), col('priceperunit', 'Money'), col('manualdiscountamount', 'Money'), col('tax', 'Money'),
-    col('extendedamount', 'Money'), col('lineitemnumber', 'Integer'), lookup('quoteid', 'quote'), lookup('productid', 'product'),
+    text('productdescription', 500), col('quantity', 'Decimal'), col('priceperunit', 'Money'), col('manualdiscountamount', 'Money'), col('tax', 'Money'),
+    col('lineitemnumber', 'Integer'), lookup('quoteid', 'quote'),
   ]),
   entity('salesorder', 'name', [
     text('name', 300, 'system'), text('ordernumber', 100), memo('description', 2000), col('totalamount', 'Money'), col('discountamount', 'Money'),
@@ -93,20 +98,17 @@ export const DYNAMICS_SALES_CATALOG: readonly EntityDescription[] = [
     lookup('opportunityid', 'opportunity'), lookup('quoteid', 'quote'),
   ]),
   entity('salesorderdetail', 'productdescription', [
-    memo('productdescription', 500), col('quantity', 'Decimal'), col('priceperunit', 'Money'), col('manualdiscountamount', 'Money'), col('tax', 'Money'),
-    col('extendedamount', 'Money'), col('lineitemnumber', 'Integer'), lookup('salesorderid', 'salesorder'), lookup('productid', 'product'),
-  ]),
-  entity('product', 'name', [
-    text('name', 100, 'system'), text('productnumber', 100), memo('description', 2000), col('price', 'Money'), col('standardcost', 'Money'),
+    text('productdescription', 500), col('quantity', 'Decimal'), col('priceperunit', 'Money'), col('manualdiscountamount', 'Money'), col('tax', 'Money'),
+    col('lineitemnumber', 'Integer'), lookup('salesorderid', 'salesorder'),
   ]),
   activity('task', [col('percentcomplete', 'Integer')]),
   activity('phonecall', [text('phonenumber', 200), col('directioncode', 'Boolean')]),
-  activity('email', [text('sender', 250), text('torecipients', 500), col('directioncode', 'Boolean')]),
+  activity('email', [text('sender', 250), text('torecipients', 500), col('directioncode', 'Boolean')], 1_048_576),
   activity('appointment', [text('location', 200)]),
   {
     entity: 'annotation', primaryId: 'annotationid', primaryName: 'subject', custom: false, keys: [],
     columns: [
-      text('subject', 500), memo('notetext', 100000), text('filename', 255), text('mimetype', 256), col('filesize', 'Integer'), col('isdocument', 'Boolean'),
+      text('subject', 500), memo('notetext', 100000), text('filename', 255), text('mimetype', 256), col('isdocument', 'Boolean'),
       lookup('objectid', 'account', 'contact', 'lead', 'opportunity', 'quote', 'salesorder'), ...common(),
     ],
   },
