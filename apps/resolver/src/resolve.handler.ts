@@ -3,8 +3,8 @@ import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
 import { consumerGroups, parseRecordTopic, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
-import { CheckpointRepository, IdMapRepository, NO_OWNER, OWNER_QUEUE, OwnerAssignment, OwnerRepository, ParkedInput, ParkedRecord, ParkingRepository, QualityCount, QualityRepository, RoutingRepository, targetRef } from '@ferry/persistence';
-import type { TargetRef } from '@ferry/persistence';
+import { CheckpointRepository, IdMapRepository, NO_OWNER, OWNER_QUEUE, OwnerAssignment, OwnerRepository, ParkedInput, ParkedRecord, ParkingRepository, QualityCount, QualityRepository, RoutingRepository, TableStatistics, targetRef } from '@ferry/persistence';
+import type { TableStatisticsOptions, TargetRef } from '@ferry/persistence';
 import { extractStream } from '@ferry/contracts';
 import { groupLag } from '@ferry/ops';
 import { DESTINATION } from '@ferry/destinations/core';
@@ -17,6 +17,10 @@ import { OwnerDirectory } from './owner.directory';
 type Incoming = DestinationEvent | LoadedEvent;
 
 export const OWNER_OPTIONS = Symbol('OWNER_OPTIONS');
+export const STATISTICS_OPTIONS = Symbol('STATISTICS_OPTIONS');
+
+/** The tables the resolver's release and sweep queries join: their planner statistics are kept fresh. */
+const JOINED_TABLES = ['ferry.parked_record', 'ferry.parked_dependency', 'ferry.id_map'];
 
 /** Parents known to have loaded that the resolver keeps in process (about 200 bytes each). */
 const LANDED_PARENTS = 50_000;
@@ -44,13 +48,16 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
   private readonly parentEntities: Set<string>;
   private readonly landed = new LandedParents(LANDED_PARENTS);
   private timer: NodeJS.Timeout | null = null;
+  private readonly statistics: TableStatistics;
 
   constructor(
     @Inject(RUNTIME) private readonly rt: Runtime,
     private readonly directory: OwnerDirectory,
     @Optional() @Inject(OWNER_OPTIONS) ownerOptions?: OwnerOptions,
     @Optional() @Inject(DESTINATION) private readonly destination?: Destination,
+    @Optional() @Inject(STATISTICS_OPTIONS) statistics?: TableStatisticsOptions,
   ) {
+    this.statistics = new TableStatistics(rt.db, JOINED_TABLES, statistics ?? { intervalMs: 30_000, changedRows: 1000 });
     this.idMap = new IdMapRepository(rt.db, rt.migration);
     this.parking = new ParkingRepository(rt.db, rt.migration);
     this.owners = new OwnerRepository(rt.db, rt.migration);
@@ -140,6 +147,11 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     const tally = new RouteTally();
     if (phase === 'loaded') await this.onLoaded(batch as ConsumedRecord<LoadedEvent>[], steps, tally);
     else await this.route(batch.map((r) => ({ event: r.value as DestinationEvent, wire: r.raw ?? null })), steps, tally);
+    // In the background: a chunk never waits for statistics, and a failed ANALYZE costs only a warning.
+    this.statistics
+      .refreshIfStale()
+      .then((tables) => tables.length && this.rt.logger.info({ tables }, 'planner statistics refreshed'))
+      .catch((e: Error) => this.rt.logger.warn({ err: e.message }, 'could not refresh planner statistics; trying again later'));
     for (const [step, ms] of steps.all) this.rt.metrics?.addStepSeconds('resolve', step, ms / 1000);
     this.rt.logger.debug({ topic: batch[0].topic, records: batch.length, ...tally, ...steps.fields() }, 'chunk resolved');
   }

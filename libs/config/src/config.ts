@@ -165,6 +165,12 @@ export const settings = {
     FERRY_OWNER_POLICY: z.enum(['fallback', 'queue']).default('fallback'),
     /** how often the resolver re-reads the destination's users and the hand-made owner mappings */
     FERRY_OWNER_REFRESH_S: z.coerce.number().int().min(1).max(86_400).default(30),
+    /**
+     * how often the resolver checks the planner statistics of the parking and id-map tables it joins (0: never, for
+     * a database whose autovacuum is tuned for them); it analyzes a table once FERRY_ANALYZE_ROWS of it changed
+     */
+    FERRY_ANALYZE_INTERVAL_S: z.coerce.number().int().min(0).max(86_400).default(30),
+    FERRY_ANALYZE_ROWS: z.coerce.number().int().min(1).default(1000),
   },
   loader: {
     /**

@@ -22,3 +22,4 @@ export * from './migration-run.repository';
 export * from './service-state.repository';
 export * from './cutover-verdict.repository';
 export * from './dlq-redrive.repository';
+export * from './table-statistics';
