@@ -10,7 +10,7 @@ import { createDestination } from '@ferry/destinations/registry';
 import { createKafka } from '@ferry/kafka';
 import { confirmedMap, draftFromTemplate } from '@ferry/mapping';
 import { assertAlive, groupLag, replayPhase, RouteStack, startRouteStack } from '@ferry/ops';
-import { connectDataSource, MapVersionRepository } from '@ferry/persistence';
+import { connectDataSource, MapVersionRepository, QualityRepository } from '@ferry/persistence';
 import type { DataSource } from 'typeorm';
 import { settled } from './support/settle';
 import { testDatabaseUrl, uniqueMigration } from './support/it-env';
@@ -116,6 +116,7 @@ describe('replaying transform and resolve', () => {
     expect(loaded).toBeGreaterThan(500);
     const before = await snapshot();
     const migrated = before.filter((r) => r.data[plan.keyColumn]);
+    const qualityBefore = await new QualityRepository(db, migration).all();
     expect(migrated).toHaveLength(loaded);
 
     for (const phase of ['transform', 'transform', 'resolve', 'resolve'] as const) await replayAndWait(phase, loaded);
@@ -125,6 +126,8 @@ describe('replaying transform and resolve', () => {
     const now = await snapshot();
     expect(now).toHaveLength(before.length);
     expect(withoutSystemColumns(now)).toEqual(withoutSystemColumns(before));
+    // The replayed transforms met the same unusable values in the same records: the report counts them once.
+    expect(await new QualityRepository(db, migration).all()).toEqual(qualityBefore);
     // The replays did write: every migrated row carries a newer version than before.
     const versionBefore = new Map(migrated.map((r) => [`${r.entity}/${r.id}`, BigInt(r.versionnumber)]));
     const rewritten = now.filter((r) => versionBefore.has(`${r.entity}/${r.id}`) && BigInt(r.versionnumber) > versionBefore.get(`${r.entity}/${r.id}`)!);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { missingFileProblem, resolveExportFile } from '@ferry/connectors/core';
 import type { RejectMessage, SourceConnector, SourceMessage, StreamDefinition, StreamState } from '@ferry/connectors/core';
-import { CheckpointRepository, QualityRepository, SourceRecordRepository, type QualityCount } from '@ferry/persistence';
+import { CheckpointRepository, QualityRepository, SourceRecordRepository, type QualityInput } from '@ferry/persistence';
 import type { Runtime } from '@ferry/runtime';
 import { ExtractedEmitter, type PendingRecord } from './extracted.emitter';
 
@@ -193,18 +193,18 @@ export const SOURCE_ENTITY = '(source)';
  * first sent), per object, column and problem, with one example: an unparseable value in an optional column, a
  * placeholder such as "N/A"; and text it repaired (mojibake), counted the same way so no repair is silent.
  */
-export function sourceQuality(object: string, sent: PendingRecord[]): QualityCount[] {
-  const counts = new Map<string, QualityCount>();
+export function sourceQuality(object: string, sent: PendingRecord[]): QualityInput[] {
+  const counts = new Map<string, QualityInput>();
   for (const r of sent) {
     for (const i of r.issues ?? []) {
       const kind = i.code === 'MISSING_VALUE' ? 'SOURCE_PLACEHOLDER' : `SOURCE_${i.code}`;
       const id = `${i.column}|${kind}`;
       const c = counts.get(id);
-      if (c) c.occurrences++;
+      if (c) c.keys.push(r.key);
       else {
         const where = r.origin.file ? ` (${r.origin.file} line ${r.origin.line ?? '?'})` : '';
         counts.set(id, {
-          objectType: object, entity: SOURCE_ENTITY, column: i.column, kind, occurrences: 1, exampleKey: r.key, exampleValue: i.value,
+          objectType: object, entity: SOURCE_ENTITY, column: i.column, kind, keys: [r.key], exampleKey: r.key, exampleValue: i.value,
           detail: `${i.problem}${where}: ${i.code === 'REPAIRED_ENCODING' ? 'the repaired text was sent' : 'the field was left empty and the record sent on'}`,
         });
       }

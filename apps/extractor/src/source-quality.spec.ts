@@ -13,8 +13,8 @@ describe('quality of what a connector left out of the records it read', () => {
       record('D-3', 4, []),
     ]);
     expect(counts).toEqual([
-      { objectType: 'deals', entity: SOURCE_ENTITY, column: 'Closing Date', kind: 'SOURCE_BAD_DATE', occurrences: 2, exampleKey: 'D-1', exampleValue: 'soon', detail: 'which is not a date (Deals.csv line 2): the field was left empty and the record sent on' },
-      { objectType: 'deals', entity: SOURCE_ENTITY, column: 'Stage', kind: 'SOURCE_PLACEHOLDER', occurrences: 1, exampleKey: 'D-2', exampleValue: 'N/A', detail: 'which is a placeholder, not a value (Deals.csv line 3): the field was left empty and the record sent on' },
+      { objectType: 'deals', entity: SOURCE_ENTITY, column: 'Closing Date', kind: 'SOURCE_BAD_DATE', keys: ['D-1', 'D-2'], exampleKey: 'D-1', exampleValue: 'soon', detail: 'which is not a date (Deals.csv line 2): the field was left empty and the record sent on' },
+      { objectType: 'deals', entity: SOURCE_ENTITY, column: 'Stage', kind: 'SOURCE_PLACEHOLDER', keys: ['D-2'], exampleKey: 'D-2', exampleValue: 'N/A', detail: 'which is a placeholder, not a value (Deals.csv line 3): the field was left empty and the record sent on' },
     ]);
   });
 

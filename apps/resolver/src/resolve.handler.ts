@@ -3,7 +3,7 @@ import { EventPattern } from '@nestjs/microservices';
 import type { DestinationEvent, LoadedEvent } from '@ferry/contracts';
 import { consumerGroups, parseRecordTopic, routeTopics, topics } from '@ferry/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
-import { CheckpointRepository, IdMapRepository, NO_OWNER, OWNER_QUEUE, OwnerAssignment, OwnerRepository, ParkedInput, ParkedRecord, ParkingRepository, QualityCount, QualityRepository, RoutingRepository, TableStatistics, targetRef } from '@ferry/persistence';
+import { CheckpointRepository, IdMapRepository, NO_OWNER, OWNER_QUEUE, OwnerAssignment, OwnerRepository, ParkedInput, ParkedRecord, ParkingRepository, QualityInput, QualityRepository, RoutingRepository, TableStatistics, targetRef } from '@ferry/persistence';
 import type { TableStatisticsOptions, TargetRef } from '@ferry/persistence';
 import { extractStream } from '@ferry/contracts';
 import { groupLag } from '@ferry/ops';
@@ -193,7 +193,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     const rejects: DeadLetterInput[] = [];
     const park: ParkedInput[] = [];
     const owners: OwnerAssignment[] = [];
-    const quality = new Map<string, QualityCount>();
+    const quality = new Map<string, QualityInput>();
     for (const item of items) {
       const e = item.event;
       const { envelope: env, target } = e;
@@ -215,10 +215,10 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
         for (const l of d.missing ?? []) {
           const id = `${env.objectType}|${target.entity}|${l.column}`;
           const q = quality.get(id);
-          if (q) q.occurrences++;
+          if (q) q.keys.push(target.key);
           else {
             quality.set(id, {
-              objectType: env.objectType, entity: target.entity, column: l.column, kind: 'MISSING_PARENT', occurrences: 1, exampleKey: target.key,
+              objectType: env.objectType, entity: target.entity, column: l.column, kind: 'MISSING_PARENT', keys: [target.key], exampleKey: target.key,
               exampleValue: l.candidates.map((c) => `${c.entity} ${c.key}`).join(' or '), detail: 'the source has no such record: the lookup was left empty',
             });
           }

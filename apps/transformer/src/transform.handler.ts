@@ -6,14 +6,14 @@ import { consumerGroups, extractStream, routeTopics, topics } from '@ferry/contr
 import type { ConsumedRecord, OutgoingRecord } from '@ferry/kafka';
 import type { MapResult, MappedRecord, RefReader } from '@ferry/mapping';
 import { groupLag } from '@ferry/ops';
-import { CheckpointRepository, QualityCount, QualityRepository, RefRecordRepository, RelatedFactRow, RoutingRepository } from '@ferry/persistence';
+import { CheckpointRepository, QualityInput, QualityRepository, RefRecordRepository, RelatedFactRow, RoutingRepository } from '@ferry/persistence';
 import { DeadLetterInput, PhaseExtras, Runtime, RUNTIME } from '@ferry/runtime';
 
 /** What one chunk produces: events, dead letters and data-quality counts, written together at the end. */
 class ChunkOutput {
   readonly events: OutgoingRecord[] = [];
   readonly rejects: DeadLetterInput[] = [];
-  readonly quality = new Map<string, QualityCount>();
+  readonly quality = new Map<string, QualityInput>();
 }
 
 /** What the map's ref() calls of some records read: the kept fields found, and what is still missing. */
@@ -351,10 +351,10 @@ export class TransformHandler implements OnModuleInit, OnModuleDestroy {
       const kind = i.kind === 'unmapped' ? `unmapped ${JSON.stringify(i.value ?? null).slice(0, 80)}` : i.kind;
       const id = `${env.objectType}|${i.entity}|${i.column}|${kind}`;
       const q = out.quality.get(id);
-      if (q) q.occurrences++;
+      if (q) q.keys.push(env.sourceKey);
       else {
         out.quality.set(id, {
-          objectType: env.objectType, entity: i.entity, column: i.column, kind, occurrences: 1, exampleKey: env.sourceKey,
+          objectType: env.objectType, entity: i.entity, column: i.column, kind, keys: [env.sourceKey], exampleKey: env.sourceKey,
           exampleValue: i.value === undefined || i.value === null ? null : String(i.value).slice(0, 200), detail: i.detail ?? null,
         });
       }

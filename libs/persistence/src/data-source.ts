@@ -13,6 +13,7 @@ import { CutoverVerdict1764700000000 } from './migrations/1764700000000-cutover-
 import { RelatedHold1764900000000 } from './migrations/1764900000000-related-hold';
 import { RefRecords1765100000000 } from './migrations/1765100000000-ref-records';
 import { ParkedWire1765710000000 } from './migrations/1765710000000-parked-wire';
+import { QualityRecords1765800000000 } from './migrations/1765800000000-quality-records';
 import { FerryError } from '@ferry/common';
 import { redactUrl } from '@ferry/config';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   RelatedHold1764900000000,
   RefRecords1765100000000,
   ParkedWire1765710000000,
+  QualityRecords1765800000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 5): DataSource {

@@ -161,8 +161,19 @@ export class QualityIssueEntity {
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
 }
 
+@Entity({ name: 'quality_issue_record', schema })
+export class QualityIssueRecordEntity {
+  @PrimaryColumn({ name: 'migration_id', type: 'text' }) migrationId!: string;
+  @PrimaryColumn({ name: 'object_type', type: 'text' }) objectType!: string;
+  @PrimaryColumn({ type: 'text' }) entity!: string;
+  @PrimaryColumn({ name: 'column_name', type: 'text' }) columnName!: string;
+  @PrimaryColumn({ type: 'text' }) kind!: string;
+  @PrimaryColumn({ name: 'record_key', type: 'text' }) recordKey!: string;
+}
+
 export const ENTITIES = [
   QualityIssueEntity,
+  QualityIssueRecordEntity,
   MapVersionEntity,
   ReconTargetEntity,
   MigrationEntity,

@@ -26,6 +26,6 @@ export class MigrationRepository extends Scoped {
 /** Tables holding per-migration rows, children before ferry.migration itself. */
 const MIGRATION_TABLES = [
   'source_record', 'extract_checkpoint', 'id_map', 'parked_dependency', 'parked_record', 'owner_assignment', 'audit_log',
-  'recon_record', 'recon_target', 'quality_issue', 'related_fact', 'related_latch', 'routed_record', 'target_source', 'file_manifest', 'owner_mapping', 'map_version',
+  'recon_record', 'recon_target', 'quality_issue_record', 'quality_issue', 'related_fact', 'related_latch', 'routed_record', 'target_source', 'file_manifest', 'owner_mapping', 'map_version',
   'service_state', 'migration_run', 'migration_config', 'migration',
 ];
