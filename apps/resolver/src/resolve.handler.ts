@@ -22,6 +22,9 @@ export const STATISTICS_OPTIONS = Symbol('STATISTICS_OPTIONS');
 /** The tables the resolver's release and sweep queries join: their planner statistics are kept fresh. */
 const JOINED_TABLES = ['ferry.parked_record', 'ferry.parked_dependency', 'ferry.id_map'];
 
+/** A released record not confirmed sent after this long is released again (its resolver lost Kafka or stopped). */
+const RELEASE_RETRY_MS = 120_000;
+
 /** Parents known to have loaded that the resolver keeps in process (about 200 bytes each). */
 const LANDED_PARENTS = 50_000;
 
@@ -73,6 +76,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     this.timer = setInterval(() => {
       this.refreshOwners().catch((e: Error) => this.rt.logger.warn({ err: e.message }, 'could not refresh the owner directory; trying again later'));
       this.sweepAbsentParents().catch((e: Error) => this.rt.logger.warn({ err: e.message }, 'could not look for references to absent records; trying again later'));
+      this.releaseUnsent().catch((e: Error) => this.rt.logger.warn({ err: e.message }, 'could not release again records whose release was not sent; trying again later'));
     }, this.ownerOptions.refreshMs);
     this.timer.unref();
   }
@@ -108,7 +112,16 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     await this.idMap.upsert(absent.map((a) => ({ entity: a.entity, key: a.key, destinationId: null, state: 'missing' as const })));
     const released = await this.parking.claimReady({ parents: absent });
     this.rt.logger.info({ absent: absent.length, released: released.length }, 'references to records the source does not have: their children land without them');
-    if (released.length) await this.route(await this.unpark(released));
+    await this.release(released);
+    return released.length;
+  }
+
+  /** Records claimed for release whose sending never completed (Kafka or the process failed in between): sent now. */
+  async releaseUnsent(olderThanMs = RELEASE_RETRY_MS): Promise<number> {
+    const released = await this.parking.reclaimStale(olderThanMs);
+    if (!released.length) return 0;
+    this.rt.logger.warn({ released: released.length }, 'records released earlier but never sent on (Kafka or a resolver failed in between): sending them again');
+    await this.release(released);
     return released.length;
   }
 
@@ -129,7 +142,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     const records = await this.parking.dropParents(OWNER_QUEUE, resolvable);
     const released = await this.parking.claimReady({ records });
     this.rt.logger.info({ owners: resolvable.length, released: released.length }, 'owners resolved: released queued records');
-    if (released.length) await this.route(await this.unpark(released));
+    await this.release(released);
     return released.length;
   }
 
@@ -174,7 +187,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     const released = parents.length ? await this.parking.claimReady({ parents }) : [];
     steps.lap('release');
     tally.released += released.length;
-    if (released.length) await this.route(await this.unpark(released), steps, tally);
+    await this.release(released, steps, tally);
   }
 
   /**
@@ -255,7 +268,7 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
       // Only once the records are parked: a parent that loaded meanwhile is seen here, or its release sees them.
       const ready = await this.parking.claimReady({ records: park.map((p) => ({ entity: p.entity, key: p.key })) });
       steps.lap('recheck');
-      if (ready.length) await this.route(await this.unpark(ready), steps, tally);
+      await this.release(ready, steps, tally);
     }
   }
 
@@ -292,6 +305,16 @@ export class ResolveHandler implements OnModuleInit, OnModuleDestroy {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * Released records routed on (sent, rejected or parked again), then let go from parking. If routing fails they
+   * stay claimed, and `releaseUnsent` sends them later: a release is never lost between PostgreSQL and Kafka.
+   */
+  private async release(released: ParkedRecord[], steps?: StepClock, tally?: RouteTally): Promise<void> {
+    if (!released.length) return;
+    await this.route(await this.unpark(released), steps, tally);
+    await this.parking.sent(released);
   }
 
   /** Released records as events again, with the bytes they were parked in. */

@@ -26,7 +26,9 @@ export interface OutgoingRecord {
  * and an offset may be committed behind them.
  */
 export class RecordProducer {
-  private readonly producer: BatchSender;
+  private producer: BatchSender;
+  private readonly make: () => BatchSender;
+  private renewing: Promise<void> = Promise.resolve();
   private readonly logger?: Logger;
 
   constructor(
@@ -44,7 +46,8 @@ export class RecordProducer {
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
     };
     this.logger = options.logger ?? options.thread?.logger;
-    this.producer = options.thread ? new ProducerThread(options.thread.settings, config, options.thread.logger) : kafka.producer(config);
+    this.make = () => (options.thread ? new ProducerThread(options.thread.settings, config, options.thread.logger) : kafka.producer(config));
+    this.producer = this.make();
   }
 
   /** whether kafkajs runs in a producer thread of its own */
@@ -87,8 +90,42 @@ export class RecordProducer {
       compression: CompressionTypes.None,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     };
-    await this.producer.sendBatch(batch);
+    const sender = this.producer;
+    try {
+      await sender.sendBatch(batch);
+    } catch (e) {
+      if (!lostSequence(e)) throw e;
+      await this.renew(sender, e as Error);
+    }
     if (this.logger) weatherOf(this.logger).back('Kafka');
     return invalid;
   }
+
+  /**
+   * After a partition leader moved (a broker died), a partition's new leader may refuse an idempotent producer's
+   * next sequence number for good (OUT_OF_ORDER_SEQUENCE_NUMBER), and kafkajs keeps sending it: every later send to
+   * that partition fails. A new producer (new producer id, sequences from zero) is the cure. The batch is reported
+   * as a Kafka outage, so the caller sends it again rather than committing past it; a record the old producer did
+   * write arrives twice, which every consumer downstream takes as the same record.
+   */
+  private async renew(failed: BatchSender, cause: Error): Promise<never> {
+    // Two sends failing at once renew it once: the second waits for the first's new producer.
+    if (this.producer === failed) {
+      this.producer = this.make();
+      this.logger?.warn({ err: cause.message }, 'the Kafka producer lost its sequence after a leader change: replaced by a new one, the batch is sent again');
+      this.renewing = (async () => {
+        await failed.disconnect().catch(() => undefined);
+        await this.producer.connect().catch(() => undefined);
+      })();
+    }
+    await this.renewing;
+    throw new FerryError('BROKER_UNREACHABLE', `Kafka refused the producer's sequence after a leader change (${cause.message}); sending again with a new producer`, 'retry');
+  }
+}
+
+/** kafkajs' idempotent producer cannot recover from these: its producer id or sequences no longer match the broker's. */
+function lostSequence(e: unknown): boolean {
+  const err = e as { type?: string; message?: string; cause?: { type?: string; message?: string } } | null;
+  const text = [err?.type, err?.message, err?.cause?.type, err?.cause?.message].filter(Boolean).join(' ');
+  return /OUT_OF_ORDER_SEQUENCE_NUMBER|out of order sequence number|UNKNOWN_PRODUCER_ID|INVALID_PRODUCER_EPOCH|producer attempted to use a producer id which is not currently assigned/i.test(text);
 }

@@ -14,6 +14,7 @@ import { RelatedHold1764900000000 } from './migrations/1764900000000-related-hol
 import { RefRecords1765100000000 } from './migrations/1765100000000-ref-records';
 import { ParkedWire1765710000000 } from './migrations/1765710000000-parked-wire';
 import { QualityRecords1765800000000 } from './migrations/1765800000000-quality-records';
+import { ParkedRelease1765810000000 } from './migrations/1765810000000-parked-release';
 import { FerryError } from '@ferry/common';
 import { redactUrl } from '@ferry/config';
 
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   RefRecords1765100000000,
   ParkedWire1765710000000,
   QualityRecords1765800000000,
+  ParkedRelease1765810000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 5): DataSource {

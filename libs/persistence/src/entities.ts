@@ -75,6 +75,8 @@ export class ParkedRecordEntity {
   @Column({ type: 'jsonb', nullable: true }) event!: unknown;
   @Column({ name: 'event_wire', type: 'bytea', nullable: true }) eventWire!: Buffer | null;
   @Column({ name: 'parked_at', type: 'timestamptz', default: () => 'now()' }) parkedAt!: Date;
+  /** set when a claim released it; the row goes once the record was sent on */
+  @Column({ name: 'released_at', type: 'timestamptz', nullable: true }) releasedAt!: Date | null;
 }
 
 @Entity({ name: 'parked_dependency', schema })

@@ -38,7 +38,7 @@ export class ParkingRepository extends Scoped {
       await repo.q(
         `INSERT INTO ferry.parked_record (migration_id, entity, target_key, event, event_wire, parked_at)
          SELECT $1, e, k, ev::jsonb, w, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::bytea[]) AS t(e, k, ev, w)
-         ON CONFLICT (migration_id, entity, target_key) DO UPDATE SET event = EXCLUDED.event, event_wire = EXCLUDED.event_wire`,
+         ON CONFLICT (migration_id, entity, target_key) DO UPDATE SET event = EXCLUDED.event, event_wire = EXCLUDED.event_wire, released_at = NULL`,
         [items.map((i) => i.entity), items.map((i) => i.key), items.map((i) => (i.wire ? null : JSON.stringify(i.event))), items.map((i) => i.wire ?? null)],
       );
       const deps = items.flatMap((i) => i.waitingFor.flatMap((w) => w.candidates.map((c) => [i.entity, i.key, w.slot, c.entity, c.key])));
@@ -53,10 +53,12 @@ export class ParkingRepository extends Scoped {
   }
 
   /**
-   * Claims (deletes and returns) parked records each of whose slots is decided: one of its candidates loaded, or
-   * every candidate is known in the id map (failed or missing) — the same rule the resolver decides by, so a
-   * released record never parks again on the same facts. `among` narrows the search to records waiting on the given parents, or to the given records
-   * themselves. Deleting claims them, so a record is released exactly once however many callers race.
+   * Claims parked records each of whose slots is decided: one of its candidates loaded, or every candidate is known
+   * in the id map (failed or missing) — the same rule the resolver decides by, so a released record never parks
+   * again on the same facts. `among` narrows the search to records waiting on the given parents, or to the given
+   * records themselves. A claim drops the record's dependencies and marks it released, so it is released once
+   * however many callers race; the record itself stays until `sent` says it went on, and a claim never confirmed
+   * (the process or Kafka failed in between) is claimed again by `reclaimStale`.
    */
   async claimReady(among: { parents?: TargetRef[]; records?: TargetRef[] }): Promise<ParkedRecord[]> {
     const parents = among.parents ?? [];
@@ -71,7 +73,7 @@ export class ParkingRepository extends Scoped {
          SELECT e, k FROM unnest($4::text[], $5::text[]) AS r(e, k)
        ), ready AS (
          SELECT c.entity, c.target_key FROM candidates c
-          WHERE EXISTS (SELECT 1 FROM ferry.parked_record r WHERE r.migration_id = $1 AND r.entity = c.entity AND r.target_key = c.target_key)
+          WHERE EXISTS (SELECT 1 FROM ferry.parked_record r WHERE r.migration_id = $1 AND r.entity = c.entity AND r.target_key = c.target_key AND r.released_at IS NULL)
             AND NOT EXISTS (
               SELECT 1 FROM ferry.parked_dependency d
                LEFT JOIN ferry.id_map m ON m.migration_id = d.migration_id AND m.entity = d.parent_entity AND m.target_key = d.parent_key
@@ -82,10 +84,37 @@ export class ParkingRepository extends Scoped {
          DELETE FROM ferry.parked_dependency d USING ready
           WHERE d.migration_id = $1 AND d.entity = ready.entity AND d.target_key = ready.target_key
        )
-       DELETE FROM ferry.parked_record r USING ready
-        WHERE r.migration_id = $1 AND r.entity = ready.entity AND r.target_key = ready.target_key
+       UPDATE ferry.parked_record r SET released_at = clock_timestamp() FROM ready
+        WHERE r.migration_id = $1 AND r.entity = ready.entity AND r.target_key = ready.target_key AND r.released_at IS NULL
        RETURNING r.entity, r.target_key, r.event, r.event_wire`,
       [parents.map((p) => p.entity), parents.map((p) => p.key), records.map((p) => p.entity), records.map((p) => p.key)],
+    );
+    return rows.map((r) => ({ entity: r.entity, key: r.target_key, event: r.event, wire: r.event_wire }));
+  }
+
+  /**
+   * The released records went on (sent, rejected or parked again): they leave the table. A record parked again
+   * meanwhile (a newer version, or the same one waiting on a deferred lookup) is no longer marked and stays.
+   */
+  async sent(released: TargetRef[]): Promise<void> {
+    if (!released.length) return;
+    await this.q(
+      `DELETE FROM ferry.parked_record r USING unnest($2::text[], $3::text[]) AS t(e, k)
+        WHERE r.migration_id = $1 AND r.entity = t.e AND r.target_key = t.k AND r.released_at IS NOT NULL`,
+      [released.map((r) => r.entity), released.map((r) => r.key)],
+    );
+  }
+
+  /**
+   * Records released more than `olderThanMs` ago and never confirmed sent (the resolver lost Kafka or stopped in
+   * between): claimed again, to be sent again. Sending one twice is harmless; losing one is not.
+   */
+  async reclaimStale(olderThanMs: number): Promise<ParkedRecord[]> {
+    const rows = await this.q<{ entity: string; target_key: string; event: unknown; event_wire: Buffer | null }>(
+      `UPDATE ferry.parked_record SET released_at = clock_timestamp()
+        WHERE migration_id = $1 AND released_at < clock_timestamp() - $2 * interval '1 millisecond'
+       RETURNING entity, target_key, event, event_wire`,
+      [olderThanMs],
     );
     return rows.map((r) => ({ entity: r.entity, key: r.target_key, event: r.event, wire: r.event_wire }));
   }
