@@ -9,10 +9,11 @@ class FakeProducer {
   connected = 0;
   disconnected = 0;
   sent: ProducerBatch[] = [];
-  constructor(private readonly fail: (() => Error) | null) {}
+  constructor(private readonly fail: (() => Error) | null, private readonly hang = false) {}
   async connect() { this.connected++; }
   async disconnect() { this.disconnected++; }
   async sendBatch(batch: ProducerBatch) {
+    if (this.hang) return new Promise<never>(() => undefined);
     if (this.fail) throw this.fail();
     this.sent.push(batch);
   }
@@ -32,7 +33,7 @@ describe('RecordProducer after a partition leader moved', () => {
   function producerWith(...made: FakeProducer[]) {
     const queue = [...made];
     const kafka = { producer: () => queue.shift() } as unknown as Kafka;
-    return new RecordProducer(kafka, {} as AvroCodec);
+    return new RecordProducer(kafka, {} as AvroCodec, { sendTimeoutMs: 200 });
   }
 
   it('replaces a producer whose sequence the broker refuses, and asks for the batch again', async () => {
@@ -44,10 +45,22 @@ describe('RecordProducer after a partition leader moved', () => {
     expect(err).toBeInstanceOf(FerryError);
     expect(err).toMatchObject({ code: 'BROKER_UNREACHABLE', disposition: 'retry' });
     expect(broken.disconnected).toBe(1);
-    expect(fresh.connected).toBe(1);
+    expect(fresh.connected).toBe(0);
+    // The next send connects the new producer first.
     await p.send([record]);
+    expect(fresh.connected).toBe(1);
     expect(fresh.sent).toHaveLength(1);
     expect(fresh.sent[0].topicMessages?.[0].messages[0].value).toBe(wire);
+  });
+
+  it('gives up a send that kafkajs never answers (it retries a broker that is gone) and sends with a new producer', async () => {
+    const stuck = new FakeProducer(null, true);
+    const fresh = new FakeProducer(null);
+    const p = producerWith(stuck, fresh);
+    await expect(p.send([record])).rejects.toMatchObject({ code: 'BROKER_UNREACHABLE', disposition: 'retry' });
+    expect(stuck.disconnected).toBe(1);
+    await p.send([record]);
+    expect(fresh.sent).toHaveLength(1);
   });
 
   it('renews once when two sends fail on the same producer', async () => {
@@ -56,7 +69,9 @@ describe('RecordProducer after a partition leader moved', () => {
     const p = producerWith(broken, fresh);
     const results = await Promise.allSettled([p.send([record]), p.send([record])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    await Promise.all([p.send([record]), p.send([record])]);
     expect(fresh.connected).toBe(1);
+    expect(fresh.sent).toHaveLength(2);
   });
 
   it('passes any other error on untouched', async () => {

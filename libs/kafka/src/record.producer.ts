@@ -10,6 +10,8 @@ export interface RecordProducerOptions {
   thread?: { settings: KafkaSettings; logger: Logger };
   /** told when a send goes through, so a "waiting for Kafka" it logged is followed by "Kafka is back" */
   logger?: Logger;
+  /** a send not answered in this long is given up and the producer replaced (default FERRY_PRODUCE_TIMEOUT_MS or 45 s) */
+  sendTimeoutMs?: number;
 }
 
 export interface OutgoingRecord {
@@ -28,7 +30,10 @@ export interface OutgoingRecord {
 export class RecordProducer {
   private producer: BatchSender;
   private readonly make: () => BatchSender;
-  private renewing: Promise<void> = Promise.resolve();
+  /** set when the producer was replaced: the next send connects the new one first */
+  private needsConnect = false;
+  private connecting: Promise<void> | null = null;
+  private readonly sendTimeoutMs: number;
   private readonly logger?: Logger;
 
   constructor(
@@ -46,6 +51,7 @@ export class RecordProducer {
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
     };
     this.logger = options.logger ?? options.thread?.logger;
+    this.sendTimeoutMs = options.sendTimeoutMs ?? Number(process.env.FERRY_PRODUCE_TIMEOUT_MS ?? 45_000);
     this.make = () => (options.thread ? new ProducerThread(options.thread.settings, config, options.thread.logger) : kafka.producer(config));
     this.producer = this.make();
   }
@@ -90,36 +96,57 @@ export class RecordProducer {
       compression: CompressionTypes.None,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     };
+    await this.connected();
     const sender = this.producer;
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<'stalled'>((resolve) => {
+      timer = setTimeout(() => resolve('stalled'), this.sendTimeoutMs);
+    });
+    let answer: unknown;
     try {
-      await sender.sendBatch(batch);
+      answer = await Promise.race([sender.sendBatch(batch), stalled]);
     } catch (e) {
       if (!lostSequence(e)) throw e;
-      await this.renew(sender, e as Error);
+      this.renew(sender, `${(e as Error).message}: a partition's new leader refuses the producer's sequence`);
+    } finally {
+      clearTimeout(timer);
     }
+    if (answer === 'stalled') this.renew(sender, `no answer within ${this.sendTimeoutMs} ms (kafkajs kept retrying a broker that is gone)`);
     if (this.logger) weatherOf(this.logger).back('Kafka');
     return invalid;
   }
 
   /**
-   * After a partition leader moved (a broker died), a partition's new leader may refuse an idempotent producer's
-   * next sequence number for good (OUT_OF_ORDER_SEQUENCE_NUMBER), and kafkajs keeps sending it: every later send to
-   * that partition fails. A new producer (new producer id, sequences from zero) is the cure. The batch is reported
-   * as a Kafka outage, so the caller sends it again rather than committing past it; a record the old producer did
-   * write arrives twice, which every consumer downstream takes as the same record.
+   * After a partition leader moved (a broker died), kafkajs' idempotent producer can be stuck for good: the new
+   * leader refuses its next sequence number (OUT_OF_ORDER_SEQUENCE_NUMBER) on every later send, or it keeps retrying
+   * the broker that is gone and never answers. A new producer (new producer id, sequences from zero, metadata read
+   * afresh) is the cure. The batch is reported as a Kafka outage, so the caller sends it again rather than committing
+   * past it; a record the old producer did write arrives twice, which every consumer downstream takes as one record.
    */
-  private async renew(failed: BatchSender, cause: Error): Promise<never> {
-    // Two sends failing at once renew it once: the second waits for the first's new producer.
+  private renew(failed: BatchSender, why: string): never {
+    // Two sends failing on the same producer replace it once.
     if (this.producer === failed) {
       this.producer = this.make();
-      this.logger?.warn({ err: cause.message }, 'the Kafka producer lost its sequence after a leader change: replaced by a new one, the batch is sent again');
-      this.renewing = (async () => {
-        await failed.disconnect().catch(() => undefined);
-        await this.producer.connect().catch(() => undefined);
-      })();
+      this.needsConnect = true;
+      this.logger?.warn({ err: why }, 'the Kafka producer was replaced by a new one; the batch is sent again');
+      // Not awaited: a producer stuck in its retries may not close promptly either.
+      void failed.disconnect().catch(() => undefined);
     }
-    await this.renewing;
-    throw new FerryError('BROKER_UNREACHABLE', `Kafka refused the producer's sequence after a leader change (${cause.message}); sending again with a new producer`, 'retry');
+    throw new FerryError('BROKER_UNREACHABLE', `Kafka did not take a batch (${why}); sending it again with a new producer`, 'retry');
+  }
+
+  /** Connects a replacement producer before its first send (once, however many sends wait). */
+  private async connected(): Promise<void> {
+    if (!this.needsConnect) return;
+    this.connecting ??= this.producer
+      .connect()
+      .then(() => {
+        this.needsConnect = false;
+      })
+      .finally(() => {
+        this.connecting = null;
+      });
+    await this.connecting;
   }
 }
 
