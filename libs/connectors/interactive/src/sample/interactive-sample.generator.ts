@@ -826,10 +826,15 @@ function schemaField(stream: InteractiveStream, key: string): string {
 
 /** Lists a malformed row as a reject, or (one bad value in an optional field) as a value the reader empties. */
 function placeBadRow(w: Writer, stream: InteractiveStream, file: string, line: number, defect: Defect, bad: { key: string; value: string } | null): void {
-  const field = bad === null ? null : schemaField(stream, bad.key);
-  const outcome = bad === null ? { reject: DEFECT_CODES[defect] } : badValueOutcome(loadRecordSchema('interactive', stream), field as string, bad.value, DEFECT_CODES[defect]);
+  if (bad === null) {
+    w.malformed.push({ stream, file, line, code: DEFECT_CODES[defect] });
+    return;
+  }
+  const field = schemaField(stream, bad.key);
+  const outcome = badValueOutcome(loadRecordSchema('interactive', stream), field, bad.value, DEFECT_CODES[defect]);
   if ('reject' in outcome) w.malformed.push({ stream, file, line, code: outcome.reject });
-  else if ('empty' in outcome) w.emptied.push({ stream, file, line, field: field as string, code: outcome.empty });
+  // 'read' (a flag a lenient reader takes) never comes up: none of the sample's bad flags is Y or N
+  else if ('empty' in outcome) w.emptied.push({ stream, file, line, field, code: outcome.empty });
 }
 
 /** JSON documents number their items from 1, the way the reader reports them. */

@@ -466,10 +466,14 @@ function placeBadRow(
   bad: { field: string; value: string } | null,
   out: { malformed: Leaf360MalformedRow[]; emptied: Leaf360EmptiedValue[] },
 ): void {
-  const outcome = bad === null ? { reject: row.code } : badValueOutcome(loadRecordSchema('leaf360', stream), bad.field, bad.value, row.code);
+  if (bad === null) {
+    out.malformed.push(row);
+    return;
+  }
+  const outcome = badValueOutcome(loadRecordSchema('leaf360', stream), bad.field, bad.value, row.code);
   if ('reject' in outcome) out.malformed.push({ ...row, code: outcome.reject });
   // 'read': a lenient reader takes the value after all, and the row reads as a good one
-  else if ('empty' in outcome) out.emptied.push({ line: row.line, id: row.id, defect: row.defect, field: (bad as { field: string }).field, code: outcome.empty });
+  else if ('empty' in outcome) out.emptied.push({ line: row.line, id: row.id, defect: row.defect, field: bad.field, code: outcome.empty });
 }
 
 /**
@@ -544,7 +548,14 @@ const WORKFLOW_DEFECTS: ReadonlyArray<{
   spoil: (item: Record<string, JsonValue>) => { field: string; value: string } | null;
 }> = [
   { defect: 'bad-boolean', code: 'BAD_BOOLEAN', spoil: (item) => ({ field: 'active', value: (item.active = 'sometimes') }) },
-  { defect: 'missing-value', code: 'MISSING_VALUE', spoil: (item) => ((item.name = '  '), null) },
+  {
+    defect: 'missing-value',
+    code: 'MISSING_VALUE',
+    spoil: (item) => {
+      item.name = '  ';
+      return null;
+    },
+  },
   { defect: 'bad-timestamp', code: 'BAD_TIMESTAMP', spoil: (item) => ({ field: 'updated_at', value: (item.updated_at = 'last week') }) },
   { defect: 'bad-shape', code: 'BAD_RECORD', spoil: (item) => ({ field: 'conditions', value: (item.conditions = 'loan_status = Lead') }) },
 ];

@@ -682,9 +682,12 @@ async function writeExportFile(out: string, stream: ProfiExportStream, shape: Sh
         badCells[0] = malformedId(stream, m);
         const line = writer.line;
         const { text, value } = malformedLine(stream, defect, badCells, rng);
-        const outcome = defect.kind === 'value' && value !== null ? badValueOutcome(schema, defect.field, value, defect.code) : { reject: defect.code };
-        if ('reject' in outcome) malformed.push({ stream, file, line, code: outcome.reject });
-        else if ('empty' in outcome) emptied.push({ stream, file, line, field: (defect as { field: string }).field, code: outcome.empty });
+        if (defect.kind === 'value' && value !== null) {
+          const outcome = badValueOutcome(schema, defect.field, value, defect.code);
+          if ('reject' in outcome) malformed.push({ stream, file, line, code: outcome.reject });
+          // 'read' (a flag a lenient reader takes) never comes up: none of the sample's bad flags is Y or N
+          else if ('empty' in outcome) emptied.push({ stream, file, line, field: defect.field, code: outcome.empty });
+        } else malformed.push({ stream, file, line, code: defect.code });
         await row(text);
       },
     );
