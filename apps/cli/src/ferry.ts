@@ -133,7 +133,9 @@ program
     const r = await runSample({ source: o.source, records: o.records, out: o.out, seed: o.seed, format: o.format, style: o.style });
     const total = Object.values(r.manifest.counts).reduce((a, b) => a + b, 0);
     print(r.table);
-    print(`${o.source} sample: ${total.toLocaleString('en-US')} rows (${r.manifest.malformed.length} deliberately malformed) in ${r.seconds.toFixed(1)} s → ${o.out} (manifest: ferry-sample.json)`);
+    const emptied = r.manifest.emptied ? `, ${r.manifest.emptied.length} bad optional values a reader empties` : '';
+    const mess = `${r.manifest.malformed.length} rows a reader quarantines${emptied}`;
+    print(`${o.source} sample: ${total.toLocaleString('en-US')} rows (${mess}) in ${r.seconds.toFixed(1)} s → ${o.out} (manifest: ferry-sample.json)`);
   });
 
 discoverCommand(program);

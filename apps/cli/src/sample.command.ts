@@ -45,12 +45,19 @@ export async function runSample(o: SampleCommandOptions): Promise<{ manifest: Sa
   const manifest = await generate({ records: o.records, seed: o.seed, out, format: o.format, style: o.style });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   await writeSampleManifest(out, manifest);
-  const bad = new Map<string, number>();
-  for (const m of manifest.malformed) bad.set(m.stream, (bad.get(m.stream) ?? 0) + 1);
-  const t = new Table({ head: ['object', 'rows', 'malformed', 'file'] });
+  const perStream = (list: ReadonlyArray<{ stream: string }>) => {
+    const out = new Map<string, number>();
+    for (const m of list) out.set(m.stream, (out.get(m.stream) ?? 0) + 1);
+    return out;
+  };
+  const bad = perStream(manifest.malformed);
+  const emptied = manifest.emptied ? perStream(manifest.emptied) : null;
+  // the export source's sample counts its emptied values per column in notes, not one by one
+  const t = new Table({ head: ['object', 'rows', 'quarantined', ...(emptied ? ['values emptied'] : []), 'file'] });
   const fileOf = sampleFiles(o.source, manifest);
   for (const [stream, n] of Object.entries(manifest.counts)) {
-    t.push([stream, n.toLocaleString('en-US'), (bad.get(stream) ?? 0).toLocaleString('en-US'), fileOf(stream)]);
+    const count = (m: Map<string, number>) => (m.get(stream) ?? 0).toLocaleString('en-US');
+    t.push([stream, n.toLocaleString('en-US'), count(bad), ...(emptied ? [count(emptied)] : []), fileOf(stream)]);
   }
   return { manifest, seconds, table: t.toString() };
 }

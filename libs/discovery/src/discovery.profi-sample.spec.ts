@@ -9,8 +9,8 @@ import { discoverSource, type ApiStreamReader } from './discovery.service';
 
 /**
  * Discovery over a real connector's generated sample: the Profi generator writes a manifest of the mess it
- * made (malformed rows with their lines, custom columns, deliberate orphans and duplicate clients), and the
- * inventory has to find exactly that.
+ * made (malformed rows with their lines, bad optional values a reader empties, custom columns, deliberate
+ * orphans and duplicate clients), and the inventory has to find exactly that.
  */
 const connector = new ProfiConnector();
 let dir: string;
@@ -55,6 +55,31 @@ describe('discover over a generated Profi export', () => {
       const o = inv.objects.find((x) => x.name === s.name)!;
       expect([s.name, o.rejected.byCode]).toEqual([s.name, byCode]);
       expect(o.rejected.first.map((r) => [r.file, r.line, r.code])).toEqual(expected.slice(0, 5).map((m) => [m.file, m.line, m.code]));
+    }
+  });
+
+  it('counts exactly the values the manifest lists as emptied, per field and code, each example at its line', () => {
+    expect(manifest.emptied!.length).toBeGreaterThan(0);
+    for (const s of exported()) {
+      const want: Record<string, Record<string, number>> = {};
+      const lines: Record<string, number[]> = {};
+      const placeholders: Record<string, number> = {};
+      for (const e of manifest.emptied!.filter((m) => m.stream === s.name)) {
+        // a placeholder emptied ("n.a.", "TBD") is counted among the field's placeholders, not as a parse failure
+        if (e.code === 'MISSING_VALUE') placeholders[e.field] = (placeholders[e.field] ?? 0) + 1;
+        else {
+          (want[e.field] ??= {})[e.code] = (want[e.field][e.code] ?? 0) + 1;
+          (lines[e.field] ??= []).push(e.line);
+        }
+      }
+      const o = inv.objects.find((x) => x.name === s.name)!;
+      const got = Object.fromEntries(o.fields.filter((f) => f.emptied).map((f) => [f.name, f.emptied!.byCode]));
+      expect([s.name, got]).toEqual([s.name, want]);
+      for (const f of o.fields.filter((x) => x.emptied)) expect(f.emptied!.examples.map((e) => e.line)).toEqual(lines[f.name].slice(0, f.emptied!.examples.length));
+      for (const [field, n] of Object.entries(placeholders)) {
+        const counted = (o.fields.find((f) => f.name === field)!.placeholders ?? []).reduce((sum, p) => sum + p.count, 0);
+        expect([s.name, field, counted >= n]).toEqual([s.name, field, true]);
+      }
     }
   });
 

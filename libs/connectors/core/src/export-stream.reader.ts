@@ -41,6 +41,8 @@ export interface ReadExportStreamArgs {
    * sample marks such rows malformed, passes `strict`.
    */
   values?: ValuePolicy;
+  /** with `lenient`: values the source uses for real although they read as placeholders (see CoercerOptions) */
+  notPlaceholders?: readonly string[];
 }
 
 /**
@@ -100,7 +102,7 @@ export async function* readExportStream(args: ReadExportStreamArgs): AsyncGenera
   }
   const fingerprint = fileFingerprint(size, mtimeMs);
   const schema = args.schema ?? loadRecordSchema(system, stream.name);
-  const coerce = createCoercer(schema, location, { values: args.values ?? 'lenient' });
+  const coerce = createCoercer(schema, location, { values: args.values ?? 'lenient', notPlaceholders: args.notPlaceholders });
   const every = Math.max(1, options.stateEvery ?? DEFAULT_STATE_EVERY);
   const resumeAt = options.state?.fingerprint === fingerprint && typeof options.state.position === 'number' ? options.state.position : 1;
   const name = stream.name;

@@ -270,6 +270,16 @@ describe('createCoercer, lenient', () => {
     expect(lenient()({ id: 'n/a' })).toEqual({ ok: false, code: 'MISSING_VALUE', reason: 'required column "id" holds the placeholder "n/a", not a value' });
   });
 
+  it('takes the words a source names as real values, not placeholders, in required and optional fields alike', () => {
+    const coerce = createCoercer(SCHEMA, undefined, { values: 'lenient', notPlaceholders: ['Default'] });
+    expect(record(coerce({ id: 'default', age: 'default' }))).toMatchObject({ id: 'default', age: null });
+    expect(coerce({ id: 'default', age: 'default' })).toMatchObject({ issues: [{ field: 'age', code: 'BAD_NUMBER', value: 'default' }] });
+    expect(coerce({ id: 'n/a' })).toMatchObject({ ok: false, code: 'MISSING_VALUE' });
+    // the compiled plan agrees
+    for (let i = 0; i < 100; i++) expect(record(coerce({ id: i % 2 ? 'default' : `c${i}` })).id).toBe(i % 2 ? 'default' : `c${i}`);
+    expect(lenient()({ id: 'default' })).toMatchObject({ ok: false, code: 'MISSING_VALUE' });
+  });
+
   it('types the same once the plan is compiled, issues included', () => {
     const coerce = lenient();
     const row = (i: number) => ({ id: i % 7 === 3 ? 'N/A' : `c${i}`, age: i % 5 === 0 ? 'old' : String(i), birthday: i % 4 ? '2020-01-01' : 'TBD' });

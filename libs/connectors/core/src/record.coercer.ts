@@ -57,6 +57,11 @@ export type ValuePolicy = 'lenient' | 'strict';
 
 export interface CoercerOptions {
   values?: ValuePolicy;
+  /**
+   * values a lenient coercer takes as they are although they read as placeholders, because the source uses
+   * them as real values (Interactive's default pipeline has the id "default"); compared without case
+   */
+  notPlaceholders?: readonly string[];
 }
 
 /** A coercer also answers which required fields a header leaves without a column (MISSING_COLUMN). */
@@ -129,6 +134,8 @@ export function createCoercer(schema: AvroSchema, location?: ExportLocation, opt
   }
   const named = new Map<string, unknown>();
   const lenient = options.values === 'lenient';
+  const real = new Set((options.notPlaceholders ?? []).map((v) => v.trim().toLowerCase()));
+  const placeholderValue = real.size === 0 ? isPlaceholder : (v: string) => isPlaceholder(v) && !real.has(v.trim().toLowerCase());
   const context: CompileContext = { named, xlsx: location?.format === 'xlsx', record: schema.name ?? 'record', lenient, dateOrders: location?.dateOrders ?? {} };
   registerNamed(schema, schema.namespace, named);
   const fieldDefs = schema.fields as Array<Record<string, unknown>>;
@@ -210,7 +217,7 @@ export function createCoercer(schema: AvroSchema, location?: ExportLocation, opt
     if (plan.fast !== null) {
       const record = plan.fast(values);
       if (record !== null) return { ok: true, record };
-    } else if (++plan.uses === COMPILE_AFTER) plan.fast = compilePlan(plan, fields, lenient);
+    } else if (++plan.uses === COMPILE_AFTER) plan.fast = compilePlan(plan, fields, lenient, placeholderValue);
     const record: Record<string, unknown> = {};
     for (let f = 0; f < fields.length; f++) {
       const field = fields[f];
@@ -237,12 +244,12 @@ export function createCoercer(schema: AvroSchema, location?: ExportLocation, opt
         continue;
       }
       const optional = field.nullable || field.fallback !== undefined;
-      if (lenient && !optional && typeof value === 'string' && isPlaceholder(value)) {
+      if (lenient && !optional && typeof value === 'string' && placeholderValue(value)) {
         return { ok: false, code: 'MISSING_VALUE', reason: `required ${columnName(label as string, field.name)} holds the placeholder ${quoteValue(value)}, not a value` };
       }
       const out = field.convert(value);
       if (out instanceof Fail) {
-        const placeholder = lenient && typeof value === 'string' && isPlaceholder(value);
+        const placeholder = lenient && typeof value === 'string' && placeholderValue(value);
         if (!lenient || !optional) {
           return { ok: false, code: out.code, reason: `${columnName(label as string, field.name)} has ${quoteValue(value)}, ${out.problem}` };
         }
@@ -313,7 +320,7 @@ function mergeCustom(custom: Record<string, string>, label: string, extra: unkno
  * way). Labels and field names enter the code only as JSON string literals. It handles the success path only:
  * on any missing or bad value it returns null and the general path produces the reject.
  */
-function compilePlan(plan: Plan, fields: FieldPlan[], lenient: boolean): Plan['fast'] {
+function compilePlan(plan: Plan, fields: FieldPlan[], lenient: boolean, placeholderValue: (v: string) => boolean): Plan['fast'] {
   const names = [...fields.map((f) => f.name), ...plan.custom, ...(plan.customObject ? [plan.customObject] : [])];
   if (names.includes('__proto__')) return null;
   const q = JSON.stringify;
@@ -347,7 +354,7 @@ function compilePlan(plan: Plan, fields: FieldPlan[], lenient: boolean): Plan['f
     Fail,
     customText,
     mergeCustom,
-    isPlaceholder,
+    placeholderValue,
     MOJIBAKE_HINT,
   ) as Plan['fast'];
 }

@@ -185,13 +185,32 @@ export interface SampleOptions {
 export const API_ONLY_DIR = 'api-only';
 
 /** What a generated export holds, so tests and benchmarks know what a reader must find. */
+/** One value a sample wrote that a lenient reader empties: the row reads as a record whose `issues` name it. */
+export interface SampleEmptiedValue {
+  stream: string;
+  file: string;
+  line: number;
+  field: string;
+  /** the issue's code: the reject the value would have been, MISSING_VALUE for a placeholder */
+  code: RejectCode;
+}
+
 export interface SampleManifest {
   system: SourceSystem;
   seed: number;
   /** rows written per stream, good and malformed */
   counts: Record<string, number>;
-  /** rows a reader must quarantine, per stream: file, line and the expected code */
+  /**
+   * rows a reader must quarantine, per stream: file, line and the expected code. Structural faults (quotes,
+   * field counts, bad JSON) and a missing or unparseable required value.
+   */
   malformed: Array<{ stream: string; file: string; line: number; code: RejectCode }>;
+  /**
+   * values a lenient reader must empty while keeping the record (an unparseable or placeholder value in an
+   * optional column): file, line, the field emptied and the code of the issue the record lists. Absent when a
+   * generator does not list them one by one (the export source's sample counts its mess per column in notes).
+   */
+  emptied?: SampleEmptiedValue[];
   /** the deliberate mess, for the README and discovery tests (e.g. duplicates, orphans, parent cycle ids) */
   notes: Record<string, unknown>;
 }

@@ -40,7 +40,9 @@ function shapeOf(stream: string): StreamShape {
     const schema: AvroSchema = loadRecordSchema('interactive', stream);
     const fields = schema.fields as Array<{ name: string; type: unknown }>;
     const kinds = new Map(fields.filter((f) => f.name !== 'custom').map((f) => [f.name, kindOf(f.type)]));
-    const coerce = createCoercer(schema, { file: def.api?.path ?? stream, format: 'json', columns: { id: def.key } });
+    // strict, unlike the export: the API writes JSON in fixed formats, so a value it cannot type is a fault to
+    // report, not an export's drift to empty
+    const coerce = createCoercer(schema, { file: def.api?.path ?? stream, format: 'json', columns: { id: def.key } }, { values: 'strict' });
     shape = { key: def.key, hasTimes: kinds.has('created_at') && kinds.has('updated_at'), kinds, coerce };
     shapes.set(stream, shape);
   }

@@ -85,9 +85,55 @@ describe('InteractiveConnector on the clean fixture', () => {
   });
 });
 
+describe('InteractiveConnector on a value the export cannot hold', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'interactive-values-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('empties a bad optional date or flag and keeps the contact, naming file, line, field and value; a missing or placeholder id still quarantines', async () => {
+    const item = (id: unknown, properties: Record<string, unknown>) => JSON.stringify({ id, properties, createdAt: '2024-02-21T09:15:00.000Z', updatedAt: '2024-03-01T00:00:00.000Z', archived: false });
+    writeFileSync(
+      join(dir, 'contacts.ndjson'),
+      [
+        item('101', { first_name: 'Ann', became_customer_on: '16 Apr, 2021 00:02:00', do_not_email: 'false' }),
+        item('102', { first_name: 'Bob', became_customer_on: '31 Apr, 2021', do_not_email: 'maybe' }),
+        item('N/A', { first_name: 'Cy' }),
+        item(null, { first_name: 'Di' }),
+        '',
+      ].join('\n'),
+    );
+    const messages = await readAll(dir, 'contact');
+    expect(messages[0]).toMatchObject({ type: 'record', record: { contact_id: '101', became_customer_on: 18733, do_not_email: false } });
+    expect(messages[0]).not.toHaveProperty('issues');
+    expect(messages[1]).toMatchObject({
+      type: 'record',
+      origin: { file: 'contacts.ndjson', line: 2 },
+      record: { contact_id: '102', first_name: 'Bob', became_customer_on: null, do_not_email: null },
+      issues: [
+        { field: 'do_not_email', code: 'BAD_BOOLEAN', value: 'maybe' },
+        { field: 'became_customer_on', code: 'BAD_DATE', value: '31 Apr, 2021' },
+      ],
+    });
+    expect(rejects(messages).map((r) => [r.origin, r.code, r.reason.split(':')[0]])).toEqual([
+      [{ file: 'contacts.ndjson', line: 3 }, 'MISSING_VALUE', 'contacts.ndjson line 3'],
+      [{ file: 'contacts.ndjson', line: 4 }, 'MISSING_VALUE', 'contacts.ndjson line 4'],
+    ]);
+    expect(rejects(messages)[0].reason).toMatch(/holds the placeholder "N\/A", not a value$/);
+  });
+
+  it('reads the pipeline whose id is "default" (every account has one) although the word reads as a placeholder', async () => {
+    writeFileSync(join(dir, 'pipelines.json'), '{"results": [\n{"id": "default", "label": "Estate Planning", "objectType": "deal", "displayOrder": 0}\n]}\n');
+    expect(records(await readAll(dir, 'pipeline'))).toEqual([expect.objectContaining({ pipeline_id: 'default', label: 'Estate Planning' })]);
+  });
+});
+
 describe('InteractiveConnector on the malformed fixture', () => {
-  const expected = JSON.parse(readFileSync(join(FIXTURES, 'malformed.expected.json'), 'utf8')) as Array<{ stream: string; line: number; code: string }>;
-  const streams = [...new Set(expected.map((e) => e.stream))];
+  const { quarantine: expected, emptied } = JSON.parse(readFileSync(join(FIXTURES, 'malformed.expected.json'), 'utf8')) as {
+    quarantine: Array<{ stream: string; line: number; code: string }>;
+    /** bad values in optional fields: the row is read, that field empty, the value in its issues */
+    emptied: Array<{ stream: string; line: number; key: string; field: string; code: string; value: string }>;
+  };
+  const streams = [...new Set([...expected, ...emptied].map((e) => e.stream))];
   const read: Record<string, SourceMessage[]> = {};
   beforeAll(async () => {
     for (const s of streams) read[s] = await readAll(join(FIXTURES, 'malformed'), s);
@@ -114,15 +160,30 @@ describe('InteractiveConnector on the malformed fixture', () => {
     expect(rejects(read.contact).find((r) => r.code === 'BAD_RECORD')!.reason).toMatch(/"properties" is "first_name=Kwame/);
   });
 
+  it('keeps each row whose bad value is in an optional field, emptying it and listing it with the row’s file and line', () => {
+    const got = streams.flatMap((s) => {
+      const def = INTERACTIVE_STREAMS.find((d) => d.name === s)!;
+      return read[s].flatMap((m) =>
+        m.type === 'record'
+          ? (m.issues ?? []).map((i) => {
+              expect({ file: m.origin.file, [i.field]: m.record[i.field] }).toEqual({ file: def.export!.file, [i.field]: null });
+              return { stream: s, line: m.origin.line, key: m.record[def.key], field: i.field, code: i.code, value: i.value };
+            })
+          : [],
+      );
+    });
+    expect(got).toEqual(emptied);
+  });
+
   it('reads every other row as a record', () => {
     const kept = (s: string) => records(read[s]).map((r) => r[INTERACTIVE_STREAMS.find((d) => d.name === s)!.key]);
-    expect(kept('contact')).toEqual(['101000001', '101000004', '101000010']);
-    expect(kept('deal')).toEqual(['301000002']);
-    expect(kept('activity')).toEqual(['501000004']);
-    expect(kept('attachment')).toEqual(['701000003']);
-    expect(kept('association')).toEqual(['contact_company:101000001:201000002:Primary', 'matter_contact:401000001:101000001:Client']);
-    expect(kept('owner')).toEqual(['31000001', '31000004']);
-    expect(kept('pipeline_stage')).toEqual(['consultation']);
+    expect(kept('contact')).toEqual(['101000001', '101000004', '101000005', '101000007', '101000009', '101000010']);
+    expect(kept('deal')).toEqual(['301000001', '301000002', '301000003', '301000005']);
+    expect(kept('activity')).toEqual(['501000001', '501000003', '501000004']);
+    expect(kept('attachment')).toEqual(['701000001', '701000003']);
+    expect(kept('association')).toEqual(['contact_company:101000001:201000002:Primary', 'contact_company:101000002:201000001:Primary', 'matter_contact:401000001:101000001:Client']);
+    expect(kept('owner')).toEqual(['31000001', '31000002', '31000004']);
+    expect(kept('pipeline_stage')).toEqual(['inquiry', 'consultation', 'design']);
   });
 
   it('resumes after a state position without repeating or losing rows', async () => {

@@ -61,6 +61,9 @@ async function firstLine(path: string): Promise<{ text: string; line: number } |
   return text ? { text, line } : null;
 }
 
+/** Words Interactive writes as real values: every account's first pipeline has the id "default". */
+const INTERACTIVE_REAL_WORDS = ['default'];
+
 export class InteractiveConnector implements SourceConnector {
   readonly system = 'interactive' as const;
   readonly displayName = 'Interactive';
@@ -153,8 +156,9 @@ export class InteractiveConnector implements SourceConnector {
 
   readExport(dir: string, stream: string, options?: ReadOptions): AsyncIterable<SourceMessage> {
     const def = interactiveStream(stream);
-    // strict: the exporter's formats are fixed, and a value outside them is a row the sample marks malformed
-    return readExportStream({ system: this.system, dir, stream: def, options, prepare: shaperFor(stream), values: 'strict' });
+    // lenient: a value that does not parse in an optional column empties that column and is listed in the record's
+    // issues (the quality report counts them); only a missing or unparseable required value quarantines the row
+    return readExportStream({ system: this.system, dir, stream: def, options, prepare: shaperFor(stream), values: 'lenient', notPlaceholders: INTERACTIVE_REAL_WORDS });
   }
 
   fromApiItem(stream: string, item: Record<string, unknown>): { record: Record<string, unknown> } | { code: RejectCode; reason: string } {

@@ -264,25 +264,31 @@ describe('readLeaf360Export on malformed rows', () => {
     ]);
   });
 
-  it('rejects times it cannot read, naming column and value', async () => {
+  it('keeps rows whose optional time it cannot read, emptying it and naming column and value', async () => {
     const items = await readAll(fixture('cases/contacts-bad-date.csv'), 'contact');
-    // Ten digits are epoch seconds to the core's parser; impossible days and words are refused.
-    expect(summary(items)).toEqual(['2:BAD_TIMESTAMP', '3:record', '4:BAD_TIMESTAMP', '5:record', '6:BAD_TIMESTAMP']);
-    expect(items[0]).toMatchObject({
-      reason: expect.stringMatching(/^contacts-bad-date\.csv line 2: column "created_at" has "31\/31\/2024", which is not a date and time \(expected /),
-    });
-    expect(items[2]).toMatchObject({ reason: expect.stringContaining('column "created_at" has "2023-02-29"') });
-    expect(items[4]).toMatchObject({ reason: expect.stringContaining('column "created_at" has "next Tuesday"') });
+    // Ten digits are epoch seconds to the core's parser; impossible days and words are emptied (created_at is optional).
+    expect(summary(items)).toEqual(['2:record', '3:record', '4:record', '5:record', '6:record']);
+    const issue = (value: string) => [expect.objectContaining({ field: 'created_at', column: 'created_at', code: 'BAD_TIMESTAMP', value, problem: expect.stringMatching(/^which is not a date and time \(expected /) })];
+    expect(items[0]).toMatchObject({ line: 2, record: { contact_id: 'ct_1', created_at: null }, issues: issue('31/31/2024') });
+    expect(items[2]).toMatchObject({ line: 4, record: { contact_id: 'ct_3', created_at: null }, issues: issue('2023-02-29') });
+    expect(items[4]).toMatchObject({ line: 6, record: { contact_id: 'ct_5', created_at: null }, issues: issue('next Tuesday') });
     expect(items[1]).toMatchObject({ record: { created_at: Date.UTC(2024, 1, 29), updated_at: Date.UTC(2024, 2, 1, 10) } });
+    expect(items[1]).not.toHaveProperty('issues');
     expect(items[3]).toMatchObject({ record: { contact_id: 'ct_4', updated_at: 1_700_000_000_000 } });
   });
 
-  it('rejects amounts it cannot read exactly', async () => {
+  it('keeps rows whose optional amount it cannot read exactly, emptying it and naming the value', async () => {
     const items = await readAll(fixture('cases/deals-bad-decimal.csv'), 'deal');
-    expect(summary(items)).toEqual(['2:BAD_DECIMAL', '3:BAD_DECIMAL', '4:BAD_DECIMAL', '5:record', '6:record']);
-    expect(items[0]).toMatchObject({ reason: expect.stringMatching(/^deals-bad-decimal\.csv line 2: column "loan_amount" has "35O000", which is not an amount of money/) });
-    expect(items[2]).toMatchObject({ reason: expect.stringContaining('more than 2 decimal places') });
-    expect(items.slice(3).map((i) => (i.kind === 'record' ? i.record.loan_amount : null))).toEqual(['350000.50', '-1200.00']);
+    expect(summary(items)).toEqual(['2:record', '3:record', '4:record', '5:record', '6:record']);
+    expect(items.map((i) => (i.kind === 'record' ? i.record.loan_amount : null))).toEqual([null, null, null, '350000.50', '-1200.00']);
+    expect(items.map((i) => (i.kind === 'record' ? (i.issues ?? []).map((x) => `${x.code} ${x.value}`) : []))).toEqual([
+      ['BAD_DECIMAL 35O000'],
+      ['BAD_DECIMAL $1,23,456'],
+      ['BAD_DECIMAL 350000.505'],
+      [],
+      [],
+    ]);
+    expect(items[2]).toMatchObject({ issues: [{ field: 'loan_amount', problem: expect.stringContaining('more than 2 decimal places') }] });
   });
 
   it('keeps line numbers and resumes correctly from fromLine past a rejected quote', async () => {

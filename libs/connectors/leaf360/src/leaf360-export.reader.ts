@@ -1,6 +1,6 @@
 import { stat } from 'fs/promises';
 import { basename, dirname } from 'path';
-import { fileFingerprint, readExportStream, type RejectCode, type StreamDefinition } from '@ferry/connectors/core';
+import { fileFingerprint, readExportStream, type RejectCode, type StreamDefinition, type ValueIssue } from '@ferry/connectors/core';
 import type { Leaf360CsvStream, Leaf360RecordByStream } from './leaf360.records';
 
 export type Leaf360RejectCode = RejectCode;
@@ -10,6 +10,8 @@ export interface Leaf360RecordItem<R> {
   /** 1-based physical line where the row starts */
   line: number;
   record: R;
+  /** values the reader emptied (unreadable in an optional column) or repaired; absent when there were none */
+  issues?: ValueIssue[];
 }
 
 export interface Leaf360RejectItem {
@@ -29,7 +31,8 @@ export interface ReadLeaf360Options {
 }
 
 /**
- * Streams one Leaf360 CSV file, whatever it is called, as records and rejects in file order: the shape the
+ * Streams one Leaf360 CSV file, whatever it is called, as records and rejects in file order (a value an
+ * optional column cannot hold is emptied and listed in the record's issues, as readExport does): the shape the
  * extractor used before connectors. The reading is the connector core's (readExportStream against
  * schemas/leaf360/<stream>.avsc); new code should call Leaf360Connector.readExport, which also yields state.
  */
@@ -55,9 +58,9 @@ async function* read(file: string, stream: Leaf360CsvStream, fromLine: number): 
     const s = await stat(file);
     state = { fingerprint: fileFingerprint(s.size, s.mtimeMs), position: fromLine };
   }
-  for await (const msg of readExportStream({ system: 'leaf360', dir: dirname(file), stream: def, options: { state }, values: 'strict' })) {
+  for await (const msg of readExportStream({ system: 'leaf360', dir: dirname(file), stream: def, options: { state }, values: 'lenient' })) {
     const line = msg.type === 'state' ? 0 : (msg.origin.line ?? 0);
-    if (msg.type === 'record') yield { kind: 'record', line, record: msg.record };
+    if (msg.type === 'record') yield msg.issues ? { kind: 'record', line, record: msg.record, issues: msg.issues } : { kind: 'record', line, record: msg.record };
     else if (msg.type === 'reject') yield { kind: 'reject', line, code: msg.code, reason: msg.reason, raw: msg.raw };
   }
 }

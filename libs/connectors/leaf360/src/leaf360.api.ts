@@ -70,7 +70,9 @@ const coercers = new Map<string, Coercer>();
 function coercerFor(stream: Leaf360Stream): Coercer {
   let c = coercers.get(stream);
   if (!c) {
-    c = createCoercer(loadRecordSchema('leaf360', stream));
+    // strict, unlike the export: the API writes JSON in fixed formats, so a value it cannot type is a fault to
+    // report, not an export's drift to empty
+    c = createCoercer(loadRecordSchema('leaf360', stream), undefined, { values: 'strict' });
     coercers.set(stream, c);
   }
   return c;

@@ -94,6 +94,72 @@ describe('the Leaf360 catalog', () => {
   });
 });
 
+describe('Leaf360Connector.readExport on a value it cannot read', () => {
+  // Real exports wrote optional dates as "16 Apr, 2021 00:02:00" and every contact and deal was quarantined.
+  // The core's parser reads that spelling now; the same spelling of a day that does not exist it cannot read.
+  const seen = '16 Apr, 2021 00:02:00';
+  const odd = '31 Apr, 2021 00:02:00';
+
+  it('reads the month-name spelling real exports wrote', async () => {
+    const dir = join(root, 'month-names');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'contacts.csv'), `contact_id,created_at\nct_1,"${seen}"\n`);
+    expect(await readAll(dir, 'contact')).toContainEqual(expect.objectContaining({ type: 'record', record: expect.objectContaining({ created_at: Date.UTC(2021, 3, 16, 0, 2) }) }));
+  });
+
+  it('keeps a contact and a deal whose optional date it cannot read, emptying the date and naming file and line', async () => {
+    const dir = join(root, 'odd-dates');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'contacts.csv'), `contact_id,first_name,created_at,updated_at\nct_1,Ann,2021-04-16,\nct_2,Bob,"${odd}",2021-04-17\n`);
+    writeFileSync(join(dir, 'deals.csv'), `deal_id,dealname,closedate,loan_amount\ndl_1,Oak St,"${odd}",350000\n`);
+    const contacts = await readAll(dir, 'contact');
+    expect(rejectsOf(contacts)).toEqual([]);
+    expect(contacts[1]).toMatchObject({
+      type: 'record',
+      origin: { file: 'contacts.csv', line: 3 },
+      record: { contact_id: 'ct_2', first_name: 'Bob', created_at: null, updated_at: Date.UTC(2021, 3, 17) },
+      issues: [{ field: 'created_at', column: 'created_at', code: 'BAD_TIMESTAMP', value: odd, problem: expect.stringMatching(/^which is not a date and time/) }],
+    });
+    expect(contacts[0]).not.toHaveProperty('issues');
+    const deals = await readAll(dir, 'deal');
+    expect(rejectsOf(deals)).toEqual([]);
+    expect(deals[0]).toMatchObject({
+      type: 'record',
+      origin: { file: 'deals.csv', line: 2 },
+      record: { deal_id: 'dl_1', closedate: null, loan_amount: '350000.00' },
+      issues: [{ field: 'closedate', code: 'BAD_DATE', value: odd }],
+    });
+  });
+
+  it('keeps a row whose optional number is not a number, emptying it', async () => {
+    const dir = join(root, 'odd-number');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'pipeline_stages.csv'), 'stage_id,pipeline_id,label,display_order,probability,is_closed\nps_1,pl_1,Processing,1,about half,false\n');
+    const msgs = await readAll(dir, 'pipeline_stage');
+    expect(msgs[0]).toMatchObject({
+      type: 'record',
+      origin: { file: 'pipeline_stages.csv', line: 2 },
+      record: { stage_id: 'ps_1', probability: null, is_closed: false },
+      issues: [{ field: 'probability', code: 'BAD_NUMBER', value: 'about half' }],
+    });
+  });
+
+  it('still quarantines a row whose required value it cannot read, naming file, line, column and value', async () => {
+    const dir = join(root, 'odd-required');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'users.csv'), `user_id,email,active,created_at\nus_1,ann@example.com,Yes,"${odd}"\nus_2,bob@example.com,maybe,2021-04-16\n`);
+    const msgs = await readAll(dir, 'user');
+    expect(msgs[0]).toMatchObject({ type: 'record', origin: { line: 2 }, record: { user_id: 'us_1', active: true, created_at: null }, issues: [{ field: 'created_at' }] });
+    expect(rejectsOf(msgs)).toEqual([
+      expect.objectContaining({
+        origin: { file: 'users.csv', line: 3 },
+        code: 'BAD_BOOLEAN',
+        reason: expect.stringMatching(/^users\.csv line 3: column "active" has "maybe", which is not a yes\/no value/),
+      }),
+    ]);
+  });
+});
+
 describe('Leaf360Connector.generate', () => {
   const RECORDS = 12_000;
   let dir: string;
@@ -129,11 +195,23 @@ describe('Leaf360Connector.generate', () => {
     for (const [stream, msgs] of read) {
       if (stream === 'report') continue;
       const want = manifest.malformed.filter((m) => m.stream === stream);
-      expect(want.length).toBeGreaterThan(0);
+      const emptied = manifest.emptied!.filter((m) => m.stream === stream);
+      expect(want.length + emptied.length).toBeGreaterThan(0);
       const got = rejectsOf(msgs).map((r) => ({ stream: r.stream, file: r.origin.file, line: r.origin.line, code: r.code }));
       expect(got).toEqual(want);
       expect(recordsOf(msgs)).toHaveLength(manifest.counts[stream] - want.length);
       for (const r of rejectsOf(msgs)) expect(r.reason).toMatch(new RegExp(`^${r.origin.file!.replace('.', '\\.')} (line|item) ${r.origin.line}`));
+    }
+  });
+
+  it('keeps every row whose bad value is in an optional column, that field emptied and listed with the row’s file and line', () => {
+    expect(manifest.emptied!.length).toBeGreaterThan(0);
+    for (const [stream, msgs] of read) {
+      if (stream === 'report') continue;
+      const got = msgs.flatMap((m) =>
+        m.type === 'record' ? (m.issues ?? []).filter((i) => i.code !== 'REPAIRED_ENCODING').map((i) => ({ stream, file: m.origin.file, line: m.origin.line, field: i.field, code: i.code })) : [],
+      );
+      expect(got).toEqual(manifest.emptied!.filter((e) => e.stream === stream));
     }
   });
 

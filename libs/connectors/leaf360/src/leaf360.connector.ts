@@ -13,6 +13,7 @@ import {
   type ExportLocation,
   type ReadOptions,
   type RejectCode,
+  type SampleEmptiedValue,
   type SampleManifest,
   type SampleOptions,
   type SourceConnector,
@@ -57,8 +58,9 @@ export class Leaf360Connector implements SourceConnector {
   }
 
   readExport(dir: string, stream: string, options?: ReadOptions): AsyncIterable<SourceMessage> {
-    // strict: the exporter's formats are fixed, and a value outside them is a row the sample marks malformed
-    return readExportStream({ system: this.system, dir, stream: this.stream(stream), options, values: 'strict' });
+    // lenient: a value that does not parse in an optional column empties that column and is listed in the record's
+    // issues (the quality report counts them); only a missing or unparseable required value quarantines the row
+    return readExportStream({ system: this.system, dir, stream: this.stream(stream), options, values: 'lenient' });
   }
 
   async checkExport(dir: string): Promise<CheckResult> {
@@ -114,6 +116,7 @@ export class Leaf360Connector implements SourceConnector {
     const rel = (path: string) => relative(options.out, path).split(sep).join('/');
     const counts: Record<string, number> = {};
     const malformed: SampleManifest['malformed'] = [];
+    const emptied: SampleEmptiedValue[] = [];
     const files: Record<string, string> = {};
     for (const s of LEAF360_STREAMS) {
       const path = out.files[s];
@@ -121,8 +124,10 @@ export class Leaf360Connector implements SourceConnector {
       counts[s] = out.rows[s] ?? 0;
       files[s] = rel(path);
       for (const m of out.malformed[s] ?? []) malformed.push({ stream: s, file: files[s], line: m.line, code: m.code });
+      for (const e of out.emptied[s] ?? []) emptied.push({ stream: s, file: files[s], line: e.line, field: e.field, code: e.code });
     }
-    return sampleManifest(this.system, options.seed, counts, malformed, { ...out.notes, files, goodRows: out.good, apiOnlyDir: API_ONLY_DIR });
+    const notes = { ...out.notes, files, goodRows: out.good, apiOnlyDir: API_ONLY_DIR };
+    return sampleManifest(this.system, options.seed, counts, malformed, notes, emptied);
   }
 }
 

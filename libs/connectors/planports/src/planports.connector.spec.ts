@@ -133,6 +133,8 @@ describe('the clean fixture as an Excel workbook', () => {
 describe('the malformed fixture', () => {
   const expected = JSON.parse(readFileSync(join(FIXTURES, 'malformed.expected.json'), 'utf8')) as {
     quarantine: Array<{ stream: string; line: number; code: string }>;
+    /** bad values in optional columns: the row is read with the field empty and the value in its issues */
+    emptied: Array<{ stream: string; line: number; field: string; code: string; value: string }>;
     records: Record<string, number>;
   };
   const dir = join(FIXTURES, 'malformed');
@@ -147,11 +149,27 @@ describe('the malformed fixture', () => {
     expect(got).toEqual(expected.quarantine);
   });
 
+  it('keeps the rows whose bad value is in an optional column, emptying it and listing it with file, line, column and value', async () => {
+    const got: typeof expected.emptied = [];
+    for (const stream of Object.keys(expected.records)) {
+      for (const m of await readAll(dir, stream)) {
+        if (m.type !== 'record') continue;
+        for (const i of m.issues ?? []) {
+          got.push({ stream, line: m.origin.line!, field: i.field, code: i.code, value: i.value });
+          expect(m.record[i.field]).toBeNull();
+        }
+      }
+    }
+    expect(got).toEqual(expected.emptied);
+    const deals = (await readAll(dir, 'deal')).filter((m): m is RecordMessage => m.type === 'record');
+    expect(deals[0]).toMatchObject({ origin: { file: 'deals.csv', line: 2 }, record: { deal_id: 'dl_101', amount: null }, issues: [{ column: 'Amount', field: 'amount', value: '₺1.50.0,00' }] });
+  });
+
   it('names the file, the line, the column and the value in every reason', async () => {
-    const messages = await readAll(dir, 'deal');
-    const reasons = rejectsOf(messages).map((r) => r.reason);
-    expect(reasons[0]).toMatch(/^deals\.csv line 2: column "Amount" \(field amount\) has "₺1\.50\.0,00"/);
-    for (const r of reasons) expect(r).toMatch(/^deals\.csv line \d+: /);
+    const reasons = rejectsOf(await readAll(dir, 'contact')).map((r) => r.reason);
+    expect(reasons).toHaveLength(3);
+    expect(reasons[0]).toBe('contacts.csv line 3: required column "Contact ID" (field contact_id) is empty');
+    for (const r of reasons) expect(r).toMatch(/^contacts\.csv line \d+: /);
   });
 
   it('makes checkExport list each broken or missing file on its own line', async () => {
@@ -163,6 +181,40 @@ describe('the malformed fixture', () => {
     expect(about('contacts.csv')).toEqual([]);
     expect(about('pipelines.csv')).toEqual([expect.stringMatching(/^pipelines\.csv is missing from .* \(the pipeline object is read from it\); put the export's pipelines\.csv there, or leave pipeline out$/)]);
     for (const p of result.problems) expect(p).not.toContain('\n');
+  });
+});
+
+describe('a value the export cannot hold', () => {
+  it('empties a bad optional date or number and keeps the contact, naming file, line, column and value; a blank or placeholder key still quarantines', async () => {
+    const dir = join(scratch, 'bad-values');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'contacts.csv'),
+      [
+        'Contact ID,First Name,Date of Birth,WhatsApp Messages,Created At',
+        'ct_1,Elif,"16 Apr, 2021 00:02:00",3,2024-05-01T10:00:00Z',
+        'ct_2,Mert,31.04.1990,çok,2024-05-01T10:00:00Z',
+        'N/A,Ayşe,1990-01-01,1,2024-05-01T10:00:00Z',
+        ',Can,1990-01-01,1,2024-05-01T10:00:00Z',
+        '',
+      ].join('\r\n'),
+    );
+    const messages = await readAll(dir, 'contact');
+    expect(messages[0]).toMatchObject({ type: 'record', record: { contact_id: 'ct_1', birth_date: 18733, whatsapp_message_count: 3 } });
+    expect(messages[0]).not.toHaveProperty('issues');
+    expect(messages[1]).toMatchObject({
+      type: 'record',
+      origin: { file: 'contacts.csv', line: 3 },
+      record: { contact_id: 'ct_2', first_name: 'Mert', birth_date: null, whatsapp_message_count: null },
+      issues: [
+        { field: 'birth_date', column: 'Date of Birth', code: 'BAD_DATE', value: '31.04.1990' },
+        { field: 'whatsapp_message_count', column: 'WhatsApp Messages', code: 'BAD_NUMBER', value: 'çok' },
+      ],
+    });
+    expect(rejectsOf(messages).map((r) => [r.origin, r.code, r.reason])).toEqual([
+      [{ file: 'contacts.csv', line: 4 }, 'MISSING_VALUE', 'contacts.csv line 4: required column "Contact ID" (field contact_id) holds the placeholder "N/A", not a value'],
+      [{ file: 'contacts.csv', line: 5 }, 'MISSING_VALUE', 'contacts.csv line 5: required column "Contact ID" (field contact_id) is empty'],
+    ]);
   });
 });
 

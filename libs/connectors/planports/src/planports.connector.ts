@@ -80,8 +80,9 @@ export class PlanportsConnector implements SourceConnector {
 
   readExport(dir: string, stream: string, options?: ReadOptions): AsyncIterable<SourceMessage> {
     const def = placed(planportsStream(stream), planportsLayout(dir));
-    // strict: the exporter's formats are fixed, and a value outside them is a row the sample marks malformed
-    return readExportStream({ system: this.system, dir, stream: def, schema: planportsSchema(stream), options, values: 'strict' });
+    // lenient: a value that does not parse in an optional column empties that column and is listed in the record's
+    // issues (the quality report counts them); only a missing or unparseable required value quarantines the row
+    return readExportStream({ system: this.system, dir, stream: def, schema: planportsSchema(stream), options, values: 'lenient' });
   }
 
   fromApiItem(stream: string, item: Record<string, unknown>): { record: Record<string, unknown> } | { code: RejectCode; reason: string } {

@@ -250,7 +250,10 @@ function codec(stream: string): StreamCodec {
     const schema = loadRecordSchema('profi', stream);
     const kinds = new Map<string, FieldKind>();
     for (const f of schema.fields as Array<{ name: string; type: unknown }>) kinds.set(f.name, kindOf(f.type));
-    c = { key: definition.key, table, kinds, coerce: createCoercer(schema), coerceDeleted: createCoercer(relaxed(schema)) };
+    // strict, unlike the export: the API writes JSON in fixed formats, so a value it cannot type is a fault to
+    // report, not an export's drift to empty
+    const strict = { values: 'strict' } as const;
+    c = { key: definition.key, table, kinds, coerce: createCoercer(schema, undefined, strict), coerceDeleted: createCoercer(relaxed(schema), undefined, strict) };
     codecs.set(stream, c);
   }
   return c;

@@ -11,6 +11,8 @@ const MALFORMED = join(FIXTURES, 'malformed');
 const cleanExpected = JSON.parse(readFileSync(join(FIXTURES, 'clean.expected.json'), 'utf8')) as Record<string, Array<Record<string, unknown>>>;
 const malformedExpected = JSON.parse(readFileSync(join(FIXTURES, 'malformed.expected.json'), 'utf8')) as {
   quarantine: Array<{ stream: string; line: number; code: string }>;
+  /** bad values in optional columns: the row is read, that field empty, the value in its issues */
+  emptied: Array<{ stream: string; line: number; key: string; field: string; code: string; value: string }>;
   records: Record<string, Array<{ line: number; key: string }>>;
   missing_files: string[];
 };
@@ -100,6 +102,20 @@ describe('ProfiConnector', () => {
       );
     });
 
+    it('keeps the rows whose bad value is in an optional column, emptying it and listing it with the row’s file and line', async () => {
+      const got: typeof malformedExpected.emptied = [];
+      for (const s of exported) {
+        if (malformedExpected.missing_files.includes(s.export!.file)) continue;
+        for (const m of records(await collect(MALFORMED, s.name))) {
+          for (const i of m.issues ?? []) {
+            got.push({ stream: s.name, line: m.origin.line!, key: m.record[s.key] as string, field: i.field, code: i.code, value: i.value });
+            expect({ file: m.origin.file, [i.field]: m.record[i.field] }).toEqual({ file: s.export!.file, [i.field]: null });
+          }
+        }
+      }
+      expect(got).toEqual(malformedExpected.emptied);
+    });
+
     it('names the file and line in every reject reason, and keeps the raw row', async () => {
       for (const m of await collect(MALFORMED, 'client')) {
         if (m.type !== 'reject') continue;
@@ -122,6 +138,46 @@ describe('ProfiConnector', () => {
       expect(result.problems[2]).toMatch(/programs\.csv is missing/);
       expect(result.problems[3]).toMatch(/files is missing: attachments\.csv lists files kept there; copy the export's files\/ folder too$/);
       for (const p of result.problems) expect(p).not.toContain('\n');
+    });
+  });
+
+  describe('a value the export cannot hold', () => {
+    let tmp: string;
+    beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'profi-values-'))));
+    afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+    it('empties a bad optional date or flag and keeps the client, naming file, line, column and value; a blank or placeholder key still quarantines', async () => {
+      writeFileSync(
+        join(tmp, 'clients.csv'),
+        Buffer.from(
+          [
+            'Client ID;First name;Date of birth;Newsletter;Created',
+            'CL-1;Anna;02.03.1985;Yes;01.02.2023 10:00',
+            'CL-2;Jörg;31.02.1985;vielleicht;01.02.2023 10:00',
+            'n.a.;Lena;02.03.1985;No;01.02.2023 10:00',
+            ';Tom;02.03.1985;No;01.02.2023 10:00',
+            '',
+          ].join('\r\n'),
+          'latin1',
+        ),
+      );
+      const messages = await collect(tmp, 'client');
+      expect(messages[0]).toMatchObject({ type: 'record', record: { client_id: 'CL-1', newsletter_opt_in: true } });
+      expect(messages[0]).not.toHaveProperty('issues');
+      expect(messages[1]).toMatchObject({
+        type: 'record',
+        origin: { file: 'clients.csv', line: 3 },
+        record: { client_id: 'CL-2', first_name: 'Jörg', date_of_birth: null, newsletter_opt_in: null },
+        issues: [
+          { field: 'date_of_birth', column: 'Date of birth', code: 'BAD_DATE', value: '31.02.1985' },
+          { field: 'newsletter_opt_in', column: 'Newsletter', code: 'BAD_BOOLEAN', value: 'vielleicht' },
+        ],
+      });
+      const rejects = messages.flatMap((m) => (m.type === 'reject' ? [[m.origin, m.code, m.reason]] : []));
+      expect(rejects).toEqual([
+        [{ file: 'clients.csv', line: 4 }, 'MISSING_VALUE', 'clients.csv line 4: required column "Client ID" (field client_id) holds the placeholder "n.a.", not a value'],
+        [{ file: 'clients.csv', line: 5 }, 'MISSING_VALUE', 'clients.csv line 5: required column "Client ID" (field client_id) is empty'],
+      ]);
     });
   });
 

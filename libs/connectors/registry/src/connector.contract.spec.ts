@@ -8,8 +8,9 @@ import { availableSources, sourceConnector } from './index';
 
 /**
  * What every catalogued connector promises, checked the same way for each: a sane catalog, an export check
- * that passes on its own sample and names a missing file in one line, every exported object readable, and
- * every malformed row of the sample rejected with the code the manifest expects.
+ * that passes on its own sample and names a missing file in one line, every exported object readable,
+ * every malformed row of the sample rejected with the code the manifest expects, and every bad value the
+ * manifest lists as emptied (an optional column's) emptied with the record kept.
  */
 
 const SCHEMAS = join(__dirname, '..', '..', '..', '..', 'schemas');
@@ -113,7 +114,28 @@ describe.each(availableSources().map((system) => [system]))('the %s connector', 
         const rejects = messages.flatMap((m) => (m.type === 'reject' ? [`${def.name} line ${m.origin.line} ${m.code}`] : []));
         const expected = manifest.malformed.filter((m) => m.stream === def.name).map((m) => `${def.name} line ${m.line} ${m.code}`);
         expect(rejects.sort()).toEqual(expected.sort());
+        expect(records.length + rejects.length).toBe(manifest.counts[def.name]);
         expect(messages.at(-1)).toMatchObject({ type: 'state', state: { complete: true } });
+      }
+    }, 60_000);
+
+    it('keeps each row whose bad value the manifest lists as emptied: the field empty, the issue at its file and line', async () => {
+      const emptied = manifest.emptied ?? [];
+      expect(emptied.length).toBeGreaterThan(0);
+      for (const def of exported) {
+        const messages = await readAll(connector, sample, def.name);
+        const got: string[] = [];
+        for (const m of messages) {
+          if (m.type !== 'record') continue;
+          for (const i of m.issues ?? []) {
+            if (i.code === 'REPAIRED_ENCODING') continue;
+            got.push(`${def.name} line ${m.origin.line} ${i.field} ${i.code}`);
+            const empty = field(def.name, i.field)?.default ?? null;
+            expect({ line: m.origin.line, [i.field]: m.record[i.field] }).toEqual({ line: m.origin.line, [i.field]: empty });
+          }
+        }
+        const want = emptied.filter((e) => e.stream === def.name).map((e) => `${def.name} line ${e.line} ${e.field} ${e.code}`);
+        expect(got.sort()).toEqual(want.sort());
       }
     }, 60_000);
 

@@ -258,5 +258,5 @@ export async function writeTestSample(system: SourceSystem, opts: SampleOptions)
   const ct = createWriteStream(path.join(opts.out, API_ONLY_DIR, 'contact.ndjson'));
   for (let i = 0; i < contacts; i++) await write(ct, `${JSON.stringify(testContact(i, companies, next(i), rnd))}\n`);
   await close(ct);
-  return { system, seed: opts.seed, counts: { company: companies, contact: contacts }, malformed: [], notes: {} };
+  return { system, seed: opts.seed, counts: { company: companies, contact: contacts }, malformed: [], emptied: [], notes: {} };
 }

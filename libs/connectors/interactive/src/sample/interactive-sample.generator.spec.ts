@@ -29,20 +29,34 @@ function hashes(dir: string): Record<string, string> {
 }
 
 interface Read {
+  /** the records of good rows */
   records: Record<string, Rec[]>;
   rejects: Array<{ stream: string; file: string; line: number; code: string }>;
   lines: Record<string, number[]>;
+  /** malformed rows read all the same, their bad optional value emptied: nothing refers to them */
+  spoiled: Record<string, Rec[]>;
+  /** the values emptied, as the manifest lists them */
+  emptied: Array<{ stream: string; file: string; line: number; field: string; code: string }>;
 }
 
 async function readSample(dir: string): Promise<Read> {
-  const read: Read = { records: {}, rejects: [], lines: {} };
+  const read: Read = { records: {}, rejects: [], lines: {}, spoiled: {}, emptied: [] };
   for (const s of exported) {
     read.records[s] = [];
     read.lines[s] = [];
+    read.spoiled[s] = [];
     for await (const m of connector.readExport(dir, s) as AsyncIterable<SourceMessage>) {
       if (m.type === 'record') {
-        read.records[s].push(m.record as Rec);
-        read.lines[s].push(m.origin.line!);
+        const emptied = (m.issues ?? []).filter((i) => i.code !== 'REPAIRED_ENCODING');
+        for (const i of emptied) {
+          expect({ line: m.origin.line, [i.field]: m.record[i.field] }).toEqual({ line: m.origin.line, [i.field]: null });
+          read.emptied.push({ stream: s, file: m.origin.file!, line: m.origin.line!, field: i.field, code: i.code });
+        }
+        if (emptied.length > 0) read.spoiled[s].push(m.record as Rec);
+        else {
+          read.records[s].push(m.record as Rec);
+          read.lines[s].push(m.origin.line!);
+        }
       } else if (m.type === 'reject') read.rejects.push({ stream: s, file: m.origin.file!, line: m.origin.line!, code: m.code });
     }
   }
@@ -110,16 +124,21 @@ describe('generateInteractiveSample', () => {
     it('counts 2,000 rows in all, with a few malformed ones in every file', () => {
       expect(Object.values(manifest.counts).reduce((a, b) => a + b, 0)).toBe(2000);
       expect(manifest.system).toBe('interactive');
-      for (const s of exported) expect({ s, bad: manifest.malformed.some((m) => m.stream === s) }).toEqual({ s, bad: true });
+      for (const s of exported) expect({ s, bad: [...manifest.malformed, ...manifest.emptied!].some((m) => m.stream === s) }).toEqual({ s, bad: true });
     });
 
     it('quarantines every malformed row with the manifest\'s line and code, and reads every other row', () => {
       expect(read.rejects).toEqual(exported.flatMap((s) => manifest.malformed.filter((m) => m.stream === s)));
       for (const s of exported) {
         const bad = manifest.malformed.filter((m) => m.stream === s).length;
-        expect({ s, records: read.records[s].length }).toEqual({ s, records: manifest.counts[s] - bad });
+        expect({ s, records: read.records[s].length + read.spoiled[s].length }).toEqual({ s, records: manifest.counts[s] - bad });
         expect(new Set(read.records[s].map((r) => r[keyOf(s)])).size).toBe(read.records[s].length);
       }
+    });
+
+    it('keeps each malformed row whose bad value is in an optional field, that field empty and listed with file and line', () => {
+      expect(read.emptied).toEqual(exported.flatMap((s) => manifest.emptied!.filter((m) => m.stream === s)));
+      expect(manifest.emptied!.length).toBeGreaterThan(0);
     });
 
     it('produces records the Avro schemas accept, the API-only stage history included', () => {
@@ -273,14 +292,18 @@ describe('generateInteractiveSample', () => {
     const manifest = await generateInteractiveSample({ records: 2500, seed: 77, out: join(root, 'dense'), malformedEvery: 6 });
     const read = await readSample(join(root, 'dense'));
     expect(read.rejects).toEqual(exported.flatMap((s) => manifest.malformed.filter((m) => m.stream === s)));
-    const codes = new Set(manifest.malformed.map((m) => m.code));
-    for (const code of ['BAD_JSON', 'MISSING_VALUE', 'BAD_TIMESTAMP', 'BAD_DATE', 'BAD_BOOLEAN', 'BAD_NUMBER', 'BAD_DECIMAL', 'BAD_RECORD']) expect(codes).toContain(code);
-    for (const s of exported) expect(read.records[s].length).toBe(manifest.counts[s] - manifest.malformed.filter((m) => m.stream === s).length);
+    expect(read.emptied).toEqual(exported.flatMap((s) => manifest.emptied!.filter((m) => m.stream === s)));
+    // every typed Interactive field is optional: a bad value is emptied (a placeholder as MISSING_VALUE);
+    // broken JSON, a missing id or name and an unknown object are quarantined
+    expect([...new Set(manifest.malformed.map((m) => m.code))].sort()).toEqual(['BAD_JSON', 'BAD_RECORD', 'MISSING_VALUE']);
+    expect([...new Set(manifest.emptied!.map((m) => m.code))].sort()).toEqual(['BAD_BOOLEAN', 'BAD_DATE', 'BAD_DECIMAL', 'BAD_NUMBER', 'BAD_TIMESTAMP', 'MISSING_VALUE']);
+    for (const s of exported) expect(read.records[s].length + read.spoiled[s].length).toBe(manifest.counts[s] - manifest.malformed.filter((m) => m.stream === s).length);
   });
 
   it('writes no malformed rows when asked for none', async () => {
     const manifest = await generateInteractiveSample({ records: 600, seed: 5, out: join(root, 'none'), malformedEvery: 0 });
-    expect(manifest.malformed).toEqual([]);
-    expect((await readSample(join(root, 'none'))).rejects).toEqual([]);
+    expect([...manifest.malformed, ...manifest.emptied!]).toEqual([]);
+    const read = await readSample(join(root, 'none'));
+    expect([...read.rejects, ...read.emptied]).toEqual([]);
   });
 });

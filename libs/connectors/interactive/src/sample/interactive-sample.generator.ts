@@ -2,11 +2,15 @@ import { mkdir, open, writeFile } from 'fs/promises';
 import { join } from 'path';
 import {
   API_ONLY_DIR,
+  badValueOutcome,
+  loadRecordSchema,
   sampleManifest,
+  snakeCase,
   spreadAmongRows,
   withSampleFile,
   writeWithMalformed,
   type RejectCode,
+  type SampleEmptiedValue,
   type SampleManifest,
   type SampleOptions,
 } from '@ferry/connectors/core';
@@ -117,7 +121,10 @@ function apiItem(rng: Rng, id: string, properties: Record<string, string | null>
 class Writer {
   readonly mess = new Mess();
   private lastDir = '';
+  /** rows a reader must quarantine */
   readonly malformed: SampleManifest['malformed'] = [];
+  /** bad values in optional fields, which a reader empties while keeping the row */
+  readonly emptied: SampleEmptiedValue[] = [];
   readonly counts: Record<string, number> = {};
 
   constructor(
@@ -635,7 +642,8 @@ class Writer {
   // ---- malformed rows ---------------------------------------------------------------------------------
 
   /** A row of `stream` broken in exactly one way, and the reject code a reader must give it. */
-  malformedRow(stream: InteractiveStream, k: number, defects: readonly Defect[]): { text: string; defect: Defect } {
+  /** Malformed row k: its text, its defect and, for a value defect, the key it spoiled and the value written. */
+  malformedRow(stream: InteractiveStream, k: number, defects: readonly Defect[]): { text: string; defect: Defect; bad: { key: string; value: string } | null } {
     const rng = Rng.row(this.plan.seed, S.bad + INTERACTIVE_STREAMS.findIndex((s) => s.name === stream), k);
     const defect = defects[k % defects.length];
     this.mess.quiet = true;
@@ -646,11 +654,16 @@ class Writer {
       this.mess.quiet = false;
     }
     const props = (item.properties as Record<string, string | null> | undefined) ?? item;
+    let bad: { key: string; value: string } | null = null;
+    const spoil = (target: Record<string, unknown>, key: string, value: string) => {
+      target[key] = value;
+      bad = { key, value };
+    };
     switch (defect) {
       case 'bad-json': {
         const text = JSON.stringify(item);
         const cut = text.indexOf('","', Math.floor(text.length * 0.4));
-        return { text: rng.chance(0.5) && cut > 0 ? text.slice(0, cut + 1) : text.replace(/"(\w+)":/, "'$1':"), defect };
+        return { text: rng.chance(0.5) && cut > 0 ? text.slice(0, cut + 1) : text.replace(/"(\w+)":/, "'$1':"), defect, bad };
       }
       case 'missing-id':
         if (stream === 'association') item.toObjectId = rng.pick(['', null]);
@@ -661,26 +674,26 @@ class Writer {
         props[spoiled(defect, stream)] = rng.pick(['', '   ', null]);
         break;
       case 'bad-timestamp':
-        if (stream === 'activity') props.occurred_at = rng.pick(BAD_TIMES);
-        else item.updatedAt = rng.pick(BAD_TIMES);
+        if (stream === 'activity') spoil(props, 'occurred_at', rng.pick(BAD_TIMES));
+        else spoil(item, 'updatedAt', rng.pick(BAD_TIMES));
         break;
       case 'bad-date':
-        props[spoiled(defect, stream)] = rng.pick(BAD_DATES);
+        spoil(props, spoiled(defect, stream), rng.pick(BAD_DATES));
         break;
       case 'bad-boolean':
-        props[spoiled(defect, stream)] = rng.pick(BAD_BOOLEANS);
+        spoil(props, spoiled(defect, stream), rng.pick(BAD_BOOLEANS));
         break;
       case 'bad-number':
-        props[spoiled(defect, stream)] = rng.pick(BAD_NUMBERS);
+        spoil(props, spoiled(defect, stream), rng.pick(BAD_NUMBERS));
         break;
       case 'bad-decimal':
-        props[spoiled(defect, stream)] = rng.pick(BAD_AMOUNTS);
+        spoil(props, spoiled(defect, stream), rng.pick(BAD_AMOUNTS));
         break;
       case 'unknown-object':
         item.toObjectType = rng.pick(['ticket', 'quote', 'line_item']);
         break;
     }
-    return { text: JSON.stringify(item), defect };
+    return { text: JSON.stringify(item), defect, bad };
   }
 
   /** A plausible row for a malformed slot: built like a good one, under an id nothing references. */
@@ -806,6 +819,24 @@ const DEFECTS: Readonly<Partial<Record<InteractiveStream, readonly Defect[]>>> =
   association: ['bad-json', 'bad-boolean', 'missing-id', 'unknown-object'],
 };
 
+/** The schema field an item key feeds: the association row's `primary` is `is_primary`; camelCase keys are snake_case fields. */
+function schemaField(stream: InteractiveStream, key: string): string {
+  return stream === 'association' && key === 'primary' ? 'is_primary' : snakeCase(key);
+}
+
+/** Lists a malformed row as a reject, or (one bad value in an optional field) as a value the reader empties. */
+function placeBadRow(w: Writer, stream: InteractiveStream, file: string, line: number, defect: Defect, bad: { key: string; value: string } | null): void {
+  if (bad === null) {
+    w.malformed.push({ stream, file, line, code: DEFECT_CODES[defect] });
+    return;
+  }
+  const field = schemaField(stream, bad.key);
+  const outcome = badValueOutcome(loadRecordSchema('interactive', stream), field, bad.value, DEFECT_CODES[defect]);
+  if ('reject' in outcome) w.malformed.push({ stream, file, line, code: outcome.reject });
+  // 'read' (a flag a lenient reader takes) never comes up: none of the sample's bad flags is Y or N
+  else if ('empty' in outcome) w.emptied.push({ stream, file, line, field, code: outcome.empty });
+}
+
 /** JSON documents number their items from 1, the way the reader reports them. */
 export const JSON_FIRST_ITEM = 1;
 
@@ -815,10 +846,10 @@ async function writeDocument(w: Writer, stream: InteractiveStream, items: Item[]
   const all = items.map((item) => JSON.stringify(item));
   for (let k = 0; k < bad; k++) {
     const at = Math.floor(((k + 1) * (all.length + 1)) / (bad + 1));
-    const { text, defect } = w.malformedRow(stream, k, DEFECTS[stream]!);
-    if (defect === 'bad-json') throw new Error(`${file}: a JSON document cannot hold an item that is not JSON`);
-    all.splice(at, 0, text);
-    w.malformed.push({ stream, file, line: at + JSON_FIRST_ITEM, code: DEFECT_CODES[defect] });
+    const row = w.malformedRow(stream, k, DEFECTS[stream]!);
+    if (row.defect === 'bad-json') throw new Error(`${file}: a JSON document cannot hold an item that is not JSON`);
+    all.splice(at, 0, row.text);
+    placeBadRow(w, stream, file, at + JSON_FIRST_ITEM, row.defect, row.bad);
   }
   await writeFile(join(w.out, file), `{"results":[\n${all.join(',\n')}\n],"paging":null}\n`);
   w.counts[stream] = all.length;
@@ -835,8 +866,8 @@ async function writeNdjson(w: Writer, stream: InteractiveStream, row: (i: number
       spreadAmongRows(good, bad),
       async (i) => out.row(JSON.stringify(await row(i))),
       async (k) => {
-        const { text, defect } = w.malformedRow(stream, k, DEFECTS[stream]!);
-        w.malformed.push({ stream, file, line: out.line, code: DEFECT_CODES[defect] });
+        const { text, defect, bad } = w.malformedRow(stream, k, DEFECTS[stream]!);
+        placeBadRow(w, stream, file, out.line, defect, bad);
         await out.row(text);
       },
     ),
@@ -887,5 +918,5 @@ export async function generateInteractiveSample(options: InteractiveSampleOption
     links: plan.links,
   };
   for (const [what, n] of Object.entries(w.mess.tallies)) notes[what] = w.mess.examples[what] ? { count: n, examples: w.mess.examples[what] } : n;
-  return sampleManifest('interactive', options.seed, w.counts, w.malformed, notes);
+  return sampleManifest('interactive', options.seed, w.counts, w.malformed, notes, w.emptied);
 }

@@ -16,7 +16,7 @@ async function readAll(file: string, object: Leaf360Object): Promise<Leaf360Read
 }
 
 const records = <R>(items: Leaf360ReadItem<unknown>[]) =>
-  items.flatMap((i) => (i.kind === 'record' ? [{ line: i.line, record: i.record as R }] : []));
+  items.flatMap((i) => (i.kind === 'record' ? [{ line: i.line, record: i.record as R, issues: i.issues }] : []));
 
 let root: string;
 beforeAll(() => (root = mkdtempSync(join(tmpdir(), 'leaf360-sample-'))));
@@ -68,14 +68,17 @@ describe('writeLeaf360Sample', () => {
       for (const o of LEAF360_OBJECTS) expect(manifest.malformed[o].length).toBeGreaterThan(0);
     });
 
-    it('reads back every good row as a record and every malformed row as exactly one reject with its code and line', () => {
+    it('reads back every good row as a record, every malformed row as exactly one reject with its code and line, and every emptied one as a record with its issue', () => {
       for (const o of LEAF360_OBJECTS) {
         const got = read[o];
         const prefix = o === 'company' ? 'co' : o === 'contact' ? 'ct' : 'dl';
-        const ids = records<Record<string, unknown>>(got).map((r) => r.record[`${o}_id`]);
+        const kept = records<Record<string, unknown>>(got);
+        const ids = kept.filter((r) => !r.issues?.some((i) => i.code !== 'REPAIRED_ENCODING')).map((r) => r.record[`${o}_id`]);
         expect(ids).toEqual(Array.from({ length: manifest.counts[o] }, (_, i) => `${prefix}_${String(i + 1).padStart(7, '0')}`));
         const rejects = got.flatMap((i) => (i.kind === 'reject' ? [{ line: i.line, code: i.code }] : []));
         expect(rejects).toEqual(manifest.malformed[o].map((m) => ({ line: m.line, code: m.code })));
+        const issues = kept.flatMap((r) => (r.issues ?? []).filter((i) => i.code !== 'REPAIRED_ENCODING').map((i) => ({ line: r.line, id: r.record[`${o}_id`], field: i.field, code: i.code, now: r.record[i.field] })));
+        expect(issues).toEqual(manifest.emptied[o].map((e) => ({ line: e.line, id: e.id, field: e.field, code: e.code, now: null })));
         expect(Math.max(...got.map((i) => i.line))).toBeLessThanOrEqual(manifest.lines[o]);
       }
     });
@@ -141,14 +144,16 @@ describe('writeLeaf360Sample', () => {
       const items = await readAll(manifest.files[o], o);
       const rejects = items.flatMap((i) => (i.kind === 'reject' ? [{ line: i.line, code: i.code }] : []));
       expect(rejects).toEqual(manifest.malformed[o].map((m) => ({ line: m.line, code: m.code })));
-      expect(items.filter((i) => i.kind === 'record')).toHaveLength(manifest.counts[o]);
-      expect(new Set(manifest.malformed[o].map((m) => m.defect)).size).toBe(o === 'deal' ? 6 : 5);
+      const emptied = items.flatMap((i) => (i.kind === 'record' && i.issues ? i.issues.filter((x) => x.code !== 'REPAIRED_ENCODING').map((x) => ({ line: i.line, field: x.field, code: x.code })) : []));
+      expect(emptied).toEqual(manifest.emptied[o].map((e) => ({ line: e.line, field: e.field, code: e.code })));
+      expect(items.filter((i) => i.kind === 'record')).toHaveLength(manifest.counts[o] + manifest.emptied[o].length);
+      expect(new Set([...manifest.malformed[o], ...manifest.emptied[o]].map((m) => m.defect)).size).toBe(o === 'deal' ? 6 : 5);
     }
   });
 
   it('writes no malformed rows when asked for none, and refuses nonsense counts', async () => {
     const manifest = await writeLeaf360Sample({ outDir: join(root, 'none'), seed: 'no-bad-rows', companies: 10, contacts: 40, deals: 20, malformedEvery: 0 });
-    for (const o of LEAF360_OBJECTS) expect(manifest.malformed[o]).toEqual([]);
+    for (const o of LEAF360_OBJECTS) expect([...manifest.malformed[o], ...manifest.emptied[o]]).toEqual([]);
     await expect(writeLeaf360Sample({ outDir: join(root, 'x'), seed: 1, contacts: -5 })).rejects.toThrow(/contact/);
     await expect(writeLeaf360Sample({ outDir: join(root, 'x'), seed: 1, malformedEvery: 1 })).rejects.toThrow(/malformedEvery/);
   });

@@ -1,7 +1,7 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from 'fs';
 import { mkdir } from 'fs/promises';
 import { join } from 'path';
-import { API_ONLY_DIR, csvField, isMalformedRow, rowsFor, withSampleFile, type RejectCode } from '@ferry/connectors/core';
+import { API_ONLY_DIR, badValueOutcome, csvField, isMalformedRow, loadRecordSchema, rowsFor, withSampleFile, type RejectCode } from '@ferry/connectors/core';
 import { DEMO_LOAN_OFFICERS } from '@ferry/demo';
 import { LEAF360_FILES, LEAF360_OBJECTS, LEAF360_STREAMS, type Leaf360CsvStream, type Leaf360Object, type Leaf360Report, type Leaf360Stream } from '../leaf360.records';
 import { LEAF360_EXPORT_FILES } from '../leaf360.catalog';
@@ -72,6 +72,20 @@ export interface Leaf360MalformedRow {
   code: RejectCode;
 }
 
+/**
+ * A malformed row whose one bad value sits in an optional column: the reader keeps the record, empties that
+ * field and lists it in the record's issues.
+ */
+export interface Leaf360EmptiedValue {
+  /** line the row starts on (for workflows.json: the item's 1-based index in its array) */
+  line: number;
+  id: string;
+  defect: Leaf360MalformedRow['defect'];
+  field: string;
+  /** the issue's code: the reject it would have been, MISSING_VALUE for a placeholder such as "N/A" */
+  code: RejectCode;
+}
+
 /** The deliberate mess, by kind: what discovery and the tests look for. */
 export interface Leaf360SampleNotes {
   users: { inactive: string[]; neverUsers: string[]; spelledDifferently: string[] };
@@ -101,7 +115,10 @@ export interface Leaf360ExportResult {
   good: Partial<Record<Leaf360Stream, number>>;
   /** rows (items) written per stream, good and malformed */
   rows: Partial<Record<Leaf360Stream, number>>;
+  /** rows the reader must quarantine */
   malformed: Partial<Record<Leaf360Stream, Leaf360MalformedRow[]>>;
+  /** rows with one bad optional value, which the reader keeps with that value emptied */
+  emptied: Partial<Record<Leaf360Stream, Leaf360EmptiedValue[]>>;
   /** physical lines per CSV file, header included */
   lines: Partial<Record<Leaf360Stream, number>>;
   /** loan officer emails the good contacts and deals use, in DEMO_LOAN_OFFICERS order */
@@ -439,31 +456,54 @@ interface FileResult {
   rows: number;
   lines: number;
   malformed: Leaf360MalformedRow[];
+  emptied: Leaf360EmptiedValue[];
+}
+
+/** Where a bad value leaves its row: quarantined, or kept with the value emptied (the schema says which). */
+function placeBadRow(
+  stream: Leaf360Stream,
+  row: { line: number; id: string; defect: Leaf360MalformedRow['defect']; code: RejectCode },
+  bad: { field: string; value: string } | null,
+  out: { malformed: Leaf360MalformedRow[]; emptied: Leaf360EmptiedValue[] },
+): void {
+  if (bad === null) {
+    out.malformed.push(row);
+    return;
+  }
+  const outcome = badValueOutcome(loadRecordSchema('leaf360', stream), bad.field, bad.value, row.code);
+  if ('reject' in outcome) out.malformed.push({ ...row, code: outcome.reject });
+  // 'read': a lenient reader takes the value after all, and the row reads as a good one
+  else if ('empty' in outcome) out.emptied.push({ line: row.line, id: row.id, defect: row.defect, field: bad.field, code: outcome.empty });
 }
 
 /**
  * One CSV file: the header, then `rows` rows, every malformedEvery-th of them malformed (a row nothing
- * references, broken in one way), streamed with backpressure so memory stays flat at any size.
+ * references, broken in one way: quarantined, or kept with its bad optional value emptied), streamed with
+ * backpressure so memory stays flat at any size.
  */
 async function writeCsv(ctx: Context, stream: Leaf360CsvStream, path: string, rows: number): Promise<FileResult> {
-  const malformed: Leaf360MalformedRow[] = [];
+  const placed = { malformed: [] as Leaf360MalformedRow[], emptied: [] as Leaf360EmptiedValue[] };
+  const header = LEAF360_SAMPLE_HEADERS[stream];
   const good = GOOD_ROWS[stream](ctx);
   const defects = DEFECTS[stream];
   let line = 2;
+  let m = 0;
   await withSampleFile(path, async (out) => {
-    await out.write(`${LEAF360_SAMPLE_HEADERS[stream].join(',')}\n`);
+    await out.write(`${header.join(',')}\n`);
     for (let r = 0; r < rows; r++) {
       let text: string;
       if (isMalformedRow(ctx.plan, r, rows)) {
-        const m = malformed.length;
         const rng = SampleRandom.forRow(ctx.plan.seed, Stream.malformed, m * 16 + Object.keys(GOOD_ROWS).indexOf(stream));
         const defect = defects[m % defects.length];
         const fields = randomRow(ctx, stream, rng);
         const id = malformedId(stream, m);
         fields[0] = id;
         const idSpoiled = defect === 'missing-value' && defectColumn(stream, 'missing-value') === 0;
-        malformed.push({ line, id: idSpoiled ? '' : id, defect, code: DEFECT_CODES[defect] });
-        text = malformedText(stream, defect, fields, rng);
+        const spoiled = malformedText(stream, defect, fields, rng);
+        text = spoiled.text;
+        const bad = spoiled.value === null || defect === 'field-count' ? null : { field: header[defectColumn(stream, defect)], value: spoiled.value };
+        placeBadRow(stream, { line, id: idSpoiled ? '' : id, defect, code: DEFECT_CODES[defect] }, bad, placed);
+        m++;
       } else {
         const next = good.next();
         if (next.done) throw new Error(`sample: ${stream} ran out of good rows at row ${r + 1} of ${rows}`);
@@ -473,9 +513,9 @@ async function writeCsv(ctx: Context, stream: Leaf360CsvStream, path: string, ro
       line++;
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) line++;
     }
-    if (!good.next().done) throw new Error(`sample: ${stream} has more good rows than the plan's ${rows - malformed.length}`);
+    if (!good.next().done) throw new Error(`sample: ${stream} has more good rows than the plan's ${rows - m}`);
   });
-  return { rows, lines: line - 1, malformed };
+  return { rows, lines: line - 1, ...placed };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -501,31 +541,44 @@ function workflowItem(i: number, rng: SampleRandom): Record<string, JsonValue> {
   };
 }
 
-const WORKFLOW_DEFECTS: ReadonlyArray<{ defect: Leaf360MalformedRow['defect']; code: RejectCode; spoil: (item: Record<string, JsonValue>) => void }> = [
-  { defect: 'bad-boolean', code: 'BAD_BOOLEAN', spoil: (item) => (item.active = 'sometimes') },
-  { defect: 'missing-value', code: 'MISSING_VALUE', spoil: (item) => (item.name = '  ') },
-  { defect: 'bad-timestamp', code: 'BAD_TIMESTAMP', spoil: (item) => (item.updated_at = 'last week') },
-  { defect: 'bad-shape', code: 'BAD_RECORD', spoil: (item) => (item.conditions = 'loan_status = Lead') },
+/** Each spoils one property and returns the bad value it wrote, or null when the value is blank. */
+const WORKFLOW_DEFECTS: ReadonlyArray<{
+  defect: Leaf360MalformedRow['defect'];
+  code: RejectCode;
+  spoil: (item: Record<string, JsonValue>) => { field: string; value: string } | null;
+}> = [
+  { defect: 'bad-boolean', code: 'BAD_BOOLEAN', spoil: (item) => ({ field: 'active', value: (item.active = 'sometimes') }) },
+  {
+    defect: 'missing-value',
+    code: 'MISSING_VALUE',
+    spoil: (item) => {
+      item.name = '  ';
+      return null;
+    },
+  },
+  { defect: 'bad-timestamp', code: 'BAD_TIMESTAMP', spoil: (item) => ({ field: 'updated_at', value: (item.updated_at = 'last week') }) },
+  { defect: 'bad-shape', code: 'BAD_RECORD', spoil: (item) => ({ field: 'conditions', value: (item.conditions = 'loan_status = Lead') }) },
 ];
 
 /** workflows.json: `{ "exported_at": …, "workflows": [ one item per line ] }`. */
 async function writeWorkflows(ctx: Context, path: string, rows: number): Promise<FileResult> {
   const { plan } = ctx;
-  const malformed: Leaf360MalformedRow[] = [];
+  const placed = { malformed: [] as Leaf360MalformedRow[], emptied: [] as Leaf360EmptiedValue[] };
+  let m = 0;
   let good = 0;
   await withSampleFile(path, async (out) => {
     await out.write(`{"exported_at":"${iso(LAST_CREATED + 90 * DAY)}","workflows":[\n`);
     for (let r = 0; r < rows; r++) {
       let item: Record<string, JsonValue>;
       if (isMalformedRow(plan, r, rows)) {
-        const m = malformed.length;
         const rng = SampleRandom.forRow(plan.seed, Stream.workflow, 1000 + m);
         item = workflowItem(rng.int(WORKFLOWS.length), rng);
         const id = malformedId('workflow', m);
         item.workflow_id = id;
         const d = WORKFLOW_DEFECTS[m % WORKFLOW_DEFECTS.length];
-        d.spoil(item);
-        malformed.push({ line: r + 1, id, defect: d.defect, code: d.code });
+        const bad = d.spoil(item);
+        placeBadRow('workflow', { line: r + 1, id, defect: d.defect, code: d.code }, bad, placed);
+        m++;
       } else {
         item = workflowItem(good, SampleRandom.forRow(plan.seed, Stream.workflow, good));
         good++;
@@ -534,7 +587,7 @@ async function writeWorkflows(ctx: Context, path: string, rows: number): Promise
     }
     await out.write(']}\n');
   });
-  return { rows, lines: rows + 2, malformed };
+  return { rows, lines: rows + 2, ...placed };
 }
 
 /** Reports are API-only: records in the schema's shape, one per line, for the source sandbox to serve. */
@@ -565,7 +618,7 @@ async function writeReports(ctx: Context, path: string): Promise<FileResult> {
       await out.write(`${JSON.stringify(record)}\n`);
     }
   });
-  return { rows: n, lines: n, malformed: [] };
+  return { rows: n, lines: n, malformed: [], emptied: [] };
 }
 
 export interface WriteLeaf360ExportOptions {
@@ -610,7 +663,7 @@ export async function writeLeaf360Export(opts: WriteLeaf360ExportOptions): Promi
       apiOnly: streams.includes('report') ? ['report'] : [],
     },
   };
-  const result: Leaf360ExportResult = { seed: plan.seed, files: {}, good: {}, rows: {}, malformed: {}, lines: {}, owners: [], notes: ctx.notes };
+  const result: Leaf360ExportResult = { seed: plan.seed, files: {}, good: {}, rows: {}, malformed: {}, emptied: {}, lines: {}, owners: [], notes: ctx.notes };
   for (const stream of streams) {
     let file: FileResult;
     let path: string;
@@ -631,6 +684,7 @@ export async function writeLeaf360Export(opts: WriteLeaf360ExportOptions): Promi
     result.good[stream] = plan.good[stream];
     result.rows[stream] = file.rows;
     result.malformed[stream] = file.malformed;
+    result.emptied[stream] = file.emptied;
     result.lines[stream] = file.lines;
   }
   result.owners = DEMO_LOAN_OFFICERS.filter((o) => ctx.owners.has(o));
@@ -656,7 +710,10 @@ export interface Leaf360SampleManifest {
   files: Record<Leaf360Object, string>;
   /** good rows, each of which reads back as a record */
   counts: Record<Leaf360Object, number>;
+  /** rows the reader must quarantine */
   malformed: Record<Leaf360Object, Leaf360MalformedRow[]>;
+  /** malformed rows the reader keeps, their one bad optional value emptied (not in `counts`: those are good rows) */
+  emptied: Record<Leaf360Object, Leaf360EmptiedValue[]>;
   /** physical lines per file, header included */
   lines: Record<Leaf360Object, number>;
   /** loan officer emails the good rows use, in DEMO_LOAN_OFFICERS order */
@@ -703,11 +760,13 @@ export async function writeLeaf360Sample(opts: Leaf360SampleOptions): Promise<Le
   const out = await writeLeaf360Export({ outDir: opts.outDir, plan, streams: LEAF360_OBJECTS });
   const files = {} as Record<Leaf360Object, string>;
   const malformed = {} as Record<Leaf360Object, Leaf360MalformedRow[]>;
+  const emptied = {} as Record<Leaf360Object, Leaf360EmptiedValue[]>;
   const lines = {} as Record<Leaf360Object, number>;
   for (const o of LEAF360_OBJECTS) {
     files[o] = out.files[o] ?? join(opts.outDir, LEAF360_FILES[o]);
     malformed[o] = out.malformed[o] ?? [];
+    emptied[o] = out.emptied[o] ?? [];
     lines[o] = out.lines[o] ?? 1;
   }
-  return { seed: opts.seed, files, counts, malformed, lines, owners: out.owners, notes: out.notes };
+  return { seed: opts.seed, files, counts, malformed, emptied, lines, owners: out.owners, notes: out.notes };
 }

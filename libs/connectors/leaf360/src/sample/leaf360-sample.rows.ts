@@ -568,12 +568,17 @@ const BAD_AMOUNTS = ['35O,000', '$1,23,456', '350000.505', 'TBD', '1.2.3', '12k'
 const BAD_NUMBERS = ['twelve', '3.5', '1e3', '12 min', 'N/A', '--', '1,5'];
 const BAD_BOOLEANS = ['maybe', 'Active?', 'TRUE1', 'si', '2', 'unknown'];
 
-/** A malformed row's text, broken in exactly one way and never spanning lines. */
-export function malformedText(stream: Leaf360CsvStream, defect: Leaf360SampleDefect, fields: string[], rng: SampleRandom): string {
+/**
+ * A malformed row's text, broken in exactly one way and never spanning lines, and the bad value it holds (null
+ * when the defect is the row's shape or a blank): whether a reader quarantines the row or empties the value
+ * depends on it.
+ */
+export function malformedText(stream: Leaf360CsvStream, defect: Leaf360SampleDefect, fields: string[], rng: SampleRandom): { text: string; value: string | null } {
   const clean = fields.map((f) => f.replace(/[\r\n]+/g, ' '));
   const encoded = clean.map(csvField);
   const col = defect === 'field-count' ? 0 : defectColumn(stream, defect);
   const plainText = clean[col].replace(/[",]/g, '') || 'Broken';
+  let value: string | null = null;
   switch (defect) {
     case 'unclosed-quote':
       encoded[col] = `"${plainText}`;
@@ -590,21 +595,21 @@ export function malformedText(stream: Leaf360CsvStream, defect: Leaf360SampleDef
       break;
     case 'bad-date':
     case 'bad-timestamp':
-      encoded[col] = rng.pick(BAD_DATES);
+      encoded[col] = value = rng.pick(BAD_DATES);
       break;
     case 'bad-decimal':
-      encoded[col] = csvField(rng.pick(BAD_AMOUNTS));
+      encoded[col] = csvField((value = rng.pick(BAD_AMOUNTS)));
       break;
     case 'bad-number':
-      encoded[col] = csvField(rng.pick(BAD_NUMBERS));
+      encoded[col] = csvField((value = rng.pick(BAD_NUMBERS)));
       break;
     case 'bad-boolean':
-      encoded[col] = rng.pick(BAD_BOOLEANS);
+      encoded[col] = value = rng.pick(BAD_BOOLEANS);
       break;
     case 'field-count':
       if (rng.chance(0.5)) encoded.pop();
       else encoded.push(rng.pick(['extra', '', 'N/A']));
       break;
   }
-  return encoded.join(',');
+  return { text: encoded.join(','), value };
 }

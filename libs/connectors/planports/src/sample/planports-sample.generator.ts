@@ -2,6 +2,7 @@ import { mkdir, open, writeFile } from 'fs/promises';
 import { join } from 'path';
 import {
   API_ONLY_DIR,
+  badValueOutcome,
   sampleManifest,
   CsvSampleSink,
   SampleFileWriter,
@@ -9,14 +10,16 @@ import {
   writeWithMalformed,
   XlsxSampleSink,
   type ExportFormat,
+  type BadValueOutcome,
   type RejectCode,
   type SampleCell,
+  type SampleEmptiedValue,
   type SampleManifest,
   type SampleOptions,
   type SampleSheetSink,
 } from '@ferry/connectors/core';
 import { PLANPORTS_EXPORT_FILE, PLANPORTS_SHEETS, PLANPORTS_STREAM_NAMES } from '../planports.catalog';
-import { planportsFields, type PlanportsFieldKind } from '../planports.schema';
+import { planportsFields, planportsSchema, type PlanportsFieldKind } from '../planports.schema';
 import { Rng, seedOf } from './planports-sample.random';
 import { EXTRA_COLUMNS, PlanportsWorld, planportsSampleCounts, type BuiltRecord, type SampleCounts } from './planports-sample.world';
 
@@ -224,8 +227,11 @@ function malformedKinds(stream: string, format: ExportFormat): MalformedKind[] {
   return out;
 }
 
-/** Breaks one good row in exactly one way; the row never spans lines. */
-function spoil(stream: string, kind: MalformedKind, cells: Cell[], rng: Rng): Cell[] {
+/**
+ * Breaks one good row in exactly one way; the row never spans lines. Returns the cells and, for a bad value,
+ * the field it went into and the value (a reader empties it when the field is optional).
+ */
+function spoil(stream: string, kind: MalformedKind, cells: Cell[], rng: Rng): { cells: Cell[]; bad: { field: string; value: string } | null } {
   const fields = planportsFields(stream);
   const headers = PLANPORTS_SHEETS[stream].headers;
   const flat: Cell[] = cells.map((c) => (typeof c === 'string' ? c.replace(/[\r\n]+/g, ' ') : c));
@@ -233,24 +239,29 @@ function spoil(stream: string, kind: MalformedKind, cells: Cell[], rng: Rng): Ce
     const candidates = headers.flatMap(([, field], i) => (i > 0 && want(fields.find((f) => f.name === field)!.kind) ? [i] : []));
     return candidates[rng.int(candidates.length)];
   };
+  let bad: { field: string; value: string } | null = null;
+  const badValue = (column: number, value: string) => {
+    flat[column] = value;
+    bad = { field: headers[column][1], value };
+  };
   switch (kind) {
     case 'missing-key':
       flat[0] = rng.pick(['', ' ', '   ']);
       break;
     case 'bad-timestamp':
-      flat[columnOf((k) => k === 'timestamp')] = rng.pick(BAD_VALUES[kind]);
+      badValue(columnOf((k) => k === 'timestamp'), rng.pick(BAD_VALUES[kind]));
       break;
     case 'bad-date':
-      flat[columnOf((k) => k === 'date')] = rng.pick(BAD_VALUES[kind]);
+      badValue(columnOf((k) => k === 'date'), rng.pick(BAD_VALUES[kind]));
       break;
     case 'bad-money':
-      flat[columnOf((k) => k === 'money')] = rng.pick(BAD_VALUES[kind]);
+      badValue(columnOf((k) => k === 'money'), rng.pick(BAD_VALUES[kind]));
       break;
     case 'bad-number':
-      flat[columnOf((k) => k === 'int' || k === 'long' || k === 'double')] = rng.pick(BAD_VALUES[kind]);
+      badValue(columnOf((k) => k === 'int' || k === 'long' || k === 'double'), rng.pick(BAD_VALUES[kind]));
       break;
     case 'bad-boolean':
-      flat[columnOf((k) => k === 'boolean')] = rng.pick(BAD_VALUES[kind]);
+      badValue(columnOf((k) => k === 'boolean'), rng.pick(BAD_VALUES[kind]));
       break;
     case 'field-count':
       if (rng.chance(0.5)) flat.pop();
@@ -266,13 +277,14 @@ function spoil(stream: string, kind: MalformedKind, cells: Cell[], rng: Rng): Ce
       break;
     }
   }
-  return flat;
+  return { cells: flat, bad };
 }
 
 // ---- the generator ------------------------------------------------------------------------------------------
 
 interface StreamResult {
-  malformed: Array<{ line: number; code: RejectCode; kind: MalformedKind }>;
+  /** spoiled rows, each with what a lenient reader does with it; `field` holds the bad value, if there is one */
+  malformed: Array<{ line: number; kind: MalformedKind; outcome: BadValueOutcome; field: string | null }>;
   marks: Map<string, number>;
   examples: Map<string, string[]>;
   large: Array<{ attachment_id: string; path: string; size: number }>;
@@ -302,6 +314,7 @@ async function writeExported(
   const headers = PLANPORTS_SHEETS[stream].headers;
   const extraLabels = EXTRA_COLUMNS[stream] ?? [];
   const fields = planportsFields(stream);
+  const schema = planportsSchema(stream);
   const kindOf = new Map(fields.map((f) => [f.name, f.kind]));
   const streamNo = PLANPORTS_STREAM_NAMES.indexOf(stream);
   const sheet = await sink.sheet(format === 'xlsx' ? PLANPORTS_SHEETS[stream].sheet : PLANPORTS_SHEETS[stream].csv, [...headers.map(([label]) => label), ...extraLabels]);
@@ -337,8 +350,12 @@ async function writeExported(
       const rng = new Rng(world.seed, 2000 + streamNo, k);
       const kind = kinds[(k + streamNo) % kinds.length];
       const base = world.malformedBase(stream, k);
-      result.malformed.push({ line: sheet.line, code: MALFORMED_CODES[kind], kind });
-      await sheet.row(spoil(stream, kind, cellsOf(base, rng), rng));
+      const line = sheet.line;
+      const { cells, bad } = spoil(stream, kind, cellsOf(base, rng), rng);
+      const code = MALFORMED_CODES[kind];
+      const outcome = bad === null ? { reject: code } : badValueOutcome(schema, bad.field, bad.value, code);
+      result.malformed.push({ line, kind, outcome, field: bad?.field ?? null });
+      await sheet.row(cells);
     },
   );
   await sheet.end();
@@ -379,6 +396,9 @@ export async function generatePlanportsSample(options: SampleOptions): Promise<S
     format === 'xlsx' ? new XlsxSampleSink(join(options.out, PLANPORTS_EXPORT_FILE), 'Planports CRM', FIXED_TIME) : new CsvSampleSink(options.out, { eol: '\r\n' });
   const madeDirs = new Set<string>();
   const malformed: SampleManifest['malformed'] = [];
+  const emptied: SampleEmptiedValue[] = [];
+  // spoiled values a lenient reader takes after all (a "Y" flag is yes): their rows read as records, no issue
+  const readLeniently: Array<{ stream: string; file: string; line: number; field: string }> = [];
   const marks: Record<string, Record<string, number>> = {};
   const examples: Record<string, Record<string, string[]>> = {};
   const large: StreamResult['large'] = [];
@@ -388,7 +408,10 @@ export async function generatePlanportsSample(options: SampleOptions): Promise<S
       ? await writeExported(world, counts, sink, stream, format, options.out, madeDirs)
       : await writeApiOnly(world, counts, stream, join(options.out, API_ONLY_DIR));
     for (const m of result.malformed) {
-      malformed.push({ stream, file: fileOf(stream, format), line: m.line, code: m.code });
+      const o = m.outcome;
+      if ('reject' in o) malformed.push({ stream, file: fileOf(stream, format), line: m.line, code: o.reject });
+      else if ('empty' in o) emptied.push({ stream, file: fileOf(stream, format), line: m.line, field: m.field as string, code: o.empty });
+      else readLeniently.push({ stream, file: fileOf(stream, format), line: m.line, field: m.field as string });
       malformedKindsWritten[m.kind] = (malformedKindsWritten[m.kind] ?? 0) + 1;
     }
     if (result.marks.size) marks[stream] = Object.fromEntries(result.marks);
@@ -396,15 +419,17 @@ export async function generatePlanportsSample(options: SampleOptions): Promise<S
     large.push(...result.large);
   }
   await sink.finish();
-  return sampleManifest('planports', options.seed, counts.rows, malformed, {
+  const notes = {
     format,
     files: format === 'xlsx' ? [PLANPORTS_EXPORT_FILE] : PLANPORTS_STREAM_NAMES.filter((s) => PLANPORTS_SHEETS[s]).map((s) => PLANPORTS_SHEETS[s].csv),
     apiOnly: PLANPORTS_STREAM_NAMES.filter((s) => !PLANPORTS_SHEETS[s]).map((s) => `${API_ONLY_DIR}/${s}.ndjson`),
     good: counts.good,
     malformedKinds: malformedKindsWritten,
+    readLeniently,
     marks,
     examples,
     largeFiles: large,
     filesDir: FILES_DIR,
-  });
+  };
+  return sampleManifest('planports', options.seed, counts.rows, malformed, notes, emptied);
 }

@@ -49,6 +49,10 @@ async function readAll(dir: string): Promise<Read> {
   return read;
 }
 
+/** The values a lenient reader emptied in `stream`, as the manifest lists them (encoding repairs aside). */
+const emptiedOf = (read: Read, s: string) =>
+  read.records[s].flatMap((m) => (m.issues ?? []).filter((i) => i.code !== 'REPAIRED_ENCODING').map((i) => ({ line: m.origin.line!, field: i.field, code: i.code, now: m.record[i.field] })));
+
 const ndjson = (dir: string, stream: string) =>
   readFileSync(join(dir, API_ONLY_DIR, `${stream}.ndjson`), 'utf8')
     .split('\n')
@@ -113,7 +117,7 @@ describe('generateProfiSample', () => {
     expect(a.system).toBe('profi');
     expect(Object.values(a.counts).reduce((x, y) => x + y, 0)).toBe(2000);
     expect(a.counts).toEqual(profiSampleCounts(2000));
-    for (const s of exported) expect(a.malformed.filter((m) => m.stream === s).length).toBeGreaterThan(0);
+    for (const s of exported) expect([...a.malformed, ...a.emptied!].filter((m) => m.stream === s).length).toBeGreaterThan(0);
     expect(await connector.checkExport(dirA)).toEqual({ ok: true, problems: [] });
   });
 
@@ -123,7 +127,14 @@ describe('generateProfiSample', () => {
       for (const m of expected) expect(m.file).toBe(PROFI_EXPORT_FILES[s]);
       expect(read.rejects[s]).toEqual(expected.map((m) => ({ line: m.line, code: m.code })));
       expect(read.records[s]).toHaveLength(a.counts[s] - expected.length);
-      expect(read.records[s].every((r) => !String(r.record[PROFI_STREAMS.find((d) => d.name === s)!.key]).includes('-M'))).toBe(true);
+      // a malformed row (its key has -M) is read only when its bad value was in an optional column, and emptied
+      const emptied = a.emptied!.filter((m) => m.stream === s);
+      for (const m of emptied) expect(m.file).toBe(PROFI_EXPORT_FILES[s]);
+      expect(emptiedOf(read, s)).toEqual(emptied.map((m) => ({ line: m.line, field: m.field, code: m.code, now: null })));
+      const spoiled = new Set(emptied.map((m) => m.line));
+      const key = PROFI_STREAMS.find((d) => d.name === s)!.key;
+      expect(read.records[s].filter((r) => String(r.record[key]).includes('-M')).map((r) => r.origin.line)).toEqual(emptied.map((m) => m.line));
+      expect(read.records[s].filter((r) => !spoiled.has(r.origin.line!)).every((r) => !String(r.record[key]).includes('-M'))).toBe(true);
     }
   });
 
@@ -244,7 +255,8 @@ describe('generateProfiSample', () => {
   });
 
   it('puts a file on disk for every attachment, at its declared size, a few beyond the destinations limits', () => {
-    const attachments = read.records.attachment.map((m) => m.record);
+    // malformed rows have no file: the ones read (their bad size emptied) are left out
+    const attachments = read.records.attachment.map((m) => m.record).filter((r) => !String(r.attachment_id).includes('-M'));
     for (const at of attachments) expect(statSync(join(dirA, at.file_path as string)).size).toBe(at.size_bytes);
     const large = attachments.filter((x) => (x.size_bytes as number) > 5 * 1024 * 1024);
     expect(large.length).toBeGreaterThan(0);
@@ -256,34 +268,50 @@ describe('generateProfiSample', () => {
     for (const p of embedded) expect(paths).toContain(iconv.decode(iconv.encode(p, 'win1252'), 'win1252'));
   });
 
-  it('gives every kind of malformed row its reject when they come thick and fast', async () => {
+  it('gives every kind of malformed row its reject, or its emptied value, when they come thick and fast', async () => {
     const dir = join(root, 'dense');
     const m = await generateProfiSample({ records: 1500, seed: 5150, out: dir }, { malformedEvery: 4 });
     const got = await readAll(dir);
-    const kinds: Record<string, string[]> = {
-      company: ['BAD_NUMBER', 'BAD_TIMESTAMP', 'CSV_BAD_QUOTE', 'CSV_FIELD_COUNT', 'MISSING_VALUE'],
+    // Every typed Profi field is optional: a bad value is emptied (a placeholder such as "TBD" or "x" as
+    // MISSING_VALUE); a blank required value and a broken row are quarantined.
+    const rejected: Record<string, string[]> = {
+      company: ['CSV_BAD_QUOTE', 'CSV_FIELD_COUNT', 'MISSING_VALUE'],
+      coach: [], // six coaches: one malformed row, the first defect (a bad active flag)
+      client: ['CSV_BAD_QUOTE', 'CSV_FIELD_COUNT', 'MISSING_VALUE'],
+      program: ['MISSING_VALUE'],
+      enrollment: ['CSV_FIELD_COUNT'],
+      session: ['CSV_BAD_QUOTE', 'MISSING_VALUE'],
+      payment: ['CSV_FIELD_COUNT', 'MISSING_VALUE'],
+      note: ['CSV_BAD_QUOTE'],
+      attachment: ['CSV_FIELD_COUNT', 'MISSING_VALUE'],
+    };
+    const emptied: Record<string, string[]> = {
+      company: ['BAD_NUMBER', 'BAD_TIMESTAMP', 'MISSING_VALUE'],
       coach: ['BAD_BOOLEAN'],
-      client: ['BAD_BOOLEAN', 'BAD_DATE', 'BAD_TIMESTAMP', 'CSV_BAD_QUOTE', 'CSV_FIELD_COUNT', 'MISSING_VALUE'],
-      program: ['BAD_DECIMAL', 'MISSING_VALUE'],
-      enrollment: ['BAD_DATE', 'BAD_NUMBER', 'CSV_FIELD_COUNT'],
-      session: ['BAD_NUMBER', 'BAD_TIMESTAMP', 'CSV_BAD_QUOTE', 'MISSING_VALUE'],
-      payment: ['BAD_DATE', 'BAD_DECIMAL', 'CSV_FIELD_COUNT', 'MISSING_VALUE'],
-      note: ['BAD_BOOLEAN', 'BAD_TIMESTAMP', 'CSV_BAD_QUOTE'],
-      attachment: ['BAD_NUMBER', 'CSV_FIELD_COUNT', 'MISSING_VALUE'],
+      client: ['BAD_BOOLEAN', 'BAD_DATE', 'BAD_TIMESTAMP', 'MISSING_VALUE'],
+      program: ['BAD_DECIMAL'],
+      enrollment: ['BAD_DATE', 'BAD_NUMBER', 'MISSING_VALUE'],
+      session: ['BAD_NUMBER', 'BAD_TIMESTAMP', 'MISSING_VALUE'],
+      payment: ['BAD_DATE', 'BAD_DECIMAL', 'MISSING_VALUE'],
+      note: ['BAD_BOOLEAN', 'BAD_TIMESTAMP', 'MISSING_VALUE'],
+      attachment: ['BAD_NUMBER', 'MISSING_VALUE'],
     };
     for (const s of exported) {
       const expected = m.malformed.filter((x) => x.stream === s);
+      const empty = m.emptied!.filter((x) => x.stream === s);
       expect(got.rejects[s]).toEqual(expected.map((x) => ({ line: x.line, code: x.code })));
+      expect(emptiedOf(got, s)).toEqual(empty.map((x) => ({ line: x.line, field: x.field, code: x.code, now: null })));
       expect(got.records[s]).toHaveLength(m.counts[s] - expected.length);
-      expect([...new Set(expected.map((x) => x.code))].sort()).toEqual(kinds[s]);
+      expect({ s, rejected: [...new Set(expected.map((x) => x.code))].sort() }).toEqual({ s, rejected: rejected[s] });
+      expect({ s, emptied: [...new Set(empty.map((x) => x.code))].sort() }).toEqual({ s, emptied: emptied[s] });
     }
   });
 
   it('writes no malformed rows when asked for none, writes headers only for no records, and refuses nonsense', async () => {
     const none = await generateProfiSample({ records: 600, seed: 3, out: join(root, 'none') }, { malformedEvery: 0 });
-    expect(none.malformed).toEqual([]);
+    expect([...none.malformed, ...none.emptied!]).toEqual([]);
     const empty = await generateProfiSample({ records: 0, seed: 3, out: join(root, 'empty') });
-    expect(empty.malformed).toEqual([]);
+    expect([...empty.malformed, ...empty.emptied!]).toEqual([]);
     const emptyRead = await readAll(join(root, 'empty'));
     for (const s of exported) expect(emptyRead.records[s]).toEqual([]);
     await expect(generateProfiSample({ records: 10, seed: 1, out: join(root, 'x') }, { malformedEvery: 2 })).rejects.toThrow(/malformedEvery/);

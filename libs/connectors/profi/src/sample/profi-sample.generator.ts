@@ -3,6 +3,8 @@ import { dirname, join } from 'path';
 import { DEMO_USERS } from '@ferry/demo';
 import {
   API_ONLY_DIR,
+  badValueOutcome,
+  loadRecordSchema,
   sampleManifest,
   SampleFileWriter,
   semicolonCsvField,
@@ -10,6 +12,7 @@ import {
   spreadAtStride,
   writeWithMalformed,
   type RejectCode,
+  type SampleEmptiedValue,
   type SampleManifest,
   type SampleOptions,
 } from '@ferry/connectors/core';
@@ -511,15 +514,17 @@ function column(stream: ProfiExportStream, field: string): number {
   return i;
 }
 
-function malformedLine(stream: ProfiExportStream, defect: Defect, cells: string[], rng: ProfiRandom): string {
+/** The malformed row's line and, for a `value` defect, the bad value it wrote (a reader may empty it instead). */
+function malformedLine(stream: ProfiExportStream, defect: Defect, cells: string[], rng: ProfiRandom): { text: string; value: string | null } {
   const flat = cells.map((c) => c.replace(/[\r\n]+/g, ' '));
   const encoded = flat.map(semicolonCsvField);
+  let value: string | null = null;
   switch (defect.kind) {
     case 'blank':
       encoded[column(stream, defect.field)] = '';
       break;
     case 'value':
-      encoded[column(stream, defect.field)] = semicolonCsvField(rng.pick(defect.values));
+      encoded[column(stream, defect.field)] = semicolonCsvField((value = rng.pick(defect.values)));
       break;
     case 'unclosed-quote': {
       const at = column(stream, defect.field);
@@ -538,7 +543,7 @@ function malformedLine(stream: ProfiExportStream, defect: Defect, cells: string[
       else encoded.push(rng.pick(['', 'extra', 'n/a']));
       break;
   }
-  return encoded.join(';');
+  return { text: encoded.join(';'), value };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -638,7 +643,10 @@ const FILE_HEADS: Record<string, string> = {
 
 interface FileResult {
   rows: number;
+  /** rows a reader must quarantine */
   malformed: SampleManifest['malformed'];
+  /** bad values in optional columns, which a reader empties while keeping the row */
+  emptied: SampleEmptiedValue[];
 }
 
 async function writeExportFile(out: string, stream: ProfiExportStream, shape: Shape, rows: number, mess: Mess): Promise<FileResult> {
@@ -651,6 +659,8 @@ async function writeExportFile(out: string, stream: ProfiExportStream, shape: Sh
   };
   const good = shape.good[stream];
   const malformed: SampleManifest['malformed'] = [];
+  const emptied: SampleEmptiedValue[] = [];
+  const schema = loadRecordSchema('profi', stream);
   const build = BUILDERS[stream];
   const defects = DEFECTS[stream];
   try {
@@ -670,8 +680,15 @@ async function writeExportFile(out: string, stream: ProfiExportStream, shape: Sh
         const defect = defects[m % defects.length];
         const badCells = build(shape, rng, null);
         badCells[0] = malformedId(stream, m);
-        malformed.push({ stream, file, line: writer.line, code: defect.code });
-        await row(malformedLine(stream, defect, badCells, rng));
+        const line = writer.line;
+        const { text, value } = malformedLine(stream, defect, badCells, rng);
+        if (defect.kind === 'value' && value !== null) {
+          const outcome = badValueOutcome(schema, defect.field, value, defect.code);
+          if ('reject' in outcome) malformed.push({ stream, file, line, code: outcome.reject });
+          // 'read' (a flag a lenient reader takes) never comes up: none of the sample's bad flags is Y or N
+          else if ('empty' in outcome) emptied.push({ stream, file, line, field: defect.field, code: outcome.empty });
+        } else malformed.push({ stream, file, line, code: defect.code });
+        await row(text);
       },
     );
     await writer.end();
@@ -680,7 +697,7 @@ async function writeExportFile(out: string, stream: ProfiExportStream, shape: Sh
     throw err;
   }
   mess.lossyRows[stream] = lossyRows;
-  return { rows, malformed };
+  return { rows, malformed, emptied };
 }
 
 async function writeNdjson(path: string, records: Iterable<Record<string, unknown>>): Promise<number> {
@@ -787,17 +804,19 @@ export async function generateProfiSample(options: SampleOptions, tuning: ProfiS
     lossyRows: {},
   };
   const malformed: SampleManifest['malformed'] = [];
+  const emptied: SampleEmptiedValue[] = [];
   for (const stream of PROFI_SAMPLE_STREAMS) {
     if (stream === 'custom_field' || stream === 'reminder_sequence') continue;
     const result = await writeExportFile(options.out, stream, shape, counts[stream], mess);
     malformed.push(...result.malformed);
+    emptied.push(...result.emptied);
   }
   await writeNdjson(join(options.out, API_ONLY_DIR, 'custom_field.ndjson'), customFieldRecords(shape, counts.custom_field));
   await writeNdjson(join(options.out, API_ONLY_DIR, 'reminder_sequence.ndjson'), reminderRecords(shape, counts.reminder_sequence));
 
   const coachEmails = Array.from({ length: good.coach }, (_, c) => coachInfo(shape, c));
   const demoEmails = new Set(DEMO_USERS.map((u) => u.internalemailaddress.toLowerCase()));
-  return sampleManifest('profi', options.seed, counts, malformed, {
+  const notes = {
     encoding: 'windows-1252',
     delimiter: ';',
     line_end: 'CRLF',
@@ -813,5 +832,6 @@ export async function generateProfiSample(options: SampleOptions, tuning: ProfiS
     inactive_team_members: coachEmails.filter((c) => !c.active).slice(0, 50).map((c) => c.email),
     owners_matching_demo_users: [...mess.owners].filter((e) => demoEmails.has(e)).sort(),
     owners_who_were_never_users: [...mess.owners].filter((e) => V.NEVER_USERS.includes(e as (typeof V.NEVER_USERS)[number])).sort(),
-  });
+  };
+  return sampleManifest('profi', options.seed, counts, malformed, notes, emptied);
 }
