@@ -42,6 +42,14 @@ export interface BatchConsumerOptions<T> {
   heartbeatIntervalMs?: number;
   /** told the milliseconds each chunk spent decoding, in the handler and committing its offset */
   onTimings?: (t: { decode: number; handle: number; commit: number }) => void;
+  /**
+   * Called when the consumer has not been a live member of its group (no heartbeat, no join, no chunk done) for
+   * `stuckAfterMs` while a fresh client reaches Kafka: its kafkajs client is wedged (seen after a broker died under
+   * it), and only a new process gets it going again. Unset: the consumer is relaunched in process.
+   */
+  onStuck?: (why: string) => void;
+  /** default FERRY_CONSUMER_STUCK_S (180 s) */
+  stuckAfterMs?: number;
 }
 
 /**
@@ -53,6 +61,10 @@ export class BatchConsumer<T> {
   private consumer: Consumer | null = null;
   private running = false;
   private relaunching = false;
+  /** when the consumer last proved itself a live member of its group */
+  private aliveAt = Date.now();
+  private watchdog: NodeJS.Timeout | null = null;
+  private probing = false;
 
   constructor(private readonly opts: BatchConsumerOptions<T>) {}
 
@@ -63,11 +75,46 @@ export class BatchConsumer<T> {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.aliveAt = Date.now();
     try {
       await this.launch();
     } catch (e) {
       this.running = false;
       throw e;
+    }
+    const stuckAfter = this.opts.stuckAfterMs ?? Number(process.env.FERRY_CONSUMER_STUCK_S ?? 180) * 1000;
+    this.watchdog ??= setInterval(() => void this.checkAlive(stuckAfter), Math.min(10_000, stuckAfter / 3));
+    this.watchdog.unref();
+  }
+
+  /**
+   * A consumer that heartbeats, joins or finishes chunks is alive, busy or idle. One that did none of these for
+   * `stuckAfter` is stuck unless Kafka itself is away: a fresh admin client asks Kafka for the group; if it answers,
+   * the fault is in this consumer's client, not in Kafka.
+   */
+  private async checkAlive(stuckAfter: number): Promise<void> {
+    if (!this.running || this.relaunching || this.probing || Date.now() - this.aliveAt < stuckAfter) return;
+    this.probing = true;
+    const admin = this.opts.kafka.admin();
+    try {
+      const answered = await Promise.race([
+        admin.connect().then(() => admin.describeGroups([this.opts.groupId])).then(() => true, () => false),
+        sleep(20_000).then(() => false),
+      ]);
+      if (!answered || !this.running || Date.now() - this.aliveAt < stuckAfter) return;
+      const why = `consumer ${this.opts.groupId} has not been a live member of its group for ${((Date.now() - this.aliveAt) / 1000).toFixed(1)} s while Kafka answers`;
+      this.aliveAt = Date.now();
+      if (this.opts.onStuck) {
+        // Told once: what it does (end the process) is not undone by telling it again.
+        if (this.watchdog) clearInterval(this.watchdog);
+        return this.opts.onStuck(why);
+      }
+      this.opts.logger.error({ groupId: this.opts.groupId }, `${why}: starting it again`);
+      const stuck = this.consumer;
+      if (stuck) void this.relaunch(stuck);
+    } finally {
+      this.probing = false;
+      void admin.disconnect().catch(() => undefined);
     }
   }
 
@@ -101,7 +148,13 @@ export class BatchConsumer<T> {
           await consumer.disconnect().catch(() => undefined);
           throw e;
         }
-        consumer.on(consumer.events.GROUP_JOIN, () => weather.back('Kafka'));
+        consumer.on(consumer.events.GROUP_JOIN, () => {
+          this.aliveAt = Date.now();
+          weather.back('Kafka');
+        });
+        consumer.on(consumer.events.HEARTBEAT, () => {
+          this.aliveAt = Date.now();
+        });
         consumer.on(consumer.events.CRASH, (event) => {
           if (event.payload.restart || !this.running || this.consumer !== consumer) return;
           weather.waiting('Kafka', `consumer ${groupId} stopped: ${event.payload.error.message}`);
@@ -137,6 +190,8 @@ export class BatchConsumer<T> {
 
   async stop(): Promise<void> {
     this.running = false;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
     if (!this.consumer) return;
     const c = this.consumer;
     this.consumer = null;
@@ -174,6 +229,7 @@ export class BatchConsumer<T> {
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
       t.commit = performance.now() - t2;
+      this.aliveAt = Date.now();
       this.opts.onTimings?.(t);
       weatherOf(this.opts.logger).back('Kafka');
       await heartbeat();

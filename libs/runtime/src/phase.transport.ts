@@ -7,6 +7,9 @@ import { BatchConsumer, ControlListener } from '@ferry/kafka';
 import type { ConsumedRecord, PoisonMessage } from '@ferry/kafka';
 import type { Runtime } from './runtime';
 
+/** EX_TEMPFAIL: a process that exits with it wants to be started again (the supervisor restarts every code but 78). */
+export const STUCK_EXIT_CODE = 75;
+
 /** What a phase consumes. Topics follow the migration's confirmed map, so this is computed at start-up. */
 export interface PhaseSubscription {
   groupId: string;
@@ -96,6 +99,13 @@ export class PhaseTransport extends Server implements CustomTransportStrategy {
             this.rt.metrics.addStepSeconds(phase, 'commit', t.commit / 1000);
           },
           onPoison: (p) => this.poison(phase, p),
+          // A wedged kafkajs client is not freed in process: the service exits and its supervisor starts it afresh
+          // (nothing is lost: the chunk in hand was not committed, and every step is idempotent).
+          onStuck: (why) => {
+            this.rt.logger.fatal({ phase }, `${why}: exiting so the supervisor starts ${this.rt.service} afresh`);
+            process.stderr.write(`${this.rt.service}: ${why}; exiting to be started again\n`);
+            process.exit(STUCK_EXIT_CODE);
+          },
         }),
       );
     }
