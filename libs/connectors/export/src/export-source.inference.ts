@@ -81,30 +81,45 @@ const REPEATS_KEPT = 0.05;
 /**
  * A file's column values past their columns' in-memory sets, on disk. `values` holds each as
  * column|key|ordinal (the ordinal counting the column's filled rows), so once sorted a column's rows of one
- * value lie together, the first first; `repeats` holds column|ordinal of every value met again after the
- * sets filled up (found while reading, or when `values` is merged), so the point where the column would have
- * been given up as repeating can be replayed in row order.
+ * value lie together, the first first; the repeats spills hold column|ordinal of every value met again after
+ * the sets filled up (`readRepeats` those found while reading, `mergeRepeats` those found when `values` is
+ * merged), so the point where the column would have been given up as repeating can be replayed in row order.
  */
 class FileSpill {
   readonly values: SortedSpill;
-  readonly repeats: SortedSpill;
+  readonly readRepeats: SortedSpill;
+  readonly mergeRepeats: SortedSpill;
 
   constructor(dir: string, file: number, buffer: number) {
     this.values = new SortedSpill(dir, `values.${file}`, buffer);
-    this.repeats = new SortedSpill(dir, `repeats.${file}`, buffer);
+    this.readRepeats = new SortedSpill(dir, `read-repeats.${file}`, buffer);
+    this.mergeRepeats = new SortedSpill(dir, `merge-repeats.${file}`, buffer);
   }
 
   value(column: number, key: number, ordinal: number): void {
     this.values.add(hex(column, COLUMN_WIDTH) + hex(key, KEY_WIDTH) + hex(ordinal, ORDINAL_WIDTH));
   }
 
-  repeat(column: number, ordinal: number): void {
-    this.repeats.add(hex(column, COLUMN_WIDTH) + hex(ordinal, ORDINAL_WIDTH));
+  /** a repeat met while reading the file */
+  readRepeat(column: number, ordinal: number): void {
+    this.readRepeats.add(hex(column, COLUMN_WIDTH) + hex(ordinal, ORDINAL_WIDTH));
+  }
+
+  /** a repeat found when merging `values` */
+  mergeRepeat(column: number, ordinal: number): void {
+    this.mergeRepeats.add(hex(column, COLUMN_WIDTH) + hex(ordinal, ORDINAL_WIDTH));
+  }
+
+  /** The file is read: what was buffered goes to disk, so other files are read without it in memory. */
+  seal(): void {
+    this.values.seal();
+    this.readRepeats.seal();
   }
 
   dispose(): void {
     this.values.dispose();
-    this.repeats.dispose();
+    this.readRepeats.dispose();
+    this.mergeRepeats.dispose();
   }
 }
 
@@ -154,7 +169,7 @@ class ColumnScan {
     if (this.values) {
       const k = valueKey(v);
       if (this.values.has(k)) {
-        if (this.spilled > 0) this.spill.repeat(this.index, this.filled);
+        if (this.spilled > 0) this.spill.readRepeat(this.index, this.filled);
         // past the in-memory set this counts only some repeats: when even these are too many, all of them are
         if (this.overRepeated(++this.repeats, this.filled)) this.giveUp();
       } else if (this.values.size >= this.tuning.distinctCap) this.giveUp();
@@ -197,11 +212,11 @@ class ColumnScan {
 
   /**
    * One entry of the column's spilled values, met in the merged order (by value key, then row): the first of
-   * a key is a distinct value, the next ones are repeats, sent to `repeats` to be replayed in row order.
+   * a key is a distinct value, the next ones are repeats, spilled to be replayed in row order.
    */
-  settleValue(key: number, ordinal: number, first: boolean, shared: Set<number>, repeats: FileSpill): void {
+  settleValue(key: number, ordinal: number, first: boolean, shared: Set<number>): void {
     if (this.values === null) return;
-    if (!first) return repeats.repeat(this.index, ordinal);
+    if (!first) return this.spill.mergeRepeat(this.index, ordinal);
     this.spilledDistinct++;
     if (shared.has(key)) this.spilledShared.add(key);
   }
@@ -337,6 +352,7 @@ async function scan(dir: string, f: ObjectFile, name: string, index: number, tun
     spill.dispose();
     return { file: where, reason: rejected > 0 ? `no row could be read: ${firstReject}` : 'no rows' };
   }
+  spill.seal();
   return { name, file: f.file, format: f.format, sheet: f.sheet, arrayPath: f.arrayPath, rows, columns: [...columns.values()], location, spill };
 }
 
@@ -354,11 +370,11 @@ async function settle(s: Scanned, shared: Set<number>): Promise<void> {
     for await (const entry of SortedSpill.merged([s.spill.values])) {
       const head = entry.slice(0, keyEnd);
       const column = s.columns[parseInt(entry.slice(0, COLUMN_WIDTH), 16)];
-      column.settleValue(parseInt(entry.slice(COLUMN_WIDTH, keyEnd), 16), parseInt(entry.slice(keyEnd), 16), head !== previous, shared, s.spill);
+      column.settleValue(parseInt(entry.slice(COLUMN_WIDTH, keyEnd), 16), parseInt(entry.slice(keyEnd), 16), head !== previous, shared);
       previous = head;
     }
     for (const c of spilling) c.startReplay();
-    for await (const entry of SortedSpill.merged([s.spill.repeats])) {
+    for await (const entry of SortedSpill.merged([s.spill.readRepeats, s.spill.mergeRepeats])) {
       s.columns[parseInt(entry.slice(0, COLUMN_WIDTH), 16)].replayRepeat(parseInt(entry.slice(COLUMN_WIDTH), 16));
     }
     for (const c of spilling) c.endReplay();
