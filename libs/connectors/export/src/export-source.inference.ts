@@ -1,8 +1,9 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { FerryError } from '@ferry/common';
 import { readExportRows, SAMPLE_MANIFEST_FILE, snakeCase, xlsxSheetNames, type ExportFormat, type ExportLocation } from '@ferry/connectors/core';
-import { classifyValue, FieldProfiler, hashValue, nameWords, type FieldType } from '@ferry/discovery';
+import { classifyValue, FieldProfiler, hashValue, nameWords, SortedSpill, type FieldType } from '@ferry/discovery';
 import { normalKeyValue } from './export-record.schema';
 import {
   EXPORT_SOURCE_FORMAT,
@@ -24,7 +25,18 @@ export interface InferOptions {
   distinctCap?: number;
   /** values of a column compared with other objects' keys and names */
   referenceSample?: number;
+  /**
+   * distinct values a column (or a combination tried as a key) holds in memory; its further values go to a
+   * sorted spill on disk and are checked by an external sort, so memory does not grow with the export
+   */
+  memoryValues?: number;
+  /** values a spill buffers before it writes a sorted run */
+  spillBuffer?: number;
+  /** where the spill's temporary folder is made (default: the system's); it is removed afterwards */
+  tempDir?: string;
 }
+
+type Tuning = Required<Pick<InferOptions, 'distinctCap' | 'referenceSample' | 'memoryValues' | 'spillBuffer'>> & { dir: string };
 
 const singular = (w: string) => (w.length > 3 && w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
 const EXTENSIONS: Record<string, ExportFormat> = { '.csv': 'csv', '.xlsx': 'xlsx', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
@@ -56,28 +68,91 @@ function valueKey(text: string): number {
   return (h.b >>> 11) * 0x100000000 + h.a;
 }
 
+/** Fixed-width hex, so spilled entries sort by their numbers: a value key (below 2^53) in 14 digits. */
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+const KEY_WIDTH = 14;
+const ORDINAL_WIDTH = 12;
+const COLUMN_WIDTH = 6;
+
 /** Rows read before a column repeating more than REPEATS_KEPT of its values is given up as key, name or target. */
 const REPEATS_AFTER = 1000;
 const REPEATS_KEPT = 0.05;
+
+/**
+ * A file's column values past their columns' in-memory sets, on disk. `values` holds each as
+ * column|key|ordinal (the ordinal counting the column's filled rows), so once sorted a column's rows of one
+ * value lie together, the first first; the repeats spills hold column|ordinal of every value met again after
+ * the sets filled up (`readRepeats` those found while reading, `mergeRepeats` those found when `values` is
+ * merged), so the point where the column would have been given up as repeating can be replayed in row order.
+ */
+class FileSpill {
+  readonly values: SortedSpill;
+  readonly readRepeats: SortedSpill;
+  readonly mergeRepeats: SortedSpill;
+
+  constructor(dir: string, file: number, buffer: number) {
+    this.values = new SortedSpill(dir, `values.${file}`, buffer);
+    this.readRepeats = new SortedSpill(dir, `read-repeats.${file}`, buffer);
+    this.mergeRepeats = new SortedSpill(dir, `merge-repeats.${file}`, buffer);
+  }
+
+  value(column: number, key: number, ordinal: number): void {
+    this.values.add(hex(column, COLUMN_WIDTH) + hex(key, KEY_WIDTH) + hex(ordinal, ORDINAL_WIDTH));
+  }
+
+  /** a repeat met while reading the file */
+  readRepeat(column: number, ordinal: number): void {
+    this.readRepeats.add(hex(column, COLUMN_WIDTH) + hex(ordinal, ORDINAL_WIDTH));
+  }
+
+  /** a repeat found when merging `values` */
+  mergeRepeat(column: number, ordinal: number): void {
+    this.mergeRepeats.add(hex(column, COLUMN_WIDTH) + hex(ordinal, ORDINAL_WIDTH));
+  }
+
+  /** The file is read: what was buffered goes to disk, so other files are read without it in memory. */
+  seal(): void {
+    this.values.seal();
+    this.readRepeats.seal();
+  }
+
+  dispose(): void {
+    this.values.dispose();
+    this.readRepeats.dispose();
+    this.mergeRepeats.dispose();
+  }
+}
 
 /** One column while its file is read. */
 class ColumnScan {
   readonly profiler: FieldProfiler;
   filled = 0;
   /**
-   * keys of the normalised distinct values, until the cap, or until the column repeats too many values to be a
-   * key, a name or a reference target (then only `sample` is kept)
+   * keys of the normalised distinct values, the first `memoryValues` of them (the rest are spilled), until the
+   * column repeats too many values to be a key, a name or a reference target, or has more than `distinctCap` distinct
+   * values (then only `sample` is kept)
    */
-  values: Set<number> | null = new Set();
-  /** values met again after their first row */
+  private values: Set<number> | null = new Set();
+  /** values met again after their first row (those past the in-memory set are counted when the spill is merged) */
   repeats = 0;
   /** the first distinct values (normalised) and how often each was met: what is matched against other objects */
   readonly sample = new Map<string, number>();
+  /** values written to the spill; while none are, `values` and `repeats` are the whole truth */
+  private spilled = 0;
+  /** repeats met before the first spilled value: where replaying the spilled repeats starts */
+  private repeatsBeforeSpill = 0;
+  /** distinct values among the spilled ones, counted by `settle` */
+  private spilledDistinct = 0;
+  /** spilled values that some column's `sample` also holds (all `matchRatio` ever asks of them), found by `settle` */
+  private readonly spilledShared = new Set<number>();
+  /** repeats counted by the replay so far */
+  private replayed = 0;
 
   constructor(
     readonly label: string,
-    private readonly cap: number,
-    private readonly sampleSize: number,
+    private readonly index: number,
+    private readonly tuning: Tuning,
+    private readonly spill: FileSpill,
   ) {
     this.profiler = new FieldProfiler({ name: label, custom: false, declared: 'string', logical: null, role: null });
   }
@@ -90,18 +165,83 @@ class ColumnScan {
     const v = normalKeyValue(value);
     const seen = this.sample.get(v);
     if (seen !== undefined) this.sample.set(v, seen + 1);
-    else if (this.sample.size < this.sampleSize) this.sample.set(v, 1);
+    else if (this.sample.size < this.tuning.referenceSample) this.sample.set(v, 1);
     if (this.values) {
       const k = valueKey(v);
       if (this.values.has(k)) {
-        if (++this.repeats > REPEATS_KEPT * this.filled && this.filled > REPEATS_AFTER) this.values = null;
-      } else if (this.values.size >= this.cap) this.values = null;
-      else this.values.add(k);
+        if (this.spilled > 0) this.spill.readRepeat(this.index, this.filled);
+        // past the in-memory set this counts only some repeats: when even these are too many, all of them are
+        if (this.overRepeated(++this.repeats, this.filled)) this.giveUp();
+      } else if (this.values.size >= this.tuning.distinctCap) this.giveUp();
+      else if (this.values.size < this.tuning.memoryValues) this.values.add(k);
+      else {
+        if (this.spilled++ === 0) this.repeatsBeforeSpill = this.repeats;
+        this.spill.value(this.index, k, this.filled);
+      }
     }
+  }
+
+  /** A column repeating more than REPEATS_KEPT of its values, once it has REPEATS_AFTER, is given up. */
+  private overRepeated(repeats: number, filled: number): boolean {
+    return repeats > REPEATS_KEPT * filled && filled > REPEATS_AFTER;
+  }
+
+  private giveUp(): void {
+    this.values = null;
+    this.spilledShared.clear();
+  }
+
+  /** still a candidate key, name or reference target: its distinct values are all known */
+  get alive(): boolean {
+    return this.values !== null;
   }
 
   get unique(): boolean {
     return this.values !== null && this.repeats === 0;
+  }
+
+  /** distinct values (known while the column is alive; after `settle` if any were spilled) */
+  get distinct(): number {
+    return (this.values?.size ?? 0) + this.spilledDistinct;
+  }
+
+  /** Whether the column holds a value with this key; only asked of keys of some column's `sample`. */
+  has(key: number): boolean {
+    return this.values !== null && (this.values.has(key) || this.spilledShared.has(key));
+  }
+
+  /**
+   * One entry of the column's spilled values, met in the merged order (by value key, then row): the first of
+   * a key is a distinct value, the next ones are repeats, spilled to be replayed in row order.
+   */
+  settleValue(key: number, ordinal: number, first: boolean, shared: Set<number>): void {
+    if (this.values === null) return;
+    if (!first) return this.spill.mergeRepeat(this.index, ordinal);
+    this.spilledDistinct++;
+    if (shared.has(key)) this.spilledShared.add(key);
+  }
+
+  /** Replaying the spilled repeats starts (after every value was settled). */
+  startReplay(): void {
+    this.replayed = this.repeatsBeforeSpill;
+  }
+
+  /** The next spilled repeat in row order: the column is given up where reading with an unbounded set would have. */
+  replayRepeat(ordinal: number): void {
+    if (this.values === null) return;
+    if (this.overRepeated(++this.replayed, ordinal)) this.giveUp();
+  }
+
+  /** Every spilled repeat replayed: the counts are whole; too many distinct values give the column up. */
+  endReplay(): void {
+    if (this.values === null || this.spilled === 0) return;
+    this.repeats = this.replayed;
+    if (this.distinct > this.tuning.distinctCap) this.giveUp();
+  }
+
+  /** whether any value went to the spill, so `settle` has to merge it */
+  get spilling(): boolean {
+    return this.spilled > 0 && this.values !== null;
   }
 }
 
@@ -114,6 +254,7 @@ interface Scanned {
   rows: number;
   columns: ColumnScan[];
   location: ExportLocation;
+  spill: FileSpill;
 }
 
 /** The files of an export folder that hold objects, one per file or sheet. */
@@ -181,12 +322,13 @@ function identifierOf(base: string, taken: Set<string>): string {
   return out;
 }
 
-async function scan(dir: string, f: ObjectFile, name: string, o: Required<Pick<InferOptions, 'distinctCap' | 'referenceSample'>>): Promise<Scanned | Skipped> {
+async function scan(dir: string, f: ObjectFile, name: string, index: number, tuning: Tuning): Promise<Scanned | Skipped> {
   const location: ExportLocation = { file: f.file, format: f.format, ...(f.sheet ? { sheet: f.sheet } : {}), ...(f.arrayPath ? { arrayPath: f.arrayPath } : {}) };
+  const spill = new FileSpill(tuning.dir, index, tuning.spillBuffer);
   const columns = new Map<string, ColumnScan>();
   const column = (label: string) => {
     let c = columns.get(label);
-    if (!c) columns.set(label, (c = new ColumnScan(label, o.distinctCap, o.referenceSample)));
+    if (!c) columns.set(label, (c = new ColumnScan(label, columns.size, tuning, spill)));
     return c;
   };
   let rows = 0;
@@ -206,8 +348,39 @@ async function scan(dir: string, f: ObjectFile, name: string, o: Required<Pick<I
     }
   }
   const where = `${f.file}${f.sheet ? ` (sheet ${f.sheet})` : ''}`;
-  if (rows === 0) return { file: where, reason: rejected > 0 ? `no row could be read: ${firstReject}` : 'no rows' };
-  return { name, file: f.file, format: f.format, sheet: f.sheet, arrayPath: f.arrayPath, rows, columns: [...columns.values()], location };
+  if (rows === 0) {
+    spill.dispose();
+    return { file: where, reason: rejected > 0 ? `no row could be read: ${firstReject}` : 'no rows' };
+  }
+  spill.seal();
+  return { name, file: f.file, format: f.format, sheet: f.sheet, arrayPath: f.arrayPath, rows, columns: [...columns.values()], location, spill };
+}
+
+/**
+ * After every file is read: a file's spilled values merged, so each column still a candidate key, name or
+ * target knows its distinct values and repeats, whether reading it with an unbounded set would have given it
+ * up, and which of its values the columns' samples (`shared`, all that is ever matched against it) hold.
+ */
+async function settle(s: Scanned, shared: Set<number>): Promise<void> {
+  try {
+    const spilling = s.columns.filter((c) => c.spilling);
+    if (spilling.length === 0) return;
+    const keyEnd = COLUMN_WIDTH + KEY_WIDTH;
+    let previous = '';
+    for await (const entry of SortedSpill.merged([s.spill.values])) {
+      const head = entry.slice(0, keyEnd);
+      const column = s.columns[parseInt(entry.slice(0, COLUMN_WIDTH), 16)];
+      column.settleValue(parseInt(entry.slice(COLUMN_WIDTH, keyEnd), 16), parseInt(entry.slice(keyEnd), 16), head !== previous, shared);
+      previous = head;
+    }
+    for (const c of spilling) c.startReplay();
+    for await (const entry of SortedSpill.merged([s.spill.readRepeats, s.spill.mergeRepeats])) {
+      s.columns[parseInt(entry.slice(0, COLUMN_WIDTH), 16)].replayRepeat(parseInt(entry.slice(COLUMN_WIDTH), 16));
+    }
+    for (const c of spilling) c.endReplay();
+  } finally {
+    s.spill.dispose();
+  }
 }
 
 const ID_WORDS = new Set(['id', 'key', 'guid', 'uuid', 'no', 'number']);
@@ -249,7 +422,7 @@ function inferKey(s: Scanned): { columns: string[]; confidence: number; evidence
  */
 function repeatedIdKey(s: Scanned): { columns: string[]; confidence: number; evidence: string } | null {
   const c = s.columns.find(
-    (x) => s.rows > 0 && x.values !== null && x.filled >= 0.98 * s.rows && x.repeats <= 0.02 * s.rows && idNameScore(x.label, s.name) === 2,
+    (x) => s.rows > 0 && x.alive && x.filled >= 0.98 * s.rows && x.repeats <= 0.02 * s.rows && idNameScore(x.label, s.name) === 2,
   );
   if (!c) return null;
   const blank = s.rows - c.filled;
@@ -260,21 +433,37 @@ function repeatedIdKey(s: Scanned): { columns: string[]; confidence: number; evi
   return { columns: [c.label], confidence: 0.7, evidence: `named as the record id, and unique and filled in ${s.rows - blank - c.repeats} of ${s.rows} rows: ${problems.join('; ')}` };
 }
 
-/** One more read of the file: the first of the combinations (in the order given) whose values together never repeat. */
-async function uniqueCombos(dir: string, s: Scanned, combos: ColumnScan[][]): Promise<ColumnScan[] | null> {
+/**
+ * One more read of the file: the first of the combinations (in the order given) whose values together never
+ * repeat. Each combination holds its first `memoryValues` tuples in memory; the rest go to a spill, sorted and
+ * merged afterwards, where a tuple met twice lies next to itself.
+ */
+async function uniqueCombos(dir: string, s: Scanned, combos: ColumnScan[][], tuning: Tuning, name: string): Promise<ColumnScan[] | null> {
   if (combos.length === 0) return null;
   const seen = combos.map(() => new Set<number>());
   const alive = combos.map(() => true);
-  for await (const row of readExportRows(path.join(dir, s.file), s.location)) {
-    if (row.kind !== 'row') continue;
-    combos.forEach((combo, i) => {
-      if (!alive[i]) return;
-      const tuple = valueKey(JSON.stringify(combo.map((c) => normalKeyValue(row.values[c.label]))));
-      if (seen[i].has(tuple)) {
-        alive[i] = false;
-        seen[i].clear();
-      } else seen[i].add(tuple);
-    });
+  const spill = new SortedSpill(tuning.dir, name, tuning.spillBuffer);
+  try {
+    for await (const row of readExportRows(path.join(dir, s.file), s.location)) {
+      if (row.kind !== 'row') continue;
+      combos.forEach((combo, i) => {
+        if (!alive[i]) return;
+        const tuple = valueKey(JSON.stringify(combo.map((c) => normalKeyValue(row.values[c.label]))));
+        if (seen[i].has(tuple)) {
+          alive[i] = false;
+          seen[i].clear();
+        } else if (seen[i].size < tuning.memoryValues) seen[i].add(tuple);
+        else spill.add(hex(i, COLUMN_WIDTH) + hex(tuple, KEY_WIDTH));
+      });
+    }
+    seen.forEach((x) => x.clear());
+    let previous = '';
+    for await (const entry of SortedSpill.merged([spill])) {
+      if (entry === previous) alive[parseInt(entry.slice(0, COLUMN_WIDTH), 16)] = false;
+      previous = entry;
+    }
+  } finally {
+    spill.dispose();
   }
   return combos.find((_, i) => alive[i]) ?? null;
 }
@@ -290,20 +479,20 @@ function ownNameLabel(label: string, object: string): boolean {
 }
 
 /** No single key: the fewest well-filled columns whose values together are unique (a second read of the file). */
-async function inferCompositeKey(dir: string, s: Scanned, others: Scanned[]): Promise<{ columns: string[]; confidence: number; evidence: string }> {
+async function inferCompositeKey(dir: string, s: Scanned, others: Scanned[], tuning: Tuning): Promise<{ columns: string[]; confidence: number; evidence: string }> {
   const own = nameColumn(s);
   const otherNames = others.filter((o) => o !== s).map(nameColumn).filter((c): c is ColumnScan => c !== null);
   // what makes a column part of a natural key: the record's own name, a parent's name, a date; amounts and flags never
   const weight = (c: ColumnScan): number => {
     const t = c.profiler.inferType();
     if (c === own || ownNameLabel(c.label, s.name)) return 3;
-    if (otherNames.some((n) => matchRatio(c, n.values) >= 0.8)) return 2;
+    if (otherNames.some((n) => matchRatio(c, n) >= 0.8)) return 2;
     if (t === 'date' || t === 'timestamp' || t === 'email') return 1;
     return ['string', 'id', 'picklist', 'phone'].includes(t) ? 0.5 : -1;
   };
   const pool = s.columns
     .filter((c) => c.filled === s.rows && weight(c) > 0)
-    .sort((a, b) => weight(b) - weight(a) || (b.values?.size ?? b.sample.size) - (a.values?.size ?? a.sample.size))
+    .sort((a, b) => weight(b) - weight(a) || (b.alive ? b.distinct : b.sample.size) - (a.alive ? a.distinct : a.sample.size))
     .slice(0, 6);
   const score = (combo: ColumnScan[]) => combo.reduce((n, c) => n + weight(c), 0);
   const pairs: ColumnScan[][] = [];
@@ -311,7 +500,9 @@ async function inferCompositeKey(dir: string, s: Scanned, others: Scanned[]): Pr
   const triples: ColumnScan[][] = [];
   for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) for (let k = j + 1; k < pool.length; k++) triples.push([pool[i], pool[j], pool[k]]);
   // fewer columns first (triples only read when no pair is unique: each combination holds a set of its tuples), then the most telling
-  const found = (await uniqueCombos(dir, s, pairs.sort((a, b) => score(b) - score(a)))) ?? (await uniqueCombos(dir, s, triples.sort((a, b) => score(b) - score(a))));
+  const found =
+    (await uniqueCombos(dir, s, pairs.sort((a, b) => score(b) - score(a)), tuning, `pairs.${s.name}`)) ??
+    (await uniqueCombos(dir, s, triples.sort((a, b) => score(b) - score(a)), tuning, `triples.${s.name}`));
   if (found) {
     return {
       columns: found.map((c) => c.label),
@@ -411,15 +602,15 @@ function nameColumn(s: Scanned): ColumnScan | null {
     const ws = words(c.label);
     return ws[ws.length - 1] === 'name' && (ws.length === 1 || ws.slice(0, -1).every((w) => own.includes(w) || w === 'full' || w === 'display'));
   });
-  return candidates.find((c) => c.values !== null && c.filled >= 0.9 * s.rows && c.values.size >= 0.95 * c.filled) ?? null;
+  return candidates.find((c) => c.alive && c.filled >= 0.9 * s.rows && c.distinct >= 0.95 * c.filled) ?? null;
 }
 
 /**
  * The share of a column's values (those in its sample, each as often as it was met) found among another
  * column's: weighted, so a few rows shifted into an owner column (50 names, 300,000 rows) cannot outnumber it.
  */
-function matchRatio(c: ColumnScan, against: Set<number> | null): number {
-  if (!against || c.sample.size === 0) return 0;
+function matchRatio(c: ColumnScan, against: ColumnScan | null): number {
+  if (!against?.alive || c.sample.size === 0) return 0;
   let n = 0;
   let all = 0;
   for (const [v, count] of c.sample) {
@@ -451,8 +642,8 @@ function inferReferences(o: Inferred, all: Inferred[], ownerColumn: string | nul
       if (target === o && !colWords.includes('parent')) continue;
       const keyCol = target.key.columns.length === 1 ? target.scanned.columns.find((x) => x.label === target.key.columns[0])! : null;
       const nameCol = nameColumn(target.scanned);
-      const byKey = keyCol ? matchRatio(c, keyCol.values) : 0;
-      const byName = nameCol && nameCol !== c ? matchRatio(c, nameCol.values) : 0;
+      const byKey = matchRatio(c, keyCol);
+      const byName = nameCol && nameCol !== c ? matchRatio(c, nameCol) : 0;
       const ratio = Math.max(byKey, byName);
       if (ratio < 0.8 || (!hint && c.sample.size < 3)) continue;
       const confidence = round2(hint ? (ratio >= 0.98 ? 0.95 : 0.8) : ratio >= 0.98 ? 0.7 : 0.5);
@@ -478,7 +669,7 @@ function inferOwner(o: Inferred, users: Inferred | null): ExportOwner | null {
     const seen = c.profiler.inferType();
     const emailCol = users?.scanned.columns.find((x) => x.profiler.inferType() === 'email') ?? null;
     if (seen === 'email') {
-      const ratio = emailCol ? matchRatio(c, emailCol.values) : 0;
+      const ratio = matchRatio(c, emailCol);
       const confidence = emailCol ? (ratio >= 0.9 ? 0.95 : 0.8) : 0.85;
       const evidence = `${c.label} holds emails${emailCol ? `; ${pct(ratio * c.sample.size, c.sample.size)} of them are in ${users!.scanned.name}.${emailCol.label}` : ''}`;
       return { column: c.label, by: 'email', confidence, evidence, review: confidence < REVIEW_BELOW };
@@ -487,10 +678,10 @@ function inferOwner(o: Inferred, users: Inferred | null): ExportOwner | null {
       continue;
     }
     const keyCol = users.key.columns.length === 1 ? users.scanned.columns.find((x) => x.label === users.key.columns[0])! : null;
-    const names = users.scanned.columns.filter((x) => words(x.label).includes('name') && x.values !== null);
+    const names = users.scanned.columns.filter((x) => words(x.label).includes('name') && x.alive);
     const options: Array<{ by: 'key' | 'name'; column: ColumnScan; ratio: number }> = [
-      ...(keyCol ? [{ by: 'key' as const, column: keyCol, ratio: matchRatio(c, keyCol.values) }] : []),
-      ...names.map((n) => ({ by: 'name' as const, column: n, ratio: matchRatio(c, n.values) })),
+      ...(keyCol ? [{ by: 'key' as const, column: keyCol, ratio: matchRatio(c, keyCol) }] : []),
+      ...names.map((n) => ({ by: 'name' as const, column: n, ratio: matchRatio(c, n) })),
     ].sort((a, b) => b.ratio - a.ratio);
     const best = options[0];
     if (!best || best.ratio < 0.5) continue;
@@ -515,13 +706,28 @@ function inferOwner(o: Inferred, users: Inferred | null): ExportOwner | null {
  * Types come from discovery's field profiler, rows from the connector core's export readers.
  */
 export async function inferExportSource(dir: string, options: InferOptions = {}): Promise<ExportSourceDocument> {
-  const tuning = { distinctCap: options.distinctCap ?? 1_000_000, referenceSample: options.referenceSample ?? 1000 };
   const skipped: Skipped[] = [];
   const files = await objectFiles(dir, skipped);
+  const spillDir = fs.mkdtempSync(path.join(options.tempDir ?? os.tmpdir(), 'ferry-infer-'));
+  const tuning: Tuning = {
+    distinctCap: options.distinctCap ?? 1_000_000,
+    referenceSample: options.referenceSample ?? 1000,
+    memoryValues: options.memoryValues ?? 10_000,
+    spillBuffer: options.spillBuffer ?? 100_000,
+    dir: spillDir,
+  };
+  try {
+    return await infer(dir, files, skipped, tuning, options.displayName);
+  } finally {
+    fs.rmSync(spillDir, { recursive: true, force: true });
+  }
+}
+
+async function infer(dir: string, files: ObjectFile[], skipped: Skipped[], tuning: Tuning, displayName: string | undefined): Promise<ExportSourceDocument> {
   const taken = new Set<string>();
   const scans: Scanned[] = [];
-  for (const f of files) {
-    const s = await scan(dir, f, identifierOf(f.base, taken), tuning);
+  for (const [i, f] of files.entries()) {
+    const s = await scan(dir, f, identifierOf(f.base, taken), i, tuning);
     if ('reason' in s) skipped.push(s);
     else scans.push(s);
   }
@@ -529,9 +735,14 @@ export async function inferExportSource(dir: string, options: InferOptions = {})
     const why = skipped.length ? ` (${skipped.map((x) => `${x.file}: ${x.reason}`).join('; ')})` : '';
     throw new FerryError('USAGE', `${dir} holds no .csv, .xlsx, .json or .ndjson file with records${why}; point --export at the folder the CRM exported to`, 'fatal');
   }
+  // the values any column is ever matched against another's by: the spills need to say only whether they hold these
+  const shared = new Set<number>();
+  for (const s of scans) for (const c of s.columns) for (const v of c.sample.keys()) shared.add(valueKey(v));
+  for (const s of scans) await settle(s, shared);
+  shared.clear();
   const inferred: Inferred[] = [];
   for (const scanned of scans) {
-    const key = inferKey(scanned) ?? (await inferCompositeKey(dir, scanned, scans));
+    const key = inferKey(scanned) ?? (await inferCompositeKey(dir, scanned, scans, tuning));
     inferred.push({ scanned, key, users: words(scanned.name).some((w) => USER_OBJECTS.has(w)) });
   }
   const users = inferred.find((o) => o.users) ?? null;
@@ -553,5 +764,5 @@ export async function inferExportSource(dir: string, options: InferOptions = {})
       users: o.users,
     };
   });
-  return { format: EXPORT_SOURCE_FORMAT, displayName: options.displayName ?? path.basename(path.resolve(dir)), objects, skipped };
+  return { format: EXPORT_SOURCE_FORMAT, displayName: displayName ?? path.basename(path.resolve(dir)), objects, skipped };
 }
