@@ -60,7 +60,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
     const before = await repo.get();
     if (!before?.completedAt) {
       await ensureTopics(kafka, [topics.control(migration)], 1);
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      const producer = kafka.producer({ maxInFlightRequests: 1 });
       await producer.connect();
       try {
         await sendControl(producer, topics.control(migration), { type: 'cutover', phase: 'extract', requestId: randomUUID() });
