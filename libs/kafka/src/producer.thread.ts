@@ -10,7 +10,7 @@ export interface BatchSender {
   sendBatch(batch: ProducerBatch): Promise<unknown>;
 }
 
-/** The producer thread's code: a kafkajs idempotent producer configured as in this thread, fed batches by id. */
+/** The producer thread's code: a kafkajs producer configured as in this thread, fed batches by id. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
