@@ -1,4 +1,4 @@
-import { DYNAMICS_INDUSTRIES } from '@ferry/mapping';
+import { DYNAMICS_INDUSTRIES, DYNAMICS_LEAD_SOURCES } from '@ferry/mapping';
 
 /**
  * The tables the sandbox emulates, in one place. Add a table or a column here and the Web API, $filter,
@@ -234,10 +234,7 @@ function activity(logicalName: string, entitySetName: string, states: StateMetad
   };
 }
 
-const LEAD_SOURCES: Record<number, string> = {
-  1: 'Advertisement', 2: 'Employee Referral', 3: 'External Referral', 4: 'Partner', 5: 'Public Relations',
-  6: 'Seminar', 7: 'Trade Show', 8: 'Web', 9: 'Word of Mouth', 10: 'Other',
-};
+const LEAD_SOURCES = Object.fromEntries(DYNAMICS_LEAD_SOURCES.map((label, i) => [i + 1, label]));
 const LEAD_STATES = [state(0, 'Open', [1, 2]), state(1, 'Qualified', [3]), state(2, 'Disqualified', [4, 5, 6, 7])];
 const OPPORTUNITY_STATES = [state(0, 'Open', [1, 2]), state(1, 'Won', [3]), state(2, 'Lost', [4, 5])];
 const QUOTE_STATES = [state(0, 'Draft', [1]), state(1, 'Active', [2, 3]), state(2, 'Won', [4]), state(3, 'Closed', [5, 6, 7])];

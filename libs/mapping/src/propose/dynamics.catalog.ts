@@ -57,7 +57,8 @@ export const DYNAMICS_INDUSTRIES: readonly string[] = [
   'Non-Durable Merchandise Retail', 'Outbound Consumer Service', 'Petrochemical Extraction and Distribution', 'Service Retail', 'SIG Affiliations',
   'Social Services', 'Special Outbound Trade Contractors', 'Specialty Realty', 'Transportation', 'Utility Creation and Distribution', 'Vehicle Retail', 'Wholesale',
 ];
-const LEAD_SOURCES = ['Advertisement', 'Employee Referral', 'External Referral', 'Partner', 'Public Relations', 'Seminar', 'Trade Show', 'Web', 'Word of Mouth', 'Other'];
+/** Lead source options of a fresh Sales organisation, values 1… in this order (the sandbox uses them too). */
+export const DYNAMICS_LEAD_SOURCES: readonly string[] = ['Advertisement', 'Employee Referral', 'External Referral', 'Partner', 'Public Relations', 'Seminar', 'Trade Show', 'Web', 'Word of Mouth', 'Other'];
 
 export const DYNAMICS_SALES_CATALOG: readonly EntityDescription[] = [
   entity('account', 'name', [
@@ -69,13 +70,13 @@ export const DYNAMICS_SALES_CATALOG: readonly EntityDescription[] = [
     text('firstname', 50), text('lastname', 50, 'recommended'), text('middlename', 50), text('salutation', 100), text('nickname', 100),
     text('emailaddress1', 100), text('emailaddress2', 100), text('telephone1', 50), text('telephone2', 50), text('mobilephone', 50), text('fax', 50),
     text('jobtitle', 100), text('department', 100), col('birthdate', 'DateTime'), text('websiteurl', 200), ...address(1), ...address(2),
-    memo('description', 2000), col('donotemail', 'Boolean'), col('donotphone', 'Boolean'), picklist('leadsourcecode', LEAD_SOURCES),
+    memo('description', 2000), col('donotemail', 'Boolean'), col('donotphone', 'Boolean'), picklist('leadsourcecode', [...DYNAMICS_LEAD_SOURCES]),
     lookup('parentcustomerid', 'account', 'contact'),
   ]),
   entity('lead', 'fullname', [
     text('subject', 300), text('firstname', 50), text('lastname', 50, 'recommended'), text('companyname', 100), text('jobtitle', 100),
     text('emailaddress1', 100), text('telephone1', 50), text('mobilephone', 20), text('websiteurl', 200), ...address(1), memo('description', 2000),
-    col('estimatedamount', 'Money'), col('estimatedclosedate', 'DateTime'), picklist('leadsourcecode', LEAD_SOURCES),
+    col('estimatedamount', 'Money'), col('estimatedclosedate', 'DateTime'), picklist('leadsourcecode', [...DYNAMICS_LEAD_SOURCES]),
     lookup('parentaccountid', 'account'), lookup('parentcontactid', 'contact'),
   ]),
   entity('opportunity', 'name', [
